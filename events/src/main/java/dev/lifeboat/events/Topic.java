@@ -1,0 +1,64 @@
+package dev.lifeboat.events;
+
+import dev.lifeboat.events.cluster.ClusterCommand;
+import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.control.ControlRequest;
+import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.node.NodeEvent;
+import dev.lifeboat.events.saga.SagaEvent;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Lifeboat's topics. Each carries one family of messages, keyed by incident id; all have the same
+ * partition count so that an incident stays on one partition everywhere.
+ */
+public enum Topic {
+  NODE_EVENTS("node-events", NodeEvent.class),
+  CLUSTER_COMMANDS("cluster-commands", ClusterCommand.class),
+  CLUSTER_RESULTS("cluster-results", ClusterResult.class),
+  HCLOUD_COMMANDS("hcloud-commands", HcloudCommand.class),
+  HCLOUD_RESULTS("hcloud-results", HcloudResult.class),
+  SAGA_EVENTS("saga-events", SagaEvent.class),
+  CONTROL("control", ControlRequest.class),
+  /** Records that could not be read, with the reason in headers; raw bytes, no family. */
+  DEAD_LETTERS("dead-letters", null);
+
+  /** The prefix of every topic name unless configured otherwise. */
+  public static final String DEFAULT_PREFIX = "lifeboat.";
+
+  private final String suffix;
+  private final Class<? extends LifeboatMessage> family;
+
+  Topic(String suffix, Class<? extends LifeboatMessage> family) {
+    this.suffix = suffix;
+    this.family = family;
+  }
+
+  /** The topic's name under the given prefix, such as {@code lifeboat.node-events}. */
+  public String nameWith(String prefix) {
+    return prefix + suffix;
+  }
+
+  /** The topic's name under {@link #DEFAULT_PREFIX}. */
+  public String defaultName() {
+    return nameWith(DEFAULT_PREFIX);
+  }
+
+  /** The sealed interface whose records this topic carries; empty for the dead-letter topic. */
+  public Optional<Class<? extends LifeboatMessage>> family() {
+    return Optional.ofNullable(family);
+  }
+
+  /** The topic a message belongs on, by its family. */
+  public static Topic of(LifeboatMessage message) {
+    return Arrays.stream(values())
+        .filter(topic -> topic.family != null && topic.family.isInstance(message))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    message.getClass().getName() + " belongs to no topic family"));
+  }
+}

@@ -1,0 +1,32 @@
+package dev.lifeboat.events.cluster;
+
+import dev.lifeboat.events.EventType;
+import dev.lifeboat.events.Require;
+import dev.lifeboat.events.node.ClaimRef;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Report when a pod using this claim, other than the one with {@code previousPodUid}, is bound to a
+ * healthy node in {@code location}; fail after {@code timeout}.
+ */
+@EventType(name = "lifeboat.cluster.await-replacement-pod", version = 1)
+public record AwaitReplacementPod(
+    String messageId,
+    String incidentId,
+    Instant occurredAt,
+    String commandId,
+    long volumeId,
+    ClaimRef claim,
+    String location,
+    String previousPodUid,
+    Duration timeout)
+    implements ClusterCommand {
+  public AwaitReplacementPod {
+    Require.envelope(messageId, incidentId, occurredAt, commandId);
+    Require.id(volumeId, "volumeId");
+    Require.present(claim, "claim");
+    Require.text(location, "location");
+    Require.present(timeout, "timeout");
+  }
+}

@@ -1,0 +1,12 @@
+package dev.lifeboat.events.cluster;
+
+import dev.lifeboat.events.Command;
+
+/** A request from the orchestrator for node-watcher to act on the cluster. */
+public sealed interface ClusterCommand extends Command
+    permits TaintNodeOutOfService,
+        ForceDeletePods,
+        DeleteVolumeAttachments,
+        AwaitReplacementPod,
+        AwaitPodReady,
+        RequeueVolumeAttachment {}

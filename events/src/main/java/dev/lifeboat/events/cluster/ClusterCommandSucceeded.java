@@ -1,0 +1,25 @@
+package dev.lifeboat.events.cluster;
+
+import dev.lifeboat.events.EventType;
+import dev.lifeboat.events.Require;
+import java.time.Instant;
+
+/**
+ * A taint, deletion or requeue command took effect.
+ *
+ * @param alreadyDone true when the cluster already was as asked and nothing had to change
+ * @param detail what was done, in words
+ */
+@EventType(name = "lifeboat.cluster.command-succeeded", version = 1)
+public record ClusterCommandSucceeded(
+    String messageId,
+    String incidentId,
+    Instant occurredAt,
+    String commandId,
+    boolean alreadyDone,
+    String detail)
+    implements ClusterResult {
+  public ClusterCommandSucceeded {
+    Require.envelope(messageId, incidentId, occurredAt, commandId);
+  }
+}

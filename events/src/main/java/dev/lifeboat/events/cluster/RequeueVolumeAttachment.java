@@ -1,0 +1,27 @@
+package dev.lifeboat.events.cluster;
+
+import dev.lifeboat.events.EventType;
+import dev.lifeboat.events.Require;
+import java.time.Instant;
+
+/**
+ * Touch (annotate) the VolumeAttachment of this volume on this node, so the CSI attacher checks it
+ * again at once instead of after its back-off.
+ */
+@EventType(name = "lifeboat.cluster.requeue-volume-attachment", version = 1)
+public record RequeueVolumeAttachment(
+    String messageId,
+    String incidentId,
+    Instant occurredAt,
+    String commandId,
+    long volumeId,
+    String persistentVolume,
+    String nodeName)
+    implements ClusterCommand {
+  public RequeueVolumeAttachment {
+    Require.envelope(messageId, incidentId, occurredAt, commandId);
+    Require.id(volumeId, "volumeId");
+    Require.text(persistentVolume, "persistentVolume");
+    Require.text(nodeName, "nodeName");
+  }
+}

@@ -1,0 +1,25 @@
+package dev.lifeboat.events.hcloud;
+
+import dev.lifeboat.events.EventType;
+import dev.lifeboat.events.Require;
+import java.time.Instant;
+
+/**
+ * Detach a volume from the fenced server it is expected on; a volume found on any other server is
+ * left alone and reported.
+ */
+@EventType(name = "lifeboat.hcloud.detach-volume", version = 1)
+public record DetachVolume(
+    String messageId,
+    String incidentId,
+    Instant occurredAt,
+    String commandId,
+    long volumeId,
+    long expectedServerId)
+    implements HcloudCommand {
+  public DetachVolume {
+    Require.envelope(messageId, incidentId, occurredAt, commandId);
+    Require.id(volumeId, "volumeId");
+    Require.id(expectedServerId, "expectedServerId");
+  }
+}

@@ -1,0 +1,7 @@
+package dev.lifeboat.events.hcloud;
+
+import dev.lifeboat.events.CommandResult;
+
+/** What came of an {@link HcloudCommand}. */
+public sealed interface HcloudResult extends CommandResult
+    permits HcloudCommandSucceeded, HcloudCommandAlreadyDone, HcloudCommandFailed {}

@@ -1,0 +1,13 @@
+package dev.lifeboat.events.node;
+
+/** Why node-watcher declared a node gone. */
+public enum GoneReason {
+  /** The Node object was deleted (by a person, the autoscaler or the cloud controller manager). */
+  NODE_DELETED,
+  /** The node's Lease in {@code kube-node-lease} was not renewed within the lease grace. */
+  LEASE_EXPIRED,
+  /** The Ready condition was not True for longer than the not-ready grace. */
+  NOT_READY,
+  /** The cloud controller manager tainted the node: its server is off. */
+  SERVER_SHUTDOWN
+}

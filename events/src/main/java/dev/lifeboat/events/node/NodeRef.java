@@ -1,0 +1,21 @@
+package dev.lifeboat.events.node;
+
+import dev.lifeboat.events.Require;
+
+/**
+ * A Kubernetes node and the Hetzner server behind it ({@code spec.providerID =
+ * hcloud://<serverId>}).
+ *
+ * @param name the Node's name
+ * @param uid the Node's UID, which tells a re-created node of the same name apart
+ * @param serverId the Hetzner server id
+ * @param location the server's Hetzner location, such as {@code fsn1}
+ */
+public record NodeRef(String name, String uid, long serverId, String location) {
+  public NodeRef {
+    Require.text(name, "node.name");
+    Require.text(uid, "node.uid");
+    Require.id(serverId, "node.serverId");
+    Require.text(location, "node.location");
+  }
+}

@@ -1,0 +1,20 @@
+package dev.lifeboat.events.saga;
+
+import dev.lifeboat.events.EventType;
+import dev.lifeboat.events.Require;
+import java.time.Instant;
+
+/**
+ * The incident ended before fencing, with no mutating command sent (the node came back, or a person
+ * cancelled it).
+ *
+ * @param reason why, in words
+ */
+@EventType(name = "lifeboat.saga.incident-cancelled", version = 1)
+public record IncidentCancelled(
+    String messageId, String incidentId, Instant occurredAt, String reason) implements SagaEvent {
+  public IncidentCancelled {
+    Require.envelope(messageId, incidentId, occurredAt);
+    Require.text(reason, "reason");
+  }
+}

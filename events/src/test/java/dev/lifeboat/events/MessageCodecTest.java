@@ -1,0 +1,190 @@
+package dev.lifeboat.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.events.codec.CloudEventHeaders;
+import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.codec.Unreadable;
+import dev.lifeboat.events.codec.Unreadable.Reason;
+import dev.lifeboat.events.codec.UnreadableMessageException;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.kafka.LifeboatMessageDeserializer;
+import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
+import dev.lifeboat.events.node.NodeGone;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+
+class MessageCodecTest {
+
+  private static final ObjectMapper JSON = MessageCodec.mapper();
+  private final NodeGone gone = sample(NodeGone.class);
+
+  @Test
+  void messageSurvivesWriteAndRead() {
+    ReadResult result =
+        MessageCodec.read(MessageCodec.headers(gone, "/test"), MessageCodec.payload(gone));
+
+    assertThat(result).isEqualTo(new ReadResult.Read(gone));
+  }
+
+  @Test
+  void headersCarryTheCloudEventsAttributes() {
+    Map<String, String> headers = MessageCodec.headers(gone, "/lifeboat/node-watcher");
+
+    assertThat(headers)
+        .containsEntry("ce_specversion", "1.0")
+        .containsEntry("ce_id", gone.messageId())
+        .containsEntry("ce_type", "lifeboat.node.gone.v1")
+        .containsEntry("ce_source", "/lifeboat/node-watcher")
+        .containsEntry("ce_time", "2026-11-26T03:00:00.250Z")
+        .containsEntry("ce_subject", gone.incidentId())
+        .containsEntry("content-type", "application/json");
+  }
+
+  @Test
+  void missingTypeHeaderIsUnreadableNamingTheHeader() {
+    Map<String, String> headers = headersOf(gone);
+    headers.remove(CloudEventHeaders.TYPE);
+
+    assertThat(unreadable(headers, MessageCodec.payload(gone)))
+        .isEqualTo(new Unreadable(Reason.MISSING_HEADER, "header ce_type is missing"));
+  }
+
+  @Test
+  void unknownTypeIsUnreadable() {
+    Map<String, String> headers = headersOf(gone);
+    headers.put(CloudEventHeaders.TYPE, "lifeboat.node.gone.v9");
+
+    Unreadable unreadable = unreadable(headers, MessageCodec.payload(gone));
+
+    assertThat(unreadable.reason()).isEqualTo(Reason.UNKNOWN_TYPE);
+    assertThat(unreadable.detail()).contains("lifeboat.node.gone.v9");
+  }
+
+  @Test
+  void emptyPayloadIsUnreadable() {
+    assertThat(unreadable(headersOf(gone), new byte[0]).reason()).isEqualTo(Reason.EMPTY_PAYLOAD);
+  }
+
+  @Test
+  void textThatIsNotJsonIsMalformed() {
+    byte[] garbage = "{\"messageId\": oops".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(unreadable(headersOf(gone), garbage).reason()).isEqualTo(Reason.MALFORMED_JSON);
+  }
+
+  @Test
+  void missingRequiredFieldIsNamed() throws Exception {
+    ObjectNode payload = (ObjectNode) JSON.readTree(MessageCodec.payload(gone));
+    payload.remove("node");
+
+    Unreadable unreadable = unreadable(headersOf(gone), JSON.writeValueAsBytes(payload));
+
+    assertThat(unreadable.reason()).isEqualTo(Reason.INVALID_CONTENT);
+    assertThat(unreadable.detail()).contains("node is required");
+  }
+
+  @Test
+  void invalidNestedFieldIsNamedWithItsPath() throws Exception {
+    ObjectNode payload = (ObjectNode) JSON.readTree(MessageCodec.payload(gone));
+    ((ObjectNode) payload.withArray("volumes").get(0)).put("volumeId", "not-a-number");
+
+    Unreadable unreadable = unreadable(headersOf(gone), JSON.writeValueAsBytes(payload));
+
+    assertThat(unreadable.reason()).isEqualTo(Reason.INVALID_CONTENT);
+    assertThat(unreadable.detail()).contains("field volumes[0].volumeId");
+  }
+
+  @Test
+  void unknownEnumValueIsInvalidContent() throws Exception {
+    ObjectNode payload = (ObjectNode) JSON.readTree(MessageCodec.payload(gone));
+    payload.put("reason", "COSMIC_RAY");
+
+    Unreadable unreadable = unreadable(headersOf(gone), JSON.writeValueAsBytes(payload));
+
+    assertThat(unreadable.reason()).isEqualTo(Reason.INVALID_CONTENT);
+    assertThat(unreadable.detail()).contains("field reason").contains("COSMIC_RAY");
+  }
+
+  @Test
+  void fieldAddedByANewerProducerIsIgnored() throws Exception {
+    ObjectNode payload = (ObjectNode) JSON.readTree(MessageCodec.payload(gone));
+    payload.put("addedLater", true);
+
+    assertThat(MessageCodec.read(headersOf(gone), JSON.writeValueAsBytes(payload)).orThrow())
+        .isEqualTo(gone);
+  }
+
+  @Test
+  void subjectThatDisagreesWithThePayloadIsAMismatch() {
+    Map<String, String> headers = headersOf(gone);
+    headers.put(CloudEventHeaders.SUBJECT, "another-incident");
+
+    assertThat(unreadable(headers, MessageCodec.payload(gone)).reason())
+        .isEqualTo(Reason.HEADER_MISMATCH);
+  }
+
+  @Test
+  void nonPositiveHetznerIdIsInvalidContent() throws Exception {
+    DetachVolume detach = sample(DetachVolume.class);
+    ObjectNode payload = (ObjectNode) JSON.readTree(MessageCodec.payload(detach));
+    payload.put("volumeId", 0);
+
+    Unreadable unreadable = unreadable(headersOf(detach), JSON.writeValueAsBytes(payload));
+
+    assertThat(unreadable.detail()).contains("volumeId must be a positive Hetzner id, was 0");
+  }
+
+  @Test
+  void kafkaSerdeSetsHeadersAndReadsThemBack() {
+    LifeboatMessageSerializer serializer = new LifeboatMessageSerializer();
+    serializer.configure(Map.of(LifeboatMessageSerializer.SOURCE_CONFIG, "/lifeboat/test"), false);
+    RecordHeaders headers = new RecordHeaders();
+
+    byte[] value = serializer.serialize("lifeboat.node-events", headers, gone);
+
+    assertThat(new String(headers.lastHeader("ce_source").value(), StandardCharsets.UTF_8))
+        .isEqualTo("/lifeboat/test");
+    assertThat(
+            new LifeboatMessageDeserializer().deserialize("lifeboat.node-events", headers, value))
+        .isEqualTo(gone);
+  }
+
+  @Test
+  void kafkaDeserializerRaisesTheTypedErrorForUnreadableRecords() {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add("ce_type", "lifeboat.node.gone.v1".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(
+            () -> new LifeboatMessageDeserializer().deserialize("t", headers, new byte[] {1, 2}))
+        .isInstanceOfSatisfying(
+            UnreadableMessageException.class,
+            e -> assertThat(e.unreadable().reason()).isEqualTo(Reason.MISSING_HEADER))
+        .hasMessage("MISSING_HEADER: header ce_specversion is missing");
+  }
+
+  private static Map<String, String> headersOf(LifeboatMessage message) {
+    return new HashMap<>(MessageCodec.headers(message, "/test"));
+  }
+
+  private static Unreadable unreadable(Map<String, String> headers, byte[] payload) {
+    ReadResult result = MessageCodec.read(headers, payload);
+    assertThat(result).isInstanceOf(ReadResult.NotRead.class);
+    return ((ReadResult.NotRead) result).unreadable();
+  }
+
+  private static <T extends LifeboatMessage> T sample(Class<T> type) {
+    return SampleMessages.all().stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .findFirst()
+        .orElseThrow();
+  }
+}

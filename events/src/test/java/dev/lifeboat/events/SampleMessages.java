@@ -1,0 +1,147 @@
+package dev.lifeboat.events;
+
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.ClusterCommandFailed;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.control.CancelIncident;
+import dev.lifeboat.events.control.ResumeIncident;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DeleteServer;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.node.ClaimRef;
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.node.StormGuardTripped;
+import dev.lifeboat.events.node.SuspicionReason;
+import dev.lifeboat.events.saga.IncidentCancelled;
+import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.IncidentPartial;
+import dev.lifeboat.events.saga.RetryScheduled;
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.events.saga.StepFailed;
+import dev.lifeboat.events.saga.StepStarted;
+import dev.lifeboat.events.saga.StepSucceeded;
+import dev.lifeboat.events.saga.VolumeFailure;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One filled-in example of every message type, the same on every call: what the golden files must
+ * read back as, and ready-made messages for other modules' tests.
+ */
+public final class SampleMessages {
+
+  public static final Instant AT = Instant.parse("2026-11-26T03:00:00.250Z");
+  public static final NodeRef NODE =
+      new NodeRef("k3s-pool-a-worker-2", "0b6d3c1e-5c7e-4a51-9f0e-2f1c7d1a9e11", 4211, "fsn1");
+  public static final String INCIDENT = IncidentId.forNode(NODE.name(), NODE.uid());
+  public static final PodRef POD =
+      new PodRef(
+          "shop", "postgres-0", "7c9e8f7a-1d2b-4c3d-8e4f-5a6b7c8d9e0f", "StatefulSet", "postgres");
+  public static final PodRef REPLACEMENT =
+      new PodRef(
+          "shop", "postgres-0", "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d", "StatefulSet", "postgres");
+  public static final ClaimRef CLAIM = new ClaimRef("shop", "data-postgres-0");
+  public static final long VOLUME = 100123;
+
+  private SampleMessages() {}
+
+  /** One sample of every type of the contract. */
+  public static List<LifeboatMessage> all() {
+    return List.of(
+        new NodeSuspected(
+            id(1), INCIDENT, AT, NODE, SuspicionReason.LEASE_OVERDUE, AT.minusSeconds(12)),
+        new NodeGone(
+            id(2),
+            INCIDENT,
+            AT,
+            NODE,
+            GoneReason.LEASE_EXPIRED,
+            List.of(new HeldVolume(VOLUME, "pvc-3f1d2c4b", CLAIM, "fsn1", List.of(POD))),
+            Map.of(
+                "fsn1",
+                List.of(new EligibleNode("k3s-pool-a-worker-3", 4212, "fsn1")),
+                "nbg1",
+                List.of())),
+        new NodeReturned(id(3), INCIDENT, AT, NODE),
+        new StormGuardTripped(
+            id(4), INCIDENT, AT, NODE, 3, 6, 0.34, "3 of 6 nodes lost within 60s"),
+        new TaintNodeOutOfService(id(5), INCIDENT, AT, cmd(5), NODE.name()),
+        new ForceDeletePods(id(6), INCIDENT, AT, cmd(6), NODE.name(), List.of(POD)),
+        new DeleteVolumeAttachments(
+            id(7), INCIDENT, AT, cmd(7), NODE.name(), List.of("pvc-3f1d2c4b")),
+        new AwaitReplacementPod(
+            id(8), INCIDENT, AT, cmd(8), VOLUME, CLAIM, "fsn1", POD.uid(), Duration.ofMinutes(3)),
+        new AwaitPodReady(
+            id(9),
+            INCIDENT,
+            AT,
+            cmd(9),
+            VOLUME,
+            REPLACEMENT,
+            "k3s-pool-a-worker-3",
+            Duration.ofMinutes(5)),
+        new RequeueVolumeAttachment(
+            id(10), INCIDENT, AT, cmd(10), VOLUME, "pvc-3f1d2c4b", "k3s-pool-a-worker-3"),
+        new ClusterCommandSucceeded(id(11), INCIDENT, AT, cmd(5), false, "taint added"),
+        new ReplacementPodScheduled(
+            id(12), INCIDENT, AT, cmd(8), VOLUME, REPLACEMENT, "k3s-pool-a-worker-3", 4212, "fsn1"),
+        new PodReady(id(13), INCIDENT, AT, cmd(9), VOLUME, REPLACEMENT, "k3s-pool-a-worker-3"),
+        new ClusterCommandFailed(
+            id(14), INCIDENT, AT, cmd(8), "TIMEOUT", "no replacement pod bound within PT3M", true),
+        new PowerOffServer(id(15), INCIDENT, AT, cmd(15), NODE.serverId()),
+        new DeleteServer(id(16), INCIDENT, AT, cmd(16), NODE.serverId()),
+        new DetachVolume(id(17), INCIDENT, AT, cmd(17), VOLUME, NODE.serverId()),
+        new AttachVolume(id(18), INCIDENT, AT, cmd(18), VOLUME, 4212),
+        new HcloudCommandSucceeded(id(19), INCIDENT, AT, cmd(15), 7001, AT.minusSeconds(2), AT),
+        new HcloudCommandAlreadyDone(
+            id(20), INCIDENT, AT, cmd(17), "volume 100123 is attached to no server"),
+        new HcloudCommandFailed(
+            id(21), INCIDENT, AT, cmd(18), "locked", "server 4212 is locked", true, null),
+        new StepStarted(id(22), INCIDENT, AT, Step.DETACH, VOLUME, 1, cmd(17)),
+        new StepSucceeded(id(23), INCIDENT, AT, Step.FENCE, null, 1, "server 4211 is off"),
+        new StepFailed(
+            id(24), INCIDENT, AT, Step.ATTACH, VOLUME, 2, "locked", "server 4212 is locked", false),
+        new RetryScheduled(
+            id(25), INCIDENT, AT, Step.ATTACH, VOLUME, 3, AT.plusSeconds(4), "locked"),
+        new IncidentCompleted(id(26), INCIDENT, AT, List.of(VOLUME)),
+        new IncidentPartial(
+            id(27),
+            INCIDENT,
+            AT,
+            List.of(VOLUME),
+            List.of(
+                new VolumeFailure(
+                    100124, Step.PRE_FLIGHT, "NO_ELIGIBLE_NODE", "no healthy node in hel1"))),
+        new IncidentCancelled(id(28), INCIDENT, AT, "node returned before fencing"),
+        new ResumeIncident(id(29), INCIDENT, AT, "oncall@example.org", "checked by hand"),
+        new CancelIncident(id(30), INCIDENT, AT, "oncall@example.org", "planned maintenance"));
+  }
+
+  private static String id(int n) {
+    return MessageIds.derived("sample-message", Integer.toString(n));
+  }
+
+  private static String cmd(int n) {
+    return MessageIds.derived("sample-command", Integer.toString(n));
+  }
+}

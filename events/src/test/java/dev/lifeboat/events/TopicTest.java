@@ -1,0 +1,35 @@
+package dev.lifeboat.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.codec.MessageTypes;
+import org.junit.jupiter.api.Test;
+
+class TopicTest {
+
+  @Test
+  void everySampleBelongsToTheTopicOfItsFamily() {
+    for (LifeboatMessage sample : SampleMessages.all()) {
+      Topic topic = Topic.of(sample);
+      assertThat(topic.family()).get().matches(family -> family.isInstance(sample));
+      String type = MessageTypes.typeOf(sample.getClass());
+      String expectedPrefix =
+          switch (topic) {
+            case NODE_EVENTS -> "lifeboat.node.";
+            case CLUSTER_COMMANDS, CLUSTER_RESULTS -> "lifeboat.cluster.";
+            case HCLOUD_COMMANDS, HCLOUD_RESULTS -> "lifeboat.hcloud.";
+            case SAGA_EVENTS -> "lifeboat.saga.";
+            case CONTROL -> "lifeboat.control.";
+            case DEAD_LETTERS -> "none";
+          };
+      assertThat(type).startsWith(expectedPrefix);
+    }
+  }
+
+  @Test
+  void topicNamesFollowTheConfiguredPrefix() {
+    assertThat(Topic.NODE_EVENTS.defaultName()).isEqualTo("lifeboat.node-events");
+    assertThat(Topic.DEAD_LETTERS.nameWith("staging.lifeboat."))
+        .isEqualTo("staging.lifeboat.dead-letters");
+  }
+}
