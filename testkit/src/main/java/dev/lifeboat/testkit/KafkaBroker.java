@@ -1,0 +1,185 @@
+package dev.lifeboat.testkit;
+
+import dev.lifeboat.events.Topic;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (broker and controller in one), running inside the
+ * test JVM on free ports, with its data under {@code target/}. It can be stopped and started again
+ * on the same ports and data, to prove that clients survive a broker outage.
+ */
+public final class KafkaBroker {
+
+  /** Partitions of every Lifeboat topic in tests: more than one, so keying matters. */
+  public static final int PARTITIONS = 3;
+
+  private static KafkaBroker shared;
+
+  private final Path dataDir;
+  private final int brokerPort;
+  private final int controllerPort;
+  private final Properties properties;
+  private KafkaRaftServer server;
+
+  private KafkaBroker(Path dataDir) {
+    this.dataDir = dataDir;
+    this.brokerPort = freePort();
+    this.controllerPort = freePort();
+    this.properties = properties();
+  }
+
+  /** The broker of this test JVM, started on first use and stopped when the JVM exits. */
+  public static synchronized KafkaBroker shared() {
+    if (shared == null) {
+      KafkaBroker broker = new KafkaBroker(Path.of("target", "kafka-" + UUID.randomUUID()));
+      broker.format();
+      broker.start();
+      Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-shutdown"));
+      shared = broker;
+    }
+    return shared;
+  }
+
+  /** {@code host:port} for {@code bootstrap.servers}. */
+  public String bootstrapServers() {
+    return "127.0.0.1:" + brokerPort;
+  }
+
+  /** Starts the broker (again) on its ports and data; returns once it serves requests. */
+  public synchronized void start() {
+    if (server != null) {
+      return;
+    }
+    KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
+    starting.startup();
+    server = starting;
+  }
+
+  /** Stops the broker, keeping its data; clients see it as unreachable until {@link #start()}. */
+  public synchronized void stop() {
+    if (server == null) {
+      return;
+    }
+    server.shutdown();
+    server.awaitShutdown();
+    server = null;
+  }
+
+  /** Whether the broker is running. */
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /**
+   * Creates every Lifeboat topic under the prefix, with {@link #PARTITIONS}; existing ones stay.
+   */
+  public void createLifeboatTopics(String prefix) {
+    List<NewTopic> topics =
+        Arrays.stream(Topic.values())
+            .map(topic -> new NewTopic(topic.nameWith(prefix), PARTITIONS, (short) 1))
+            .toList();
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      for (NewTopic topic : topics) {
+        try {
+          admin.createTopics(List.of(topic)).all().get();
+        } catch (ExecutionException e) {
+          if (!(e.getCause() instanceof TopicExistsException)) {
+            throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
+          }
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating topics", e);
+    }
+  }
+
+  private Properties properties() {
+    Properties props = new Properties();
+    props.put("process.roles", "broker,controller");
+    props.put("node.id", "1");
+    props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    props.put(
+        "listeners",
+        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    props.put("controller.listener.names", "CONTROLLER");
+    props.put("inter.broker.listener.name", "PLAINTEXT");
+    props.put("log.dirs", dataDir.toAbsolutePath().toString());
+    props.put("num.partitions", Integer.toString(PARTITIONS));
+    props.put("auto.create.topics.enable", "true");
+    // One node: every internal topic has one replica (DESIGN.md section 4).
+    props.put("offsets.topic.replication.factor", "1");
+    props.put("offsets.topic.num.partitions", "3");
+    props.put("transaction.state.log.replication.factor", "1");
+    props.put("transaction.state.log.min.isr", "1");
+    props.put("transaction.state.log.num.partitions", "3");
+    props.put("share.coordinator.state.topic.replication.factor", "1");
+    props.put("share.coordinator.state.topic.min.isr", "1");
+    props.put("group.initial.rebalance.delay.ms", "0");
+    return props;
+  }
+
+  private void format() {
+    try {
+      Files.createDirectories(dataDir);
+      Path config = dataDir.resolve("server.properties");
+      try (Writer writer = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
+        properties.store(writer, "Lifeboat test broker");
+      }
+      ByteArrayOutputStream output = new ByteArrayOutputStream();
+      // StorageTool.execute, never main: main exits the JVM (DESIGN.md section 4).
+      int status =
+          StorageTool.execute(
+              new String[] {
+                "format",
+                "--cluster-id",
+                Uuid.randomUuid().toString(),
+                "--config",
+                config.toAbsolutePath().toString(),
+                "--ignore-formatted"
+              },
+              new PrintStream(output, true, StandardCharsets.UTF_8));
+      if (status != 0) {
+        throw new IllegalStateException(
+            "formatting the Kafka log dir failed: " + output.toString(StandardCharsets.UTF_8));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot prepare " + dataDir, e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      socket.setReuseAddress(true);
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free port", e);
+    }
+  }
+}
