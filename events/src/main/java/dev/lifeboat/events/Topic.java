@@ -51,6 +51,18 @@ public enum Topic {
     return Optional.ofNullable(family);
   }
 
+  /**
+   * The message, if this topic carries its family; otherwise an error naming both, for a message
+   * that was sent to the wrong topic.
+   */
+  public LifeboatMessage requireCarried(LifeboatMessage message) {
+    if (family == null || !family.isInstance(message)) {
+      throw new IllegalArgumentException(
+          message.getClass().getSimpleName() + " does not belong on " + suffix);
+    }
+    return message;
+  }
+
   /** The topic a message belongs on, by its family. */
   public static Topic of(LifeboatMessage message) {
     return Arrays.stream(values())

@@ -1,6 +1,7 @@
 package dev.lifeboat.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.events.codec.MessageTypes;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,15 @@ class TopicTest {
           };
       assertThat(type).startsWith(expectedPrefix);
     }
+  }
+
+  @Test
+  void aMessageOnTheWrongTopicIsRefusedNamingBoth() {
+    LifeboatMessage nodeEvent = SampleMessages.all().get(0);
+
+    assertThat(Topic.NODE_EVENTS.requireCarried(nodeEvent)).isSameAs(nodeEvent);
+    assertThatThrownBy(() -> Topic.HCLOUD_COMMANDS.requireCarried(nodeEvent))
+        .hasMessage("NodeSuspected does not belong on hcloud-commands");
   }
 
   @Test
