@@ -63,6 +63,26 @@ public enum Topic {
     return message;
   }
 
+  /**
+   * The topic a message arrived on, checked: an error names the topic when it is not Lifeboat's or
+   * does not carry the message's family.
+   */
+  public static Topic carrying(String prefix, String topicName, LifeboatMessage message) {
+    Topic topic =
+        named(prefix, topicName)
+            .orElseThrow(
+                () -> new IllegalArgumentException(topicName + " is not a Lifeboat topic"));
+    topic.requireCarried(message);
+    return topic;
+  }
+
+  /** The topic of this name under the prefix, if it is one of Lifeboat's. */
+  public static Optional<Topic> named(String prefix, String topicName) {
+    return Arrays.stream(values())
+        .filter(topic -> topic.nameWith(prefix).equals(topicName))
+        .findFirst();
+  }
+
   /** The topic a message belongs on, by its family. */
   public static Topic of(LifeboatMessage message) {
     return Arrays.stream(values())

@@ -37,6 +37,16 @@ class TopicTest {
   }
 
   @Test
+  void arrivalOnAnUnknownTopicIsRefusedNamingIt() {
+    LifeboatMessage nodeEvent = SampleMessages.all().get(0);
+
+    assertThat(Topic.carrying("lifeboat.", "lifeboat.node-events", nodeEvent))
+        .isEqualTo(Topic.NODE_EVENTS);
+    assertThatThrownBy(() -> Topic.carrying("lifeboat.", "other.node-events", nodeEvent))
+        .hasMessage("other.node-events is not a Lifeboat topic");
+  }
+
+  @Test
   void topicNamesFollowTheConfiguredPrefix() {
     assertThat(Topic.NODE_EVENTS.defaultName()).isEqualTo("lifeboat.node-events");
     assertThat(Topic.DEAD_LETTERS.nameWith("staging.lifeboat."))

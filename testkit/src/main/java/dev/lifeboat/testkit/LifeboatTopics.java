@@ -79,16 +79,9 @@ public final class LifeboatTopics implements AutoCloseable {
 
   /** Sends a message to its topic, keyed by incident id, and waits until the broker has it. */
   public RecordMetadata send(LifeboatMessage message) {
-    return acknowledged(startSending(message), WAIT);
-  }
-
-  /**
-   * Starts sending a message without waiting for the broker; the producer retries for up to two
-   * minutes, as through a broker restart.
-   */
-  public Future<RecordMetadata> startSending(LifeboatMessage message) {
-    return messages.send(
-        new ProducerRecord<>(name(Topic.of(message)), message.incidentId(), message));
+    return acknowledged(
+        messages.send(new ProducerRecord<>(name(Topic.of(message)), message.incidentId(), message)),
+        WAIT);
   }
 
   /** Sends any bytes with any headers, to test how services treat records that break the rules. */

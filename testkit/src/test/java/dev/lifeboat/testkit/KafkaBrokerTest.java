@@ -2,16 +2,18 @@ package dev.lifeboat.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.CloudEventHeaders;
 import dev.lifeboat.events.node.NodeReturned;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -96,12 +98,16 @@ class KafkaBrokerTest {
           .isInstanceOfAny(ExecutionException.class, java.util.concurrent.TimeoutException.class);
     }
     NodeReturned during = returned("worker-during-restart");
-    Future<RecordMetadata> pending = topics.startSending(during);
-    assertThat(pending).isNotDone();
+    CompletableFuture<RecordMetadata> pending =
+        CompletableFuture.supplyAsync(() -> topics.send(during));
+    await()
+        .during(Duration.ofSeconds(2))
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> !pending.isDone());
 
     broker.start();
 
-    assertThat(pending.get(LifeboatTopics.WAIT.toSeconds(), TimeUnit.SECONDS).topic())
+    assertThat(pending.get(2 * LifeboatTopics.WAIT.toSeconds(), TimeUnit.SECONDS).topic())
         .isEqualTo("lifeboat.node-events");
     assertThat(topics.awaitMessage(Topic.NODE_EVENTS, NodeReturned.class, during::equals))
         .isEqualTo(during);

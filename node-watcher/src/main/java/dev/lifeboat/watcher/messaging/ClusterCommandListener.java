@@ -1,36 +1,34 @@
 package dev.lifeboat.watcher.messaging;
 
 import dev.lifeboat.events.LifeboatMessage;
-import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.codec.MessageTypes;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.lifeboat.service.Arrivals;
 import io.quarkus.logging.Log;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Receives the orchestrator's cluster commands. Records that are not commands of the contract never
- * reach it: the connector sends them to the dead-letter topic with the reason.
+ * Receives the orchestrator's cluster commands. Records that are not messages of the contract never
+ * reach it: the connector sends them to the dead-letter topic with the reason, as it does with a
+ * message that {@link Arrivals} refuses.
  */
 @ApplicationScoped
 public class ClusterCommandListener {
 
-  /** Counter of received messages, tagged by topic and CloudEvents type. */
-  public static final String RECEIVED = "lifeboat.messages.received";
+  private final Arrivals arrivals;
 
-  private final MeterRegistry registry;
-
-  ClusterCommandListener(MeterRegistry registry) {
-    this.registry = registry;
+  ClusterCommandListener(Arrivals arrivals) {
+    this.arrivals = arrivals;
   }
 
   @Incoming(Channels.CLUSTER_COMMANDS)
-  public void onCommand(LifeboatMessage message) {
-    ClusterCommand command = (ClusterCommand) Topic.CLUSTER_COMMANDS.requireCarried(message);
-    String type = MessageTypes.typeOf(command.getClass());
-    registry.counter(RECEIVED, "topic", Channels.CLUSTER_COMMANDS, "type", type).increment();
+  public void onCommand(LifeboatMessage message, IncomingKafkaRecordMetadata<String, ?> record) {
+    ClusterCommand command = (ClusterCommand) arrivals.accept(message, record);
     // Carrying out commands arrives with the node-watcher issue; until then they are only logged.
-    Log.infof("received %s %s of incident %s", type, command.commandId(), command.incidentId());
+    Log.infof(
+        "received %s %s of incident %s",
+        MessageTypes.typeOf(command.getClass()), command.commandId(), command.incidentId());
   }
 }

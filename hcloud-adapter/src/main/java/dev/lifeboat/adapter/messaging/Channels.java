@@ -1,0 +1,13 @@
+package dev.lifeboat.adapter.messaging;
+
+/** The messaging channels of hcloud-adapter; their topics are set in application.properties. */
+public final class Channels {
+
+  /** Incoming: commands from the orchestrator ({@code lifeboat.hcloud-commands}). */
+  public static final String HCLOUD_COMMANDS = "hcloud-commands";
+
+  /** Outgoing: outcomes of those commands ({@code lifeboat.hcloud-results}). */
+  public static final String HCLOUD_RESULTS = "hcloud-results";
+
+  private Channels() {}
+}
