@@ -1,0 +1,152 @@
+package dev.lifeboat.sim.domain;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** Injected failures: error answers and latency per endpoint, and actions that end in error. */
+public final class Faults {
+
+  /**
+   * Answers to requests of an endpoint.
+   *
+   * @param endpoint {@code METHOD /path} with {@code {id}} for ids, such as {@code POST
+   *     /volumes/{id}/actions/attach}, or {@code *} for every endpoint
+   * @param code the error code to answer with, or null for latency only
+   * @param rate the share of matching requests that get the error (0 to 1)
+   * @param latencyMs milliseconds added to every matching request
+   * @param times how many errors to give before the rule is spent; null for no end
+   */
+  public record Rule(String endpoint, String code, double rate, long latencyMs, Integer times) {
+    public Rule {
+      if (endpoint == null || endpoint.isBlank()) {
+        throw ApiError.invalidInput("endpoint", "is required (METHOD /path, or *)");
+      }
+      if (code != null && ErrorCode.of(code).isEmpty()) {
+        throw ApiError.invalidInput("code", "unknown error code '" + code + "'");
+      }
+      if (rate < 0 || rate > 1) {
+        throw ApiError.invalidInput("rate", "must be between 0 and 1");
+      }
+      if (latencyMs < 0) {
+        throw ApiError.invalidInput("latency_ms", "must not be negative");
+      }
+    }
+
+    boolean matches(String requestEndpoint) {
+      return endpoint.equals("*") || endpoint.equals(requestEndpoint);
+    }
+  }
+
+  /**
+   * Actions of a command that end in {@code error}.
+   *
+   * @param command the action command, such as {@code attach_volume}
+   * @param code the action's error code (default {@code action_failed})
+   * @param message the action's error message
+   * @param times how many actions fail; null for every one
+   */
+  public record ActionFailure(String command, String code, String message, Integer times) {
+    public ActionFailure {
+      if (!Settings.COMMANDS.contains(command)) {
+        throw ApiError.invalidInput("command", "must be one of " + Settings.COMMANDS);
+      }
+      code = code == null ? "action_failed" : code;
+      message = message == null ? "action failed (injected by hcloud-sim)" : message;
+    }
+  }
+
+  /** What to do with one request. */
+  public record Decision(long latencyMs, Optional<ErrorCode> error) {}
+
+  private final List<Rule> rules = new ArrayList<>();
+  private final List<Integer> ruleErrorsLeft = new ArrayList<>();
+  private final List<ActionFailure> actionFailures = new ArrayList<>();
+  private final List<Integer> actionFailuresLeft = new ArrayList<>();
+
+  /** Replaces every rule and action failure. */
+  public synchronized void set(List<Rule> newRules, List<ActionFailure> newActionFailures) {
+    clear();
+    for (Rule rule : newRules) {
+      rules.add(rule);
+      ruleErrorsLeft.add(rule.times());
+    }
+    for (ActionFailure failure : newActionFailures) {
+      actionFailures.add(failure);
+      actionFailuresLeft.add(failure.times());
+    }
+  }
+
+  /** Removes every fault. */
+  public synchronized void clear() {
+    rules.clear();
+    ruleErrorsLeft.clear();
+    actionFailures.clear();
+    actionFailuresLeft.clear();
+  }
+
+  /** The rules in force, with the errors each has left (null: no end). */
+  public synchronized List<Rule> rules() {
+    List<Rule> current = new ArrayList<>();
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
+      current.add(
+          new Rule(
+              rule.endpoint(), rule.code(), rule.rate(), rule.latencyMs(), ruleErrorsLeft.get(i)));
+    }
+    return current;
+  }
+
+  /** The action failures in force, with the failures each has left (null: no end). */
+  public synchronized List<ActionFailure> actionFailures() {
+    List<ActionFailure> current = new ArrayList<>();
+    for (int i = 0; i < actionFailures.size(); i++) {
+      ActionFailure failure = actionFailures.get(i);
+      current.add(
+          new ActionFailure(
+              failure.command(), failure.code(), failure.message(), actionFailuresLeft.get(i)));
+    }
+    return current;
+  }
+
+  /** The latency and error (if any) for one request of this endpoint. */
+  public synchronized Decision decide(String endpoint) {
+    long latency = 0;
+    Optional<ErrorCode> error = Optional.empty();
+    for (int i = 0; i < rules.size(); i++) {
+      Rule rule = rules.get(i);
+      if (!rule.matches(endpoint)) {
+        continue;
+      }
+      latency += rule.latencyMs();
+      Integer left = ruleErrorsLeft.get(i);
+      boolean spent = left != null && left <= 0;
+      if (error.isEmpty()
+          && rule.code() != null
+          && !spent
+          && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
+        error = ErrorCode.of(rule.code());
+        if (left != null) {
+          ruleErrorsLeft.set(i, left - 1);
+        }
+      }
+    }
+    return new Decision(latency, error);
+  }
+
+  /** The failure the next action of this command ends in, if one is injected. */
+  synchronized Optional<Views.ActionError> nextActionFailure(String command) {
+    for (int i = 0; i < actionFailures.size(); i++) {
+      ActionFailure failure = actionFailures.get(i);
+      Integer left = actionFailuresLeft.get(i);
+      if (failure.command().equals(command) && (left == null || left > 0)) {
+        if (left != null) {
+          actionFailuresLeft.set(i, left - 1);
+        }
+        return Optional.of(new Views.ActionError(failure.code(), failure.message()));
+      }
+    }
+    return Optional.empty();
+  }
+}
