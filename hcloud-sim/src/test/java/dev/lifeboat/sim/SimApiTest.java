@@ -174,6 +174,7 @@ class SimApiTest {
                 api()
                     .queryParam("id", detach, 987654321L, poweroff)
                     .queryParam("page", 1)
+                    .queryParam("sort", "status", "id")
                     .get("/v1/actions")
                     .then()
                     .statusCode(200)
