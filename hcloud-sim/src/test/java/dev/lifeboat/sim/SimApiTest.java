@@ -35,18 +35,13 @@ class SimApiTest {
 
   @AfterEach
   void restoreSettings() {
-    given()
-        .contentType(ContentType.JSON)
-        .body(
-            """
+    putSettings(
+        """
             {"rate_limit": {"enabled": true, "capacity": 3600, "refill_per_second": 1},
              "shutdown_obeyed": true,
              "durations": {"attach_volume": "PT0.2S", "detach_volume": "PT0.2S", "stop_server": "PT0.2S",
                            "shutdown_server": "PT0.2S", "start_server": "PT0.2S", "delete_server": "PT0.2S"}}
-            """)
-        .put("/_sim/settings")
-        .then()
-        .statusCode(200);
+            """);
   }
 
   @Test
@@ -218,10 +213,7 @@ class SimApiTest {
         .statusCode(400)
         .body("error.code", equalTo("invalid_input"))
         .body("error.message", equalTo("server and volume must be in the same location"));
-    api()
-        .contentType(ContentType.JSON)
-        .body("{\"server\": 4203}")
-        .post("/v1/volumes/100001/actions/attach")
+    attach(100001, 4203)
         .then()
         .statusCode(422)
         .body("error.code", equalTo("volume_already_attached"));
@@ -250,12 +242,7 @@ class SimApiTest {
 
   @Test
   void shutdownThatTheOsIgnoresSucceedsButLeavesTheServerRunning() {
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"shutdown_obeyed\": false}")
-        .put("/_sim/settings")
-        .then()
-        .statusCode(200);
+    putSettings("{\"shutdown_obeyed\": false}");
 
     long action =
         api()
@@ -279,12 +266,7 @@ class SimApiTest {
 
   @Test
   void rateLimitHeadersCountDownAndAnEmptyBucketAnswers429() {
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"rate_limit\": {\"capacity\": 3, \"refill_per_second\": 0.001}}")
-        .put("/_sim/settings")
-        .then()
-        .statusCode(200);
+    putSettings("{\"rate_limit\": {\"capacity\": 3, \"refill_per_second\": 0.001}}");
 
     List<String> remaining =
         List.of(1, 2, 3).stream()
@@ -310,12 +292,7 @@ class SimApiTest {
 
   @Test
   void rateLimitCanBeSwitchedOff() {
-    given()
-        .contentType(ContentType.JSON)
-        .body("{\"rate_limit\": {\"enabled\": false, \"capacity\": 1}}")
-        .put("/_sim/settings")
-        .then()
-        .statusCode(200);
+    putSettings("{\"rate_limit\": {\"enabled\": false, \"capacity\": 1}}");
 
     for (int i = 0; i < 5; i++) {
       api().get("/v1/locations").then().statusCode(200);
@@ -343,12 +320,7 @@ class SimApiTest {
         .body("error.code", equalTo("server_error"));
     api().get("/v1/volumes/100001").then().statusCode(500);
     api().get("/v1/volumes/100001").then().statusCode(200);
-    api()
-        .contentType(ContentType.JSON)
-        .body("{\"server\": 4202}")
-        .post("/v1/volumes/100006/actions/attach")
-        .then()
-        .statusCode(423);
+    attach(100006, 4202).then().statusCode(423);
     long slow = System.nanoTime();
     api().get("/v1/locations").then().statusCode(200);
     assertThat(Duration.ofNanos(System.nanoTime() - slow))
@@ -356,12 +328,7 @@ class SimApiTest {
 
     given().delete("/_sim/faults").then().statusCode(200);
 
-    api()
-        .contentType(ContentType.JSON)
-        .body("{\"server\": 4202}")
-        .post("/v1/volumes/100006/actions/attach")
-        .then()
-        .statusCode(201);
+    attach(100006, 4202).then().statusCode(201);
   }
 
   @Test
@@ -375,15 +342,7 @@ class SimApiTest {
         .statusCode(200);
 
     long action =
-        api()
-            .contentType(ContentType.JSON)
-            .body("{\"server\": 4202}")
-            .post("/v1/volumes/100006/actions/attach")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("action.id");
+        attach(100006, 4202).then().statusCode(201).extract().jsonPath().getLong("action.id");
 
     await()
         .atMost(Duration.ofSeconds(10))
@@ -509,17 +468,28 @@ class SimApiTest {
   }
 
   private static void slowActions(String duration) {
+    putSettings(
+        "{\"durations\": {\"detach_volume\": \""
+            + duration
+            + "\", \"attach_volume\": \""
+            + duration
+            + "\"}}");
+  }
+
+  private static void putSettings(String changes) {
     given()
         .contentType(ContentType.JSON)
-        .body(
-            "{\"durations\": {\"detach_volume\": \""
-                + duration
-                + "\", \"attach_volume\": \""
-                + duration
-                + "\"}}")
+        .body(changes)
         .put("/_sim/settings")
         .then()
         .statusCode(200);
+  }
+
+  private static Response attach(long volume, long server) {
+    return api()
+        .contentType(ContentType.JSON)
+        .body("{\"server\": " + server + "}")
+        .post("/v1/volumes/" + volume + "/actions/attach");
   }
 
   private static RequestSpecification api() {
