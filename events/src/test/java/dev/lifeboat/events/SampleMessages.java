@@ -16,6 +16,7 @@ import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.PowerOffServer;
@@ -117,6 +118,13 @@ public final class SampleMessages {
             id(20), INCIDENT, AT, cmd(17), "volume 100123 is attached to no server"),
         new HcloudCommandFailed(
             id(21), INCIDENT, AT, cmd(18), "locked", "server 4212 is locked", true, null),
+        new HcloudCommandDryRun(
+            id(31),
+            INCIDENT,
+            AT,
+            cmd(18),
+            "POST /volumes/100123/actions/attach {\"server\":4212}",
+            "volume 100123 is attached to no server"),
         new StepStarted(id(22), INCIDENT, AT, Step.DETACH, VOLUME, 1, cmd(17)),
         new StepSucceeded(id(23), INCIDENT, AT, Step.FENCE, null, 1, "server 4211 is off"),
         new StepFailed(

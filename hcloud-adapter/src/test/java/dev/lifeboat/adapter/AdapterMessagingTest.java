@@ -8,6 +8,7 @@ import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.CloudEventHeaders;
 import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import dev.lifeboat.testkit.MessagingContractTest;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(HcloudSimProcess.Resource.class)
 class AdapterMessagingTest extends MessagingContractTest {
 
   @Inject HcloudResults results;

@@ -4,4 +4,7 @@ import dev.lifeboat.events.CommandResult;
 
 /** What came of an {@link HcloudCommand}. */
 public sealed interface HcloudResult extends CommandResult
-    permits HcloudCommandSucceeded, HcloudCommandAlreadyDone, HcloudCommandFailed {}
+    permits HcloudCommandSucceeded,
+        HcloudCommandAlreadyDone,
+        HcloudCommandFailed,
+        HcloudCommandDryRun {}

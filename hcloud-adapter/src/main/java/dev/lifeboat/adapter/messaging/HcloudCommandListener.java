@@ -1,34 +1,58 @@
 package dev.lifeboat.adapter.messaging;
 
+import dev.lifeboat.adapter.execution.CommandExecutor;
 import dev.lifeboat.events.LifeboatMessage;
-import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.service.Arrivals;
-import io.quarkus.logging.Log;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
 
 /**
- * Receives the orchestrator's Hetzner commands. Records that are not messages of the contract never
- * reach it: the connector sends them to the dead-letter topic with the reason, as it does with a
- * message that {@link Arrivals} refuses.
+ * Receives the orchestrator's Hetzner commands and starts each at once, so a command waiting on a
+ * slow action, the budget or its server's queue never holds up the others. A command's record is
+ * acknowledged (and its offset may be committed) only once its result is on the broker:
+ * at-least-once, made harmless by observe-then-act. Records that are not commands of the contract
+ * go to the dead-letter topic with the reason.
  */
 @ApplicationScoped
 public class HcloudCommandListener {
 
   private final Arrivals arrivals;
+  private final CommandExecutor executor;
+  private final HcloudResults results;
 
-  HcloudCommandListener(Arrivals arrivals) {
+  HcloudCommandListener(Arrivals arrivals, CommandExecutor executor, HcloudResults results) {
     this.arrivals = arrivals;
+    this.executor = executor;
+    this.results = results;
   }
 
   @Incoming(Channels.HCLOUD_COMMANDS)
-  public void onCommand(LifeboatMessage message, IncomingKafkaRecordMetadata<String, ?> record) {
-    HcloudCommand command = (HcloudCommand) arrivals.accept(message, record);
-    // Calling Hetzner arrives with the hcloud-adapter issue; until then commands are only logged.
-    Log.infof(
-        "received %s %s of incident %s",
-        MessageTypes.typeOf(command.getClass()), command.commandId(), command.incidentId());
+  public CompletionStage<Void> onCommand(Message<LifeboatMessage> message) {
+    HcloudCommand command;
+    try {
+      IncomingKafkaRecordMetadata<?, ?> record =
+          message.getMetadata(IncomingKafkaRecordMetadata.class).orElseThrow();
+      command = (HcloudCommand) arrivals.accept(message.getPayload(), record);
+    } catch (RuntimeException refused) {
+      return message.nack(refused);
+    }
+    executor
+        .execute(command)
+        .subscribeAsCompletionStage()
+        .thenCompose(results::publish)
+        .whenComplete(
+            (published, failure) -> {
+              if (failure == null) {
+                message.ack();
+              } else {
+                message.nack(failure);
+              }
+            });
+    return CompletableFuture.completedFuture(null);
   }
 }

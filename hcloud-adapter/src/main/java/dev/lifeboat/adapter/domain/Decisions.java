@@ -1,0 +1,109 @@
+package dev.lifeboat.adapter.domain;
+
+import java.util.Objects;
+
+/**
+ * Observe-then-act for each command: from the state read from Hetzner (null when the resource is
+ * gone), what to do. Pure functions; the safety rules of Lifeboat live here.
+ */
+public final class Decisions {
+
+  /** Code of a refusal: the volume is on a server other than the one the command names. */
+  public static final String ATTACHED_ELSEWHERE = "attached_elsewhere";
+
+  /** Code of a refusal: the volume no longer exists. */
+  public static final String VOLUME_NOT_FOUND = "volume_not_found";
+
+  private Decisions() {}
+
+  /**
+   * Fence by power: nothing to do when the server is gone or off.
+   *
+   * @param status the server's status, or null when the server no longer exists
+   */
+  public static Decision powerOff(long serverId, String status) {
+    if (status == null) {
+      return new Decision.AlreadyDone("server " + serverId + " no longer exists");
+    }
+    if (status.equals("off")) {
+      return new Decision.AlreadyDone("server " + serverId + " status off");
+    }
+    return new Decision.Act(
+        "POST /servers/" + serverId + "/actions/poweroff",
+        "server " + serverId + " status " + status);
+  }
+
+  /**
+   * Fence by deletion: nothing to do when the server is gone.
+   *
+   * @param status the server's status, or null when the server no longer exists
+   */
+  public static Decision deleteServer(long serverId, String status) {
+    if (status == null) {
+      return new Decision.AlreadyDone("server " + serverId + " no longer exists");
+    }
+    return new Decision.Act(
+        "DELETE /servers/" + serverId, "server " + serverId + " status " + status);
+  }
+
+  /**
+   * Detach from the fenced server only; a volume on any other server is never touched.
+   *
+   * @param exists whether the volume still exists
+   * @param attachedTo the server the volume is attached to, or null
+   */
+  public static Decision detach(
+      long volumeId, long expectedServerId, boolean exists, Long attachedTo) {
+    if (!exists) {
+      return new Decision.Refuse(VOLUME_NOT_FOUND, "volume " + volumeId + " no longer exists");
+    }
+    if (attachedTo == null) {
+      return new Decision.AlreadyDone("volume " + volumeId + " is attached to no server");
+    }
+    if (attachedTo != expectedServerId) {
+      return new Decision.Refuse(
+          ATTACHED_ELSEWHERE,
+          "volume "
+              + volumeId
+              + " is attached to server "
+              + attachedTo
+              + ", not to the fenced server "
+              + expectedServerId
+              + "; Lifeboat never detaches a volume from a server it did not fence");
+    }
+    return new Decision.Act(
+        "POST /volumes/" + volumeId + "/actions/detach",
+        "volume " + volumeId + " is attached to server " + attachedTo);
+  }
+
+  /**
+   * Attach only a free volume; one on another server is a final refusal, never a detach.
+   *
+   * @param exists whether the volume still exists
+   * @param attachedTo the server the volume is attached to, or null
+   */
+  public static Decision attach(
+      long volumeId, long targetServerId, boolean exists, Long attachedTo) {
+    if (!exists) {
+      return new Decision.Refuse(VOLUME_NOT_FOUND, "volume " + volumeId + " no longer exists");
+    }
+    if (Objects.equals(attachedTo, targetServerId)) {
+      return new Decision.AlreadyDone(
+          "volume " + volumeId + " is already attached to server " + targetServerId);
+    }
+    if (attachedTo != null) {
+      return new Decision.Refuse(
+          ATTACHED_ELSEWHERE,
+          "volume "
+              + volumeId
+              + " is attached to server "
+              + attachedTo
+              + ", not free for server "
+              + targetServerId
+              + "; Lifeboat never detaches it on its own");
+    }
+    return new Decision.Act(
+        "POST /volumes/" + volumeId + "/actions/attach {\"server\":" + targetServerId + "}",
+        "volume " + volumeId + " is attached to no server");
+  }
+}

@@ -1,0 +1,75 @@
+package dev.lifeboat.adapter.domain;
+
+import java.util.Set;
+
+/**
+ * Which Hetzner errors are worth trying again (hcloud-api.md: the official clients' policy, with
+ * {@code locked} retryable as the CSI driver and Terraform treat it).
+ */
+public final class HcloudErrors {
+
+  /** Code the adapter gives to a call that got no answer (connection refused, reset, timed out). */
+  public static final String IO_ERROR = "io_error";
+
+  private static final Set<String> RETRYABLE =
+      Set.of(
+          "locked",
+          "conflict",
+          "rate_limit_exceeded",
+          "timeout",
+          "bad_gateway",
+          "unavailable",
+          "server_error",
+          "service_error",
+          "maintenance",
+          "action_failed",
+          "unknown_error",
+          IO_ERROR);
+
+  private static final Set<String> FINAL =
+      Set.of(
+          "not_found",
+          "invalid_input",
+          "json_error",
+          "unauthorized",
+          "forbidden",
+          "token_readonly",
+          "protected",
+          "volume_already_attached",
+          "server_already_attached",
+          "server_not_stopped",
+          "resource_limit_exceeded",
+          "no_space_left_in_location",
+          "user_action_required",
+          "uniqueness_error");
+
+  private HcloudErrors() {}
+
+  /** Whether the same call may succeed if made again; unknown codes follow their HTTP status. */
+  public static boolean retryable(String code, int httpStatus) {
+    if (RETRYABLE.contains(code)) {
+      return true;
+    }
+    if (FINAL.contains(code)) {
+      return false;
+    }
+    return httpStatus >= 500 || httpStatus == 0;
+  }
+
+  /** The API's code for an answer without a JSON error body. */
+  public static String codeForStatus(int httpStatus) {
+    return switch (httpStatus) {
+      case 400 -> "invalid_input";
+      case 401 -> "unauthorized";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 409 -> "conflict";
+      case 423 -> "locked";
+      case 429 -> "rate_limit_exceeded";
+      case 502 -> "bad_gateway";
+      case 503 -> "unavailable";
+      case 504 -> "timeout";
+      default -> httpStatus >= 500 ? "server_error" : "http_" + httpStatus;
+    };
+  }
+}

@@ -1,0 +1,229 @@
+package dev.lifeboat.adapter.execution;
+
+import dev.lifeboat.adapter.config.AdapterConfig;
+import dev.lifeboat.adapter.domain.CallPriority;
+import dev.lifeboat.adapter.domain.Decision;
+import dev.lifeboat.adapter.domain.Decisions;
+import dev.lifeboat.adapter.domain.HcloudErrors;
+import dev.lifeboat.adapter.hcloud.ActionPoller;
+import dev.lifeboat.adapter.hcloud.HcloudCalls;
+import dev.lifeboat.adapter.hcloud.HcloudDtos;
+import dev.lifeboat.adapter.hcloud.HcloudException;
+import dev.lifeboat.adapter.hcloud.ServerQueues;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DeleteServer;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.function.Supplier;
+
+/**
+ * Carries out one Hetzner command, observe then act: read the resource, decide ({@link Decisions}),
+ * make the one mutating call if needed (never in dry-run), wait for its action, and say what came
+ * of it. Commands on the same server run one after another ({@link ServerQueues}); the result is
+ * always a value, never an exception.
+ */
+@ApplicationScoped
+public class CommandExecutor {
+
+  private final HcloudCalls calls;
+  private final ActionPoller poller;
+  private final ServerQueues queues;
+  private final Clock clock;
+  private final boolean dryRun;
+
+  CommandExecutor(
+      HcloudCalls calls,
+      ActionPoller poller,
+      ServerQueues queues,
+      Clock clock,
+      AdapterConfig config) {
+    this.calls = calls;
+    this.poller = poller;
+    this.queues = queues;
+    this.clock = clock;
+    this.dryRun = config.dryRun();
+  }
+
+  /** The outcome of the command. */
+  public Uni<HcloudResult> execute(HcloudCommand command) {
+    CallPriority priority = CallPriority.of(command);
+    return queues
+        .inOrder(serverOf(command), () -> observeAndAct(command, priority))
+        .onFailure()
+        .recoverWithItem(failure -> failed(command, failure, null));
+  }
+
+  private Uni<HcloudResult> observeAndAct(HcloudCommand command, CallPriority priority) {
+    if (command instanceof PowerOffServer c) {
+      return calls
+          .server(c.serverId(), priority)
+          .map(s -> Decisions.powerOff(c.serverId(), s.map(HcloudDtos.Server::status).orElse(null)))
+          .chain(d -> carryOut(command, d, () -> calls.powerOff(c.serverId())));
+    }
+    if (command instanceof DeleteServer c) {
+      return calls
+          .server(c.serverId(), priority)
+          .map(
+              s ->
+                  Decisions.deleteServer(
+                      c.serverId(), s.map(HcloudDtos.Server::status).orElse(null)))
+          .chain(d -> carryOut(command, d, () -> calls.deleteServer(c.serverId())));
+    }
+    if (command instanceof DetachVolume c) {
+      return calls
+          .volume(c.volumeId(), priority)
+          .map(
+              v ->
+                  Decisions.detach(
+                      c.volumeId(),
+                      c.expectedServerId(),
+                      v.isPresent(),
+                      v.map(HcloudDtos.Volume::server).orElse(null)))
+          .chain(d -> carryOut(command, d, () -> calls.detach(c.volumeId())));
+    }
+    AttachVolume c = (AttachVolume) command;
+    return calls
+        .volume(c.volumeId(), priority)
+        .map(
+            v ->
+                Decisions.attach(
+                    c.volumeId(),
+                    c.serverId(),
+                    v.isPresent(),
+                    v.map(HcloudDtos.Volume::server).orElse(null)))
+        .chain(d -> carryOut(command, d, () -> calls.attach(c.volumeId(), c.serverId())));
+  }
+
+  private Uni<HcloudResult> carryOut(
+      HcloudCommand command, Decision decision, Supplier<Uni<HcloudDtos.Action>> call) {
+    if (decision instanceof Decision.AlreadyDone done) {
+      return Uni.createFrom()
+          .item(
+              new HcloudCommandAlreadyDone(
+                  id(command), command.incidentId(), now(), command.commandId(), done.observed()));
+    }
+    if (decision instanceof Decision.Refuse refuse) {
+      return Uni.createFrom()
+          .item(
+              new HcloudCommandFailed(
+                  id(command),
+                  command.incidentId(),
+                  now(),
+                  command.commandId(),
+                  refuse.code(),
+                  refuse.message(),
+                  false,
+                  null));
+    }
+    Decision.Act act = (Decision.Act) decision;
+    if (dryRun) {
+      Log.infof("dry-run: %s would call %s", command.commandId(), act.call());
+      return Uni.createFrom()
+          .item(
+              new HcloudCommandDryRun(
+                  id(command),
+                  command.incidentId(),
+                  now(),
+                  command.commandId(),
+                  "dry-run: " + act.call(),
+                  act.observed()));
+    }
+    return call.get()
+        .chain(action -> poller.await(action, CallPriority.of(command)))
+        .map(action -> ended(command, action));
+  }
+
+  private HcloudResult ended(HcloudCommand command, HcloudDtos.Action action) {
+    if ("success".equals(action.status())) {
+      return new HcloudCommandSucceeded(
+          id(command),
+          command.incidentId(),
+          now(),
+          command.commandId(),
+          action.id(),
+          instant(action.started()),
+          instant(action.finished()));
+    }
+    String code =
+        action.error() != null && action.error().code() != null
+            ? action.error().code()
+            : "action_failed";
+    String message =
+        action.error() != null && action.error().message() != null
+            ? action.error().message()
+            : "action " + action.id() + " ended in " + action.status();
+    return new HcloudCommandFailed(
+        id(command),
+        command.incidentId(),
+        now(),
+        command.commandId(),
+        code,
+        message,
+        HcloudErrors.retryable(code, 0),
+        action.id());
+  }
+
+  private HcloudResult failed(HcloudCommand command, Throwable failure, Long actionId) {
+    String code;
+    String message;
+    boolean retryable;
+    if (failure instanceof HcloudException e) {
+      code = e.code();
+      message = e.getMessage();
+      retryable = e.retryable();
+    } else {
+      Log.errorf(failure, "command %s failed unexpectedly", command.commandId());
+      code = "internal_error";
+      message = failure.getClass().getSimpleName() + ": " + failure.getMessage();
+      retryable = true;
+    }
+    return new HcloudCommandFailed(
+        id(command),
+        command.incidentId(),
+        now(),
+        command.commandId(),
+        code,
+        message == null ? code : message,
+        retryable,
+        actionId);
+  }
+
+  private static long serverOf(HcloudCommand command) {
+    if (command instanceof PowerOffServer c) {
+      return c.serverId();
+    }
+    if (command instanceof DeleteServer c) {
+      return c.serverId();
+    }
+    if (command instanceof DetachVolume c) {
+      return c.expectedServerId();
+    }
+    return ((AttachVolume) command).serverId();
+  }
+
+  /** The result's message id: the same for the same command, so a redelivery repeats it. */
+  private static String id(HcloudCommand command) {
+    return MessageIds.derived("hcloud-result", command.commandId());
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  private static Instant instant(String time) {
+    return time == null ? null : OffsetDateTime.parse(time).toInstant();
+  }
+}

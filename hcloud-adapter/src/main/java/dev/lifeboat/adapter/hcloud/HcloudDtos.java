@@ -1,0 +1,72 @@
+package dev.lifeboat.adapter.hcloud;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import java.util.List;
+
+/** The parts of the Hetzner Cloud API's JSON the adapter reads (hcloud-api.md). */
+public final class HcloudDtos {
+
+  private HcloudDtos() {}
+
+  /** A server: its status and the volumes attached to it. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Server(long id, String name, String status, boolean locked, List<Long> volumes) {}
+
+  /** A volume: the server it is attached to, if any. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Volume(long id, String name, Long server, String status) {}
+
+  /** Why an action failed. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ActionError(String code, String message) {}
+
+  /** A resource an action works on. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Resource(long id, String type) {}
+
+  /** An action. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Action(
+      long id,
+      String command,
+      String status,
+      int progress,
+      String started,
+      String finished,
+      List<Resource> resources,
+      ActionError error) {
+
+    /** Whether the action has ended, with success or error. */
+    public boolean ended() {
+      return !"running".equals(status);
+    }
+  }
+
+  /** {@code {"server": ...}}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ServerEnvelope(Server server) {}
+
+  /** {@code {"volume": ...}}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record VolumeEnvelope(Volume volume) {}
+
+  /** {@code {"action": ...}}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ActionEnvelope(Action action) {}
+
+  /** {@code {"actions": [...]}}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ActionList(List<Action> actions) {}
+
+  /** Body of an attach request. */
+  public record AttachRequest(long server, boolean automount) {}
+
+  /** The API's error body. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ErrorBody(ActionError error) {}
+}

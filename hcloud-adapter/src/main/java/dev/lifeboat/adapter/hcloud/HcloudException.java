@@ -1,0 +1,78 @@
+package dev.lifeboat.adapter.hcloud;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.adapter.domain.HcloudErrors;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * An error answer of the Hetzner API (or no answer at all), with the API's code and message and
+ * whether trying again may help. It never carries the token or request headers.
+ */
+public class HcloudException extends RuntimeException {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final int status;
+  private final String code;
+  private final boolean retryable;
+
+  public HcloudException(int status, String code, String message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryable = HcloudErrors.retryable(code, status);
+  }
+
+  /** The HTTP status; 0 when there was no answer. */
+  public int status() {
+    return status;
+  }
+
+  /** The API's error code, such as {@code locked}. */
+  public String code() {
+    return code;
+  }
+
+  /** Whether the same call may succeed if made again. */
+  public boolean retryable() {
+    return retryable;
+  }
+
+  /** The exception for an error answer; clients only parse bodies that say they are JSON. */
+  public static HcloudException fromResponse(Response response) {
+    int status = response.getStatus();
+    String code = HcloudErrors.codeForStatus(status);
+    String message = "HTTP " + status;
+    MediaType type = response.getMediaType();
+    if (type != null
+        && type.isCompatible(MediaType.APPLICATION_JSON_TYPE)
+        && response.hasEntity()) {
+      try {
+        HcloudDtos.ErrorBody body =
+            JSON.readValue(response.readEntity(String.class), HcloudDtos.ErrorBody.class);
+        if (body.error() != null && body.error().code() != null) {
+          code = body.error().code();
+          message = body.error().message();
+        }
+      } catch (Exception e) {
+        message = "HTTP " + status + " with an unreadable error body";
+      }
+    }
+    return of(status, code, message);
+  }
+
+  /** The exception for a code, retryable or not as {@link HcloudErrors} says. */
+  public static HcloudException of(int status, String code, String message) {
+    return HcloudErrors.retryable(code, status)
+        ? new RetryableHcloudException(status, code, message)
+        : new HcloudException(status, code, message);
+  }
+
+  @Override
+  public String toString() {
+    return "HcloudException[" + status + " " + code + ": " + getMessage() + "]";
+  }
+}

@@ -1,0 +1,147 @@
+package dev.lifeboat.adapter.hcloud;
+
+import dev.lifeboat.adapter.config.AdapterConfig;
+import dev.lifeboat.adapter.domain.CallPriority;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The project's request budget (Hetzner: a bucket of 3600 refilled at 1/s, shared with the cloud
+ * controller manager). Every call takes one request from it first. The budget follows the {@code
+ * RateLimit-*} headers of every answer; while plenty remains, calls go at once; when it runs low,
+ * calls wait and go in priority order (fencing, detach, attach, reads), paced by the refill; after
+ * a 429 everything waits for the refill instead of hammering.
+ */
+@Singleton
+public class RateLimitBudget {
+
+  private record Waiter(CallPriority priority, long order, CompletableFuture<Void> go) {}
+
+  private final int reserve;
+  private final Clock clock;
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread thread = new Thread(r, "hcloud-rate-limit-budget");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private final PriorityQueue<Waiter> waiters =
+      new PriorityQueue<>(Comparator.comparing(Waiter::priority).thenComparingLong(Waiter::order));
+  private int limit = 3600;
+  private double tokens = 3600;
+  private double refillPerSecond = 1;
+  private long tokensAtMillis;
+  private long order;
+  private ScheduledFuture<?> nextDrain;
+
+  RateLimitBudget(AdapterConfig config, Clock clock, MeterRegistry registry) {
+    this.reserve = config.budget().reserve();
+    this.clock = clock;
+    this.tokensAtMillis = clock.millis();
+    Gauge.builder("lifeboat.hcloud.budget.remaining", this, RateLimitBudget::remaining)
+        .description("Requests left in the project's Hetzner API budget, as the adapter sees it")
+        .register(registry);
+    Gauge.builder("lifeboat.hcloud.budget.waiting", this, RateLimitBudget::waiting)
+        .description("Calls waiting for the budget")
+        .register(registry);
+  }
+
+  /** Completes when a call of this priority may be made, and takes one request for it. */
+  public Uni<Void> acquire(CallPriority priority) {
+    CompletableFuture<Void> go = new CompletableFuture<>();
+    synchronized (this) {
+      waiters.add(new Waiter(priority, order++, go));
+    }
+    drain();
+    return Uni.createFrom().completionStage(go);
+  }
+
+  /** What an answer's {@code RateLimit-Limit}, {@code -Remaining} and {@code -Reset} said. */
+  public void observe(int answeredLimit, int remaining, long resetEpochSecond) {
+    synchronized (this) {
+      refill();
+      limit = Math.max(1, answeredLimit);
+      // Calls already counted here may not have reached the API yet: keep the lower figure.
+      tokens = Math.min(tokens, remaining);
+      double secondsToFull = resetEpochSecond - clock.millis() / 1000.0;
+      if (remaining < limit && secondsToFull > 0) {
+        refillPerSecond = Math.max(0.01, Math.min(1000, (limit - remaining) / secondsToFull));
+      }
+    }
+    drain();
+  }
+
+  /** The API answered 429: nothing is left until the bucket refills. */
+  public void exhausted() {
+    synchronized (this) {
+      refill();
+      tokens = Math.min(tokens, 0);
+    }
+    drain();
+  }
+
+  /** Requests left, as the adapter estimates them. */
+  public synchronized double remaining() {
+    refill();
+    return Math.floor(tokens);
+  }
+
+  /** Calls waiting for the budget. */
+  public synchronized int waiting() {
+    return waiters.size();
+  }
+
+  @PreDestroy
+  void stop() {
+    timer.shutdownNow();
+  }
+
+  private void drain() {
+    List<CompletableFuture<Void>> released = new ArrayList<>();
+    synchronized (this) {
+      refill();
+      int effectiveReserve = Math.min(reserve, limit / 2);
+      while (!waiters.isEmpty()) {
+        Waiter head = waiters.peek();
+        double needed = 1 + head.priority().keepsInReserve(effectiveReserve);
+        if (tokens < needed) {
+          scheduleDrain((needed - tokens) / refillPerSecond);
+          break;
+        }
+        tokens -= 1;
+        released.add(waiters.poll().go());
+      }
+    }
+    released.forEach(go -> go.complete(null));
+  }
+
+  private void scheduleDrain(double seconds) {
+    if (nextDrain != null && !nextDrain.isDone()) {
+      nextDrain.cancel(false);
+    }
+    long delayMillis = Math.max(1, (long) Math.ceil(seconds * 1000));
+    nextDrain = timer.schedule(this::drain, delayMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private void refill() {
+    long now = clock.millis();
+    if (now > tokensAtMillis) {
+      tokens = Math.min(limit, tokens + (now - tokensAtMillis) / 1000.0 * refillPerSecond);
+      tokensAtMillis = now;
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.lifeboat.adapter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DeleteServer;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.testkit.HcloudSimProcess;
+import dev.lifeboat.testkit.LifeboatTopics;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Commands, results and the simulator's request log, for the adapter's tests. */
+final class AdapterTestSupport {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private AdapterTestSupport() {}
+
+  static PowerOffServer powerOff(long server) {
+    return new PowerOffServer(
+        MessageIds.random(), incident(), Instant.now(), MessageIds.random(), server);
+  }
+
+  static DeleteServer delete(long server) {
+    return new DeleteServer(
+        MessageIds.random(), incident(), Instant.now(), MessageIds.random(), server);
+  }
+
+  static DetachVolume detach(long volume, long expectedServer) {
+    return new DetachVolume(
+        MessageIds.random(),
+        incident(),
+        Instant.now(),
+        MessageIds.random(),
+        volume,
+        expectedServer);
+  }
+
+  static AttachVolume attach(long volume, long server) {
+    return new AttachVolume(
+        MessageIds.random(), incident(), Instant.now(), MessageIds.random(), volume, server);
+  }
+
+  /** Sends the command and waits for its result. */
+  static HcloudResult run(LifeboatTopics topics, HcloudCommand command) {
+    topics.send(command);
+    return result(topics, command);
+  }
+
+  /** Waits for the result of a command already sent. */
+  static HcloudResult result(LifeboatTopics topics, HcloudCommand command) {
+    return topics.awaitMessage(
+        Topic.HCLOUD_RESULTS, HcloudResult.class, r -> r.commandId().equals(command.commandId()));
+  }
+
+  /** The simulator's request log: every request, in order, as "METHOD path status". */
+  static List<String> requests() {
+    JsonNode log = read(HcloudSimProcess.shared().send("GET", "/_sim/requests", ""));
+    List<String> lines = new ArrayList<>();
+    log.get("recent")
+        .forEach(
+            e ->
+                lines.add(
+                    e.get("method").asText()
+                        + " "
+                        + e.get("path").asText()
+                        + " "
+                        + e.get("status").asInt()));
+    return lines;
+  }
+
+  /** Requests that could change something (POST, DELETE). */
+  static List<String> mutatingRequests() {
+    return requests().stream().filter(r -> r.startsWith("POST") || r.startsWith("DELETE")).toList();
+  }
+
+  /** The simulator's whole state. */
+  static JsonNode state() {
+    return read(HcloudSimProcess.shared().send("GET", "/_sim/state", ""));
+  }
+
+  static void clearLog() {
+    HcloudSimProcess.shared().send("DELETE", "/_sim/requests", "");
+  }
+
+  static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (java.io.IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String incident() {
+    return "adapter-test-" + MessageIds.random();
+  }
+}

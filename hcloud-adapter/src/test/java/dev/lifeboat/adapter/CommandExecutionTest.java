@@ -1,0 +1,304 @@
+package dev.lifeboat.adapter;
+
+import static dev.lifeboat.adapter.AdapterTestSupport.attach;
+import static dev.lifeboat.adapter.AdapterTestSupport.clearLog;
+import static dev.lifeboat.adapter.AdapterTestSupport.delete;
+import static dev.lifeboat.adapter.AdapterTestSupport.detach;
+import static dev.lifeboat.adapter.AdapterTestSupport.mutatingRequests;
+import static dev.lifeboat.adapter.AdapterTestSupport.powerOff;
+import static dev.lifeboat.adapter.AdapterTestSupport.requests;
+import static dev.lifeboat.adapter.AdapterTestSupport.run;
+import static dev.lifeboat.adapter.AdapterTestSupport.state;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.testkit.HcloudSimProcess;
+import dev.lifeboat.testkit.KafkaBrokerResource;
+import dev.lifeboat.testkit.LifeboatTopics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Each command against hcloud-sim over the real broker: success, already done (no mutating
+ * request), refusals, retryable errors recovering and final errors reported as final.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(HcloudSimProcess.Resource.class)
+class CommandExecutionTest {
+
+  private static LifeboatTopics topics;
+
+  @BeforeAll
+  static void open() {
+    topics = LifeboatTopics.onSharedBroker();
+  }
+
+  @AfterAll
+  static void close() {
+    topics.close();
+  }
+
+  @BeforeEach
+  void demo() {
+    HcloudSimProcess.shared().reset(null);
+  }
+
+  @Test
+  void powerOffSucceedsThenIsAlreadyDoneWithoutAMutatingRequest() {
+    HcloudResult first = run(topics, powerOff(4206));
+
+    assertThat(first).isInstanceOf(HcloudCommandSucceeded.class);
+    assertThat(server(4206).get("status").asText()).isEqualTo("off");
+    clearLog();
+
+    HcloudResult again = run(topics, powerOff(4206));
+
+    assertThat(again)
+        .isInstanceOfSatisfying(
+            HcloudCommandAlreadyDone.class,
+            r -> assertThat(r.observed()).isEqualTo("server 4206 status off"));
+    assertThat(mutatingRequests()).isEmpty();
+  }
+
+  @Test
+  void deleteServerDetachesItsVolumesThenIsAlreadyDone() {
+    assertThat(run(topics, delete(4203))).isInstanceOf(HcloudCommandSucceeded.class);
+    assertThat(volume(100002).get("server").isNull()).isTrue();
+    clearLog();
+
+    assertThat(run(topics, delete(4203)))
+        .isInstanceOfSatisfying(
+            HcloudCommandAlreadyDone.class,
+            r -> assertThat(r.observed()).isEqualTo("server 4203 no longer exists"));
+    assertThat(mutatingRequests()).isEmpty();
+  }
+
+  @Test
+  void detachSucceedsThenIsAlreadyDone() {
+    HcloudResult first = run(topics, detach(100001, 4202));
+
+    assertThat(first)
+        .isInstanceOfSatisfying(
+            HcloudCommandSucceeded.class, r -> assertThat(r.actionId()).isPositive());
+    assertThat(volume(100001).get("server").isNull()).isTrue();
+    clearLog();
+
+    assertThat(run(topics, detach(100001, 4202))).isInstanceOf(HcloudCommandAlreadyDone.class);
+    assertThat(mutatingRequests()).isEmpty();
+  }
+
+  @Test
+  void attachSucceedsThenIsAlreadyDone() {
+    HcloudResult first = run(topics, attach(100006, 4202));
+
+    assertThat(first).isInstanceOf(HcloudCommandSucceeded.class);
+    assertThat(volume(100006).get("server").asLong()).isEqualTo(4202);
+    clearLog();
+
+    assertThat(run(topics, attach(100006, 4202)))
+        .isInstanceOfSatisfying(
+            HcloudCommandAlreadyDone.class,
+            r ->
+                assertThat(r.observed())
+                    .isEqualTo("volume 100006 is already attached to server 4202"));
+    assertThat(mutatingRequests()).isEmpty();
+  }
+
+  @Test
+  void volumeOnAThirdServerIsAFinalFailureAndNeverDetached() {
+    HcloudResult detachFromWrongServer = run(topics, detach(100001, 4203));
+    HcloudResult attachWhileElsewhere = run(topics, attach(100001, 4203));
+
+    assertThat(detachFromWrongServer)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            r -> {
+              assertThat(r.errorCode()).isEqualTo("attached_elsewhere");
+              assertThat(r.retryable()).isFalse();
+              assertThat(r.errorMessage()).contains("attached to server 4202");
+            });
+    assertThat(attachWhileElsewhere)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            r -> assertThat(r.errorCode()).isEqualTo("attached_elsewhere"));
+    assertThat(mutatingRequests()).isEmpty();
+    assertThat(volume(100001).get("server").asLong()).isEqualTo(4202);
+  }
+
+  @Test
+  void deletedVolumeIsAnExplicitFinalFailure() {
+    assertThat(run(topics, attach(999_999, 4202)))
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            r -> {
+              assertThat(r.errorCode()).isEqualTo("volume_not_found");
+              assertThat(r.retryable()).isFalse();
+            });
+  }
+
+  @Test
+  void attachAcrossLocationsIsFinalWithHetznersCode() {
+    assertThat(run(topics, attach(100006, 4205)))
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            r -> {
+              assertThat(r.errorCode()).isEqualTo("invalid_input");
+              assertThat(r.errorMessage())
+                  .isEqualTo("server and volume must be in the same location");
+              assertThat(r.retryable()).isFalse();
+            });
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "locked",
+        "conflict",
+        "rate_limit_exceeded",
+        "timeout",
+        "bad_gateway",
+        "unavailable",
+        "server_error"
+      })
+  void retryableErrorIsRetriedUntilTheCommandSucceeds(String code) {
+    faults(
+        "{\"rules\": [{\"endpoint\": \"POST /volumes/{id}/actions/attach\", \"code\": \""
+            + code
+            + "\", \"rate\": 1.0, \"times\": 2}]}");
+
+    HcloudResult result = run(topics, attach(100006, 4202));
+
+    assertThat(result).isInstanceOf(HcloudCommandSucceeded.class);
+    assertThat(mutatingRequests())
+        .filteredOn(r -> r.startsWith("POST /v1/volumes/100006/actions/attach"))
+        .hasSize(3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"not_found", "invalid_input", "unauthorized", "forbidden"})
+  void finalErrorIsReportedAsFinalWithItsCodeAfterOneTry(String code) {
+    faults(
+        "{\"rules\": [{\"endpoint\": \"POST /volumes/{id}/actions/attach\", \"code\": \""
+            + code
+            + "\", \"rate\": 1.0}]}");
+
+    HcloudResult result = run(topics, attach(100006, 4202));
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            r -> {
+              assertThat(r.errorCode()).isEqualTo(code);
+              assertThat(r.retryable()).isFalse();
+            });
+    assertThat(mutatingRequests())
+        .filteredOn(r -> r.startsWith("POST /v1/volumes/100006/actions/attach"))
+        .hasSize(1);
+  }
+
+  @Test
+  void actionEndingInErrorIsReportedWithItsCode() {
+    faults(
+        "{\"action_failures\": [{\"command\": \"detach_volume\", \"code\": \"user_action_required\", \"message\": \"contact support\"}]}");
+
+    HcloudResult result = run(topics, detach(100001, 4202));
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            r -> {
+              assertThat(r.errorCode()).isEqualTo("user_action_required");
+              assertThat(r.errorMessage()).isEqualTo("contact support");
+              assertThat(r.actionId()).isPositive();
+              assertThat(r.retryable()).isFalse();
+            });
+  }
+
+  @Test
+  void redeliveredCommandWaitsForTheActionAlreadyRunningInsteadOfStartingASecond() {
+    HcloudSimProcess.shared()
+        .send("PUT", "/_sim/settings", "{\"durations\": {\"attach_volume\": \"PT2S\"}}");
+    // What a crashed adapter leaves behind: its attach request reached Hetzner, its result never
+    // left.
+    JsonNode started =
+        AdapterTestSupport.read(
+            io.restassured.RestAssured.given()
+                .baseUri(HcloudSimProcess.shared().apiUrl())
+                .header("Authorization", "Bearer test-token")
+                .contentType("application/json")
+                .body("{\"server\": 4202}")
+                .post("/volumes/100006/actions/attach")
+                .then()
+                .statusCode(201)
+                .extract()
+                .asString());
+    long firstAction = started.get("action").get("id").asLong();
+
+    HcloudResult result = run(topics, attach(100006, 4202));
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            HcloudCommandSucceeded.class, r -> assertThat(r.actionId()).isEqualTo(firstAction));
+    assertThat(volume(100006).get("server").asLong()).isEqualTo(4202);
+    long attachActions = 0;
+    for (JsonNode action : state().get("actions")) {
+      if (action.get("command").asText().equals("attach_volume")) {
+        attachActions++;
+      }
+    }
+    assertThat(attachActions).isEqualTo(1);
+  }
+
+  @Test
+  void requestsPerCommandAreFew() {
+    clearLog();
+    run(topics, powerOff(4206));
+    int powerOff = requests().size();
+    clearLog();
+    run(topics, detach(100007, 4205));
+    int detach = requests().size();
+    clearLog();
+    run(topics, attach(100007, 4206));
+    int attach = requests().size();
+
+    System.out.printf(
+        "Hetzner requests per command: poweroff %d, detach %d, attach %d (log: %s)%n",
+        powerOff, detach, attach, requests());
+    assertThat(powerOff).isBetween(3, 5);
+    assertThat(detach).isBetween(3, 5);
+    assertThat(attach).isBetween(3, 5);
+  }
+
+  private static void faults(String json) {
+    HcloudSimProcess.shared().send("PUT", "/_sim/faults", json);
+  }
+
+  private static JsonNode server(long id) {
+    for (JsonNode server : state().get("servers")) {
+      if (server.get("id").asLong() == id) {
+        return server;
+      }
+    }
+    throw new AssertionError("no server " + id);
+  }
+
+  private static JsonNode volume(long id) {
+    for (JsonNode volume : state().get("volumes")) {
+      if (volume.get("id").asLong() == id) {
+        return volume;
+      }
+    }
+    throw new AssertionError("no volume " + id);
+  }
+}
