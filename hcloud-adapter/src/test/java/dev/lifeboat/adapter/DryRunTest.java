@@ -1,0 +1,79 @@
+package dev.lifeboat.adapter;
+
+import static dev.lifeboat.adapter.AdapterTestSupport.attach;
+import static dev.lifeboat.adapter.AdapterTestSupport.detach;
+import static dev.lifeboat.adapter.AdapterTestSupport.mutatingRequests;
+import static dev.lifeboat.adapter.AdapterTestSupport.powerOff;
+import static dev.lifeboat.adapter.AdapterTestSupport.requests;
+import static dev.lifeboat.adapter.AdapterTestSupport.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
+import dev.lifeboat.testkit.HcloudSimProcess;
+import dev.lifeboat.testkit.KafkaBrokerResource;
+import dev.lifeboat.testkit.LifeboatTopics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Dry-run: reads happen, mutating calls never; results say what would have been called. */
+@QuarkusTest
+@TestProfile(DryRunTest.DryRun.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(HcloudSimProcess.Resource.class)
+class DryRunTest {
+
+  /** Dry-run on. */
+  public static class DryRun implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("lifeboat.hcloud.dry-run", "true");
+    }
+  }
+
+  private static LifeboatTopics topics;
+
+  @BeforeAll
+  static void open() {
+    topics = LifeboatTopics.onSharedBroker();
+    HcloudSimProcess.shared().reset(null);
+  }
+
+  @AfterAll
+  static void close() {
+    topics.close();
+  }
+
+  @Test
+  void commandsSayWhatTheyWouldCallAndMakeNoMutatingRequest() {
+    assertThat(run(topics, powerOff(4206)))
+        .isInstanceOfSatisfying(
+            HcloudCommandDryRun.class,
+            r -> {
+              assertThat(r.wouldCall()).isEqualTo("dry-run: POST /servers/4206/actions/poweroff");
+              assertThat(r.observed()).isEqualTo("server 4206 status running");
+            });
+    assertThat(run(topics, detach(100001, 4202)))
+        .isInstanceOfSatisfying(
+            HcloudCommandDryRun.class,
+            r ->
+                assertThat(r.wouldCall())
+                    .isEqualTo("dry-run: POST /volumes/100001/actions/detach"));
+    assertThat(run(topics, attach(100006, 4202)))
+        .isInstanceOfSatisfying(
+            HcloudCommandDryRun.class,
+            r ->
+                assertThat(r.wouldCall())
+                    .isEqualTo("dry-run: POST /volumes/100006/actions/attach {\"server\":4202}"));
+    assertThat(run(topics, attach(100001, 4202))).isInstanceOf(HcloudCommandAlreadyDone.class);
+
+    assertThat(requests()).isNotEmpty();
+    assertThat(mutatingRequests()).isEmpty();
+  }
+}
