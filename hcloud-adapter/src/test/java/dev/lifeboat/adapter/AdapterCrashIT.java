@@ -1,0 +1,133 @@
+package dev.lifeboat.adapter;
+
+import static dev.lifeboat.adapter.AdapterTestSupport.attach;
+import static dev.lifeboat.adapter.AdapterTestSupport.requests;
+import static dev.lifeboat.adapter.AdapterTestSupport.result;
+import static dev.lifeboat.adapter.AdapterTestSupport.state;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.testkit.HcloudSimProcess;
+import dev.lifeboat.testkit.KafkaBroker;
+import dev.lifeboat.testkit.LifeboatTopics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged adapter, killed (SIGKILL) after its attach request reached Hetzner and before its
+ * result left, then started again: the redelivered command must end with the volume attached once,
+ * by exactly one attach action.
+ */
+class AdapterCrashIT {
+
+  private final List<Process> adapters = new ArrayList<>();
+
+  @AfterEach
+  void stopAdapters() {
+    adapters.forEach(Process::destroyForcibly);
+  }
+
+  @Test
+  void adapterKilledBetweenThePostAndTheResultAttachesOnceAfterARestart() throws Exception {
+    KafkaBroker broker = KafkaBroker.shared();
+    broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
+    HcloudSimProcess sim = HcloudSimProcess.shared();
+    sim.reset(null);
+    sim.send("PUT", "/_sim/settings", "{\"durations\": {\"attach_volume\": \"PT20S\"}}");
+    AttachVolume command = attach(100006, 4202);
+
+    try (LifeboatTopics topics = LifeboatTopics.onSharedBroker()) {
+      Process first = startAdapter(broker, sim, "first");
+      topics.send(command);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> requests().contains("POST /v1/volumes/100006/actions/attach 201"));
+      first.destroyForcibly().waitFor();
+      assertThat(topics.records(Topic.HCLOUD_RESULTS))
+          .as("the killed adapter sent no result")
+          .noneMatch(
+              r ->
+                  LifeboatTopics.header(r, "ce_subject")
+                      .filter(command.incidentId()::equals)
+                      .isPresent());
+
+      startAdapter(broker, sim, "second");
+      HcloudResult outcome = result(topics, command);
+
+      List<Long> attachActions = new ArrayList<>();
+      for (JsonNode action : state().get("actions")) {
+        if (action.get("command").asText().equals("attach_volume")) {
+          attachActions.add(action.get("id").asLong());
+        }
+      }
+      assertThat(attachActions).hasSize(1);
+      assertThat(outcome)
+          .isInstanceOfSatisfying(
+              HcloudCommandSucceeded.class,
+              r -> assertThat(r.actionId()).isEqualTo(attachActions.get(0)));
+      for (JsonNode volume : state().get("volumes")) {
+        if (volume.get("id").asLong() == 100006) {
+          assertThat(volume.get("server").asLong()).isEqualTo(4202);
+        }
+      }
+    }
+  }
+
+  private Process startAdapter(KafkaBroker broker, HcloudSimProcess sim, String name)
+      throws IOException {
+    int port = freePort();
+    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-Dquarkus.http.port=" + port,
+                "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+                "-Dlifeboat.hcloud.url=" + sim.apiUrl(),
+                "-Dlifeboat.hcloud.token=it-token",
+                // A killed member's partitions move on after this (the broker's minimum is 6 s).
+                "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
+                "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000",
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(Path.of("target", "adapter-" + name + ".log").toFile())
+            .start();
+    adapters.add(process);
+    HttpClient http = HttpClient.newHttpClient();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .ignoreExceptions()
+        .until(
+            () ->
+                http.send(
+                            HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                                .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                        .statusCode()
+                    == 200);
+    return process;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
