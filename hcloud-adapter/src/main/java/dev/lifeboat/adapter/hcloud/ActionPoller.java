@@ -136,6 +136,8 @@ public class ActionPoller {
     return budget
         .acquire(priority == CallPriority.FENCE ? CallPriority.FENCE : CallPriority.READ)
         .chain(() -> api.actions(ids, BATCH))
+        .onTermination()
+        .invoke(budget::answered)
         .map(
             list -> {
               int ended = 0;

@@ -46,6 +46,7 @@ public class RateLimitBudget {
   private double refillPerSecond = 1;
   private long tokensAtMillis;
   private long order;
+  private int inFlight;
   private ScheduledFuture<?> nextDrain;
 
   RateLimitBudget(AdapterConfig config, Clock clock, MeterRegistry registry) {
@@ -60,7 +61,10 @@ public class RateLimitBudget {
         .register(registry);
   }
 
-  /** Completes when a call of this priority may be made, and takes one request for it. */
+  /**
+   * Completes when a call of this priority may be made, and takes one request for it; the caller
+   * calls {@link #answered()} once the call has ended, answered or not.
+   */
   public Uni<Void> acquire(CallPriority priority) {
     CompletableFuture<Void> go = new CompletableFuture<>();
     synchronized (this) {
@@ -70,13 +74,21 @@ public class RateLimitBudget {
     return Uni.createFrom().completionStage(go);
   }
 
-  /** What an answer's {@code RateLimit-Limit}, {@code -Remaining} and {@code -Reset} said. */
+  /** A call that took a request from the budget has ended. */
+  public synchronized void answered() {
+    inFlight = Math.max(0, inFlight - 1);
+  }
+
+  /**
+   * What an answer's {@code RateLimit-Limit}, {@code -Remaining} and {@code -Reset} said; the API's
+   * count is the truth (the cloud controller manager spends the same budget), less the other calls
+   * of this adapter still on their way.
+   */
   public void observe(int answeredLimit, int remaining, long resetEpochSecond) {
     synchronized (this) {
       refill();
       limit = Math.max(1, answeredLimit);
-      // Calls already counted here may not have reached the API yet: keep the lower figure.
-      tokens = Math.min(tokens, remaining);
+      tokens = remaining - Math.max(0, inFlight - 1);
       double secondsToFull = resetEpochSecond - clock.millis() / 1000.0;
       if (remaining < limit && secondsToFull > 0) {
         refillPerSecond = Math.max(0.01, Math.min(1000, (limit - remaining) / secondsToFull));
@@ -123,6 +135,7 @@ public class RateLimitBudget {
           break;
         }
         tokens -= 1;
+        inFlight++;
         released.add(waiters.poll().go());
       }
     }
