@@ -10,6 +10,7 @@ import static dev.lifeboat.adapter.AdapterTestSupport.requests;
 import static dev.lifeboat.adapter.AdapterTestSupport.run;
 import static dev.lifeboat.adapter.AdapterTestSupport.state;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
@@ -21,6 +22,7 @@ import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -183,6 +185,24 @@ class CommandExecutionTest {
     assertThat(mutatingRequests())
         .filteredOn(r -> r.startsWith("POST /v1/volumes/100006/actions/attach"))
         .hasSize(3);
+  }
+
+  @Test
+  void callThatGetsNoAnswerInTimeIsRetried() {
+    faults(
+        "{\"rules\": [{\"endpoint\": \"GET /volumes/{id}\", \"rate\": 0, \"latency_ms\": 3000, \"times\": 1}]}");
+
+    HcloudResult result = run(topics, attach(100006, 4202));
+
+    assertThat(result).isInstanceOf(HcloudCommandSucceeded.class);
+    // The slow answer is logged by the simulator when it is finally sent, after the retry's.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(requests())
+                    .filteredOn(r -> r.startsWith("GET /v1/volumes/100006 "))
+                    .hasSize(2));
   }
 
   @ParameterizedTest

@@ -16,7 +16,8 @@ public final class Faults {
    * @param code the error code to answer with, or null for latency only
    * @param rate the share of matching requests that get the error (0 to 1)
    * @param latencyMs milliseconds added to every matching request
-   * @param times how many errors to give before the rule is spent; null for no end
+   * @param times how many errors (or, for a rule without a code, slow answers) to give before the
+   *     rule is spent; null for no end
    */
   public record Rule(String endpoint, String code, double rate, long latencyMs, Integer times) {
     public Rule {
@@ -119,9 +120,19 @@ public final class Faults {
       if (!rule.matches(endpoint)) {
         continue;
       }
-      latency += rule.latencyMs();
       Integer left = ruleErrorsLeft.get(i);
       boolean spent = left != null && left <= 0;
+      if (rule.code() == null) {
+        // A latency-only rule with times: that many slow answers, then none.
+        if (!spent) {
+          latency += rule.latencyMs();
+          if (left != null) {
+            ruleErrorsLeft.set(i, left - 1);
+          }
+        }
+        continue;
+      }
+      latency += rule.latencyMs();
       if (error.isEmpty()
           && rule.code() != null
           && !spent

@@ -184,6 +184,18 @@ class CloudTest {
   }
 
   @Test
+  void latencyRuleWithTimesSlowsThatManyAnswers() {
+    faults.set(List.of(new Faults.Rule("GET /volumes/{id}", null, 0, 500, 2)), List.of());
+
+    List<Long> latencies =
+        IntStream.range(0, 3)
+            .mapToObj(i -> faults.decide("GET /volumes/{id}").latencyMs())
+            .toList();
+
+    assertThat(latencies).containsExactly(500L, 500L, 0L);
+  }
+
+  @Test
   void batchOfActionsLeavesUnknownIdsOut() {
     Views.Action one = cloud.detach(volumeId("data-fsn1-1"));
     Views.Action two = cloud.powerOff(serverId("worker-nbg1"));
