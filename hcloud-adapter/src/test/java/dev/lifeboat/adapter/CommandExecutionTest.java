@@ -19,12 +19,9 @@ import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
-import dev.lifeboat.testkit.LifeboatTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,19 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(HcloudSimProcess.Resource.class)
-class CommandExecutionTest {
-
-  private static LifeboatTopics topics;
-
-  @BeforeAll
-  static void open() {
-    topics = LifeboatTopics.onSharedBroker();
-  }
-
-  @AfterAll
-  static void close() {
-    topics.close();
-  }
+class CommandExecutionTest extends WithTopics {
 
   @BeforeEach
   void demo() {

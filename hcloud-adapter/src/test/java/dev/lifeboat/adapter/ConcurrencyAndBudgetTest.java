@@ -12,7 +12,6 @@ import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
-import dev.lifeboat.testkit.LifeboatTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -20,27 +19,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Many commands at once: queued per server, polled in batches, paced by the budget. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(HcloudSimProcess.Resource.class)
-class ConcurrencyAndBudgetTest {
-
-  private static LifeboatTopics topics;
-
-  @BeforeAll
-  static void open() {
-    topics = LifeboatTopics.onSharedBroker();
-  }
-
-  @AfterAll
-  static void close() {
-    topics.close();
-  }
+class ConcurrencyAndBudgetTest extends WithTopics {
 
   @Test
   void fiftyAttachesToFiveServersCompleteWithoutLockedFailuresAndWithFewPolls() {

@@ -12,13 +12,11 @@ import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
-import dev.lifeboat.testkit.LifeboatTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +25,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(DryRunTest.DryRun.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(HcloudSimProcess.Resource.class)
-class DryRunTest {
+class DryRunTest extends WithTopics {
 
   /** Dry-run on. */
   public static class DryRun implements QuarkusTestProfile {
@@ -37,17 +35,9 @@ class DryRunTest {
     }
   }
 
-  private static LifeboatTopics topics;
-
   @BeforeAll
-  static void open() {
-    topics = LifeboatTopics.onSharedBroker();
+  static void startFromTheDemo() {
     HcloudSimProcess.shared().reset(null);
-  }
-
-  @AfterAll
-  static void close() {
-    topics.close();
   }
 
   @Test

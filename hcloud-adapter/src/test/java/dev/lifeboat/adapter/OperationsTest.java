@@ -9,13 +9,11 @@ import static org.hamcrest.Matchers.containsString;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
-import dev.lifeboat.testkit.LifeboatTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,19 +21,11 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(HcloudSimProcess.Resource.class)
-class OperationsTest {
-
-  private static LifeboatTopics topics;
+class OperationsTest extends WithTopics {
 
   @BeforeAll
-  static void open() {
-    topics = LifeboatTopics.onSharedBroker();
+  static void startFromTheDemo() {
     HcloudSimProcess.shared().reset(null);
-  }
-
-  @AfterAll
-  static void close() {
-    topics.close();
   }
 
   @Test

@@ -67,44 +67,55 @@ public class CommandExecutor {
   }
 
   private Uni<HcloudResult> observeAndAct(HcloudCommand command, CallPriority priority) {
-    if (command instanceof PowerOffServer c) {
+    if (command instanceof PowerOffServer || command instanceof DeleteServer) {
+      long serverId = serverOf(command);
+      boolean delete = command instanceof DeleteServer;
       return calls
-          .server(c.serverId(), priority)
-          .map(s -> Decisions.powerOff(c.serverId(), s.map(HcloudDtos.Server::status).orElse(null)))
-          .chain(d -> carryOut(command, d, () -> calls.powerOff(c.serverId())));
-    }
-    if (command instanceof DeleteServer c) {
-      return calls
-          .server(c.serverId(), priority)
+          .server(serverId, priority)
+          .map(server -> server.map(HcloudDtos.Server::status).orElse(null))
           .map(
-              s ->
-                  Decisions.deleteServer(
-                      c.serverId(), s.map(HcloudDtos.Server::status).orElse(null)))
-          .chain(d -> carryOut(command, d, () -> calls.deleteServer(c.serverId())));
+              status ->
+                  delete
+                      ? Decisions.deleteServer(serverId, status)
+                      : Decisions.powerOff(serverId, status))
+          .chain(
+              d ->
+                  carryOut(
+                      command,
+                      d,
+                      () -> delete ? calls.deleteServer(serverId) : calls.powerOff(serverId)));
     }
+    long volumeId;
     if (command instanceof DetachVolume c) {
-      return calls
-          .volume(c.volumeId(), priority)
-          .map(
-              v ->
-                  Decisions.detach(
-                      c.volumeId(),
-                      c.expectedServerId(),
-                      v.isPresent(),
-                      v.map(HcloudDtos.Volume::server).orElse(null)))
-          .chain(d -> carryOut(command, d, () -> calls.detach(c.volumeId())));
+      volumeId = c.volumeId();
+    } else {
+      volumeId = ((AttachVolume) command).volumeId();
+    }
+    return calls
+        .volume(volumeId, priority)
+        .map(
+            volume ->
+                decide(
+                    command,
+                    volume.isPresent(),
+                    volume.map(HcloudDtos.Volume::server).orElse(null)))
+        .chain(
+            d ->
+                carryOut(
+                    command,
+                    d,
+                    () ->
+                        command instanceof DetachVolume
+                            ? calls.detach(volumeId)
+                            : calls.attach(volumeId, ((AttachVolume) command).serverId())));
+  }
+
+  private static Decision decide(HcloudCommand command, boolean exists, Long attachedTo) {
+    if (command instanceof DetachVolume c) {
+      return Decisions.detach(c.volumeId(), c.expectedServerId(), exists, attachedTo);
     }
     AttachVolume c = (AttachVolume) command;
-    return calls
-        .volume(c.volumeId(), priority)
-        .map(
-            v ->
-                Decisions.attach(
-                    c.volumeId(),
-                    c.serverId(),
-                    v.isPresent(),
-                    v.map(HcloudDtos.Volume::server).orElse(null)))
-        .chain(d -> carryOut(command, d, () -> calls.attach(c.volumeId(), c.serverId())));
+    return Decisions.attach(c.volumeId(), c.serverId(), exists, attachedTo);
   }
 
   private Uni<HcloudResult> carryOut(
