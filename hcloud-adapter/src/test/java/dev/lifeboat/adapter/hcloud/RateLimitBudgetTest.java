@@ -1,0 +1,55 @@
+package dev.lifeboat.adapter.hcloud;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lifeboat.adapter.config.AdapterConfig;
+import dev.lifeboat.adapter.domain.CallPriority;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+
+/** The budget on its own: plenty means no waiting; an empty one serves fencing first. */
+class RateLimitBudgetTest {
+
+  private final RateLimitBudget budget = budget(Map.of("lifeboat.hcloud.budget.reserve", "6"));
+
+  @Test
+  void withPlentyLeftEveryCallGoesAtOnce() {
+    budget.observe(3600, 3500, Clock.systemUTC().millis() / 1000 + 100);
+
+    assertThat(budget.acquire(CallPriority.READ).subscribeAsCompletionStage()).isDone();
+    assertThat(budget.remaining()).isLessThan(3500);
+  }
+
+  @Test
+  void anEmptyBudgetServesAFenceBeforeAnAttachThatAskedFirst() {
+    // 10 requests, none left, full again in 5 s: 2 requests a second come back.
+    budget.observe(10, 0, Clock.systemUTC().millis() / 1000 + 5);
+
+    CompletableFuture<Void> attach =
+        budget.acquire(CallPriority.ATTACH).subscribeAsCompletionStage();
+    CompletableFuture<Void> fence = budget.acquire(CallPriority.FENCE).subscribeAsCompletionStage();
+
+    await().atMost(Duration.ofSeconds(10)).until(fence::isDone);
+    assertThat(attach).as("the attach keeps part of the reserve for fencing").isNotDone();
+    await().atMost(Duration.ofSeconds(20)).until(attach::isDone);
+  }
+
+  private static RateLimitBudget budget(Map<String, String> properties) {
+    AdapterConfig config =
+        new SmallRyeConfigBuilder()
+            .withMapping(AdapterConfig.class)
+            .withSources(new PropertiesConfigSource(properties, "test", 500))
+            .withConverter(Duration.class, 100, new DurationConverter())
+            .build()
+            .getConfigMapping(AdapterConfig.class);
+    return new RateLimitBudget(config, Clock.systemUTC(), new SimpleMeterRegistry());
+  }
+}
