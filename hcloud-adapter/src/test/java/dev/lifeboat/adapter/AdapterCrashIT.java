@@ -76,6 +76,7 @@ class AdapterCrashIT {
           attachActions.add(action.get("id").asLong());
         }
       }
+      System.out.printf("after the restart: %s, attach actions %s%n", outcome, attachActions);
       assertThat(attachActions).hasSize(1);
       // Normally the restarted adapter finds the action still running and waits for it; on a slow
       // machine it may find it finished, and reports the attach as already done. Never a second

@@ -233,7 +233,7 @@ class CommandExecutionTest extends WithTopics {
   @Test
   void redeliveredCommandWaitsForTheActionAlreadyRunningInsteadOfStartingASecond() {
     HcloudSimProcess.shared()
-        .send("PUT", "/_sim/settings", "{\"durations\": {\"attach_volume\": \"PT2S\"}}");
+        .send("PUT", "/_sim/settings", "{\"durations\": {\"attach_volume\": \"PT5S\"}}");
     // What a crashed adapter leaves behind: its attach request reached Hetzner, its result never
     // left.
     JsonNode started =
