@@ -83,7 +83,7 @@ class ConcurrencyAndBudgetTest extends WithTopics {
         attachesBeforeLastFence,
         Duration.between(
             lastFence, attachDone.stream().max(Comparator.naturalOrder()).orElseThrow()));
-    assertThat(tooMany).as("answers 429").isLessThanOrEqualTo(2);
+    assertThat(tooMany).as("answers 429 (a burst would be many)").isLessThanOrEqualTo(3);
     assertThat(attachesBeforeLastFence)
         .as("fencing overtakes attaches queued before it")
         .isLessThan(10);
