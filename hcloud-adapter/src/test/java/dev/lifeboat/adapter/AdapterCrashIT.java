@@ -14,14 +14,9 @@ import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.testkit.HcloudSimProcess;
+import dev.lifeboat.testkit.JarProcess;
 import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,46 +89,20 @@ class AdapterCrashIT {
     }
   }
 
-  private Process startAdapter(KafkaBroker broker, HcloudSimProcess sim, String name)
-      throws IOException {
-    int port = freePort();
-    Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+  private Process startAdapter(KafkaBroker broker, HcloudSimProcess sim, String name) {
     Process process =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-Dquarkus.http.port=" + port,
-                "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
-                "-Dlifeboat.hcloud.url=" + sim.apiUrl(),
-                "-Dlifeboat.hcloud.token=it-token",
+        JarProcess.start(
+            Path.of("target", "quarkus-app", "quarkus-run.jar"),
+            JarProcess.freePort(),
+            List.of(
+                "kafka.bootstrap.servers=" + broker.bootstrapServers(),
+                "lifeboat.hcloud.url=" + sim.apiUrl(),
+                "lifeboat.hcloud.token=it-token",
                 // A killed member's partitions move on after this (the broker's minimum is 6 s).
-                "-Dmp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
-                "-Dmp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000",
-                "-jar",
-                jar.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(Path.of("target", "adapter-" + name + ".log").toFile())
-            .start();
+                "mp.messaging.connector.smallrye-kafka.session.timeout.ms=6000",
+                "mp.messaging.connector.smallrye-kafka.heartbeat.interval.ms=1000"),
+            Path.of("target", "adapter-" + name + ".log"));
     adapters.add(process);
-    HttpClient http = HttpClient.newHttpClient();
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .ignoreExceptions()
-        .until(
-            () ->
-                http.send(
-                            HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                                .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200);
     return process;
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }

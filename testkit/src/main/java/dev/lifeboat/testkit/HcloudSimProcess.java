@@ -1,10 +1,7 @@
 package dev.lifeboat.testkit;
 
-import static org.awaitility.Awaitility.await;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -114,68 +111,18 @@ public final class HcloudSimProcess {
   }
 
   private static HcloudSimProcess start() {
-    Path jar = findJar();
-    int port = freePort();
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx256m");
-    command.add("-Dquarkus.http.port=" + port);
-    command.add("-Dquarkus.log.level=WARN");
+    int port = JarProcess.freePort();
+    List<String> properties = new ArrayList<>();
+    properties.add("quarkus.log.level=WARN");
     for (String key : List.of("poweroff", "shutdown", "poweron", "delete", "detach", "attach")) {
-      command.add("-Dhcloud-sim.durations." + key + "=" + ACTION.toMillis() + "ms");
+      properties.add("hcloud-sim.durations." + key + "=" + ACTION.toMillis() + "ms");
     }
-    command.add("-jar");
-    command.add(jar.toString());
     try {
       Path log = Files.createTempFile(Path.of("target"), "hcloud-sim-", ".log");
-      Process process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      String baseUrl = "http://127.0.0.1:" + port;
-      HcloudSimProcess sim = new HcloudSimProcess(process, baseUrl);
-      await()
-          .atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(200))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                if (!process.isAlive()) {
-                  throw new IllegalStateException(
-                      "hcloud-sim exited; see " + log + ":\n" + Files.readString(log));
-                }
-                return HttpClient.newHttpClient()
-                        .send(
-                            HttpRequest.newBuilder(URI.create(baseUrl + "/q/health/ready")).build(),
-                            HttpResponse.BodyHandlers.discarding())
-                        .statusCode()
-                    == 200;
-              });
-      return sim;
+      Process process = JarProcess.start(JarProcess.ofModule("hcloud-sim"), port, properties, log);
+      return new HcloudSimProcess(process, "http://127.0.0.1:" + port);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot start hcloud-sim from " + jar, e);
-    }
-  }
-
-  private static Path findJar() {
-    Path dir = Path.of("").toAbsolutePath();
-    while (dir != null) {
-      Path jar = dir.resolve(Path.of("hcloud-sim", "target", "quarkus-app", "quarkus-run.jar"));
-      if (Files.exists(jar)) {
-        return jar;
-      }
-      dir = dir.getParent();
-    }
-    throw new IllegalStateException(
-        "hcloud-sim is not built: run ./mvnw -pl hcloud-sim -am package -DskipTests (the reactor builds it before the services)");
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("cannot create the simulator's log under target/", e);
     }
   }
 

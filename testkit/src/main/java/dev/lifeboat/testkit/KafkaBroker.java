@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +45,8 @@ public final class KafkaBroker {
 
   private KafkaBroker(Path dataDir) {
     this.dataDir = dataDir;
-    this.brokerPort = freePort();
-    this.controllerPort = freePort();
+    this.brokerPort = JarProcess.freePort();
+    this.controllerPort = JarProcess.freePort();
     this.properties = properties();
   }
 
@@ -86,11 +85,6 @@ public final class KafkaBroker {
     server.shutdown();
     server.awaitShutdown();
     server = null;
-  }
-
-  /** Whether the broker is running. */
-  public synchronized boolean isRunning() {
-    return server != null;
   }
 
   /**
@@ -171,15 +165,6 @@ public final class KafkaBroker {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot prepare " + dataDir, e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
     }
   }
 }

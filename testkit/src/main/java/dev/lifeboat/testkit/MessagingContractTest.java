@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.CloudEventHeaders;
+import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.codec.MessageTypes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -93,8 +94,8 @@ public abstract class MessagingContractTest {
     topics.sendRaw(
         consumedTopic(),
         misrouted.incidentId(),
-        dev.lifeboat.events.codec.MessageCodec.headers(misrouted, "/lifeboat/test"),
-        dev.lifeboat.events.codec.MessageCodec.payload(misrouted));
+        MessageCodec.headers(misrouted, "/lifeboat/test"),
+        MessageCodec.payload(misrouted));
 
     ConsumerRecord<String, byte[]> dead = awaitDeadLetter(misrouted.messageId());
     assertThat(LifeboatTopics.header(dead, DEAD_LETTER_REASON))
@@ -126,7 +127,7 @@ public abstract class MessagingContractTest {
         .body(containsString(RECEIVED_METRIC + "{"));
   }
 
-  /** A message type whose family no consumed topic of the service... carries on this topic. */
+  /** A message type of a family that the consumed topic does not carry. */
   private Class<? extends LifeboatMessage> messageOfAnotherFamily() {
     return Arrays.stream(Topic.values())
         .filter(topic -> topic != consumedTopic())

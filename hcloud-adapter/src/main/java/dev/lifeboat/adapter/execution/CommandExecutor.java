@@ -63,7 +63,7 @@ public class CommandExecutor {
     return queues
         .inOrder(serverOf(command), () -> observeAndAct(command, priority))
         .onFailure()
-        .recoverWithItem(failure -> failed(command, failure, null));
+        .recoverWithItem(failure -> failed(command, failure));
   }
 
   private Uni<HcloudResult> observeAndAct(HcloudCommand command, CallPriority priority) {
@@ -187,7 +187,7 @@ public class CommandExecutor {
         action.id());
   }
 
-  private HcloudResult failed(HcloudCommand command, Throwable failure, Long actionId) {
+  private HcloudResult failed(HcloudCommand command, Throwable failure) {
     String code;
     String message;
     boolean retryable;
@@ -209,7 +209,7 @@ public class CommandExecutor {
         code,
         message == null ? code : message,
         retryable,
-        actionId);
+        null);
   }
 
   private static long serverOf(HcloudCommand command) {

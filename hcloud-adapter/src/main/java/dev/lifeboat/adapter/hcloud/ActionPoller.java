@@ -92,11 +92,6 @@ public class ActionPoller {
     return Uni.createFrom().completionStage(entry.done());
   }
 
-  /** Actions being waited on. */
-  public int waiting() {
-    return waiting.size();
-  }
-
   @PreDestroy
   void stop() {
     timer.shutdownNow();

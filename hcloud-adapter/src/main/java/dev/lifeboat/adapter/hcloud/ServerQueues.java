@@ -61,9 +61,4 @@ public class ServerQueues {
         });
     return Uni.createFrom().completionStage(result);
   }
-
-  /** Commands waiting for or running on their server. */
-  public int queued() {
-    return queued.get();
-  }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lifeboat.sim.config.SimProducers;
 import dev.lifeboat.sim.domain.ApiError;
 import dev.lifeboat.sim.domain.Cloud;
+import dev.lifeboat.sim.domain.ErrorCode;
 import dev.lifeboat.sim.domain.Faults;
 import dev.lifeboat.sim.domain.RequestLog;
 import dev.lifeboat.sim.domain.Settings;
@@ -87,7 +88,7 @@ public class AdminResource {
               ? initial.scenario()
               : SimProducers.parse(scenario, "in the request"));
     } catch (IllegalArgumentException e) {
-      throw new ApiError(dev.lifeboat.sim.domain.ErrorCode.INVALID_INPUT, e.getMessage());
+      throw new ApiError(ErrorCode.INVALID_INPUT, e.getMessage());
     }
     log.clear();
     bucket.reset(cloud.settings().rateLimit(), clock.instant());
@@ -148,7 +149,7 @@ public class AdminResource {
       settings = json.treeToValue(merged, Settings.class);
     } catch (IOException | IllegalArgumentException e) {
       throw new ApiError(
-          dev.lifeboat.sim.domain.ErrorCode.INVALID_INPUT,
+          ErrorCode.INVALID_INPUT,
           "settings are not valid: "
               + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
     }
@@ -183,8 +184,7 @@ public class AdminResource {
 
   private static void merge(ObjectNode target, JsonNode changes) {
     if (changes == null || !changes.isObject()) {
-      throw new ApiError(
-          dev.lifeboat.sim.domain.ErrorCode.INVALID_INPUT, "settings must be a JSON object");
+      throw new ApiError(ErrorCode.INVALID_INPUT, "settings must be a JSON object");
     }
     changes
         .fields()

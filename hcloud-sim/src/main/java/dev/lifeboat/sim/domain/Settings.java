@@ -1,6 +1,7 @@
 package dev.lifeboat.sim.domain;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -19,8 +20,8 @@ public record Settings(
     int domainErrorStatus) {
 
   /** The action commands the simulator runs. */
-  public static final java.util.List<String> COMMANDS =
-      java.util.List.of(
+  public static final List<String> COMMANDS =
+      List.of(
           "attach_volume",
           "detach_volume",
           "stop_server",
