@@ -12,6 +12,7 @@ import dev.lifeboat.events.codec.Unreadable;
 import dev.lifeboat.events.codec.Unreadable.Reason;
 import dev.lifeboat.events.codec.UnreadableMessageException;
 import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.kafka.LifeboatMessageDeserializer;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.events.node.NodeGone;
@@ -32,6 +33,40 @@ class MessageCodecTest {
         MessageCodec.read(MessageCodec.headers(gone, "/test"), MessageCodec.payload(gone));
 
     assertThat(result).isEqualTo(new ReadResult.Read(gone));
+  }
+
+  @Test
+  void fieldsAddedWithinVersionOneSurviveWriteAndRead() {
+    NodeGone labelled =
+        new NodeGone(
+            gone.messageId(),
+            gone.incidentId(),
+            gone.occurredAt(),
+            gone.node(),
+            gone.reason(),
+            gone.volumes(),
+            gone.eligibleNodes(),
+            Map.of("lifeboat.dev/pool", "autoscaled"),
+            6);
+    HcloudCommandAlreadyDone deleted =
+        new HcloudCommandAlreadyDone(
+            "m-1",
+            gone.incidentId(),
+            gone.occurredAt(),
+            "c-1",
+            "server 4211 no longer exists",
+            true);
+
+    for (LifeboatMessage message : new LifeboatMessage[] {labelled, deleted}) {
+      assertThat(
+              MessageCodec.read(
+                  MessageCodec.headers(message, "/test"), MessageCodec.payload(message)))
+          .isEqualTo(new ReadResult.Read(message));
+    }
+    assertThat(new String(MessageCodec.payload(gone), StandardCharsets.UTF_8))
+        .as("an unknown node's labels and count are left out, as version 1 first wrote it")
+        .doesNotContain("nodeLabels")
+        .doesNotContain("knownNodes");
   }
 
   @Test

@@ -7,11 +7,16 @@ import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.control.CancelIncident;
+import dev.lifeboat.events.control.PauseCommands;
+import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.control.ResumeIncident;
+import dev.lifeboat.events.control.RetryVolume;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
@@ -82,7 +87,9 @@ public final class SampleMessages {
                 "fsn1",
                 List.of(new EligibleNode("k3s-pool-a-worker-3", 4212, "fsn1")),
                 "nbg1",
-                List.of())),
+                List.of()),
+            Map.of(),
+            0),
         new NodeReturned(id(3), INCIDENT, AT, NODE),
         new StormGuardTripped(
             id(4), INCIDENT, AT, NODE, 3, 6, 0.34, "3 of 6 nodes lost within 60s"),
@@ -142,7 +149,14 @@ public final class SampleMessages {
                     100124, Step.PRE_FLIGHT, "NO_ELIGIBLE_NODE", "no healthy node in hel1"))),
         new IncidentCancelled(id(28), INCIDENT, AT, "node returned before fencing"),
         new ResumeIncident(id(29), INCIDENT, AT, "oncall@example.org", "checked by hand"),
-        new CancelIncident(id(30), INCIDENT, AT, "oncall@example.org", "planned maintenance"));
+        new CancelIncident(id(30), INCIDENT, AT, "oncall@example.org", "planned maintenance"),
+        new AbortIncident(id(31), INCIDENT, AT, "oncall@example.org", "moving by hand"),
+        new RetryVolume(id(32), INCIDENT, AT, "oncall@example.org", VOLUME, "capacity added"),
+        new PauseCommands(
+            id(33), PauseCommands.MAINTENANCE, AT, "oncall@example.org", "Hetzner maintenance"),
+        new ResumeCommands(
+            id(34), PauseCommands.MAINTENANCE, AT, "oncall@example.org", "maintenance over"),
+        new RemoveOutOfServiceTaint(id(35), INCIDENT, AT, cmd(35), NODE.name()));
   }
 
   private static String id(int n) {

@@ -54,7 +54,10 @@ class CommandExecutionTest extends WithTopics {
     assertThat(again)
         .isInstanceOfSatisfying(
             HcloudCommandAlreadyDone.class,
-            r -> assertThat(r.observed()).isEqualTo("server 4206 status off"));
+            r -> {
+              assertThat(r.observed()).isEqualTo("server 4206 status off");
+              assertThat(r.serverDeleted()).isFalse();
+            });
     assertThat(mutatingRequests()).isEmpty();
   }
 
@@ -67,7 +70,10 @@ class CommandExecutionTest extends WithTopics {
     assertThat(run(topics, delete(4203)))
         .isInstanceOfSatisfying(
             HcloudCommandAlreadyDone.class,
-            r -> assertThat(r.observed()).isEqualTo("server 4203 no longer exists"));
+            r -> {
+              assertThat(r.observed()).isEqualTo("server 4203 no longer exists");
+              assertThat(r.serverDeleted()).isTrue();
+            });
     assertThat(mutatingRequests()).isEmpty();
   }
 

@@ -5,6 +5,7 @@ import dev.lifeboat.events.Command;
 /** A request from the orchestrator for node-watcher to act on the cluster. */
 public sealed interface ClusterCommand extends Command
     permits TaintNodeOutOfService,
+        RemoveOutOfServiceTaint,
         ForceDeletePods,
         DeleteVolumeAttachments,
         AwaitReplacementPod,

@@ -1,5 +1,8 @@
 package dev.lifeboat.events.node;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import java.time.Instant;
@@ -11,6 +14,9 @@ import java.util.Map;
  *
  * @param volumes the Hetzner volumes the node held
  * @param eligibleNodes healthy nodes a volume could move to, by Hetzner location
+ * @param nodeLabels the lost Node's labels, for policies chosen by node pool (empty when unknown)
+ * @param knownNodes how many nodes the watcher knows in the cluster, for the fencing cap (0 when
+ *     unknown)
  */
 @EventType(name = "lifeboat.node.gone", version = 1)
 public record NodeGone(
@@ -20,7 +26,10 @@ public record NodeGone(
     NodeRef node,
     GoneReason reason,
     List<HeldVolume> volumes,
-    Map<String, List<EligibleNode>> eligibleNodes)
+    Map<String, List<EligibleNode>> eligibleNodes,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> nodeLabels,
+    @JsonInclude(JsonInclude.Include.NON_DEFAULT) @JsonSetter(nulls = Nulls.AS_EMPTY)
+        int knownNodes)
     implements NodeEvent {
   public NodeGone {
     Require.envelope(messageId, incidentId, occurredAt);
@@ -28,6 +37,10 @@ public record NodeGone(
     Require.present(reason, "reason");
     volumes = Require.list(volumes);
     eligibleNodes = Require.map(eligibleNodes);
+    nodeLabels = Require.map(nodeLabels);
+    if (knownNodes < 0) {
+      throw new IllegalArgumentException("knownNodes must not be negative, was " + knownNodes);
+    }
   }
 
   /** The eligible nodes in a location; empty when there are none. */

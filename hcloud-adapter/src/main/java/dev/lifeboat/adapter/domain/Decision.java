@@ -3,8 +3,18 @@ package dev.lifeboat.adapter.domain;
 /** What to do about a command, decided from what the adapter observed (observe, then act). */
 public sealed interface Decision {
 
-  /** The goal already holds: report it, make no mutating call. */
-  record AlreadyDone(String observed) implements Decision {}
+  /**
+   * The goal already holds: report it, make no mutating call.
+   *
+   * @param serverDeleted true when the reason is that the server no longer exists
+   */
+  record AlreadyDone(String observed, boolean serverDeleted) implements Decision {
+
+    /** The goal holds and the server, if any, exists. */
+    public AlreadyDone(String observed) {
+      this(observed, false);
+    }
+  }
 
   /** Make this call. */
   record Act(String call, String observed) implements Decision {}

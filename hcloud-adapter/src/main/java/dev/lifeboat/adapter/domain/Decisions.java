@@ -23,7 +23,7 @@ public final class Decisions {
    */
   public static Decision powerOff(long serverId, String status) {
     if (status == null) {
-      return new Decision.AlreadyDone("server " + serverId + " no longer exists");
+      return new Decision.AlreadyDone("server " + serverId + " no longer exists", true);
     }
     if (status.equals("off")) {
       return new Decision.AlreadyDone("server " + serverId + " status off");
@@ -40,7 +40,7 @@ public final class Decisions {
    */
   public static Decision deleteServer(long serverId, String status) {
     if (status == null) {
-      return new Decision.AlreadyDone("server " + serverId + " no longer exists");
+      return new Decision.AlreadyDone("server " + serverId + " no longer exists", true);
     }
     return new Decision.Act(
         "DELETE /servers/" + serverId, "server " + serverId + " status " + status);

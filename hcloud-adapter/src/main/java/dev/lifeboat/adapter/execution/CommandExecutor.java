@@ -124,7 +124,12 @@ public class CommandExecutor {
       return Uni.createFrom()
           .item(
               new HcloudCommandAlreadyDone(
-                  id(command), command.incidentId(), now(), command.commandId(), done.observed()));
+                  id(command),
+                  command.incidentId(),
+                  now(),
+                  command.commandId(),
+                  done.observed(),
+                  done.serverDeleted()));
     }
     if (decision instanceof Decision.Refuse refuse) {
       return Uni.createFrom()

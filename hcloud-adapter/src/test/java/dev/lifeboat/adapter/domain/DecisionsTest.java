@@ -10,7 +10,7 @@ class DecisionsTest {
   @Test
   void powerOffIsDoneWhenTheServerIsGoneOrOff() {
     assertThat(Decisions.powerOff(7, null))
-        .isEqualTo(new Decision.AlreadyDone("server 7 no longer exists"));
+        .isEqualTo(new Decision.AlreadyDone("server 7 no longer exists", true));
     assertThat(Decisions.powerOff(7, "off"))
         .isEqualTo(new Decision.AlreadyDone("server 7 status off"));
     assertThat(Decisions.powerOff(7, "running"))
