@@ -1,0 +1,81 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.saga.Step;
+import java.time.Instant;
+
+/**
+ * The current attempt of one step, for the incident (fence, taint) or for one volume: the command
+ * it waits for and that command's deadline, or the time it will be tried again.
+ */
+public final class Attempt {
+
+  Step step;
+  int number;
+  int stage;
+  int announced;
+  Instant stepStartedAt;
+  String commandId;
+  String commandType;
+  boolean mutating;
+  Instant deadline;
+  Instant retryAt;
+
+  Attempt() {}
+
+  Attempt(Step step, Instant now) {
+    this.step = step;
+    this.number = 1;
+    this.stepStartedAt = now;
+  }
+
+  /** The step this attempt belongs to. */
+  public Step step() {
+    return step;
+  }
+
+  /** The attempt number, from 1. */
+  public int number() {
+    return number;
+  }
+
+  /** The id of the command awaited, or null when none is outstanding. */
+  public String commandId() {
+    return commandId;
+  }
+
+  /** The simple type name of the command awaited, or null. */
+  public String commandType() {
+    return commandType;
+  }
+
+  /** True when the command awaited changes the cluster or the cloud. */
+  public boolean mutating() {
+    return mutating;
+  }
+
+  /** When the awaited command counts as failed for lack of a result; null when none awaited. */
+  public Instant deadline() {
+    return deadline;
+  }
+
+  /** When this step is tried again; null unless a retry (or a paused send) is scheduled. */
+  public Instant retryAt() {
+    return retryAt;
+  }
+
+  /** When the step's first attempt started. */
+  public Instant stepStartedAt() {
+    return stepStartedAt;
+  }
+
+  boolean awaiting(String id) {
+    return commandId != null && commandId.equals(id);
+  }
+
+  void clearCommand() {
+    commandId = null;
+    commandType = null;
+    mutating = false;
+    deadline = null;
+  }
+}

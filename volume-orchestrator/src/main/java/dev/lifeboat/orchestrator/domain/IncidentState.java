@@ -1,0 +1,137 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.NodeRef;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Everything the saga of one incident remembers: what it knows of the lost node, where the fence
+ * and every volume stand, and the command each waits for. It is what the host stores, so it holds
+ * only data.
+ */
+public final class IncidentState {
+
+  String incidentId;
+  NodeRef node;
+  GoneReason reason;
+  int knownNodes;
+  FencePolicy fencing;
+  IncidentStatus status;
+  String holdReason;
+  Instant openedAt;
+  Instant endedAt;
+  Attempt fence;
+  boolean fenced;
+  boolean serverDeleted;
+  Attempt taint;
+  boolean taintSettled;
+  boolean taintApplied;
+  Attempt untaint;
+  boolean nodeReturned;
+  boolean mutatingSent;
+  boolean dryRun;
+  long sequence;
+  List<VolumeFlow> volumes = new ArrayList<>();
+
+  IncidentState() {}
+
+  /** The incident id (and Kafka key). */
+  public String incidentId() {
+    return incidentId;
+  }
+
+  /** The lost node. */
+  public NodeRef node() {
+    return node;
+  }
+
+  /** Why the node was declared gone. */
+  public GoneReason reason() {
+    return reason;
+  }
+
+  /** The fencing chosen for this node. */
+  public FencePolicy fencing() {
+    return fencing;
+  }
+
+  /** Where the incident stands. */
+  public IncidentStatus status() {
+    return status;
+  }
+
+  /** Why the incident waits for a person; null unless {@link IncidentStatus#HELD}. */
+  public String holdReason() {
+    return holdReason;
+  }
+
+  /** When the saga opened the incident. */
+  public Instant openedAt() {
+    return openedAt;
+  }
+
+  /** When it reached its terminal state; null before. */
+  public Instant endedAt() {
+    return endedAt;
+  }
+
+  /** The fence's attempt; null until it started. */
+  public Attempt fence() {
+    return fence;
+  }
+
+  /** True once the server is proven unable to write. */
+  public boolean fenced() {
+    return fenced;
+  }
+
+  /** True when a mutating command was sent for this incident. */
+  public boolean mutatingSent() {
+    return mutatingSent;
+  }
+
+  /** True when the incident ran in dry-run mode. */
+  public boolean dryRun() {
+    return dryRun;
+  }
+
+  /** The volume flows, in inventory order. */
+  public List<VolumeFlow> volumes() {
+    return volumes;
+  }
+
+  /** The flow of a volume. */
+  public Optional<VolumeFlow> volume(long volumeId) {
+    return volumes.stream().filter(flow -> flow.volumeId() == volumeId).findFirst();
+  }
+
+  /** True once the incident has started fencing and has not ended: it counts against the cap. */
+  public boolean fencingInProgress() {
+    return fence != null && !status.terminal();
+  }
+
+  /** Every attempt with a command outstanding. */
+  public Stream<Attempt> outstanding() {
+    return attempts().filter(attempt -> attempt.commandId != null);
+  }
+
+  /** The earliest deadline or retry time, when the host must call the saga's tick; null if none. */
+  public Instant nextWakeUp() {
+    return attempts()
+        .flatMap(attempt -> Stream.of(attempt.deadline, attempt.retryAt))
+        .filter(time -> time != null)
+        .min(Instant::compareTo)
+        .orElse(null);
+  }
+
+  private Stream<Attempt> attempts() {
+    return Stream.concat(
+            Stream.of(fence, taint, untaint),
+            volumes.stream().filter(flow -> !flow.phase.ended()).map(flow -> flow.attempt))
+        .filter(attempt -> attempt != null);
+  }
+}

@@ -1,0 +1,305 @@
+package dev.lifeboat.orchestrator.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.Command;
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.control.ResumeIncident;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DeleteServer;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.node.ClaimRef;
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.saga.IncidentCancelled;
+import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.RetryScheduled;
+import dev.lifeboat.events.saga.StepSucceeded;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The saga given messages, without a broker: which commands it sends, in which order. */
+class IncidentSagaTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T03:00:00Z");
+  private static final NodeRef NODE = new NodeRef("worker-2", "uid-2", 4202, "fsn1");
+  private static final String INCIDENT = IncidentId.forNode(NODE.name(), NODE.uid());
+  private static final EligibleNode WORKER_3 = new EligibleNode("worker-3", 4203, "fsn1");
+
+  private final List<LifeboatMessage> sent = new ArrayList<>();
+  private IncidentSaga saga = new IncidentSaga(SagaPolicy.defaults());
+  private IncidentState state;
+  private Instant now = T0;
+  private Conditions conditions = Conditions.CALM;
+
+  @Test
+  void oneVolumeMovesThroughEveryStepInOrder() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+
+    PowerOffServer fence = last(PowerOffServer.class);
+    assertThat(fence.serverId()).isEqualTo(4202);
+    receive(hcloudDone(fence));
+    DetachVolume detach = last(DetachVolume.class);
+    assertThat(detach.expectedServerId()).isEqualTo(4202);
+    receive(hcloudDone(detach));
+    receive(clusterDone(last(TaintNodeOutOfService.class)));
+    receive(clusterDone(last(ForceDeletePods.class)));
+    receive(clusterDone(last(DeleteVolumeAttachments.class)));
+    AwaitReplacementPod await = last(AwaitReplacementPod.class);
+    assertThat(await.location()).isEqualTo("fsn1");
+    receive(scheduled(await, WORKER_3));
+    AttachVolume attach = last(AttachVolume.class);
+    assertThat(attach.serverId()).isEqualTo(4203);
+    receive(hcloudDone(attach));
+    receive(clusterDone(last(RequeueVolumeAttachment.class)));
+    AwaitPodReady ready = last(AwaitPodReady.class);
+    receive(
+        new PodReady(
+            id(), INCIDENT, now, ready.commandId(), 100001, ready.pod(), ready.nodeName()));
+
+    assertThat(commandTypes())
+        .containsExactly(
+            "PowerOffServer",
+            "DetachVolume",
+            "TaintNodeOutOfService",
+            "ForceDeletePods",
+            "DeleteVolumeAttachments",
+            "AwaitReplacementPod",
+            "AttachVolume",
+            "RequeueVolumeAttachment",
+            "AwaitPodReady");
+    assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
+    assertThat(last(IncidentCompleted.class).movedVolumes()).containsExactly(100001L);
+  }
+
+  @Test
+  void detachIsSkippedWhenTheServerWasAlreadyDeleted() {
+    receive(gone(GoneReason.NODE_DELETED, Map.of(), volume(100001), volume(100002)));
+
+    PowerOffServer fence = last(PowerOffServer.class);
+    receive(
+        new HcloudCommandAlreadyDone(
+            id(), INCIDENT, now, fence.commandId(), "server 4202 no longer exists", true));
+
+    assertThat(commandTypes()).doesNotContain("DetachVolume").endsWith("TaintNodeOutOfService");
+    assertThat(
+            sent.stream()
+                .filter(m -> m instanceof StepSucceeded s && s.step().name().equals("DETACH")))
+        .hasSize(2);
+  }
+
+  @Test
+  void nodesOfADisposablePoolAreFencedByDeletionWithoutDetach() {
+    saga =
+        new IncidentSaga(
+            new SagaPolicy(
+                FencePolicy.POWEROFF,
+                Map.of("pool", "autoscaled"),
+                SagaPolicy.defaults().steps(),
+                8,
+                1.0 / 3,
+                Duration.ofSeconds(5),
+                false));
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of("pool", "autoscaled"), volume(100001)));
+
+    DeleteServer delete = last(DeleteServer.class);
+    receive(hcloudDone(delete));
+
+    assertThat(commandTypes()).containsExactly("DeleteServer", "TaintNodeOutOfService");
+  }
+
+  @Test
+  void aNodeThatReturnsBeforeItsFenceIsSentCancelsWithoutAnyCommand() {
+    conditions = new Conditions(true, 0);
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    assertThat(commandTypes()).as("paused: the fence waits").isEmpty();
+
+    receive(new NodeReturned(id(), INCIDENT, now, NODE));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.CANCELLED);
+    assertThat(commandTypes()).isEmpty();
+    assertThat(last(IncidentCancelled.class).reason()).contains("came back");
+    conditions = Conditions.CALM;
+    tick(now.plusSeconds(60));
+    assertThat(commandTypes()).isEmpty();
+  }
+
+  @Test
+  void pastTheFencingCapAnIncidentWaitsForAPerson() {
+    conditions = new Conditions(false, 2);
+    receive(
+        new NodeGone(
+            id(),
+            INCIDENT,
+            now,
+            NODE,
+            GoneReason.LEASE_EXPIRED,
+            List.of(volume(100001)),
+            Map.of("fsn1", List.of(WORKER_3)),
+            Map.of(),
+            6));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(state.holdReason()).startsWith("FENCING_CAP");
+    assertThat(commandTypes()).isEmpty();
+
+    receive(new ResumeIncident(id(), INCIDENT, now, "oncall", "checked"));
+
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+  }
+
+  @Test
+  void aRetryableFailureIsRetriedAfterItsBackoffWithANewCommandId() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    PowerOffServer first = last(PowerOffServer.class);
+
+    receive(
+        new HcloudCommandFailed(
+            id(), INCIDENT, now, first.commandId(), "locked", "server is locked", true, null));
+    RetryScheduled retry = last(RetryScheduled.class);
+    tick(retry.retryAt().minusMillis(1));
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+    tick(retry.retryAt());
+
+    PowerOffServer second = last(PowerOffServer.class);
+    assertThat(second.commandId()).isNotEqualTo(first.commandId());
+    assertThat(retry.nextAttempt()).isEqualTo(2);
+    assertThat(Duration.between(T0, retry.retryAt()))
+        .isBetween(Duration.ofMillis(700), Duration.ofSeconds(1));
+  }
+
+  @Test
+  void aCommandWithoutAResultFailsAtItsDeadline() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+
+    tick(T0.plus(SagaPolicy.defaults().step(dev.lifeboat.events.saga.Step.FENCE).timeout()));
+
+    assertThat(last(RetryScheduled.class).reason()).startsWith("TIMEOUT");
+  }
+
+  @Test
+  void dryRunRecordsThePlanAndSendsNothing() {
+    SagaPolicy defaults = SagaPolicy.defaults();
+    saga =
+        new IncidentSaga(
+            new SagaPolicy(
+                defaults.fencing(),
+                Map.of(),
+                defaults.steps(),
+                8,
+                1.0 / 3,
+                Duration.ofSeconds(5),
+                true));
+
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+
+    assertThat(commandTypes()).isEmpty();
+    assertThat(state.status()).isEqualTo(IncidentStatus.CANCELLED);
+    assertThat(
+            sent.stream()
+                .filter(m -> m instanceof StepSucceeded s && s.detail().startsWith("dry run"))
+                .count())
+        .isEqualTo(5);
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private void receive(LifeboatMessage message) {
+    Outcome outcome = saga.apply(state, message, now, conditions);
+    state = outcome.state();
+    sent.addAll(outcome.messages());
+  }
+
+  private void tick(Instant at) {
+    now = at;
+    Outcome outcome = saga.tick(state, now, conditions);
+    state = outcome.state();
+    sent.addAll(outcome.messages());
+  }
+
+  private List<String> commandTypes() {
+    return sent.stream()
+        .filter(m -> m instanceof Command)
+        .map(m -> m.getClass().getSimpleName())
+        .toList();
+  }
+
+  private <T> T last(Class<T> type) {
+    return sent.stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + sent));
+  }
+
+  private static HeldVolume volume(long id) {
+    return new HeldVolume(
+        id,
+        "pv-" + id,
+        new ClaimRef("shop", "data-" + id),
+        "fsn1",
+        List.of(new PodRef("shop", "db-" + id, "uid-" + id, "StatefulSet", "db")));
+  }
+
+  private NodeGone gone(GoneReason reason, Map<String, String> labels, HeldVolume... volumes) {
+    return new NodeGone(
+        id(),
+        INCIDENT,
+        now,
+        NODE,
+        reason,
+        List.of(volumes),
+        Map.of("fsn1", List.of(WORKER_3)),
+        labels,
+        6);
+  }
+
+  private HcloudCommandSucceeded hcloudDone(Command command) {
+    return new HcloudCommandSucceeded(id(), INCIDENT, now, command.commandId(), 1, now, now);
+  }
+
+  private ClusterCommandSucceeded clusterDone(Command command) {
+    return new ClusterCommandSucceeded(id(), INCIDENT, now, command.commandId(), false, "done");
+  }
+
+  private ReplacementPodScheduled scheduled(AwaitReplacementPod await, EligibleNode node) {
+    return new ReplacementPodScheduled(
+        id(),
+        INCIDENT,
+        now,
+        await.commandId(),
+        await.volumeId(),
+        new PodRef("shop", "db-new", "uid-new", "StatefulSet", "db"),
+        node.name(),
+        node.serverId(),
+        node.location());
+  }
+
+  private static String id() {
+    return MessageIds.random();
+  }
+}
