@@ -29,10 +29,17 @@ public class Arrivals {
 
   /** The message, once checked against the topic it came from and counted. */
   public LifeboatMessage accept(LifeboatMessage message, IncomingKafkaRecordMetadata<?, ?> record) {
-    Topic.carrying(topicPrefix, record.getTopic(), message);
+    return accept(message, record.getTopic());
+  }
+
+  /**
+   * The message, once checked against the named topic it came from and counted; an {@link
+   * IllegalArgumentException} names both when the topic does not carry its family.
+   */
+  public LifeboatMessage accept(LifeboatMessage message, String topic) {
+    Topic.carrying(topicPrefix, topic, message);
     registry
-        .counter(
-            RECEIVED, "topic", record.getTopic(), "type", MessageTypes.typeOf(message.getClass()))
+        .counter(RECEIVED, "topic", topic, "type", MessageTypes.typeOf(message.getClass()))
         .increment();
     return message;
   }

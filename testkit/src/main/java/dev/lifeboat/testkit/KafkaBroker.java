@@ -67,6 +67,14 @@ public final class KafkaBroker {
     return "127.0.0.1:" + brokerPort;
   }
 
+  /**
+   * A directory for Kafka Streams state that lives as long as this broker's data: state kept from
+   * an earlier broker would point at offsets that no longer exist.
+   */
+  public Path streamsStateDir() {
+    return dataDir.resolveSibling(dataDir.getFileName() + "-streams").toAbsolutePath();
+  }
+
   /** Starts the broker (again) on its ports and data; returns once it serves requests. */
   public synchronized void start() {
     if (server != null) {

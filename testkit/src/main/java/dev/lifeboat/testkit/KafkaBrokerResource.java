@@ -20,6 +20,7 @@ public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager 
     return Map.of(
         "kafka.bootstrap.servers", broker.bootstrapServers(),
         "quarkus.kafka-streams.bootstrap-servers", broker.bootstrapServers(),
+        "kafka-streams.state.dir", broker.streamsStateDir().toString(),
         "quarkus.kafka.devservices.enabled", "false");
   }
 

@@ -168,6 +168,7 @@ public final class IncidentSaga {
     private void open(NodeGone gone) {
       state = new IncidentState();
       state.incidentId = gone.incidentId();
+      state.inventory = gone;
       state.node = gone.node();
       state.reason = gone.reason();
       state.knownNodes = gone.knownNodes();

@@ -1,6 +1,7 @@
 package dev.lifeboat.orchestrator.domain;
 
 import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.stream.Stream;
 public final class IncidentState {
 
   String incidentId;
+  NodeGone inventory;
   NodeRef node;
   GoneReason reason;
   int knownNodes;
@@ -42,6 +44,11 @@ public final class IncidentState {
   /** The incident id (and Kafka key). */
   public String incidentId() {
     return incidentId;
+  }
+
+  /** The node's inventory as node-watcher reported it when it declared the node gone. */
+  public NodeGone inventory() {
+    return inventory;
   }
 
   /** The lost node. */

@@ -1,0 +1,103 @@
+package dev.lifeboat.orchestrator.api;
+
+import dev.lifeboat.events.node.ClaimRef;
+import dev.lifeboat.events.saga.VolumeFailure;
+import dev.lifeboat.orchestrator.domain.IncidentState;
+import dev.lifeboat.orchestrator.domain.VolumeFlow;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * An incident as the API shows it.
+ *
+ * @param incidentId the incident id
+ * @param node the lost node's name
+ * @param serverId its Hetzner server
+ * @param location its location
+ * @param reason why it was declared gone
+ * @param status RUNNING, HELD, COMPLETED, PARTIAL or CANCELLED
+ * @param holdReason why it waits for a person, when HELD
+ * @param fencing the fencing chosen for the node
+ * @param fenced whether the server is proven unable to write
+ * @param dryRun whether it ran in dry-run mode
+ * @param openedAt when the saga opened it
+ * @param endedAt when it ended; null while it runs
+ * @param volumes every volume's flow
+ */
+public record IncidentView(
+    String incidentId,
+    String node,
+    long serverId,
+    String location,
+    String reason,
+    String status,
+    String holdReason,
+    String fencing,
+    boolean fenced,
+    boolean dryRun,
+    Instant openedAt,
+    Instant endedAt,
+    List<VolumeView> volumes) {
+
+  /**
+   * One volume's flow.
+   *
+   * @param volumeId the Hetzner volume id
+   * @param persistentVolume the PV's name
+   * @param claim its PVC
+   * @param location its location
+   * @param phase where its flow stands
+   * @param step the step of the current attempt; null when none runs
+   * @param attempt the current attempt's number; 0 when none runs
+   * @param awaiting the type of the command awaited; null when none
+   * @param targetNode the node its replacement pod was bound to
+   * @param targetServer that node's server; 0 until known
+   * @param failure why it failed, when it did
+   */
+  public record VolumeView(
+      long volumeId,
+      String persistentVolume,
+      ClaimRef claim,
+      String location,
+      String phase,
+      String step,
+      int attempt,
+      String awaiting,
+      String targetNode,
+      long targetServer,
+      VolumeFailure failure) {
+
+    static VolumeView of(VolumeFlow flow) {
+      return new VolumeView(
+          flow.volumeId(),
+          flow.volume().persistentVolume(),
+          flow.volume().claim(),
+          flow.volume().location(),
+          flow.phase().name(),
+          flow.attempt() == null ? null : flow.attempt().step().name(),
+          flow.attempt() == null ? 0 : flow.attempt().number(),
+          flow.attempt() == null ? null : flow.attempt().commandType(),
+          flow.targetNode(),
+          flow.targetServer(),
+          flow.failure());
+    }
+  }
+
+  /** The view of a stored state. */
+  public static IncidentView of(IncidentState state) {
+    return new IncidentView(
+        state.incidentId(),
+        state.node().name(),
+        state.node().serverId(),
+        state.node().location(),
+        state.reason().name(),
+        state.status().name(),
+        state.holdReason(),
+        state.fencing().name().toLowerCase(java.util.Locale.ROOT),
+        state.fenced(),
+        state.dryRun(),
+        state.openedAt(),
+        state.endedAt(),
+        state.volumes().stream().map(VolumeView::of).toList());
+  }
+}

@@ -1,0 +1,149 @@
+package dev.lifeboat.orchestrator.config;
+
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.orchestrator.domain.Drill;
+import dev.lifeboat.orchestrator.domain.FencePolicy;
+import dev.lifeboat.orchestrator.domain.IncidentSaga;
+import dev.lifeboat.orchestrator.domain.SagaPolicy;
+import dev.lifeboat.orchestrator.domain.StepPolicy;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns {@link SagaConfig} into the saga's policy, checking every value first: a bad value stops
+ * the service at start with a message that names its key.
+ */
+public class SagaPolicyProducer {
+
+  private static final String PREFIX = "lifeboat.saga.";
+
+  @Produces
+  @Singleton
+  SagaPolicy policy(SagaConfig config) {
+    return policyOf(config);
+  }
+
+  @Produces
+  @Singleton
+  IncidentSaga saga(SagaPolicy policy) {
+    return new IncidentSaga(policy);
+  }
+
+  @Produces
+  @Singleton
+  Drill drill(SagaPolicy policy, SagaConfig config) {
+    SagaConfig.DrillTimes times = config.drill();
+    return new Drill(
+        policy,
+        new Drill.ActionTimes(
+            times.poweroff(), times.delete(), times.detach(), times.attach(), times.cluster()));
+  }
+
+  @Produces
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  /** The policy, or an error naming the first bad key. */
+  public static SagaPolicy policyOf(SagaConfig config) {
+    FencePolicy fencing = fencing(config.fencing().policy());
+    Map<String, String> deletePool =
+        labels(config.fencing().deletePoolSelector().orElse(""), "fencing.delete-pool-selector");
+    if (fencing == FencePolicy.DELETE && deletePool.isEmpty()) {
+      throw invalid(
+          "fencing.delete-pool-selector",
+          "is required with fencing.policy=delete (only nodes of disposable pools may be deleted)",
+          "");
+    }
+    atLeast(config.maxParallelVolumes(), 1, "max-parallel-volumes");
+    if (!(config.maxFencingShare() > 0 && config.maxFencingShare() <= 1)) {
+      throw invalid("max-fencing-share", "must be in (0, 1]", config.maxFencingShare());
+    }
+    positive(config.pauseRecheck(), "pause-recheck");
+    positive(config.tickInterval(), "tick-interval");
+    positive(config.retention(), "retention");
+    SagaConfig.Retry retry = config.retry();
+    atLeast(retry.maxAttempts(), 1, "retry.max-attempts");
+    if (retry.initialBackoff().isNegative()) {
+      throw invalid("retry.initial-backoff", "must not be negative", retry.initialBackoff());
+    }
+    if (retry.maxBackoff().compareTo(retry.initialBackoff()) < 0) {
+      throw invalid(
+          "retry.max-backoff",
+          "must not be shorter than retry.initial-backoff",
+          retry.maxBackoff());
+    }
+    if (!(retry.jitter() >= 0 && retry.jitter() <= 1)) {
+      throw invalid("retry.jitter", "must be between 0 and 1", retry.jitter());
+    }
+    SagaConfig.Timeout timeout = config.timeout();
+    Map<Step, StepPolicy> steps = new EnumMap<>(Step.class);
+    steps.put(Step.FENCE, step(timeout.fence(), "timeout.fence", retry));
+    steps.put(Step.DETACH, step(timeout.detach(), "timeout.detach", retry));
+    steps.put(Step.RELEASE, step(timeout.release(), "timeout.release", retry));
+    steps.put(Step.RESCHEDULE, step(timeout.reschedule(), "timeout.reschedule", retry));
+    steps.put(Step.ATTACH, step(timeout.attach(), "timeout.attach", retry));
+    steps.put(Step.VERIFY, step(timeout.verify(), "timeout.verify", retry));
+    return new SagaPolicy(
+        fencing == FencePolicy.DELETE ? FencePolicy.POWEROFF : fencing,
+        deletePool,
+        steps,
+        config.maxParallelVolumes(),
+        config.maxFencingShare(),
+        config.pauseRecheck(),
+        config.dryRun());
+  }
+
+  private static StepPolicy step(Duration timeout, String key, SagaConfig.Retry retry) {
+    positive(timeout, key);
+    return new StepPolicy(
+        timeout, retry.maxAttempts(), retry.initialBackoff(), retry.maxBackoff(), retry.jitter());
+  }
+
+  private static FencePolicy fencing(String value) {
+    try {
+      return FencePolicy.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw invalid("fencing.policy", "must be poweroff, delete or none", value);
+    }
+  }
+
+  private static Map<String, String> labels(String selector, String key) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    for (String part : selector.split(",")) {
+      if (part.isBlank()) {
+        continue;
+      }
+      int eq = part.indexOf('=');
+      if (eq <= 0 || eq == part.length() - 1) {
+        throw invalid(key, "must be key=value pairs separated by commas", selector);
+      }
+      labels.put(part.substring(0, eq).trim(), part.substring(eq + 1).trim());
+    }
+    return labels;
+  }
+
+  private static void atLeast(int value, int min, String key) {
+    if (value < min) {
+      throw invalid(key, "must be at least " + min, value);
+    }
+  }
+
+  private static void positive(Duration value, String key) {
+    if (value.isNegative() || value.isZero()) {
+      throw invalid(key, "must be a positive duration", value);
+    }
+  }
+
+  private static IllegalArgumentException invalid(String key, String rule, Object value) {
+    return new IllegalArgumentException(
+        "invalid configuration: " + PREFIX + key + " " + rule + ", was '" + value + "'");
+  }
+}

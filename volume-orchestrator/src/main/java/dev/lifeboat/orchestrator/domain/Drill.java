@@ -1,0 +1,134 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeGone;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A rehearsal: what the saga would do if this node were lost now, from its last known inventory,
+ * without sending anything.
+ */
+public final class Drill {
+
+  /** Requests the adapter makes per Hetzner action: observe (GET), act (POST), poll (GET). */
+  static final int REQUESTS_PER_ACTION = 3;
+
+  private final SagaPolicy policy;
+  private final ActionTimes times;
+
+  /**
+   * How long things take, for the estimate.
+   *
+   * @param poweroff a poweroff action
+   * @param delete a server deletion
+   * @param detach a volume detach
+   * @param attach a volume attach
+   * @param cluster one cluster step (taint, force-delete, scheduling, pod start)
+   */
+  public record ActionTimes(
+      Duration poweroff, Duration delete, Duration detach, Duration attach, Duration cluster) {}
+
+  /**
+   * One volume in the plan.
+   *
+   * @param volumeId the Hetzner volume id
+   * @param location its location
+   * @param outcome {@code moves}, {@code skipped} or the reason it cannot move
+   * @param steps the steps it would go through
+   * @param likelyNode the first eligible node in its location, where its pod may land
+   */
+  public record PlannedVolume(
+      long volumeId, String location, String outcome, List<String> steps, String likelyNode) {}
+
+  /**
+   * The plan.
+   *
+   * @param node the node's name
+   * @param serverId its server
+   * @param fencing how it would be fenced; {@code none} when nothing would be
+   * @param volumes every volume, in inventory order
+   * @param hetznerRequests the Hetzner API requests it would take, at most
+   * @param expectedDuration from the decision to the last pod Ready, estimated
+   */
+  public record Plan(
+      String node,
+      long serverId,
+      String fencing,
+      List<PlannedVolume> volumes,
+      int hetznerRequests,
+      Duration expectedDuration) {}
+
+  public Drill(SagaPolicy policy, ActionTimes times) {
+    this.policy = policy;
+    this.times = times;
+  }
+
+  /** The plan for the node of this inventory. */
+  public Plan plan(NodeGone inventory) {
+    FencePolicy fencing = policy.fencingFor(inventory.nodeLabels());
+    List<PlannedVolume> volumes = new ArrayList<>();
+    int moving = 0;
+    for (HeldVolume volume : inventory.volumes()) {
+      List<EligibleNode> nodes = inventory.eligibleIn(volume.location());
+      if (volume.skipped() != null) {
+        volumes.add(
+            new PlannedVolume(
+                volume.volumeId(),
+                volume.location(),
+                "skipped: " + volume.skipped(),
+                List.of(),
+                null));
+      } else if (nodes.isEmpty()) {
+        volumes.add(
+            new PlannedVolume(
+                volume.volumeId(),
+                volume.location(),
+                IncidentSaga.NO_ELIGIBLE_NODE,
+                List.of("PRE_FLIGHT"),
+                null));
+      } else {
+        moving++;
+        List<String> steps = new ArrayList<>(List.of("PRE_FLIGHT", "FENCE"));
+        if (fencing != FencePolicy.DELETE) {
+          steps.add("DETACH");
+        }
+        steps.addAll(List.of("RELEASE", "RESCHEDULE", "ATTACH", "VERIFY"));
+        volumes.add(
+            new PlannedVolume(
+                volume.volumeId(), volume.location(), "moves", steps, nodes.get(0).name()));
+      }
+    }
+    if (moving == 0) {
+      return new Plan(
+          inventory.node().name(), inventory.node().serverId(), "none", volumes, 0, Duration.ZERO);
+    }
+    boolean detaches = fencing != FencePolicy.DELETE;
+    int requests =
+        (fencing == FencePolicy.NONE ? 0 : REQUESTS_PER_ACTION)
+            + moving * REQUESTS_PER_ACTION * (detaches ? 2 : 1);
+    Duration fence =
+        switch (fencing) {
+          case POWEROFF -> times.poweroff();
+          case DELETE -> times.delete();
+          case NONE -> Duration.ZERO;
+        };
+    int waves = (moving + policy.maxParallelVolumes() - 1) / policy.maxParallelVolumes();
+    Duration perVolume =
+        times.attach().plus(times.cluster().multipliedBy(3)); // release, reschedule, pod start
+    Duration expected =
+        fence
+            .plus(detaches ? times.detach().multipliedBy(waves) : Duration.ZERO)
+            .plus(times.cluster()) // the taint
+            .plus(perVolume.multipliedBy(waves));
+    return new Plan(
+        inventory.node().name(),
+        inventory.node().serverId(),
+        fencing.name().toLowerCase(java.util.Locale.ROOT),
+        volumes,
+        requests,
+        expected);
+  }
+}

@@ -1,0 +1,212 @@
+package dev.lifeboat.orchestrator.messaging;
+
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.ClusterCommand;
+import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.codec.MessageTypes;
+import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.control.PauseCommands;
+import dev.lifeboat.events.control.ResumeCommands;
+import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.orchestrator.domain.Conditions;
+import dev.lifeboat.orchestrator.domain.IncidentSaga;
+import dev.lifeboat.orchestrator.domain.IncidentState;
+import dev.lifeboat.orchestrator.domain.Outcome;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+/**
+ * Hosts the sagas of the incidents on one partition: reads each record, applies the pure saga to
+ * the incident's stored state, stores the new state and its next wake-up, and forwards the commands
+ * and saga events. Under {@code exactly_once_v2} all of that, with the consumed offset, commits in
+ * one Kafka transaction. A wall-clock punctuator lets time pass for the incidents whose wake-up is
+ * due.
+ */
+final class SagaProcessor implements Processor<String, byte[], String, Object> {
+
+  private static final Logger LOG = Logger.getLogger(SagaProcessor.class);
+
+  /** Header that names why a record went to the dead-letter topic (as SmallRye's strategy). */
+  static final String DEAD_LETTER_REASON = "dead-letter-reason";
+
+  /** Header that names the topic a dead letter came from (as SmallRye's strategy). */
+  static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
+
+  /** How often ended incidents past their retention are removed from the store. */
+  private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
+
+  private final IncidentSaga saga;
+  private final String topicPrefix;
+  private final Duration tickInterval;
+  private final Duration retention;
+  private final MeterRegistry registry;
+
+  private ProcessorContext<String, Object> context;
+  private KeyValueStore<String, IncidentState> sagas;
+  private KeyValueStore<String, String> wakeUps;
+  private KeyValueStore<String, String> settings;
+  private KeyValueStore<String, String> fencing;
+
+  SagaProcessor(
+      IncidentSaga saga,
+      String topicPrefix,
+      Duration tickInterval,
+      Duration retention,
+      MeterRegistry registry) {
+    this.saga = saga;
+    this.topicPrefix = topicPrefix;
+    this.tickInterval = tickInterval;
+    this.retention = retention;
+    this.registry = registry;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, Object> context) {
+    this.context = context;
+    sagas = context.getStateStore(SagaStores.SAGAS);
+    wakeUps = context.getStateStore(SagaStores.WAKE_UPS);
+    settings = context.getStateStore(SagaStores.SETTINGS);
+    fencing = context.getStateStore(SagaStores.FENCING);
+    context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    context.schedule(
+        RETENTION_SWEEP,
+        PunctuationType.WALL_CLOCK_TIME,
+        millis -> forgetEndedBefore(Instant.ofEpochMilli(millis).minus(retention)));
+  }
+
+  @Override
+  public void process(Record<String, byte[]> record) {
+    String topic = context.recordMetadata().map(m -> m.topic()).orElse("?");
+    ReadResult read = MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value());
+    if (read instanceof ReadResult.NotRead notRead) {
+      deadLetter(record, topic, notRead.unreadable().describe());
+      return;
+    }
+    LifeboatMessage message = ((ReadResult.Read) read).message();
+    try {
+      Topic.carrying(topicPrefix, topic, message);
+    } catch (IllegalArgumentException misrouted) {
+      deadLetter(record, topic, misrouted.getMessage());
+      return;
+    }
+    registry
+        .counter(
+            "lifeboat.messages.received",
+            "topic",
+            topic,
+            "type",
+            MessageTypes.typeOf(message.getClass()))
+        .increment();
+    Instant now = now();
+    if (message instanceof PauseCommands) {
+      settings.put(SagaStores.PAUSED, now.toString());
+      LOG.infof("mutating commands paused by %s", ((PauseCommands) message).requestedBy());
+    } else if (message instanceof ResumeCommands) {
+      settings.delete(SagaStores.PAUSED);
+      LOG.infof("mutating commands resumed by %s", ((ResumeCommands) message).requestedBy());
+    } else {
+      run(message.incidentId(), (state, conditions) -> saga.apply(state, message, now, conditions));
+    }
+  }
+
+  private void punctuate(long wallClockMillis) {
+    Instant now = Instant.ofEpochMilli(wallClockMillis);
+    List<KeyValue<String, String>> due = new ArrayList<>();
+    try (KeyValueIterator<String, String> it =
+        wakeUps.range(SagaStores.wakeUpKey(Instant.EPOCH, ""), SagaStores.wakeUpsDueUntil(now))) {
+      it.forEachRemaining(due::add);
+    }
+    for (KeyValue<String, String> entry : due) {
+      run(
+          SagaStores.incidentOf(entry.key),
+          (state, conditions) -> saga.tick(state, now, conditions));
+    }
+  }
+
+  /** Applies one step of an incident's saga and commits its effects to the stores and topics. */
+  private void run(String incidentId, BiFunction<IncidentState, Conditions, Outcome> step) {
+    IncidentState before = sagas.get(incidentId);
+    Instant wakeUpBefore = before == null ? null : before.nextWakeUp();
+    Conditions conditions =
+        new Conditions(
+            settings.get(SagaStores.PAUSED) != null,
+            FencingLedger.othersFencing(fencing, incidentId));
+    Outcome outcome = step.apply(before, conditions);
+    IncidentState after = outcome.state();
+    if (wakeUpBefore != null) {
+      wakeUps.delete(SagaStores.wakeUpKey(wakeUpBefore, incidentId));
+    }
+    if (after != null) {
+      sagas.put(incidentId, after);
+      Instant wakeUp = after.nextWakeUp();
+      if (wakeUp != null) {
+        wakeUps.put(SagaStores.wakeUpKey(wakeUp, incidentId), incidentId);
+      }
+    }
+    long timestamp = context.currentSystemTimeMs();
+    for (LifeboatMessage message : outcome.messages()) {
+      context.forward(
+          new Record<String, Object>(incidentId, message, timestamp, new RecordHeaders()),
+          sinkOf(message));
+    }
+  }
+
+  private static String sinkOf(LifeboatMessage message) {
+    if (message instanceof ClusterCommand) {
+      return SagaTopology.CLUSTER_COMMANDS_SINK;
+    }
+    if (message instanceof HcloudCommand) {
+      return SagaTopology.HCLOUD_COMMANDS_SINK;
+    }
+    return SagaTopology.SAGA_EVENTS_SINK;
+  }
+
+  private void forgetEndedBefore(Instant cutoff) {
+    List<String> old = new ArrayList<>();
+    try (KeyValueIterator<String, IncidentState> all = sagas.all()) {
+      all.forEachRemaining(
+          entry -> {
+            IncidentState state = entry.value;
+            if (state.status().terminal()
+                && state.endedAt() != null
+                && state.endedAt().isBefore(cutoff)
+                && state.nextWakeUp() == null) {
+              old.add(entry.key);
+            }
+          });
+    }
+    old.forEach(sagas::delete);
+  }
+
+  private void deadLetter(Record<String, byte[]> record, String topic, String reason) {
+    LOG.warnf("dead letter from %s: %s", topic, reason);
+    RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+    headers.remove(DEAD_LETTER_REASON);
+    headers.remove(DEAD_LETTER_TOPIC);
+    headers.add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
+    headers.add(DEAD_LETTER_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+    context.forward(
+        new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
+        SagaTopology.DEAD_LETTERS_SINK);
+  }
+
+  private Instant now() {
+    return Instant.ofEpochMilli(context.currentSystemTimeMs());
+  }
+}

@@ -1,0 +1,42 @@
+package dev.lifeboat.orchestrator.messaging;
+
+import java.time.Instant;
+
+/** Names and keys of the orchestrator's state stores. */
+public final class SagaStores {
+
+  /** Each incident's saga state, by incident id; its changelog is a compacted topic. */
+  public static final String SAGAS = "sagas";
+
+  /**
+   * The index of wake-up times: key {@code <epoch millis, 13 digits>|<incident id>}, so that the
+   * punctuator scans only the entries that are due.
+   */
+  public static final String WAKE_UPS = "wake-ups";
+
+  /** Per-task settings: {@link #PAUSED} while mutating commands are paused. */
+  public static final String SETTINGS = "settings";
+
+  /** The key present in {@link #SETTINGS} while a person has paused mutating commands. */
+  public static final String PAUSED = "paused";
+
+  /** Global store of the incidents that are fencing (started, not ended), fed by saga events. */
+  public static final String FENCING = "fencing";
+
+  private SagaStores() {}
+
+  /** The wake-up index key of an incident at a time. */
+  public static String wakeUpKey(Instant at, String incidentId) {
+    return String.format("%013d|%s", Math.max(0, at.toEpochMilli()), incidentId);
+  }
+
+  /** The first key after every wake-up due at {@code now}. */
+  public static String wakeUpsDueUntil(Instant now) {
+    return String.format("%013d|\uffff", Math.max(0, now.toEpochMilli()));
+  }
+
+  /** The incident id in a wake-up key. */
+  public static String incidentOf(String wakeUpKey) {
+    return wakeUpKey.substring(wakeUpKey.indexOf('|') + 1);
+  }
+}
