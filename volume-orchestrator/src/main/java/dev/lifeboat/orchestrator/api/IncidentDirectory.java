@@ -12,8 +12,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -24,7 +27,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Finds incidents in the sagas store: in this instance's partitions, or, for a partition another
@@ -37,20 +39,16 @@ public class IncidentDirectory {
 
   private final KafkaStreams streams;
   private final ObjectMapper json;
-  private final String self;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(REMOTE_TIMEOUT).build();
 
-  IncidentDirectory(
-      KafkaStreams streams,
-      ObjectMapper json,
-      @ConfigProperty(name = "quarkus.kafka-streams.application-server") String self) {
+  IncidentDirectory(KafkaStreams streams, ObjectMapper json) {
     this.streams = streams;
     this.json = json;
-    this.self = self;
   }
 
   /** The incident's state, if this instance owns its partition. */
   public Optional<IncidentState> local(String incidentId) {
+    requireRunning();
     KeyQueryMetadata owner =
         streams.queryMetadataForKey(SagaStores.SAGAS, incidentId, new StringSerializer());
     if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE) {
@@ -70,7 +68,9 @@ public class IncidentDirectory {
   public Optional<HostInfo> remoteOwner(String incidentId) {
     KeyQueryMetadata owner =
         streams.queryMetadataForKey(SagaStores.SAGAS, incidentId, new StringSerializer());
-    if (owner == null || owner == KeyQueryMetadata.NOT_AVAILABLE || isSelf(owner.activeHost())) {
+    if (owner == null
+        || owner == KeyQueryMetadata.NOT_AVAILABLE
+        || localPartitions().stream().anyMatch(p -> p.partition() == owner.partition())) {
       return Optional.empty();
     }
     return Optional.of(owner.activeHost());
@@ -78,6 +78,7 @@ public class IncidentDirectory {
 
   /** Every incident in this instance's partitions. */
   public List<IncidentState> allLocal() {
+    requireRunning();
     List<IncidentState> states = new ArrayList<>();
     try (KeyValueIterator<String, IncidentState> all = store(null).all()) {
       all.forEachRemaining(entry -> states.add(entry.value));
@@ -125,9 +126,11 @@ public class IncidentDirectory {
 
   /** The other instances running the topology. */
   public List<HostInfo> otherInstances() {
+    Set<TopicPartition> local = localPartitions();
     return streams.metadataForAllStreamsClients().stream()
+        .filter(client -> !client.topicPartitions().isEmpty())
+        .filter(client -> client.topicPartitions().stream().noneMatch(local::contains))
         .map(StreamsMetadata::hostInfo)
-        .filter(host -> !isSelf(host))
         .distinct()
         .toList();
   }
@@ -159,8 +162,27 @@ public class IncidentDirectory {
     }
   }
 
-  private boolean isSelf(HostInfo host) {
-    return (host.host() + ":" + host.port()).equals(self);
+  private void requireRunning() {
+    if (streams.state() != KafkaStreams.State.RUNNING) {
+      throw ApiError.of(
+          jakarta.ws.rs.core.Response.Status.SERVICE_UNAVAILABLE,
+          "not_ready",
+          "the sagas are not running yet (state " + streams.state() + "); try again shortly");
+    }
+  }
+
+  /**
+   * The input partitions this instance runs. Whether an instance is this one is told by the work it
+   * runs, not by its advertised address, which a test or a proxy may change.
+   */
+  private Set<TopicPartition> localPartitions() {
+    Set<TopicPartition> partitions = new HashSet<>();
+    streams
+        .metadataForLocalThreads()
+        .forEach(
+            thread ->
+                thread.activeTasks().forEach(task -> partitions.addAll(task.topicPartitions())));
+    return partitions;
   }
 
   private ReadOnlyKeyValueStore<String, IncidentState> store(Integer partition) {

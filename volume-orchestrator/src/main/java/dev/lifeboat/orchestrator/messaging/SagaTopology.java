@@ -8,6 +8,7 @@ import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
+import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -53,12 +54,16 @@ public class SagaTopology {
 
   @Produces
   public Topology topology() {
-    return build(saga, config, registry, prefix);
+    return build(saga, config.tickInterval(), config.retention(), registry, prefix);
   }
 
   /** The topology, also for {@code TopologyTestDriver}. */
   public static Topology build(
-      IncidentSaga saga, SagaConfig config, MeterRegistry registry, String prefix) {
+      IncidentSaga saga,
+      Duration tickInterval,
+      Duration retention,
+      MeterRegistry registry,
+      String prefix) {
     Serializer<Object> messages = messageSerializer();
     @SuppressWarnings("unchecked") // dead letters are the raw bytes they arrived as
     Serializer<Object> raw = (Serializer<Object>) (Serializer<?>) new ByteArraySerializer();
@@ -73,7 +78,7 @@ public class SagaTopology {
         Topic.CONTROL.nameWith(prefix));
     topology.addProcessor(
         PROCESSOR,
-        () -> new SagaProcessor(saga, prefix, config.tickInterval(), config.retention(), registry),
+        () -> new SagaProcessor(saga, prefix, tickInterval, retention, registry),
         SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

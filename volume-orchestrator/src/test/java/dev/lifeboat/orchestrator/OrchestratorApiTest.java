@@ -1,0 +1,207 @@
+package dev.lifeboat.orchestrator;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.startsWith;
+
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.control.AbortIncident;
+import dev.lifeboat.events.node.ClaimRef;
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.testkit.KafkaBrokerResource;
+import dev.lifeboat.testkit.LifeboatTopics;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The REST API: reads from the store, a person's requests through the control topic, the drill. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class OrchestratorApiTest {
+
+  private static LifeboatTopics topics;
+
+  @BeforeAll
+  static void open() {
+    topics = LifeboatTopics.onSharedBroker();
+  }
+
+  @AfterAll
+  static void close() {
+    topics.close();
+  }
+
+  /** Until the sagas run, the API answers 503. */
+  @BeforeEach
+  void ready() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> given().get("/api/incidents").then().statusCode(200));
+  }
+
+  @Test
+  void anUnknownIncidentIsA404WithAJsonBody() {
+    given()
+        .get("/api/incidents/no-such-incident")
+        .then()
+        .statusCode(404)
+        .contentType("application/json")
+        .body("error", equalTo("not_found"))
+        .body("message", equalTo("no incident no-such-incident is known"));
+  }
+
+  @Test
+  void mutatingEndpointsNeedTheToken() {
+    NodeGone gone = openIncident();
+
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/incidents/" + gone.incidentId() + "/abort")
+        .then()
+        .statusCode(401)
+        .body("error", equalTo("unauthorized"));
+    given()
+        .header("Authorization", "Bearer wrong")
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/maintenance/pause")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void anAbortBecomesAControlMessageAndEndsTheIncident() {
+    NodeGone gone = openIncident();
+
+    String requestId =
+        given()
+            .header("Authorization", "Bearer test-token")
+            .contentType("application/json")
+            .body("{\"requestedBy\": \"alice\", \"reason\": \"moving by hand\"}")
+            .post("/api/incidents/" + gone.incidentId() + "/abort")
+            .then()
+            .statusCode(202)
+            .extract()
+            .path("requestId");
+
+    AbortIncident abort =
+        topics.awaitMessage(
+            Topic.CONTROL, AbortIncident.class, m -> m.messageId().equals(requestId));
+    org.assertj.core.api.Assertions.assertThat(abort.requestedBy()).isEqualTo("alice");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/api/incidents/" + gone.incidentId())
+                    .then()
+                    .body("status", equalTo("PARTIAL"))
+                    .body("volumes[0].failure.reason", equalTo("ABORTED")));
+    given()
+        .header("Authorization", "Bearer test-token")
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/incidents/" + gone.incidentId() + "/resume")
+        .then()
+        .statusCode(409)
+        .body("message", startsWith("only a held incident can be resumed"));
+  }
+
+  @Test
+  void theListFiltersByNode() {
+    NodeGone gone = openIncident();
+
+    given()
+        .queryParam("node", gone.node().name())
+        .get("/api/incidents")
+        .then()
+        .statusCode(200)
+        .body("incidentId", hasItem(gone.incidentId()))
+        .body("size()", equalTo(1));
+  }
+
+  @Test
+  void theDrillPlansAnInventoryWithoutSendingAnything() {
+    String body =
+        """
+        {"node": {"name": "worker-5", "uid": "u5", "serverId": 4205, "location": "nbg1"},
+         "volumes": [
+           {"volumeId": 100005, "persistentVolume": "pv-5", "location": "nbg1",
+            "claim": {"namespace": "shop", "name": "data-db-0"}, "pods": []},
+           {"volumeId": 100006, "persistentVolume": "pv-6", "location": "hel1",
+            "claim": {"namespace": "shop", "name": "data-db-1"}, "pods": []}],
+         "eligibleNodes": {"nbg1": [{"name": "worker-6", "serverId": 4206, "location": "nbg1"}]}}
+        """;
+
+    given()
+        .contentType("application/json")
+        .body(body)
+        .post("/api/drill")
+        .then()
+        .statusCode(200)
+        .body("fencing", equalTo("poweroff"))
+        .body("volumes[0].outcome", equalTo("moves"))
+        .body("volumes[0].likelyNode", equalTo("worker-6"))
+        .body("volumes[1].outcome", equalTo("NO_ELIGIBLE_NODE"))
+        .body("hetznerRequests", equalTo(9))
+        .body("expectedDuration", equalTo("PT16S"));
+  }
+
+  @Test
+  void aDrillWithoutANodeIsA400() {
+    given()
+        .contentType("application/json")
+        .body("{}")
+        .post("/api/drill")
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("invalid_input"));
+  }
+
+  /** An incident that stays open: its fence gets no answer within the test. */
+  private static NodeGone openIncident() {
+    NodeRef node =
+        new NodeRef("api-" + UUID.randomUUID().toString().substring(0, 8), "uid", 4202, "fsn1");
+    NodeGone gone =
+        new NodeGone(
+            MessageIds.random(),
+            IncidentId.forNode(node.name(), node.uid()),
+            Instant.now(),
+            node,
+            GoneReason.LEASE_EXPIRED,
+            List.of(
+                new HeldVolume(
+                    100001,
+                    "pv-1",
+                    new ClaimRef("shop", "data-db-0"),
+                    "fsn1",
+                    List.of(new PodRef("shop", "db-0", "uid-db-0", "StatefulSet", "db")))),
+            Map.of("fsn1", List.of(new EligibleNode("worker-3", 4203, "fsn1"))),
+            Map.of(),
+            30);
+    topics.send(gone);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> given().get("/api/incidents/" + gone.incidentId()).then().statusCode(200));
+    return gone;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.lifeboat.orchestrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.orchestrator.domain.FencePolicy;
+import dev.lifeboat.orchestrator.domain.SagaPolicy;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** A bad value stops the service at start, naming its key; good values make the policy. */
+class SagaPolicyProducerTest {
+
+  @Test
+  void defaultsMakeLifeboatsDefaultPolicy() {
+    SagaPolicy policy = policy(Map.of());
+
+    assertThat(policy.fencing()).isEqualTo(FencePolicy.POWEROFF);
+    assertThat(policy.maxParallelVolumes()).isEqualTo(8);
+    assertThat(policy.step(Step.RESCHEDULE).timeout()).isEqualTo(Duration.ofSeconds(120));
+    assertThat(policy.step(Step.ATTACH).maxAttempts()).isEqualTo(5);
+    assertThat(policy.fencingCap(9)).isEqualTo(2);
+  }
+
+  @Test
+  void aDeleteSelectorChoosesDeletionForItsNodesOnly() {
+    SagaPolicy policy =
+        policy(
+            Map.of(
+                "lifeboat.saga.fencing.policy", "delete",
+                "lifeboat.saga.fencing.delete-pool-selector", "pool=autoscaled, tier=spot"));
+
+    assertThat(policy.fencingFor(Map.of("pool", "autoscaled", "tier", "spot")))
+        .isEqualTo(FencePolicy.DELETE);
+    assertThat(policy.fencingFor(Map.of("pool", "autoscaled"))).isEqualTo(FencePolicy.POWEROFF);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    "lifeboat.saga.fencing.policy, reboot",
+    "lifeboat.saga.fencing.policy, delete",
+    "lifeboat.saga.fencing.delete-pool-selector, pool",
+    "lifeboat.saga.max-parallel-volumes, 0",
+    "lifeboat.saga.max-fencing-share, 1.5",
+    "lifeboat.saga.retry.max-attempts, 0",
+    "lifeboat.saga.retry.initial-backoff, -1s",
+    "lifeboat.saga.retry.max-backoff, 100ms",
+    "lifeboat.saga.retry.jitter, 2",
+    "lifeboat.saga.timeout.attach, -5s",
+    "lifeboat.saga.timeout.verify, 0s",
+    "lifeboat.saga.tick-interval, 0s",
+  })
+  void aBadValueIsRefusedNamingItsKey(String key, String value) {
+    String named =
+        key.equals("lifeboat.saga.fencing.policy") && value.equals("delete")
+            ? "lifeboat.saga.fencing.delete-pool-selector"
+            : key;
+
+    assertThatThrownBy(() -> policy(Map.of(key, value)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(named);
+  }
+
+  private static SagaPolicy policy(Map<String, String> properties) {
+    SagaConfig config =
+        new SmallRyeConfigBuilder()
+            .withMapping(SagaConfig.class)
+            .withSources(new PropertiesConfigSource(properties, "test", 500))
+            .withConverter(Duration.class, 100, new DurationConverter())
+            .build()
+            .getConfigMapping(SagaConfig.class);
+    return SagaPolicyProducer.policyOf(config);
+  }
+}

@@ -1,0 +1,229 @@
+package dev.lifeboat.orchestrator.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.control.PauseCommands;
+import dev.lifeboat.events.control.ResumeCommands;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.events.node.ClaimRef;
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.saga.RetryScheduled;
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.events.saga.StepFailed;
+import dev.lifeboat.events.saga.StepStarted;
+import dev.lifeboat.orchestrator.domain.IncidentSaga;
+import dev.lifeboat.orchestrator.domain.IncidentState;
+import dev.lifeboat.orchestrator.domain.IncidentStatus;
+import dev.lifeboat.orchestrator.domain.SagaPolicy;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The topology with {@link TopologyTestDriver}: mock wall-clock time drives the punctuator, so
+ * deadlines and retries are checked without waiting.
+ */
+class SagaTopologyTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T03:00:00Z");
+  private static final String PREFIX = Topic.DEFAULT_PREFIX;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> nodeEvents;
+  private TestInputTopic<String, byte[]> control;
+  private TestInputTopic<String, byte[]> sagaEventsIn;
+  private TestOutputTopic<String, byte[]> hcloudCommands;
+  private TestOutputTopic<String, byte[]> sagaEvents;
+  private TestOutputTopic<String, byte[]> deadLetters;
+
+  @BeforeEach
+  void start() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "saga-topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, "target/ttd-" + UUID.randomUUID());
+    driver =
+        new TopologyTestDriver(
+            SagaTopology.build(
+                new IncidentSaga(SagaPolicy.defaults()),
+                Duration.ofSeconds(1),
+                Duration.ofDays(7),
+                new SimpleMeterRegistry(),
+                PREFIX),
+            props,
+            T0);
+    nodeEvents = input(Topic.NODE_EVENTS);
+    control = input(Topic.CONTROL);
+    sagaEventsIn = input(Topic.SAGA_EVENTS);
+    hcloudCommands = output(Topic.HCLOUD_COMMANDS);
+    sagaEvents = output(Topic.SAGA_EVENTS);
+    deadLetters = output(Topic.DEAD_LETTERS);
+  }
+
+  @AfterEach
+  void stop() {
+    driver.close();
+  }
+
+  @Test
+  void aFenceWithoutResultIsRetriedWhenTheWallClockPassesItsDeadline() {
+    NodeGone gone = gone("worker-7", 6);
+    pipe(nodeEvents, gone);
+    PowerOffServer first = read(hcloudCommands.readRecord(), PowerOffServer.class);
+    assertThat(wakeUps()).hasSize(1);
+
+    driver.advanceWallClockTime(SagaPolicy.defaults().step(Step.FENCE).timeout());
+
+    RetryScheduled retry = sagaEventsOf(RetryScheduled.class).stream().findFirst().orElseThrow();
+    assertThat(retry.reason()).startsWith("TIMEOUT");
+    assertThat(hcloudCommands.isEmpty()).isTrue();
+    driver.advanceWallClockTime(Duration.ofSeconds(2));
+    PowerOffServer second = read(hcloudCommands.readRecord(), PowerOffServer.class);
+    assertThat(second.commandId()).isNotEqualTo(first.commandId());
+    assertThat(second.serverId()).isEqualTo(first.serverId());
+  }
+
+  @Test
+  void anUnreadableRecordGoesToDeadLettersAndTheNextOneIsHandled() {
+    NodeGone gone = gone("worker-8", 6);
+    RecordHeaders headers = new RecordHeaders();
+    KafkaHeaders.put(headers, MessageCodec.headers(gone, "/test"));
+    nodeEvents.pipeInput(
+        new TestRecord<>(
+            gone.incidentId(), "{not json".getBytes(StandardCharsets.UTF_8), headers, T0));
+    pipe(nodeEvents, gone);
+
+    TestRecord<String, byte[]> dead = deadLetters.readRecord();
+    assertThat(new String(dead.headers().lastHeader("dead-letter-reason").value()))
+        .startsWith("MALFORMED_JSON");
+    assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo("{not json");
+    assertThat(read(hcloudCommands.readRecord(), PowerOffServer.class).incidentId())
+        .isEqualTo(gone.incidentId());
+  }
+
+  @Test
+  void whilePausedNoMutatingCommandIsSentAndAfterResumeItIs() {
+    pipe(control, new PauseCommands(MessageIds.random(), "maintenance", T0, "oncall", "window"));
+    NodeGone gone = gone("worker-9", 6);
+    pipe(nodeEvents, gone);
+    driver.advanceWallClockTime(Duration.ofSeconds(30));
+    assertThat(hcloudCommands.isEmpty()).isTrue();
+
+    pipe(control, new ResumeCommands(MessageIds.random(), "maintenance", T0, "oncall", "done"));
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+    assertThat(read(hcloudCommands.readRecord(), PowerOffServer.class).incidentId())
+        .isEqualTo(gone.incidentId());
+  }
+
+  @Test
+  void theFencingCapCountsIncidentsFencingAnywhereFromTheSagaEvents() {
+    // Six known nodes and a share of a third: two incidents may fence at once.
+    for (String other : List.of("a", "b")) {
+      pipe(
+          sagaEventsIn, new StepStarted(MessageIds.random(), other, T0, Step.FENCE, null, 1, null));
+    }
+    NodeGone gone = gone("worker-10", 6);
+    pipe(nodeEvents, gone);
+
+    assertThat(hcloudCommands.isEmpty()).isTrue();
+    KeyValueStore<String, IncidentState> sagas = driver.getKeyValueStore(SagaStores.SAGAS);
+    assertThat(sagas.get(gone.incidentId()).status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(sagaEventsOf(StepFailed.class))
+        .anySatisfy(failed -> assertThat(failed.errorCode()).isEqualTo("FENCING_CAP"));
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private List<String> wakeUps() {
+    KeyValueStore<String, String> store = driver.getKeyValueStore(SagaStores.WAKE_UPS);
+    List<String> keys = new java.util.ArrayList<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    return keys;
+  }
+
+  private <T> List<T> sagaEventsOf(Class<T> type) {
+    return sagaEvents.readRecordsToList().stream()
+        .map(record -> decode(record))
+        .filter(type::isInstance)
+        .map(type::cast)
+        .toList();
+  }
+
+  private static LifeboatMessage decode(TestRecord<String, byte[]> record) {
+    return MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value()).orThrow();
+  }
+
+  private static <T> T read(TestRecord<String, byte[]> record, Class<T> type) {
+    return type.cast(decode(record));
+  }
+
+  private void pipe(TestInputTopic<String, byte[]> topic, LifeboatMessage message) {
+    RecordHeaders headers = new RecordHeaders();
+    KafkaHeaders.put(headers, MessageCodec.headers(message, "/test"));
+    topic.pipeInput(
+        new TestRecord<>(message.incidentId(), MessageCodec.payload(message), headers, T0));
+  }
+
+  private TestInputTopic<String, byte[]> input(Topic topic) {
+    return driver.createInputTopic(
+        topic.nameWith(PREFIX), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  private TestOutputTopic<String, byte[]> output(Topic topic) {
+    return driver.createOutputTopic(
+        topic.nameWith(PREFIX), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private static NodeGone gone(String name, int knownNodes) {
+    NodeRef node = new NodeRef(name, "uid-" + name, 4202, "fsn1");
+    return new NodeGone(
+        MessageIds.random(),
+        IncidentId.forNode(node.name(), node.uid()),
+        T0,
+        node,
+        GoneReason.LEASE_EXPIRED,
+        List.of(
+            new HeldVolume(
+                100001,
+                "pv-1",
+                new ClaimRef("shop", "data-db-0"),
+                "fsn1",
+                List.of(new PodRef("shop", "db-0", "uid-db-0", "StatefulSet", "db")))),
+        Map.of("fsn1", List.of(new EligibleNode("worker-3", 4203, "fsn1"))),
+        Map.of(),
+        knownNodes);
+  }
+}
