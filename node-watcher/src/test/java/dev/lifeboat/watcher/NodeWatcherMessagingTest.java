@@ -12,19 +12,20 @@ import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import dev.lifeboat.testkit.MessagingContractTest;
 import dev.lifeboat.testkit.TestMessages;
-import dev.lifeboat.watcher.messaging.ClusterReports;
+import dev.lifeboat.watcher.messaging.Reports;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@WithKubernetesTestServer(crud = true)
 class NodeWatcherMessagingTest extends MessagingContractTest {
 
-  @Inject ClusterReports reports;
+  @Inject Reports reports;
 
   @Override
   protected Topic consumedTopic() {
@@ -37,10 +38,10 @@ class NodeWatcherMessagingTest extends MessagingContractTest {
   }
 
   @Test
-  void nodeEventIsPublishedKeyedByIncidentWithCloudEventsHeaders() throws Exception {
+  void nodeEventIsPublishedKeyedByIncidentWithCloudEventsHeaders() {
     NodeGone gone = TestMessages.fresh(NodeGone.class);
 
-    reports.publish(gone).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    reports.publish(gone);
 
     ConsumerRecord<String, byte[]> record =
         topics.awaitRecord(
@@ -59,10 +60,10 @@ class NodeWatcherMessagingTest extends MessagingContractTest {
   }
 
   @Test
-  void clusterResultIsPublishedOnItsTopic() throws Exception {
+  void clusterResultIsPublishedOnItsTopic() {
     ClusterCommandFailed failed = TestMessages.fresh(ClusterCommandFailed.class);
 
-    reports.publish(failed).toCompletableFuture().get(30, TimeUnit.SECONDS);
+    reports.publish(failed);
 
     assertThat(
             topics.awaitMessage(Topic.CLUSTER_RESULTS, ClusterCommandFailed.class, failed::equals))

@@ -82,6 +82,7 @@ public final class IncidentSaga {
   public static final String ADAPTER_DRY_RUN = "ADAPTER_DRY_RUN";
   public static final String FENCING_CAP = "FENCING_CAP";
   public static final String FENCE_NOT_PROVEN = "FENCE_NOT_PROVEN";
+  public static final String NO_SERVER = "NO_SERVER";
 
   /** How much longer than a waiting command's own timeout the saga waits for its report. */
   static final Duration REPORT_MARGIN = Duration.ofSeconds(10);
@@ -217,7 +218,19 @@ public final class IncidentSaga {
 
     /** Starts the fence, or holds the incident for a person when a guard says so. */
     private void fenceOrHold(boolean capApplies) {
-      if (capApplies && conditions.otherIncidentsFencing() >= policy.fencingCap(state.knownNodes)) {
+      if (state.node.serverId() == 0) {
+        String why =
+            "node "
+                + nodeName()
+                + " has no hcloud:// providerID: its server is unknown, so it cannot be fenced";
+        event(new StepFailed(eventId(), id(), now, Step.FENCE, null, 1, NO_SERVER, why, true));
+        for (VolumeFlow flow : state.volumes) {
+          if (flow.phase == Phase.AWAITING_FENCE) {
+            fail(flow, Step.FENCE, NO_SERVER, why);
+          }
+        }
+      } else if (capApplies
+          && conditions.otherIncidentsFencing() >= policy.fencingCap(state.knownNodes)) {
         hold(
             FENCING_CAP,
             conditions.otherIncidentsFencing()

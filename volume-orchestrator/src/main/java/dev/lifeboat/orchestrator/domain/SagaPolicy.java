@@ -79,9 +79,13 @@ public record SagaPolicy(
     return fencing == FencePolicy.DELETE ? FencePolicy.POWEROFF : fencing;
   }
 
-  /** How many incidents may be fencing at once in a cluster of this many nodes (at least one). */
+  /**
+   * How many incidents may be fencing at once in a cluster of this many nodes (at least one). A
+   * share written in decimals (0.3333) means the fraction it stands for, so a hundredth of a node
+   * is given to rounding.
+   */
   public int fencingCap(int knownNodes) {
-    return Math.max(1, (int) Math.floor(knownNodes * maxFencingShare));
+    return Math.max(1, (int) Math.floor(knownNodes * maxFencingShare + 0.01));
   }
 
   /** The same policy with other step policies. */

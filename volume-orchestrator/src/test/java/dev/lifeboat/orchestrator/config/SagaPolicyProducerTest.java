@@ -26,7 +26,9 @@ class SagaPolicyProducerTest {
     assertThat(policy.maxParallelVolumes()).isEqualTo(8);
     assertThat(policy.step(Step.RESCHEDULE).timeout()).isEqualTo(Duration.ofSeconds(120));
     assertThat(policy.step(Step.ATTACH).maxAttempts()).isEqualTo(5);
-    assertThat(policy.fencingCap(9)).isEqualTo(2);
+    assertThat(policy.fencingCap(9)).isEqualTo(3);
+    assertThat(policy.fencingCap(6)).isEqualTo(2);
+    assertThat(policy.fencingCap(2)).isEqualTo(1);
   }
 
   @Test

@@ -202,6 +202,26 @@ class IncidentSagaTest {
   }
 
   @Test
+  void aNodeWithoutServerIdIsNeverFencedAndItsVolumesFailWithTheReason() {
+    NodeRef unknown = new NodeRef("worker-x", "uid-x", 0, "fsn1");
+    receive(
+        new NodeGone(
+            id(),
+            INCIDENT,
+            now,
+            unknown,
+            GoneReason.NOT_READY,
+            List.of(volume(100001)),
+            Map.of("fsn1", List.of(WORKER_3)),
+            Map.of(),
+            6));
+
+    assertThat(commandTypes()).isEmpty();
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    assertThat(state.volumes().get(0).failure().reason()).isEqualTo("NO_SERVER");
+  }
+
+  @Test
   void dryRunRecordsThePlanAndSendsNothing() {
     SagaPolicy defaults = SagaPolicy.defaults();
     saga =

@@ -1,0 +1,80 @@
+package dev.lifeboat.watcher.domain;
+
+import java.util.List;
+import java.util.Map;
+
+/** The API objects the inventory is taken from, reduced to what it needs. */
+public final class ClusterFacts {
+
+  private ClusterFacts() {}
+
+  /** The CSI driver of Hetzner volumes. */
+  public static final String HCLOUD_DRIVER = "csi.hetzner.cloud";
+
+  /** Annotation on a PVC or namespace that keeps Lifeboat's hands off its volumes. */
+  public static final String FAILOVER_ANNOTATION = "lifeboat.dev/failover";
+
+  /**
+   * A pod.
+   *
+   * @param namespace its namespace
+   * @param name its name
+   * @param uid its UID
+   * @param nodeName the node it is bound to; null while pending
+   * @param ownerKind its controller's kind; null when unowned
+   * @param ownerName its controller's name
+   * @param claims the PVCs its volumes use
+   * @param ready whether its Ready condition is True
+   * @param terminating whether it has a deletion timestamp
+   */
+  public record PodFacts(
+      String namespace,
+      String name,
+      String uid,
+      String nodeName,
+      String ownerKind,
+      String ownerName,
+      List<String> claims,
+      boolean ready,
+      boolean terminating) {}
+
+  /**
+   * A PersistentVolumeClaim.
+   *
+   * @param namespace its namespace
+   * @param name its name
+   * @param volumeName the PV bound to it; null while unbound
+   * @param annotations its annotations
+   */
+  public record ClaimFacts(
+      String namespace, String name, String volumeName, Map<String, String> annotations) {}
+
+  /**
+   * A PersistentVolume.
+   *
+   * @param name its name
+   * @param driver its CSI driver; null for other volume kinds
+   * @param volumeHandle {@code spec.csi.volumeHandle}: the Hetzner volume id for hcloud volumes
+   * @param location the location its node affinity requires; null when it has none
+   * @param claimNamespace the namespace of the claim bound to it
+   * @param claimName the name of that claim
+   */
+  public record VolumeFacts(
+      String name,
+      String driver,
+      String volumeHandle,
+      String location,
+      String claimNamespace,
+      String claimName) {}
+
+  /**
+   * A VolumeAttachment.
+   *
+   * @param name its name
+   * @param attacher {@code spec.attacher}, the CSI driver
+   * @param persistentVolume the PV it attaches
+   * @param nodeName the node it attaches it to
+   */
+  public record AttachmentFacts(
+      String name, String attacher, String persistentVolume, String nodeName) {}
+}

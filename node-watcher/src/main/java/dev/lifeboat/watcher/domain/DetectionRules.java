@@ -1,0 +1,57 @@
+package dev.lifeboat.watcher.domain;
+
+import java.time.Duration;
+
+/**
+ * The thresholds of detection.
+ *
+ * @param leaseSuspect a Lease older than this makes its node suspected (kubelets renew every 10 s)
+ * @param leaseGrace a Lease older than this makes its node gone
+ * @param notReadyGrace Ready not True for longer than this makes the node gone
+ * @param maxLostShare the share of the watched nodes that may be lost within {@code stormWindow};
+ *     past it nodes are only suspected and a person decides
+ * @param stormWindow how long a declared loss counts against the share
+ */
+public record DetectionRules(
+    Duration leaseSuspect,
+    Duration leaseGrace,
+    Duration notReadyGrace,
+    double maxLostShare,
+    Duration stormWindow) {
+
+  public DetectionRules {
+    positive(leaseSuspect, "lease-suspect");
+    positive(leaseGrace, "lease-grace");
+    positive(notReadyGrace, "not-ready-grace");
+    positive(stormWindow, "storm.window");
+    if (leaseSuspect.compareTo(leaseGrace) > 0) {
+      throw new IllegalArgumentException(
+          "invalid configuration: lifeboat.watcher.lease-suspect must not exceed"
+              + " lifeboat.watcher.lease-grace, was "
+              + leaseSuspect);
+    }
+    if (!(maxLostShare > 0 && maxLostShare <= 1)) {
+      throw new IllegalArgumentException(
+          "invalid configuration: lifeboat.watcher.storm.max-lost-share must be in (0, 1], was "
+              + maxLostShare);
+    }
+  }
+
+  /**
+   * How many of {@code known} nodes may be lost at once. A share written in decimals (0.3333) means
+   * the fraction it stands for, so a hundredth of a node is given to rounding.
+   */
+  public int allowedLosses(int known) {
+    return (int) Math.floor(maxLostShare * known + 0.01);
+  }
+
+  private static void positive(Duration value, String key) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(
+          "invalid configuration: lifeboat.watcher."
+              + key
+              + " must be a positive duration, was "
+              + value);
+    }
+  }
+}

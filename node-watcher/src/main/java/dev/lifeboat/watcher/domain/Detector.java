@@ -1,0 +1,244 @@
+package dev.lifeboat.watcher.domain;
+
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.SuspicionReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Decides, from what the informers show, which nodes are suspected, gone or back (DESIGN.md
+ * sections 1 and 3). It remembers what it already reported, so each change is reported once, and it
+ * starts from the cluster itself: a node annotated {@value #DECLARED_ANNOTATION} by an earlier
+ * leader is already gone. No framework code: the host calls {@link #evaluate} on every change and
+ * when {@link #nextWakeUp} is due.
+ */
+public final class Detector {
+
+  /**
+   * Annotation the watcher puts on a node it declared gone, so that no leader declares it again.
+   */
+  public static final String DECLARED_ANNOTATION = "lifeboat.dev/declared-gone";
+
+  private final DetectionRules rules;
+  private final NodeSelector excluded;
+  private final Map<String, Tracked> tracked = new HashMap<>();
+
+  /** What was reported about a node. */
+  private enum Status {
+    HEALTHY,
+    SUSPECTED,
+    GUARDED,
+    GONE
+  }
+
+  private static final class Tracked {
+    Status status = Status.HEALTHY;
+    Instant declaredAt;
+    String uid;
+  }
+
+  /** What the signals of one node say now. */
+  private record Signal(
+      NodeFacts node, GoneReason gone, SuspicionReason suspect, Instant lastSeen) {
+    boolean healthy() {
+      return gone == null && suspect == null;
+    }
+  }
+
+  public Detector(DetectionRules rules, NodeSelector excluded) {
+    this.rules = rules;
+    this.excluded = excluded;
+  }
+
+  /**
+   * The decisions for the cluster as it is now.
+   *
+   * @param nodes the Nodes that exist
+   * @param deleted Nodes deleted since the last evaluation
+   * @param leases each node's Lease renew time, by node name
+   * @param watchTrouble the last time a watch was disconnected or a list resynced; null if never
+   */
+  public List<Detection> evaluate(
+      Collection<NodeFacts> nodes,
+      Collection<NodeFacts> deleted,
+      Map<String, Instant> leases,
+      Instant now,
+      Instant watchTrouble) {
+    List<Signal> signals = new ArrayList<>();
+    for (NodeFacts node : nodes) {
+      if (!excluded.excludes(node)) {
+        signals.add(signal(node, leases.get(node.name()), now));
+      }
+    }
+    for (NodeFacts node : deleted) {
+      if (!excluded.excludes(node)) {
+        signals.add(new Signal(node, GoneReason.NODE_DELETED, null, now));
+      }
+    }
+    for (Signal signal : signals) {
+      adopt(signal.node());
+    }
+    int known = Math.max(1, signals.size() + (int) deletedWithin(now));
+    List<Detection> decisions = new ArrayList<>();
+    List<Signal> candidates =
+        signals.stream().filter(s -> s.gone != null && status(s.node) != Status.GONE).toList();
+    if (!candidates.isEmpty()) {
+      long lost =
+          Stream.concat(
+                  signals.stream().filter(s -> !s.healthy()).map(s -> s.node.name()),
+                  recentlyDeclared(now))
+              .distinct()
+              .count();
+      boolean tooMany = lost > rules.allowedLosses(known);
+      boolean watchesShaky =
+          watchTrouble != null && now.isBefore(watchTrouble.plus(rules.leaseGrace()));
+      for (Signal candidate : candidates) {
+        Tracked t = tracked.get(candidate.node.name());
+        if (tooMany || watchesShaky) {
+          if (t.status != Status.GUARDED) {
+            t.status = Status.GUARDED;
+            String detail =
+                tooMany
+                    ? lost
+                        + " of "
+                        + known
+                        + " watched nodes would be lost within "
+                        + rules.stormWindow()
+                        + ", more than the share "
+                        + rules.maxLostShare()
+                    : "the watcher's own watches were disconnected or resynced at "
+                        + watchTrouble
+                        + ", less than "
+                        + rules.leaseGrace()
+                        + " ago";
+            decisions.add(
+                new Detection.Suspect(
+                    candidate.node, SuspicionReason.STORM_GUARD, candidate.lastSeen));
+            decisions.add(
+                new Detection.Guarded(
+                    candidate.node, (int) lost, known, rules.maxLostShare(), detail));
+          }
+        } else {
+          t.status = Status.GONE;
+          t.declaredAt = now;
+          decisions.add(new Detection.Gone(candidate.node, candidate.gone));
+        }
+      }
+    }
+    for (Signal signal : signals) {
+      Tracked t = tracked.get(signal.node.name());
+      if (signal.gone == null && signal.suspect != null && t.status == Status.HEALTHY) {
+        t.status = Status.SUSPECTED;
+        decisions.add(new Detection.Suspect(signal.node, signal.suspect, signal.lastSeen));
+      } else if (signal.healthy() && t.status != Status.HEALTHY) {
+        t.status = Status.HEALTHY;
+        t.declaredAt = null;
+        decisions.add(new Detection.Returned(signal.node));
+      }
+    }
+    for (NodeFacts node : deleted) {
+      Tracked t = tracked.get(node.name());
+      if (t != null && t.status == Status.GONE) {
+        t.uid = null; // a Node of the same name created later is a new node
+      }
+    }
+    return decisions;
+  }
+
+  /**
+   * The next time a threshold passes with nothing else changing (a Lease or Ready condition aging,
+   * a storm window or watch-trouble period ending); null when none.
+   */
+  public Instant nextWakeUp(
+      Collection<NodeFacts> nodes, Map<String, Instant> leases, Instant now, Instant watchTrouble) {
+    List<Instant> times = new ArrayList<>();
+    for (NodeFacts node : nodes) {
+      if (excluded.excludes(node)) {
+        continue;
+      }
+      Instant renewed = leases.get(node.name());
+      if (renewed != null) {
+        times.add(renewed.plus(rules.leaseSuspect()).plusMillis(1));
+        times.add(renewed.plus(rules.leaseGrace()).plusMillis(1));
+      }
+      if (!node.isReady() && node.readySince() != null) {
+        times.add(node.readySince().plus(rules.notReadyGrace()).plusMillis(1));
+      }
+    }
+    if (watchTrouble != null) {
+      times.add(watchTrouble.plus(rules.leaseGrace()).plusMillis(1));
+    }
+    tracked.values().stream()
+        .filter(t -> t.declaredAt != null)
+        .forEach(t -> times.add(t.declaredAt.plus(rules.stormWindow()).plusMillis(1)));
+    return times.stream().filter(now::isBefore).min(Instant::compareTo).orElse(null);
+  }
+
+  /** Forgets nodes that no longer exist and were fully reported. */
+  public void forget(String nodeName) {
+    tracked.remove(nodeName);
+  }
+
+  private Signal signal(NodeFacts node, Instant renewed, Instant now) {
+    if (node.tainted(NodeFacts.SHUTDOWN_TAINT)) {
+      return new Signal(node, GoneReason.SERVER_SHUTDOWN, null, renewed);
+    }
+    GoneReason gone = null;
+    SuspicionReason suspect = null;
+    if (renewed != null) {
+      Duration age = Duration.between(renewed, now);
+      if (age.compareTo(rules.leaseGrace()) > 0) {
+        gone = GoneReason.LEASE_EXPIRED;
+      } else if (age.compareTo(rules.leaseSuspect()) > 0) {
+        suspect = SuspicionReason.LEASE_OVERDUE;
+      }
+    }
+    if (gone == null && !node.isReady()) {
+      Instant since = Optional.ofNullable(node.readySince()).orElse(now);
+      if (Duration.between(since, now).compareTo(rules.notReadyGrace()) > 0) {
+        gone = GoneReason.NOT_READY;
+      } else if (suspect == null) {
+        suspect = SuspicionReason.NOT_READY;
+      }
+    }
+    return new Signal(node, gone, gone == null ? suspect : null, renewed);
+  }
+
+  /** Starts tracking a node, taking an earlier leader's declaration from its annotation. */
+  private void adopt(NodeFacts node) {
+    Tracked t = tracked.get(node.name());
+    if (t == null || (t.uid != null && !t.uid.equals(node.uid()))) {
+      t = new Tracked();
+      tracked.put(node.name(), t);
+      if (node.annotations().containsKey(DECLARED_ANNOTATION)) {
+        t.status = Status.GONE;
+      }
+    }
+    t.uid = node.uid();
+  }
+
+  private Status status(NodeFacts node) {
+    return tracked.get(node.name()).status;
+  }
+
+  private Stream<String> recentlyDeclared(Instant now) {
+    return tracked.entrySet().stream()
+        .filter(e -> e.getValue().declaredAt != null)
+        .filter(e -> now.isBefore(e.getValue().declaredAt.plus(rules.stormWindow())))
+        .map(Map.Entry::getKey);
+  }
+
+  private long deletedWithin(Instant now) {
+    return tracked.values().stream()
+        .filter(t -> t.uid == null && t.declaredAt != null)
+        .filter(t -> now.isBefore(t.declaredAt.plus(rules.stormWindow())))
+        .count();
+  }
+}

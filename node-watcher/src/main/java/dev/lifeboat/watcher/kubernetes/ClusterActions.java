@@ -1,0 +1,234 @@
+package dev.lifeboat.watcher.kubernetes;
+
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.cluster.ClusterCommand;
+import dev.lifeboat.events.cluster.ClusterCommandFailed;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.watcher.domain.NodeFacts;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * The cluster commands that change something: each compares what it finds with what is asked and
+ * acts only on the difference, so a repeated command does no harm and reports the same outcome.
+ */
+@ApplicationScoped
+public class ClusterActions {
+
+  /** Annotation touched on a VolumeAttachment to make the CSI attacher look at it again. */
+  public static final String REQUEUE_ANNOTATION = "lifeboat.dev/requeued-at";
+
+  private final KubernetesClient client;
+  private final ClusterCache cache;
+  private final Clock clock;
+
+  ClusterActions(KubernetesClient client, ClusterCache cache, Clock clock) {
+    this.client = client;
+    this.cache = cache;
+    this.clock = clock;
+  }
+
+  /** Carries out a command that changes the cluster and says how it went. */
+  public ClusterResult run(ClusterCommand command) {
+    try {
+      if (command instanceof TaintNodeOutOfService taint) {
+        return taint(taint, taint.nodeName(), true);
+      }
+      if (command instanceof RemoveOutOfServiceTaint untaint) {
+        return taint(untaint, untaint.nodeName(), false);
+      }
+      if (command instanceof ForceDeletePods delete) {
+        return forceDelete(delete);
+      }
+      if (command instanceof DeleteVolumeAttachments delete) {
+        return deleteAttachments(delete);
+      }
+      if (command instanceof RequeueVolumeAttachment requeue) {
+        return requeue(requeue);
+      }
+      throw new IllegalArgumentException("not a changing command: " + command);
+    } catch (KubernetesClientException e) {
+      boolean retryable = e.getCode() == 0 || e.getCode() == 409 || e.getCode() >= 500;
+      return failed(
+          command,
+          e.getCode() == 403 ? "FORBIDDEN" : e.getCode() == 409 ? "CONFLICT" : "API_ERROR",
+          "Kubernetes API: " + e.getMessage(),
+          retryable);
+    }
+  }
+
+  private ClusterResult taint(ClusterCommand command, String nodeName, boolean wanted) {
+    Node node = client.nodes().withName(nodeName).get();
+    if (node == null) {
+      return succeeded(command, true, "node " + nodeName + " no longer exists");
+    }
+    boolean present =
+        node.getSpec().getTaints() != null
+            && node.getSpec().getTaints().stream()
+                .anyMatch(t -> NodeFacts.OUT_OF_SERVICE_TAINT.equals(t.getKey()));
+    if (present == wanted) {
+      return succeeded(
+          command,
+          true,
+          "node " + nodeName + (wanted ? " already carries" : " does not carry") + " the taint");
+    }
+    client
+        .nodes()
+        .withName(nodeName)
+        .edit(
+            n -> {
+              List<Taint> taints =
+                  n.getSpec().getTaints() == null
+                      ? new ArrayList<>()
+                      : new ArrayList<>(n.getSpec().getTaints());
+              taints.removeIf(t -> NodeFacts.OUT_OF_SERVICE_TAINT.equals(t.getKey()));
+              if (wanted) {
+                taints.add(
+                    new TaintBuilder()
+                        .withKey(NodeFacts.OUT_OF_SERVICE_TAINT)
+                        .withValue("nodeshutdown")
+                        .withEffect("NoExecute")
+                        .build());
+              }
+              n.getSpec().setTaints(taints);
+              return n;
+            });
+    return succeeded(
+        command,
+        false,
+        (wanted ? "tainted " : "untainted ")
+            + nodeName
+            + " "
+            + NodeFacts.OUT_OF_SERVICE_TAINT
+            + "=nodeshutdown:NoExecute");
+  }
+
+  private ClusterResult forceDelete(ForceDeletePods command) {
+    int deleted = 0;
+    List<String> left = new ArrayList<>();
+    for (PodRef ref : command.pods()) {
+      Pod pod = client.pods().inNamespace(ref.namespace()).withName(ref.name()).get();
+      if (pod == null
+          || !ref.uid().equals(pod.getMetadata().getUid())
+          || !command.nodeName().equals(pod.getSpec().getNodeName())) {
+        // Gone already, or replaced by a pod of the same name elsewhere: not ours to delete.
+        left.add(ref.name());
+        continue;
+      }
+      client.pods().inNamespace(ref.namespace()).withName(ref.name()).withGracePeriod(0).delete();
+      deleted++;
+    }
+    return succeeded(
+        command,
+        deleted == 0,
+        "force-deleted " + deleted + " pod(s)" + (left.isEmpty() ? "" : "; already gone: " + left));
+  }
+
+  private ClusterResult deleteAttachments(DeleteVolumeAttachments command) {
+    int deleted = 0;
+    for (VolumeAttachment va : attachments(command.nodeName(), command.persistentVolumes())) {
+      String name = va.getMetadata().getName();
+      if (va.getMetadata().getFinalizers() != null && !va.getMetadata().getFinalizers().isEmpty()) {
+        // The saga detached the volume at Hetzner before this step, which is what the
+        // attacher's finalizer waits for; on a dead node nothing else will remove it.
+        client
+            .storage()
+            .v1()
+            .volumeAttachments()
+            .withName(name)
+            .edit(
+                v -> {
+                  v.getMetadata().setFinalizers(new ArrayList<>());
+                  return v;
+                });
+      }
+      client.storage().v1().volumeAttachments().withName(name).delete();
+      deleted++;
+    }
+    return succeeded(
+        command,
+        deleted == 0,
+        deleted == 0
+            ? "no VolumeAttachment of " + command.persistentVolumes() + " on " + command.nodeName()
+            : "deleted " + deleted + " VolumeAttachment(s) on " + command.nodeName());
+  }
+
+  private ClusterResult requeue(RequeueVolumeAttachment command) {
+    List<VolumeAttachment> found =
+        attachments(command.nodeName(), List.of(command.persistentVolume()));
+    if (found.isEmpty()) {
+      return succeeded(
+          command,
+          true,
+          "no VolumeAttachment of " + command.persistentVolume() + " on " + command.nodeName());
+    }
+    String now = clock.instant().toString();
+    for (VolumeAttachment va : found) {
+      client
+          .storage()
+          .v1()
+          .volumeAttachments()
+          .withName(va.getMetadata().getName())
+          .edit(
+              v -> {
+                if (v.getMetadata().getAnnotations() == null) {
+                  v.getMetadata().setAnnotations(new LinkedHashMap<>());
+                }
+                v.getMetadata().getAnnotations().put(REQUEUE_ANNOTATION, now);
+                return v;
+              });
+    }
+    return succeeded(command, false, "touched " + found.size() + " VolumeAttachment(s)");
+  }
+
+  private List<VolumeAttachment> attachments(String nodeName, List<String> persistentVolumes) {
+    return cache.volumeAttachments().stream()
+        .filter(va -> nodeName.equals(va.getSpec().getNodeName()))
+        .filter(
+            va ->
+                va.getSpec().getSource() != null
+                    && persistentVolumes.contains(
+                        va.getSpec().getSource().getPersistentVolumeName()))
+        .toList();
+  }
+
+  static ClusterCommandSucceeded succeeded(
+      ClusterCommand command, boolean alreadyDone, String detail) {
+    return new ClusterCommandSucceeded(
+        MessageIds.random(),
+        command.incidentId(),
+        java.time.Instant.now(),
+        command.commandId(),
+        alreadyDone,
+        detail);
+  }
+
+  static ClusterCommandFailed failed(
+      ClusterCommand command, String code, String message, boolean retryable) {
+    return new ClusterCommandFailed(
+        MessageIds.random(),
+        command.incidentId(),
+        java.time.Instant.now(),
+        command.commandId(),
+        code,
+        message,
+        retryable);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.lifeboat.watcher.kubernetes;
+
+import dev.lifeboat.watcher.config.WatcherConfig;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jboss.logging.Logger;
+
+/**
+ * Leader election with a Lease (Fabric8's {@code LeaderElector}): only the leader emits node events
+ * and carries out commands. Listeners hear when this instance starts and stops leading.
+ */
+@ApplicationScoped
+public class Leadership {
+
+  private static final Logger LOG = Logger.getLogger(Leadership.class);
+
+  /** Hears changes of leadership. */
+  public interface Listener {
+    /** This instance now leads. */
+    void started();
+
+    /** This instance no longer leads. */
+    void stopped();
+  }
+
+  private final KubernetesClient client;
+  private final WatcherConfig.Leader config;
+  private final String identity;
+  private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private volatile boolean leading;
+  private volatile String leader;
+  private CompletableFuture<?> election;
+
+  Leadership(KubernetesClient client, WatcherConfig config) {
+    this.client = client;
+    this.config = config.leader();
+    this.identity =
+        config
+                .leader()
+                .identity()
+                .or(() -> java.util.Optional.ofNullable(System.getenv("HOSTNAME")))
+                .orElse("node-watcher-" + UUID.randomUUID())
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Joins the election; listeners added before hear the outcome. */
+  public synchronized void start() {
+    if (election != null) {
+      return;
+    }
+    election =
+        client
+            .leaderElector()
+            .withConfig(
+                new LeaderElectionConfigBuilder()
+                    .withName(config.leaseName())
+                    .withLock(new LeaseLock(config.namespace(), config.leaseName(), identity))
+                    .withLeaseDuration(config.leaseDuration())
+                    .withRenewDeadline(config.renewDeadline())
+                    .withRetryPeriod(config.retryPeriod())
+                    .withReleaseOnCancel(true)
+                    .withLeaderCallbacks(
+                        new LeaderCallbacks(this::onStart, this::onStop, this::onNewLeader))
+                    .build())
+            .build()
+            .start();
+  }
+
+  /** Leaves the election (releasing the Lease when leading). */
+  public synchronized void stop() {
+    if (election != null) {
+      election.cancel(true);
+      election = null;
+    }
+    if (leading) {
+      onStop();
+    }
+  }
+
+  void shutdown(@Observes ShutdownEvent event) {
+    stop();
+  }
+
+  public void listen(Listener listener) {
+    listeners.add(listener);
+  }
+
+  /** True while this instance leads. */
+  public boolean leading() {
+    return leading;
+  }
+
+  /** This instance's identity in the election. */
+  public String identity() {
+    return identity;
+  }
+
+  /** The current leader's identity, as last seen; null if unknown. */
+  public String leader() {
+    return leader;
+  }
+
+  private void onStart() {
+    leading = true;
+    LOG.infof("%s leads node-watcher", identity);
+    listeners.forEach(Listener::started);
+  }
+
+  private void onStop() {
+    if (!leading) {
+      return;
+    }
+    leading = false;
+    LOG.infof("%s no longer leads node-watcher", identity);
+    listeners.forEach(Listener::stopped);
+  }
+
+  private void onNewLeader(String newLeader) {
+    leader = newLeader;
+  }
+}

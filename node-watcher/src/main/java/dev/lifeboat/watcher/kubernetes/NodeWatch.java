@@ -1,0 +1,262 @@
+package dev.lifeboat.watcher.kubernetes;
+
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.StormGuardTripped;
+import dev.lifeboat.watcher.domain.Detection;
+import dev.lifeboat.watcher.domain.DetectionRules;
+import dev.lifeboat.watcher.domain.Detector;
+import dev.lifeboat.watcher.domain.Inventory;
+import dev.lifeboat.watcher.domain.NodeFacts;
+import dev.lifeboat.watcher.domain.NodeSelector;
+import dev.lifeboat.watcher.messaging.Reports;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs detection while this instance leads: on every change of a Node or Lease, and at the next
+ * time a threshold passes, it asks the {@link Detector} and reports its decisions on {@code
+ * node-events}, NodeGone with the node's inventory. All of it runs on one thread, in order.
+ */
+@ApplicationScoped
+public class NodeWatch implements Leadership.Listener {
+
+  private static final Logger LOG = Logger.getLogger(NodeWatch.class);
+
+  private final ClusterCache cache;
+  private final Leadership leadership;
+  private final Reports reports;
+  private final KubernetesClient client;
+  private final DetectionRules rules;
+  private final NodeSelector excluded;
+  private final Clock clock;
+  private final MeterRegistry registry;
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-watch"));
+  private final Map<String, NodeFacts> deleted = new LinkedHashMap<>();
+  private Detector detector;
+  private ScheduledFuture<?> wakeUp;
+
+  NodeWatch(
+      ClusterCache cache,
+      Leadership leadership,
+      Reports reports,
+      KubernetesClient client,
+      DetectionRules rules,
+      NodeSelector excluded,
+      Clock clock,
+      MeterRegistry registry) {
+    this.cache = cache;
+    this.leadership = leadership;
+    this.reports = reports;
+    this.client = client;
+    this.rules = rules;
+    this.excluded = excluded;
+    this.clock = clock;
+    this.registry = registry;
+  }
+
+  void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent startup) {
+    cache.listen(
+        change -> {
+          if (change.deletedNode() != null) {
+            thread.execute(() -> deleted.put(change.deletedNode().name(), change.deletedNode()));
+          }
+          if (change.kind().equals("Node") || change.kind().equals("Lease")) {
+            thread.execute(this::evaluate);
+          }
+        });
+    leadership.listen(this);
+    leadership.start();
+  }
+
+  void stop(@Observes ShutdownEvent shutdown) {
+    thread.shutdownNow();
+  }
+
+  @Override
+  public void started() {
+    thread.execute(
+        () -> {
+          // A new leader starts from the cluster as it is; nodes an earlier leader declared gone
+          // carry the declared-gone annotation and are not declared again.
+          detector = new Detector(rules, excluded);
+          evaluate();
+        });
+  }
+
+  @Override
+  public void stopped() {
+    thread.execute(
+        () -> {
+          detector = null;
+          if (wakeUp != null) {
+            wakeUp.cancel(false);
+          }
+        });
+  }
+
+  private void evaluate() {
+    if (detector == null) {
+      return;
+    }
+    Instant now = clock.instant();
+    List<NodeFacts> nodes = cache.nodes();
+    Map<String, Instant> leases = cache.leaseRenewals();
+    Instant trouble = cache.watchTrouble();
+    List<Detection> decisions =
+        detector.evaluate(nodes, List.copyOf(deleted.values()), leases, now, trouble);
+    for (Detection decision : decisions) {
+      try {
+        report(decision, nodes, leases, now);
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "could not report %s", decision);
+      }
+      if (decision instanceof Detection.Gone) {
+        deleted.remove(decision.node().name());
+      }
+    }
+    Instant next = detector.nextWakeUp(nodes, leases, now, trouble);
+    if (wakeUp != null) {
+      wakeUp.cancel(false);
+    }
+    if (next != null) {
+      long delay = Math.max(1, Duration.between(clock.instant(), next).toMillis());
+      wakeUp = thread.schedule(this::evaluate, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void report(
+      Detection decision, List<NodeFacts> nodes, Map<String, Instant> leases, Instant now) {
+    NodeFacts node = decision.node();
+    NodeRef ref =
+        new NodeRef(
+            node.name(), node.uid(), node.serverId().orElse(0L), node.location().orElse("unknown"));
+    String incident = IncidentId.forNode(node.name(), node.uid());
+    LifeboatMessage message;
+    String kind;
+    if (decision instanceof Detection.Suspect suspect) {
+      message =
+          new NodeSuspected(
+              MessageIds.random(), incident, now, ref, suspect.reason(), suspect.lastSeen());
+      kind = "suspected:" + suspect.reason();
+    } else if (decision instanceof Detection.Gone gone) {
+      message = gone(incident, ref, node, gone, nodes, leases, now);
+      kind = "gone:" + gone.reason();
+    } else if (decision instanceof Detection.Returned) {
+      message = new NodeReturned(MessageIds.random(), incident, now, ref);
+      kind = "returned";
+    } else {
+      Detection.Guarded guarded = (Detection.Guarded) decision;
+      message =
+          new StormGuardTripped(
+              MessageIds.random(),
+              incident,
+              now,
+              ref,
+              guarded.lostNodes(),
+              guarded.knownNodes(),
+              guarded.maxLostShare(),
+              guarded.detail());
+      kind = "storm-guard";
+    }
+    reports.publish(message);
+    registry.counter("lifeboat.watcher.detections", "kind", kind).increment();
+    LOG.infof("node %s: %s (incident %s)", node.name(), kind, incident);
+    if (decision instanceof Detection.Gone) {
+      annotate(node.name(), incident);
+    } else if (decision instanceof Detection.Returned) {
+      annotate(node.name(), null);
+    }
+  }
+
+  private NodeGone gone(
+      String incident,
+      NodeRef ref,
+      NodeFacts node,
+      Detection.Gone gone,
+      List<NodeFacts> nodes,
+      Map<String, Instant> leases,
+      Instant now) {
+    Inventory inventory = cache.inventory();
+    List<HeldVolume> held = inventory.heldBy(node);
+    Set<String> locations = new TreeSet<>();
+    held.forEach(volume -> locations.add(volume.location()));
+    Map<String, List<EligibleNode>> eligible =
+        inventory.eligible(
+            node,
+            locations,
+            candidate -> {
+              Instant renewed = leases.get(candidate.name());
+              return renewed == null
+                  || Duration.between(renewed, now).compareTo(rules.leaseSuspect()) <= 0;
+            });
+    if (node.serverId().isEmpty()) {
+      LOG.warnf(
+          "node %s has no hcloud:// providerID (%s): its server is unknown and cannot be fenced",
+          node.name(), node.providerId());
+    }
+    return new NodeGone(
+        MessageIds.random(),
+        incident,
+        now,
+        ref,
+        gone.reason(),
+        new ArrayList<>(held),
+        eligible,
+        node.labels(),
+        nodes.size());
+  }
+
+  /** Marks (or unmarks) a node as declared gone, so that no later leader declares it again. */
+  private void annotate(String nodeName, String incident) {
+    try {
+      client
+          .nodes()
+          .withName(nodeName)
+          .edit(
+              n -> {
+                if (n.getMetadata().getAnnotations() == null) {
+                  n.getMetadata().setAnnotations(new LinkedHashMap<>());
+                }
+                if (incident == null) {
+                  n.getMetadata().getAnnotations().remove(Detector.DECLARED_ANNOTATION);
+                } else {
+                  n.getMetadata().getAnnotations().put(Detector.DECLARED_ANNOTATION, incident);
+                }
+                return n;
+              });
+    } catch (RuntimeException e) {
+      // Deleted nodes cannot be annotated; a takeover may then repeat NodeGone, with the same
+      // incident id, which the orchestrator takes as a duplicate.
+      LOG.debugf("node %s not annotated: %s", nodeName, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,269 @@
+package dev.lifeboat.watcher.kubernetes;
+
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.ClusterCommand;
+import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.watcher.domain.ClusterFacts.PodFacts;
+import dev.lifeboat.watcher.domain.Inventory;
+import dev.lifeboat.watcher.domain.NodeFacts;
+import dev.lifeboat.watcher.messaging.Reports;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * The cluster commands that wait: for a replacement pod to be bound, for a pod to be Ready. Each is
+ * checked against the informers' cache at once, again on every change of a Pod or Node, and
+ * answered by its deadline; no polling of the API.
+ */
+@ApplicationScoped
+public class Waiters {
+
+  private static final Logger LOG = Logger.getLogger(Waiters.class);
+
+  /** One waiting command. */
+  private record Waiter(
+      ClusterCommand command,
+      Supplier<Optional<ClusterResult>> check,
+      Supplier<ClusterResult> onTimeout,
+      Instant deadline) {}
+
+  private final ClusterCache cache;
+  private final Reports reports;
+  private final Clock clock;
+  private final List<Waiter> waiting = new ArrayList<>();
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "cluster-waiters"));
+
+  Waiters(ClusterCache cache, Reports reports, Clock clock) {
+    this.cache = cache;
+    this.reports = reports;
+    this.clock = clock;
+  }
+
+  void start(@Observes StartupEvent startup) {
+    cache.listen(
+        change -> {
+          if (change.kind().equals("Pod")
+              || change.kind().equals("Node")
+              || change.kind().equals("VolumeAttachment")) {
+            thread.execute(this::checkAll);
+          }
+        });
+  }
+
+  void stop(@Observes ShutdownEvent shutdown) {
+    thread.shutdownNow();
+  }
+
+  /** How many commands wait. */
+  public int waiting() {
+    return waiting.size();
+  }
+
+  /** Starts waiting for the replacement pod of a claim. */
+  public void await(AwaitReplacementPod command) {
+    add(
+        new Waiter(
+            command,
+            () -> replacement(command),
+            () ->
+                ClusterActions.failed(
+                    command,
+                    "TIMEOUT",
+                    "no pod using claim "
+                        + command.claim().namespace()
+                        + "/"
+                        + command.claim().name()
+                        + " was bound to a healthy node within "
+                        + command.timeout(),
+                    true),
+            clock.instant().plus(command.timeout())));
+  }
+
+  /** Starts waiting for a pod to be Ready. */
+  public void await(AwaitPodReady command) {
+    add(
+        new Waiter(
+            command,
+            () -> ready(command),
+            () ->
+                ClusterActions.failed(
+                    command,
+                    "TIMEOUT",
+                    "pod "
+                        + command.pod().namespace()
+                        + "/"
+                        + command.pod().name()
+                        + " was not Ready within "
+                        + command.timeout()
+                        + ": "
+                        + why(command.pod()),
+                    true),
+            clock.instant().plus(command.timeout())));
+  }
+
+  /** Stops waiting for everything (this instance no longer leads). */
+  public void clear() {
+    thread.execute(waiting::clear);
+  }
+
+  private void add(Waiter waiter) {
+    thread.execute(
+        () -> {
+          waiting.add(waiter);
+          checkAll();
+        });
+    long delay = Math.max(0, waiter.deadline().toEpochMilli() - clock.millis());
+    thread.schedule(this::checkAll, delay + 5, TimeUnit.MILLISECONDS);
+  }
+
+  private void checkAll() {
+    Instant now = clock.instant();
+    for (Iterator<Waiter> it = waiting.iterator(); it.hasNext(); ) {
+      Waiter waiter = it.next();
+      Optional<ClusterResult> result;
+      try {
+        result = waiter.check().get();
+      } catch (RuntimeException e) {
+        LOG.warnf("check of %s failed: %s", waiter.command().commandId(), e.getMessage());
+        continue;
+      }
+      if (result.isEmpty() && !now.isBefore(waiter.deadline())) {
+        result = Optional.of(waiter.onTimeout().get());
+      }
+      if (result.isPresent()) {
+        it.remove();
+        try {
+          reports.publish(result.get());
+        } catch (RuntimeException e) {
+          LOG.errorf(e, "result of %s not sent", waiter.command().commandId());
+        }
+      }
+    }
+  }
+
+  private Optional<ClusterResult> replacement(AwaitReplacementPod command) {
+    List<NodeFacts> nodes = cache.nodes();
+    Inventory inventory = cache.inventory();
+    for (PodFacts pod : cache.pods()) {
+      if (!pod.namespace().equals(command.claim().namespace())
+          || !pod.claims().contains(command.claim().name())
+          || pod.uid().equals(command.previousPodUid())
+          || pod.terminating()
+          || pod.nodeName() == null) {
+        continue;
+      }
+      Optional<NodeFacts> node =
+          nodes.stream().filter(n -> n.name().equals(pod.nodeName())).findFirst();
+      if (node.isEmpty() || node.get().serverId().isEmpty()) {
+        continue;
+      }
+      return Optional.of(
+          new ReplacementPodScheduled(
+              MessageIds.random(),
+              command.incidentId(),
+              clock.instant(),
+              command.commandId(),
+              command.volumeId(),
+              new PodRef(pod.namespace(), pod.name(), pod.uid(), pod.ownerKind(), pod.ownerName()),
+              pod.nodeName(),
+              node.get().serverId().get(),
+              node.get().location().orElse("unknown")));
+    }
+    // No pod yet: if no node of the location could ever take it, say so now.
+    List<NodeFacts> inLocation =
+        nodes.stream()
+            .filter(n -> command.location().equals(n.location().orElse(null)))
+            .filter(NodeFacts::takesPods)
+            .toList();
+    if (inLocation.isEmpty()) {
+      return Optional.of(
+          ClusterActions.failed(
+              command,
+              "NO_ELIGIBLE_NODE",
+              "no Ready, schedulable node in " + command.location(),
+              false));
+    }
+    if (inLocation.stream()
+        .allMatch(n -> inventory.hetznerVolumesOn(n.name()) >= Inventory.MAX_VOLUMES_PER_SERVER)) {
+      return Optional.of(
+          ClusterActions.failed(
+              command,
+              "NO_ELIGIBLE_NODE",
+              "every node in "
+                  + command.location()
+                  + " already holds "
+                  + Inventory.MAX_VOLUMES_PER_SERVER
+                  + " Hetzner volumes",
+              false));
+    }
+    return Optional.empty();
+  }
+
+  private Optional<ClusterResult> ready(AwaitPodReady command) {
+    Optional<Pod> pod = cache.pod(command.pod().namespace(), command.pod().name());
+    if (pod.isEmpty() || !command.pod().uid().equals(pod.get().getMetadata().getUid())) {
+      return Optional.empty();
+    }
+    boolean ready =
+        pod.get().getStatus() != null
+            && pod.get().getStatus().getConditions() != null
+            && pod.get().getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    if (!ready) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PodReady(
+            MessageIds.random(),
+            command.incidentId(),
+            clock.instant(),
+            command.commandId(),
+            command.volumeId(),
+            command.pod(),
+            pod.get().getSpec().getNodeName()));
+  }
+
+  /** Why a pod is not Ready, in words, for the timeout's message. */
+  private String why(PodRef ref) {
+    Optional<Pod> pod = cache.pod(ref.namespace(), ref.name());
+    if (pod.isEmpty()) {
+      return "the pod does not exist";
+    }
+    var status = pod.get().getStatus();
+    if (status == null) {
+      return "no status";
+    }
+    String waiting =
+        status.getContainerStatuses() == null
+            ? ""
+            : status.getContainerStatuses().stream()
+                .map(ContainerStatus::getState)
+                .filter(s -> s != null && s.getWaiting() != null)
+                .map(s -> s.getWaiting().getReason())
+                .findFirst()
+                .map(reason -> ", waiting: " + reason)
+                .orElse("");
+    return "phase " + status.getPhase() + waiting;
+  }
+}

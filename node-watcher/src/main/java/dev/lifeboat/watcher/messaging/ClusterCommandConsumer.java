@@ -1,0 +1,166 @@
+package dev.lifeboat.watcher.messaging;
+
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.ClusterCommand;
+import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.service.Arrivals;
+import dev.lifeboat.watcher.kubernetes.ClusterActions;
+import dev.lifeboat.watcher.kubernetes.Leadership;
+import dev.lifeboat.watcher.kubernetes.Waiters;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Consumes {@code cluster-commands} while this instance leads, and only then: the consumer joins
+ * the group when leadership starts and leaves it when leadership ends, so the leader holds every
+ * partition and a new leader resumes from the committed offsets. Changing commands run at once;
+ * waiting commands are handed to {@link Waiters}. Offsets are committed after each batch: a command
+ * whose batch was not committed runs again, which is harmless (every command is idempotent).
+ */
+@ApplicationScoped
+public class ClusterCommandConsumer implements Leadership.Listener {
+
+  private static final Logger LOG = Logger.getLogger(ClusterCommandConsumer.class);
+
+  private final ClusterActions actions;
+  private final Waiters waiters;
+  private final Reports reports;
+  private final Arrivals arrivals;
+  private final Leadership leadership;
+  private final String bootstrapServers;
+  private final String topic;
+  private volatile KafkaConsumer<String, byte[]> consumer;
+  private volatile Thread thread;
+
+  ClusterCommandConsumer(
+      ClusterActions actions,
+      Waiters waiters,
+      Reports reports,
+      Arrivals arrivals,
+      Leadership leadership,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
+    this.actions = actions;
+    this.waiters = waiters;
+    this.reports = reports;
+    this.arrivals = arrivals;
+    this.leadership = leadership;
+    this.bootstrapServers = bootstrapServers;
+    this.topic = Topic.CLUSTER_COMMANDS.nameWith(prefix);
+  }
+
+  void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 550) StartupEvent startup) {
+    leadership.listen(this);
+  }
+
+  @Override
+  public synchronized void started() {
+    if (thread != null) {
+      return;
+    }
+    consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "lifeboat-node-watcher",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName()));
+    KafkaConsumer<String, byte[]> mine = consumer;
+    thread = new Thread(() -> consume(mine), "cluster-commands");
+    thread.start();
+  }
+
+  @Override
+  public synchronized void stopped() {
+    if (thread == null) {
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(10_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    thread = null;
+    waiters.clear();
+  }
+
+  /** True while this instance consumes commands. */
+  public boolean consuming() {
+    return thread != null;
+  }
+
+  private void consume(KafkaConsumer<String, byte[]> consumer) {
+    try (consumer) {
+      consumer.subscribe(List.of(topic));
+      while (!Thread.currentThread().isInterrupted()) {
+        var records = consumer.poll(Duration.ofMillis(500));
+        for (ConsumerRecord<String, byte[]> record : records) {
+          handle(record);
+        }
+        if (!records.isEmpty()) {
+          consumer.commitSync();
+        }
+      }
+    } catch (WakeupException stopping) {
+      LOG.info("stopped consuming cluster commands");
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "consuming cluster commands failed");
+    }
+  }
+
+  private void handle(ConsumerRecord<String, byte[]> record) {
+    ReadResult read = MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value());
+    if (read instanceof ReadResult.NotRead notRead) {
+      reports.deadLetter(record, notRead.unreadable().describe());
+      return;
+    }
+    LifeboatMessage message = ((ReadResult.Read) read).message();
+    try {
+      arrivals.accept(message, record.topic());
+    } catch (IllegalArgumentException misrouted) {
+      reports.deadLetter(record, misrouted.getMessage());
+      return;
+    }
+    ClusterCommand command = (ClusterCommand) message;
+    LOG.infof(
+        "%s %s of incident %s",
+        command.getClass().getSimpleName(), command.commandId(), command.incidentId());
+    if (command instanceof AwaitReplacementPod await) {
+      waiters.await(await);
+    } else if (command instanceof AwaitPodReady await) {
+      waiters.await(await);
+    } else {
+      reports.publish(actions.run(command));
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.lifeboat.watcher.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.SuspicionReason;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The detection rules over facts and a clock, without an API server. */
+class DetectorTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T03:00:00Z");
+  private static final DetectionRules RULES =
+      new DetectionRules(
+          Duration.ofSeconds(12),
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(30),
+          1.0 / 3,
+          Duration.ofSeconds(60));
+
+  private final Detector detector =
+      new Detector(
+          RULES,
+          new NodeSelector(
+              NodeSelector.parse("node-role.kubernetes.io/control-plane", "test"), Map.of()));
+  private final Map<String, NodeFacts> nodes = new HashMap<>();
+  private final Map<String, Instant> leases = new HashMap<>();
+
+  @Test
+  void aStaleLeaseIsSuspectedThenGoneAfterTheGrace() {
+    cluster(6);
+    assertThat(at(T0)).isEmpty();
+
+    assertThat(at(T0.plusSeconds(13), "worker-1"))
+        .containsExactly("Suspect worker-1 LEASE_OVERDUE");
+    assertThat(at(T0.plusSeconds(19), "worker-1")).isEmpty();
+    assertThat(at(T0.plusSeconds(21), "worker-1")).containsExactly("Gone worker-1 LEASE_EXPIRED");
+    assertThat(at(T0.plusSeconds(40), "worker-1")).as("reported once").isEmpty();
+  }
+
+  @Test
+  void aNodeThatRecoversWithinTheGraceIsNeverGone() {
+    cluster(6);
+    assertThat(at(T0.plusSeconds(15), "worker-1"))
+        .containsExactly("Suspect worker-1 LEASE_OVERDUE");
+
+    assertThat(at(T0.plusSeconds(16))).containsExactly("Returned worker-1");
+    assertThat(at(T0.plusSeconds(40))).isEmpty();
+  }
+
+  @Test
+  void notReadyForLongerThanItsGraceIsGone() {
+    cluster(6);
+    nodes.put("worker-2", node("worker-2", "False", T0, List.of()));
+
+    assertThat(at(T0.plusSeconds(5))).containsExactly("Suspect worker-2 NOT_READY");
+    assertThat(at(T0.plusSeconds(31))).containsExactly("Gone worker-2 NOT_READY");
+  }
+
+  @Test
+  void theShutdownTaintAndADeletionAreGoneAtOnce() {
+    cluster(6);
+    nodes.put(
+        "worker-3",
+        node(
+            "worker-3",
+            "True",
+            T0,
+            List.of(new NodeFacts.Taint(NodeFacts.SHUTDOWN_TAINT, "NoSchedule"))));
+    NodeFacts deleted = nodes.remove("worker-4");
+
+    List<String> decisions = at(T0.plusMillis(100), List.of(deleted));
+
+    assertThat(decisions)
+        .containsExactlyInAnyOrder("Gone worker-3 SERVER_SHUTDOWN", "Gone worker-4 NODE_DELETED");
+  }
+
+  @Test
+  void halfTheLeasesGoingStaleAtOnceTripsTheStormGuard() {
+    cluster(6);
+
+    List<String> suspected = at(T0.plusSeconds(13), "worker-1", "worker-2", "worker-3");
+    List<String> guarded = at(T0.plusSeconds(21), "worker-1", "worker-2", "worker-3");
+
+    assertThat(suspected).hasSize(3).allMatch(d -> d.endsWith("LEASE_OVERDUE"));
+    assertThat(guarded)
+        .containsExactlyInAnyOrder(
+            "Suspect worker-1 STORM_GUARD",
+            "Guarded worker-1 3/6",
+            "Suspect worker-2 STORM_GUARD",
+            "Guarded worker-2 3/6",
+            "Suspect worker-3 STORM_GUARD",
+            "Guarded worker-3 3/6");
+    assertThat(at(T0.plusSeconds(30), "worker-1", "worker-2", "worker-3"))
+        .as("alerted once")
+        .isEmpty();
+  }
+
+  @Test
+  void rightAfterWatchTroubleEvenOneLossIsOnlySuspected() {
+    cluster(6);
+    Instant trouble = T0.plusSeconds(15);
+
+    List<String> decisions =
+        detector
+            .evaluate(
+                nodes.values(),
+                List.of(),
+                stale(T0.plusSeconds(21), "worker-1"),
+                T0.plusSeconds(21),
+                trouble)
+            .stream()
+            .map(DetectorTest::describe)
+            .toList();
+
+    assertThat(decisions).containsExactly("Suspect worker-1 STORM_GUARD", "Guarded worker-1 1/6");
+  }
+
+  @Test
+  void excludedNodesAreIgnoredAndADeclaredNodeIsNotDeclaredAgainByANewLeader() {
+    cluster(6);
+    nodes.put(
+        "master-1",
+        new NodeFacts(
+            "master-1",
+            "uid-m",
+            "hcloud://1",
+            Map.of("node-role.kubernetes.io/control-plane", "true"),
+            Map.of(),
+            "False",
+            T0.minusSeconds(600),
+            false,
+            List.of()));
+    nodes.put(
+        "worker-5",
+        new NodeFacts(
+            "worker-5",
+            "uid-worker-5",
+            "hcloud://4205",
+            Map.of(),
+            Map.of(Detector.DECLARED_ANNOTATION, "worker-5-abc"),
+            "Unknown",
+            T0,
+            false,
+            List.of()));
+
+    assertThat(at(T0.plusSeconds(40), "worker-5")).isEmpty();
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private void cluster(int workers) {
+    for (int i = 1; i <= workers; i++) {
+      String name = "worker-" + i;
+      nodes.put(name, node(name, "True", T0.minusSeconds(3600), List.of()));
+      leases.put(name, T0);
+    }
+  }
+
+  private static NodeFacts node(
+      String name, String ready, Instant since, List<NodeFacts.Taint> taints) {
+    return new NodeFacts(
+        name,
+        "uid-" + name,
+        "hcloud://" + (4200 + name.hashCode() % 50),
+        Map.of(NodeFacts.CSI_LOCATION_LABEL, "fsn1"),
+        Map.of(),
+        ready,
+        since,
+        false,
+        taints);
+  }
+
+  /** Leases renewed just now, but for the stale ones, last renewed at T0. */
+  private Map<String, Instant> stale(Instant now, String... staleNodes) {
+    Map<String, Instant> renewals = new HashMap<>();
+    for (String name : nodes.keySet()) {
+      renewals.put(name, now);
+    }
+    for (String name : staleNodes) {
+      renewals.put(name, T0);
+    }
+    return renewals;
+  }
+
+  private List<String> at(Instant now, String... staleNodes) {
+    return at(now, List.of(), staleNodes);
+  }
+
+  private List<String> at(Instant now, List<NodeFacts> deleted, String... staleNodes) {
+    List<String> out = new ArrayList<>();
+    detector
+        .evaluate(nodes.values(), deleted, stale(now, staleNodes), now, null)
+        .forEach(d -> out.add(describe(d)));
+    return out;
+  }
+
+  private static String describe(Detection d) {
+    if (d instanceof Detection.Suspect s) {
+      return "Suspect " + s.node().name() + " " + s.reason();
+    }
+    if (d instanceof Detection.Gone g) {
+      return "Gone " + g.node().name() + " " + g.reason();
+    }
+    if (d instanceof Detection.Guarded g) {
+      return "Guarded " + g.node().name() + " " + g.lostNodes() + "/" + g.knownNodes();
+    }
+    return "Returned " + d.node().name();
+  }
+
+  @SuppressWarnings("unused") // the enums are named in the expected strings
+  private static final Object[] NAMED = {GoneReason.class, SuspicionReason.class};
+}
