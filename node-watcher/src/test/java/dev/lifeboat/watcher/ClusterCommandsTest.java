@@ -1,0 +1,336 @@
+package dev.lifeboat.watcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.CommandResult;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.ClusterCommand;
+import dev.lifeboat.events.cluster.ClusterCommandFailed;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
+import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.node.ClaimRef;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.testkit.KafkaBrokerResource;
+import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.watcher.domain.NodeFacts;
+import dev.lifeboat.watcher.kubernetes.ClusterActions;
+import dev.lifeboat.watcher.kubernetes.ClusterCache;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
+import io.fabric8.kubernetes.api.model.storage.VolumeAttachmentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each cluster command through the real broker, its effect on the API objects of the mock server,
+ * and the same command again: no harm, the same outcome.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+@WithKubernetesTestServer(crud = true)
+class ClusterCommandsTest {
+
+  @Inject KubernetesClient client;
+  @Inject ClusterCache cache;
+
+  private static LifeboatTopics topics;
+  private SimulatedNodes nodes;
+  private String lost;
+  private String healthy;
+
+  @BeforeAll
+  static void openTopics() {
+    topics = LifeboatTopics.onSharedBroker();
+  }
+
+  @AfterAll
+  static void closeTopics() {
+    topics.close();
+  }
+
+  @BeforeEach
+  void cluster() {
+    nodes = new SimulatedNodes(client);
+    String run = UUID.randomUUID().toString().substring(0, 6);
+    lost = "lost-" + run;
+    healthy = "ok-" + run;
+    nodes.add(lost, 4302, "fsn1");
+    nodes.add(healthy, 4303, "fsn1");
+  }
+
+  @AfterEach
+  void tearDown() {
+    nodes.close();
+  }
+
+  @Test
+  void theOutOfServiceTaintIsAddedOnceAndRemoved() {
+    ClusterCommandSucceeded first = run(new TaintNodeOutOfService(id(), "inc", now(), id(), lost));
+    ClusterCommandSucceeded again = run(new TaintNodeOutOfService(id(), "inc", now(), id(), lost));
+
+    assertThat(first.alreadyDone()).isFalse();
+    assertThat(again.alreadyDone()).isTrue();
+    assertThat(client.nodes().withName(lost).get().getSpec().getTaints())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.getKey()).isEqualTo(NodeFacts.OUT_OF_SERVICE_TAINT);
+              assertThat(t.getValue()).isEqualTo("nodeshutdown");
+              assertThat(t.getEffect()).isEqualTo("NoExecute");
+            });
+
+    assertThat(run(new RemoveOutOfServiceTaint(id(), "inc", now(), id(), lost)).alreadyDone())
+        .isFalse();
+    assertThat(client.nodes().withName(lost).get().getSpec().getTaints()).isEmpty();
+  }
+
+  @Test
+  void podsAreForceDeletedOnceAndAReplacementOfTheSameNameIsLeftAlone() {
+    Pod pod = pod("db-0", lost, "data-db-0", false);
+
+    ClusterCommandSucceeded first =
+        run(new ForceDeletePods(id(), "inc", now(), id(), lost, List.of(ref(pod))));
+
+    assertThat(first.alreadyDone()).isFalse();
+    assertThat(client.pods().inNamespace("shop").withName("db-0").get()).isNull();
+    Pod replacement = pod("db-0", healthy, "data-db-0", false);
+    ClusterCommandSucceeded again =
+        run(new ForceDeletePods(id(), "inc", now(), id(), lost, List.of(ref(pod))));
+    assertThat(again.alreadyDone()).isTrue();
+    assertThat(client.pods().inNamespace("shop").withName("db-0").get().getMetadata().getUid())
+        .isEqualTo(replacement.getMetadata().getUid());
+  }
+
+  @Test
+  void staleVolumeAttachmentsAreDeletedEvenWithTheAttachersFinalizer() {
+    attachment("va-" + lost, "pv-a", lost);
+    attachment("va-" + healthy, "pv-b", healthy);
+    awaitCached(2);
+
+    ClusterCommandSucceeded first =
+        run(new DeleteVolumeAttachments(id(), "inc", now(), id(), lost, List.of("pv-a", "pv-b")));
+
+    assertThat(first.alreadyDone()).isFalse();
+    assertThat(client.storage().v1().volumeAttachments().withName("va-" + lost).get()).isNull();
+    assertThat(client.storage().v1().volumeAttachments().withName("va-" + healthy).get())
+        .as("another node's attachment is not touched")
+        .isNotNull();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        run(new DeleteVolumeAttachments(
+                                id(), "inc", now(), id(), lost, List.of("pv-a")))
+                            .alreadyDone())
+                    .isTrue());
+  }
+
+  @Test
+  void aRequeueTouchesTheAttachment() {
+    attachment("va-r-" + healthy, "pv-r", healthy);
+    awaitCached(1);
+
+    ClusterCommandSucceeded done =
+        run(new RequeueVolumeAttachment(id(), "inc", now(), id(), 100001, "pv-r", healthy));
+
+    assertThat(done.alreadyDone()).isFalse();
+    assertThat(
+            client
+                .storage()
+                .v1()
+                .volumeAttachments()
+                .withName("va-r-" + healthy)
+                .get()
+                .getMetadata()
+                .getAnnotations())
+        .containsKey(ClusterActions.REQUEUE_ANNOTATION);
+  }
+
+  @Test
+  void theReplacementPodIsReportedWithItsNodesServerAndLocation() {
+    Pod old = pod("db-1", lost, "data-db-1", false);
+    AwaitReplacementPod await =
+        new AwaitReplacementPod(
+            id(),
+            "inc",
+            now(),
+            id(),
+            100001,
+            new ClaimRef("shop", "data-db-1"),
+            "fsn1",
+            old.getMetadata().getUid(),
+            Duration.ofSeconds(30));
+    topics.send(await);
+    client.pods().inNamespace("shop").withName("db-1").withGracePeriod(0).delete();
+    Pod replacement = pod("db-1", healthy, "data-db-1", false);
+
+    ClusterResult result = result(await);
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            ReplacementPodScheduled.class,
+            scheduled -> {
+              assertThat(scheduled.nodeName()).isEqualTo(healthy);
+              assertThat(scheduled.serverId()).isEqualTo(4303);
+              assertThat(scheduled.location()).isEqualTo("fsn1");
+              assertThat(scheduled.pod().uid()).isEqualTo(replacement.getMetadata().getUid());
+            });
+  }
+
+  @Test
+  void noNodeInTheLocationIsReportedAtOnce() {
+    AwaitReplacementPod await =
+        new AwaitReplacementPod(
+            id(),
+            "inc",
+            now(),
+            id(),
+            100001,
+            new ClaimRef("shop", "data-x"),
+            "hel1",
+            null,
+            Duration.ofSeconds(60));
+    topics.send(await);
+
+    assertThat(result(await))
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            failed -> {
+              assertThat(failed.code()).isEqualTo("NO_ELIGIBLE_NODE");
+              assertThat(failed.retryable()).isFalse();
+            });
+  }
+
+  @Test
+  void aPodIsReportedReadyOrWhyNotByTheDeadline() {
+    Pod ready = pod("db-2", healthy, "data-db-2", true);
+    Pod waiting = pod("db-3", healthy, "data-db-3", false);
+    AwaitPodReady awaitReady =
+        new AwaitPodReady(
+            id(), "inc", now(), id(), 100002, ref(ready), healthy, Duration.ofSeconds(30));
+    AwaitPodReady awaitWaiting =
+        new AwaitPodReady(
+            id(), "inc", now(), id(), 100003, ref(waiting), healthy, Duration.ofSeconds(2));
+    topics.send(awaitReady);
+    topics.send(awaitWaiting);
+
+    assertThat(result(awaitReady)).isInstanceOf(PodReady.class);
+    assertThat(result(awaitWaiting))
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            failed -> {
+              assertThat(failed.code()).isEqualTo("TIMEOUT");
+              assertThat(failed.message()).contains("db-3").contains("phase");
+            });
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  private ClusterCommandSucceeded run(ClusterCommand command) {
+    topics.send(command);
+    ClusterResult result = result(command);
+    assertThat(result).isInstanceOf(ClusterCommandSucceeded.class);
+    return (ClusterCommandSucceeded) result;
+  }
+
+  private static ClusterResult result(ClusterCommand command) {
+    return topics.awaitMessage(
+        Topic.CLUSTER_RESULTS,
+        ClusterResult.class,
+        r -> ((CommandResult) r).commandId().equals(command.commandId()));
+  }
+
+  private Pod pod(String name, String node, String claim, boolean ready) {
+    return client
+        .pods()
+        .inNamespace("shop")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace("shop")
+                .withUid(UUID.randomUUID().toString())
+                .endMetadata()
+                .withNewSpec()
+                .withNodeName(node)
+                .addNewVolume()
+                .withName("data")
+                .withNewPersistentVolumeClaim()
+                .withClaimName(claim)
+                .endPersistentVolumeClaim()
+                .endVolume()
+                .endSpec()
+                .withNewStatus()
+                .withPhase(ready ? "Running" : "Pending")
+                .withConditions(
+                    new PodConditionBuilder()
+                        .withType("Ready")
+                        .withStatus(ready ? "True" : "False")
+                        .build())
+                .endStatus()
+                .build())
+        .create();
+  }
+
+  private void attachment(String name, String pv, String node) {
+    VolumeAttachment va =
+        new VolumeAttachmentBuilder()
+            .withNewMetadata()
+            .withName(name)
+            .withFinalizers("external-attacher/csi-hetzner-cloud")
+            .endMetadata()
+            .withNewSpec()
+            .withAttacher("csi.hetzner.cloud")
+            .withNodeName(node)
+            .withNewSource()
+            .withPersistentVolumeName(pv)
+            .endSource()
+            .endSpec()
+            .build();
+    client.storage().v1().volumeAttachments().resource(va).create();
+  }
+
+  /** The watcher reads VolumeAttachments from its informer: wait until it has them. */
+  private void awaitCached(int count) {
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> cache.volumeAttachments().size() >= count);
+  }
+
+  private static PodRef ref(Pod pod) {
+    return new PodRef("shop", pod.getMetadata().getName(), pod.getMetadata().getUid(), null, null);
+  }
+
+  private static String id() {
+    return MessageIds.random();
+  }
+
+  private static Instant now() {
+    return Instant.now();
+  }
+}
