@@ -38,11 +38,12 @@ public record DetectionRules(
   }
 
   /**
-   * How many of {@code known} nodes may be lost at once. A share written in decimals (0.3333) means
-   * the fraction it stands for, so a hundredth of a node is given to rounding.
+   * How many of {@code known} nodes may be lost at once: at least one, so that a small cluster can
+   * fail over at all. A share written in decimals (0.3333) means the fraction it stands for, so a
+   * hundredth of a node is given to rounding.
    */
   public int allowedLosses(int known) {
-    return (int) Math.floor(maxLostShare * known + 0.01);
+    return Math.max(1, (int) Math.floor(maxLostShare * known + 0.01));
   }
 
   private static void positive(Duration value, String key) {

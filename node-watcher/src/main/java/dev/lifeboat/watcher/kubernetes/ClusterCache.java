@@ -98,8 +98,11 @@ public class ClusterCache {
    * counts as trouble now: what the cache shows may be stale.
    */
   public Instant watchTrouble() {
-    if (informers.stream().anyMatch(informer -> !informer.isWatching())) {
-      watchTrouble = clock.instant();
+    for (SharedIndexInformer<?> informer : informers) {
+      if (!informer.isWatching()) {
+        LOG.warnf("watch of %s is down", informer.getApiTypeClass().getSimpleName());
+        watchTrouble = clock.instant();
+      }
     }
     return watchTrouble;
   }

@@ -186,6 +186,7 @@ public class NodeWatch implements Leadership.Listener {
               guarded.maxLostShare(),
               guarded.detail());
       kind = "storm-guard";
+      LOG.warnf("storm guard holds node %s: %s", node.name(), guarded.detail());
     }
     reports.publish(message);
     registry.counter("lifeboat.watcher.detections", "kind", kind).increment();
