@@ -10,6 +10,7 @@ import dev.lifeboat.events.saga.StepStarted;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import dev.lifeboat.testkit.MessagingContractTest;
+import dev.lifeboat.testkit.PostgresResource;
 import dev.lifeboat.testkit.TestMessages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PostgresResource.class)
 class AuditMessagingTest extends MessagingContractTest {
 
   @Override

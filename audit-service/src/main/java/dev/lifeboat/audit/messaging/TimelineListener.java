@@ -1,33 +1,72 @@
 package dev.lifeboat.audit.messaging;
 
-import dev.lifeboat.events.LifeboatMessage;
-import dev.lifeboat.events.codec.MessageTypes;
-import dev.lifeboat.service.Arrivals;
-import io.quarkus.logging.Log;
-import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import dev.lifeboat.audit.persistence.Ingest;
+import dev.lifeboat.audit.persistence.RawRecord;
+import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.service.DeadLetters;
+import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
- * Receives every message on Lifeboat's topics, for the timeline. Records that are not messages of
- * the contract never reach it: the connector sends them to the dead-letter topic with the reason,
- * as it does with a message that {@link Arrivals} refuses.
+ * Reads every {@code lifeboat.*} topic but the dead letters (pattern subscription), in batches of
+ * raw records, and stores them with {@link Ingest}; the batch is acknowledged once the database has
+ * it. Records that are not messages of the contract go to the dead-letter topic with the reason.
  */
 @ApplicationScoped
 public class TimelineListener {
 
-  private final Arrivals arrivals;
+  /** The channel of the topics. */
+  public static final String CHANNEL = "lifeboat-topics";
 
-  TimelineListener(Arrivals arrivals) {
-    this.arrivals = arrivals;
+  private final Ingest ingest;
+  private final DeadLetters deadLetters;
+
+  TimelineListener(Ingest ingest, DeadLetters deadLetters) {
+    this.ingest = ingest;
+    this.deadLetters = deadLetters;
   }
 
-  @Incoming(Channels.LIFEBOAT_TOPICS)
-  public void onMessage(LifeboatMessage message, IncomingKafkaRecordMetadata<String, ?> record) {
-    arrivals.accept(message, record);
-    // Persisting the timeline arrives with the audit-service issue; until then only logged.
-    Log.infof(
-        "received %s %s of incident %s",
-        MessageTypes.typeOf(message.getClass()), message.messageId(), message.incidentId());
+  @Incoming(CHANNEL)
+  @Blocking
+  public void onBatch(ConsumerRecords<String, byte[]> batch) {
+    List<RawRecord> records = new ArrayList<>(batch.count());
+    for (ConsumerRecord<String, byte[]> record : batch) {
+      records.add(raw(record));
+    }
+    Ingest.Outcome outcome = ingest.store(records);
+    for (Ingest.Rejected rejected : outcome.rejected()) {
+      RawRecord record = rejected.record();
+      ConsumerRecord<String, byte[]> original = find(batch, record);
+      deadLetters.send(
+          record.topic(), record.key(), record.value(), original.headers(), rejected.reason());
+    }
+  }
+
+  /** A Kafka record as the store takes it. */
+  public static RawRecord raw(ConsumerRecord<String, byte[]> record) {
+    return new RawRecord(
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        record.key(),
+        KafkaHeaders.asText(record.headers()),
+        record.value() == null ? new byte[0] : record.value());
+  }
+
+  private static ConsumerRecord<String, byte[]> find(
+      ConsumerRecords<String, byte[]> batch, RawRecord raw) {
+    for (ConsumerRecord<String, byte[]> record : batch) {
+      if (record.topic().equals(raw.topic())
+          && record.partition() == raw.partition()
+          && record.offset() == raw.offset()) {
+        return record;
+      }
+    }
+    throw new IllegalStateException("record not in its batch");
   }
 }

@@ -9,6 +9,7 @@ import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.service.Arrivals;
+import dev.lifeboat.service.DeadLetters;
 import dev.lifeboat.watcher.kubernetes.ClusterActions;
 import dev.lifeboat.watcher.kubernetes.Leadership;
 import dev.lifeboat.watcher.kubernetes.Waiters;
@@ -44,6 +45,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   private final ClusterActions actions;
   private final Waiters waiters;
   private final Reports reports;
+  private final DeadLetters deadLetters;
   private final Arrivals arrivals;
   private final Leadership leadership;
   private final String bootstrapServers;
@@ -55,6 +57,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       ClusterActions actions,
       Waiters waiters,
       Reports reports,
+      DeadLetters deadLetters,
       Arrivals arrivals,
       Leadership leadership,
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
@@ -62,6 +65,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     this.actions = actions;
     this.waiters = waiters;
     this.reports = reports;
+    this.deadLetters = deadLetters;
     this.arrivals = arrivals;
     this.leadership = leadership;
     this.bootstrapServers = bootstrapServers;
@@ -141,14 +145,20 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   private void handle(ConsumerRecord<String, byte[]> record) {
     ReadResult read = MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value());
     if (read instanceof ReadResult.NotRead notRead) {
-      reports.deadLetter(record, notRead.unreadable().describe());
+      deadLetters.send(
+          record.topic(),
+          record.key(),
+          record.value(),
+          record.headers(),
+          notRead.unreadable().describe());
       return;
     }
     LifeboatMessage message = ((ReadResult.Read) read).message();
     try {
       arrivals.accept(message, record.topic());
     } catch (IllegalArgumentException misrouted) {
-      reports.deadLetter(record, misrouted.getMessage());
+      deadLetters.send(
+          record.topic(), record.key(), record.value(), record.headers(), misrouted.getMessage());
       return;
     }
     ClusterCommand command = (ClusterCommand) message;

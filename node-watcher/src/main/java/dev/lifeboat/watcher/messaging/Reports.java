@@ -5,7 +5,6 @@ import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -13,32 +12,23 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends node events and cluster results, each on its family's topic keyed by incident id, and dead
- * letters; every send waits until the broker has the record.
+ * Sends node events and cluster results, each on its family's topic keyed by incident id; every
+ * send waits until the broker has the record.
  */
 @ApplicationScoped
 public class Reports {
 
-  /** Header naming why a record went to the dead-letter topic (as SmallRye's strategy). */
-  public static final String DEAD_LETTER_REASON = "dead-letter-reason";
-
-  /** Header naming the topic a dead letter came from (as SmallRye's strategy). */
-  public static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
-
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
 
   private final KafkaProducer<String, LifeboatMessage> messages;
-  private final KafkaProducer<String, byte[]> raw;
   private final String prefix;
 
   Reports(
@@ -52,7 +42,6 @@ public class Reports {
     Serializer<LifeboatMessage> values = new LifeboatMessageSerializer();
     values.configure(config, false);
     this.messages = new KafkaProducer<>(config, new StringSerializer(), values);
-    this.raw = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
     this.prefix = prefix;
   }
 
@@ -60,22 +49,6 @@ public class Reports {
   public void publish(LifeboatMessage message) {
     String topic = Topic.of(message).nameWith(prefix);
     await(messages.send(new ProducerRecord<>(topic, message.incidentId(), message)), topic);
-  }
-
-  /** Sends a record that is not a message of the contract to the dead-letter topic. */
-  public void deadLetter(ConsumerRecord<String, byte[]> record, String reason) {
-    ProducerRecord<String, byte[]> dead =
-        new ProducerRecord<>(
-            Topic.DEAD_LETTERS.nameWith(prefix),
-            null,
-            record.key(),
-            record.value(),
-            record.headers());
-    dead.headers().remove(DEAD_LETTER_REASON);
-    dead.headers().remove(DEAD_LETTER_TOPIC);
-    dead.headers().add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-    dead.headers().add(DEAD_LETTER_TOPIC, record.topic().getBytes(StandardCharsets.UTF_8));
-    await(raw.send(dead), dead.topic());
   }
 
   private static void await(Future<?> sent, String topic) {
@@ -92,6 +65,5 @@ public class Reports {
   @PreDestroy
   void close() {
     messages.close(Duration.ofSeconds(5));
-    raw.close(Duration.ofSeconds(5));
   }
 }

@@ -14,6 +14,7 @@ import dev.lifeboat.orchestrator.domain.Conditions;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.Outcome;
+import dev.lifeboat.service.DeadLetters;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -41,12 +42,6 @@ import org.jboss.logging.Logger;
 final class SagaProcessor implements Processor<String, byte[], String, Object> {
 
   private static final Logger LOG = Logger.getLogger(SagaProcessor.class);
-
-  /** Header that names why a record went to the dead-letter topic (as SmallRye's strategy). */
-  static final String DEAD_LETTER_REASON = "dead-letter-reason";
-
-  /** Header that names the topic a dead letter came from (as SmallRye's strategy). */
-  static final String DEAD_LETTER_TOPIC = "dead-letter-topic";
 
   /** How often ended incidents past their retention are removed from the store. */
   private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
@@ -197,10 +192,10 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private void deadLetter(Record<String, byte[]> record, String topic, String reason) {
     LOG.warnf("dead letter from %s: %s", topic, reason);
     RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-    headers.remove(DEAD_LETTER_REASON);
-    headers.remove(DEAD_LETTER_TOPIC);
-    headers.add(DEAD_LETTER_REASON, reason.getBytes(StandardCharsets.UTF_8));
-    headers.add(DEAD_LETTER_TOPIC, topic.getBytes(StandardCharsets.UTF_8));
+    headers.remove(DeadLetters.REASON);
+    headers.remove(DeadLetters.TOPIC);
+    headers.add(DeadLetters.REASON, reason.getBytes(StandardCharsets.UTF_8));
+    headers.add(DeadLetters.TOPIC, topic.getBytes(StandardCharsets.UTF_8));
     context.forward(
         new Record<String, Object>(record.key(), record.value(), record.timestamp(), headers),
         SagaTopology.DEAD_LETTERS_SINK);

@@ -1,0 +1,82 @@
+package dev.lifeboat.audit.api;
+
+import dev.lifeboat.audit.messaging.TimelineListener;
+import dev.lifeboat.audit.messaging.TopicReader;
+import dev.lifeboat.audit.persistence.Ingest;
+import dev.lifeboat.audit.persistence.Retention;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** Replays: rebuild the projections, re-consume the topics; and retention on demand. */
+@Path("/api/admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminResource {
+
+  /** What a rebuild did. */
+  public record Rebuilt(int incidents) {}
+
+  /** What a re-consumption did. */
+  public record Reconsumed(long read, int stored, int duplicates, int rejected) {}
+
+  /** What a retention run did. */
+  public record Deleted(int incidents) {}
+
+  private final Ingest ingest;
+  private final Retention retention;
+  private final String bootstrapServers;
+  private final String prefix;
+
+  AdminResource(
+      Ingest ingest,
+      Retention retention,
+      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
+    this.ingest = ingest;
+    this.retention = retention;
+    this.bootstrapServers = bootstrapServers;
+    this.prefix = prefix;
+  }
+
+  @POST
+  @Path("/rebuild")
+  @Operation(summary = "Drop the projections and derive them again from the stored messages")
+  public Rebuilt rebuild() {
+    return new Rebuilt(ingest.rebuild());
+  }
+
+  @POST
+  @Path("/reconsume")
+  @Operation(summary = "Read the topics again from their beginning (or a time) into the store")
+  public Reconsumed reconsume(@QueryParam("from") String from) {
+    AtomicInteger stored = new AtomicInteger();
+    AtomicInteger duplicates = new AtomicInteger();
+    AtomicInteger rejected = new AtomicInteger();
+    long read =
+        TopicReader.read(
+            bootstrapServers,
+            prefix,
+            from == null || from.isBlank() ? null : Instant.parse(from),
+            batch -> {
+              Ingest.Outcome outcome =
+                  ingest.store(batch.stream().map(TimelineListener::raw).toList());
+              stored.addAndGet(outcome.stored());
+              duplicates.addAndGet(outcome.duplicates());
+              rejected.addAndGet(outcome.rejected().size());
+            });
+    return new Reconsumed(read, stored.get(), duplicates.get(), rejected.get());
+  }
+
+  @POST
+  @Path("/retention")
+  @Operation(summary = "Delete incidents older than the configured retention now")
+  public Deleted retention() {
+    return new Deleted(retention.run());
+  }
+}

@@ -1,0 +1,180 @@
+package dev.lifeboat.audit.persistence;
+
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.codec.MessageTypes;
+import dev.lifeboat.events.codec.ReadResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.sql.DataSource;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Stores a batch of records and brings the projections of the incidents they touch up to date, in
+ * one transaction. Every message is stored once (by message id and by topic, partition and offset),
+ * so a redelivery or a replay adds nothing and changes no projection.
+ */
+@ApplicationScoped
+public class Ingest {
+
+  private static final Logger LOG = Logger.getLogger(Ingest.class);
+
+  /**
+   * What came of a batch.
+   *
+   * @param stored messages stored for the first time
+   * @param duplicates messages already stored
+   * @param rejected records that are not messages of the contract, with why
+   */
+  public record Outcome(int stored, int duplicates, List<Rejected> rejected) {}
+
+  /** A record refused, and why. */
+  public record Rejected(RawRecord record, String reason) {}
+
+  private final DataSource dataSource;
+  private final MeterRegistry registry;
+  private final String prefix;
+
+  Ingest(
+      DataSource dataSource,
+      MeterRegistry registry,
+      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
+    this.dataSource = dataSource;
+    this.registry = registry;
+    this.prefix = prefix;
+  }
+
+  /** Stores the records and re-derives the projections of the incidents they belong to. */
+  public Outcome store(List<RawRecord> records) {
+    int stored = 0;
+    int duplicates = 0;
+    List<Rejected> rejected = new ArrayList<>();
+    Set<String> touched = new LinkedHashSet<>();
+    try (Connection db = dataSource.getConnection()) {
+      db.setAutoCommit(false);
+      try (PreparedStatement insert =
+          db.prepareStatement(
+              "insert into message (message_id, topic, kafka_partition, kafka_offset,"
+                  + " incident_id, type, occurred_at, headers, payload)"
+                  + " values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict do nothing")) {
+        for (RawRecord record : records) {
+          ReadResult read = MessageCodec.read(record.headers(), record.value());
+          if (read instanceof ReadResult.NotRead notRead) {
+            rejected.add(new Rejected(record, notRead.unreadable().describe()));
+            continue;
+          }
+          LifeboatMessage message = ((ReadResult.Read) read).message();
+          try {
+            Topic.carrying(prefix, record.topic(), message);
+          } catch (IllegalArgumentException misrouted) {
+            rejected.add(new Rejected(record, misrouted.getMessage()));
+            continue;
+          }
+          insert.setString(1, message.messageId());
+          insert.setString(2, record.topic());
+          insert.setInt(3, record.partition());
+          insert.setLong(4, record.offset());
+          insert.setString(5, message.incidentId());
+          insert.setString(6, MessageTypes.typeOf(message.getClass()));
+          insert.setTimestamp(7, Timestamp.from(message.occurredAt()));
+          insert.setString(8, Projections.json(record.headers()));
+          insert.setString(9, new String(record.value(), StandardCharsets.UTF_8));
+          String type = MessageTypes.typeOf(message.getClass());
+          registry
+              .counter("lifeboat.messages.received", "topic", record.topic(), "type", type)
+              .increment();
+          if (insert.executeUpdate() == 1) {
+            stored++;
+            touched.add(message.incidentId());
+            registry.counter("lifeboat.audit.messages.stored", "topic", record.topic()).increment();
+          } else {
+            duplicates++;
+            registry
+                .counter("lifeboat.audit.messages.duplicate", "topic", record.topic())
+                .increment();
+          }
+        }
+      }
+      for (String incidentId : touched) {
+        reproject(db, incidentId);
+      }
+      db.commit();
+    } catch (SQLException e) {
+      throw new IllegalStateException("storing " + records.size() + " records failed", e);
+    }
+    return new Outcome(stored, duplicates, rejected);
+  }
+
+  /** Drops every projection and derives them again from the stored messages. */
+  public int rebuild() {
+    try (Connection db = dataSource.getConnection()) {
+      db.setAutoCommit(false);
+      try (var statement = db.createStatement()) {
+        statement.executeUpdate("delete from incident");
+        statement.executeUpdate("delete from volume_failover");
+        statement.executeUpdate("delete from step");
+        statement.executeUpdate("delete from command");
+      }
+      List<String> incidents = new ArrayList<>();
+      try (var statement = db.createStatement();
+          var rows = statement.executeQuery("select distinct incident_id from message")) {
+        while (rows.next()) {
+          incidents.add(rows.getString(1));
+        }
+      }
+      for (String incidentId : incidents) {
+        reproject(db, incidentId);
+      }
+      db.commit();
+      return incidents.size();
+    } catch (SQLException e) {
+      throw new IllegalStateException("rebuild failed", e);
+    }
+  }
+
+  private void reproject(Connection db, String incidentId) {
+    try (var savepoint = new Savepoint(db)) {
+      Projections.reproject(db, incidentId);
+      savepoint.release();
+    } catch (SQLException | RuntimeException e) {
+      // The messages stay stored; only this incident's projection is behind until a rebuild.
+      registry.counter("lifeboat.audit.projection.errors").increment();
+      LOG.errorf(e, "projection of incident %s failed", incidentId);
+    }
+  }
+
+  /** A savepoint rolled back unless released, so one bad projection spoils no batch. */
+  private static final class Savepoint implements AutoCloseable {
+    private final Connection db;
+    private final java.sql.Savepoint point;
+    private boolean released;
+
+    Savepoint(Connection db) throws SQLException {
+      this.db = db;
+      this.point = db.setSavepoint();
+    }
+
+    void release() throws SQLException {
+      db.releaseSavepoint(point);
+      released = true;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      if (!released) {
+        db.rollback(point);
+      }
+    }
+  }
+}
