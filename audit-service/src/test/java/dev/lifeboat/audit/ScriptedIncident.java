@@ -46,7 +46,7 @@ import java.util.UUID;
  * two volumes in fsn1; volume A moves to worker-3 after one failed attach attempt ({@code locked}),
  * volume B ends at RESCHEDULE with {@code NO_ELIGIBLE_NODE}.
  */
-final class ScriptedIncident {
+public final class ScriptedIncident {
 
   static final long VOLUME_A = 200_001;
   static final long VOLUME_B = 200_002;
@@ -54,10 +54,10 @@ final class ScriptedIncident {
   final String node;
   final String incidentId;
   final Instant start;
-  final List<LifeboatMessage> messages = new ArrayList<>();
+  public final List<LifeboatMessage> messages = new ArrayList<>();
   private final NodeRef ref;
 
-  ScriptedIncident(Instant start) {
+  public ScriptedIncident(Instant start) {
     this.start = start.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     this.node = "worker-" + UUID.randomUUID().toString().substring(0, 6);
     this.ref = new NodeRef(node, "uid-" + node, 4207, "fsn1");
