@@ -5,13 +5,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -33,19 +27,17 @@ public class DeadLetters {
   /** Header naming the topic a dead letter came from. */
   public static final String TOPIC = "dead-letter-topic";
 
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-
   private final KafkaProducer<String, byte[]> producer;
   private final String topic;
 
   DeadLetters(
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-    this.producer = new KafkaProducer<>(config, new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            KafkaSend.producerConfig(bootstrapServers),
+            new StringSerializer(),
+            new ByteArraySerializer());
     this.topic = Topic.DEAD_LETTERS.nameWith(prefix);
   }
 
@@ -56,16 +48,7 @@ public class DeadLetters {
     headers.remove(TOPIC);
     headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
     headers.add(TOPIC, fromTopic.getBytes(StandardCharsets.UTF_8));
-    try {
-      producer
-          .send(new ProducerRecord<>(topic, null, key, value, headers))
-          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending a dead letter", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not send a dead letter: " + e.getMessage(), e);
-    }
+    KafkaSend.await(producer.send(new ProducerRecord<>(topic, null, key, value, headers)), topic);
   }
 
   @PreDestroy

@@ -6,25 +6,15 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
-import dev.lifeboat.events.IncidentId;
-import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.control.AbortIncident;
-import dev.lifeboat.events.node.ClaimRef;
-import dev.lifeboat.events.node.EligibleNode;
-import dev.lifeboat.events.node.GoneReason;
-import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
-import dev.lifeboat.events.node.NodeRef;
-import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,25 +168,9 @@ class OrchestratorApiTest {
 
   /** An incident that stays open: its fence gets no answer within the test. */
   private static NodeGone openIncident() {
-    NodeRef node =
-        new NodeRef("api-" + UUID.randomUUID().toString().substring(0, 8), "uid", 4202, "fsn1");
     NodeGone gone =
-        new NodeGone(
-            MessageIds.random(),
-            IncidentId.forNode(node.name(), node.uid()),
-            Instant.now(),
-            node,
-            GoneReason.LEASE_EXPIRED,
-            List.of(
-                new HeldVolume(
-                    100001,
-                    "pv-1",
-                    new ClaimRef("shop", "data-db-0"),
-                    "fsn1",
-                    List.of(new PodRef("shop", "db-0", "uid-db-0", "StatefulSet", "db")))),
-            Map.of("fsn1", List.of(new EligibleNode("worker-3", 4203, "fsn1"))),
-            Map.of(),
-            30);
+        Inventories.oneVolume(
+            "api-" + UUID.randomUUID().toString().substring(0, 8), 30, Instant.now());
     topics.send(gone);
     await()
         .atMost(Duration.ofSeconds(30))

@@ -4,22 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.events.Command;
-import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
-import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.kafka.KafkaHeaders;
-import dev.lifeboat.events.node.ClaimRef;
-import dev.lifeboat.events.node.EligibleNode;
-import dev.lifeboat.events.node.GoneReason;
-import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
-import dev.lifeboat.events.node.NodeRef;
-import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.testkit.JarProcess;
 import dev.lifeboat.testkit.KafkaBroker;
@@ -60,7 +52,9 @@ class OrchestratorCrashIT {
   void aKillBetweenProcessingAndCommitSendsNoMutatingCommandTwice() throws Exception {
     KafkaBroker broker = KafkaBroker.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
-    NodeGone gone = gone();
+    NodeGone gone =
+        Inventories.oneVolume(
+            "crash-" + UUID.randomUUID().toString().substring(0, 8), 6, Instant.now());
     try (LifeboatTopics topics = LifeboatTopics.onSharedBroker();
         FakeServices services = new FakeServices(topics);
         KafkaConsumer<String, byte[]> uncommitted = uncommittedCommands(broker)) {
@@ -166,26 +160,5 @@ class OrchestratorCrashIT {
     consumer.seekToEnd(partitions);
     partitions.forEach(consumer::position);
     return consumer;
-  }
-
-  private static NodeGone gone() {
-    NodeRef node =
-        new NodeRef("crash-" + UUID.randomUUID().toString().substring(0, 8), "uid", 4202, "fsn1");
-    return new NodeGone(
-        MessageIds.random(),
-        IncidentId.forNode(node.name(), node.uid()),
-        Instant.now(),
-        node,
-        GoneReason.LEASE_EXPIRED,
-        List.of(
-            new HeldVolume(
-                100001,
-                "pv-1",
-                new ClaimRef("shop", "data-db-0"),
-                "fsn1",
-                List.of(new PodRef("shop", "db-0", "uid-db-0", "StatefulSet", "db")))),
-        Map.of("fsn1", List.of(new EligibleNode("worker-3", 4203, "fsn1"))),
-        Map.of(),
-        6);
   }
 }

@@ -3,17 +3,12 @@ package dev.lifeboat.watcher.messaging;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
+import dev.lifeboat.service.KafkaSend;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -26,18 +21,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class Reports {
 
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
-
   private final KafkaProducer<String, LifeboatMessage> messages;
   private final String prefix;
 
   Reports(
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> config = KafkaSend.producerConfig(bootstrapServers);
     config.put(LifeboatMessageSerializer.SOURCE_CONFIG, "/lifeboat/node-watcher");
     Serializer<LifeboatMessage> values = new LifeboatMessageSerializer();
     values.configure(config, false);
@@ -48,18 +38,8 @@ public class Reports {
   /** Sends the message on its topic; returns once the broker has it. */
   public void publish(LifeboatMessage message) {
     String topic = Topic.of(message).nameWith(prefix);
-    await(messages.send(new ProducerRecord<>(topic, message.incidentId(), message)), topic);
-  }
-
-  private static void await(Future<?> sent, String topic) {
-    try {
-      sent.get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending to " + topic, e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("could not send to " + topic + ": " + e.getMessage(), e);
-    }
+    KafkaSend.await(
+        messages.send(new ProducerRecord<>(topic, message.incidentId(), message)), topic);
   }
 
   @PreDestroy

@@ -3,14 +3,11 @@ package dev.lifeboat.orchestrator.messaging;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
+import dev.lifeboat.service.KafkaSend;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,18 +22,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ControlRequests {
 
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(15);
-
   private final KafkaProducer<String, ControlRequest> producer;
   private final String topic;
 
   ControlRequests(
       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    config.put(ProducerConfig.ACKS_CONFIG, "all");
-    config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    Map<String, Object> config = KafkaSend.producerConfig(bootstrapServers);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-volume-orchestrator-control");
     config.put(LifeboatMessageSerializer.SOURCE_CONFIG, "/lifeboat/volume-orchestrator/api");
     StringSerializer keys = new StringSerializer();
@@ -66,14 +58,7 @@ public class ControlRequests {
   }
 
   private void await(ProducerRecord<String, ControlRequest> record) {
-    try {
-      producer.send(record).get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending a control request", e);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("the control request was not sent: " + e.getMessage(), e);
-    }
+    KafkaSend.await(producer.send(record), topic);
   }
 
   @PreDestroy

@@ -2,7 +2,6 @@ package dev.lifeboat.orchestrator.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
@@ -11,17 +10,12 @@ import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.events.kafka.KafkaHeaders;
-import dev.lifeboat.events.node.ClaimRef;
-import dev.lifeboat.events.node.EligibleNode;
-import dev.lifeboat.events.node.GoneReason;
-import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
-import dev.lifeboat.events.node.NodeRef;
-import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepFailed;
 import dev.lifeboat.events.saga.StepStarted;
+import dev.lifeboat.orchestrator.Inventories;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.IncidentStatus;
@@ -31,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -97,7 +90,7 @@ class SagaTopologyTest {
 
   @Test
   void aFenceWithoutResultIsRetriedWhenTheWallClockPassesItsDeadline() {
-    NodeGone gone = gone("worker-7", 6);
+    NodeGone gone = Inventories.oneVolume("worker-7", 6, T0);
     pipe(nodeEvents, gone);
     PowerOffServer first = read(hcloudCommands.readRecord(), PowerOffServer.class);
     assertThat(wakeUps()).hasSize(1);
@@ -115,7 +108,7 @@ class SagaTopologyTest {
 
   @Test
   void anUnreadableRecordGoesToDeadLettersAndTheNextOneIsHandled() {
-    NodeGone gone = gone("worker-8", 6);
+    NodeGone gone = Inventories.oneVolume("worker-8", 6, T0);
     RecordHeaders headers = new RecordHeaders();
     KafkaHeaders.put(headers, MessageCodec.headers(gone, "/test"));
     nodeEvents.pipeInput(
@@ -134,7 +127,7 @@ class SagaTopologyTest {
   @Test
   void whilePausedNoMutatingCommandIsSentAndAfterResumeItIs() {
     pipe(control, new PauseCommands(MessageIds.random(), "maintenance", T0, "oncall", "window"));
-    NodeGone gone = gone("worker-9", 6);
+    NodeGone gone = Inventories.oneVolume("worker-9", 6, T0);
     pipe(nodeEvents, gone);
     driver.advanceWallClockTime(Duration.ofSeconds(30));
     assertThat(hcloudCommands.isEmpty()).isTrue();
@@ -153,7 +146,7 @@ class SagaTopologyTest {
       pipe(
           sagaEventsIn, new StepStarted(MessageIds.random(), other, T0, Step.FENCE, null, 1, null));
     }
-    NodeGone gone = gone("worker-10", 6);
+    NodeGone gone = Inventories.oneVolume("worker-10", 6, T0);
     pipe(nodeEvents, gone);
 
     assertThat(hcloudCommands.isEmpty()).isTrue();
@@ -205,25 +198,5 @@ class SagaTopologyTest {
   private TestOutputTopic<String, byte[]> output(Topic topic) {
     return driver.createOutputTopic(
         topic.nameWith(PREFIX), new StringDeserializer(), new ByteArrayDeserializer());
-  }
-
-  private static NodeGone gone(String name, int knownNodes) {
-    NodeRef node = new NodeRef(name, "uid-" + name, 4202, "fsn1");
-    return new NodeGone(
-        MessageIds.random(),
-        IncidentId.forNode(node.name(), node.uid()),
-        T0,
-        node,
-        GoneReason.LEASE_EXPIRED,
-        List.of(
-            new HeldVolume(
-                100001,
-                "pv-1",
-                new ClaimRef("shop", "data-db-0"),
-                "fsn1",
-                List.of(new PodRef("shop", "db-0", "uid-db-0", "StatefulSet", "db")))),
-        Map.of("fsn1", List.of(new EligibleNode("worker-3", 4203, "fsn1"))),
-        Map.of(),
-        knownNodes);
   }
 }
