@@ -28,6 +28,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -59,6 +62,9 @@ public class ClusterCache {
   private SharedIndexInformer<VolumeAttachment> attachments;
   private SharedIndexInformer<Namespace> namespaces;
   private volatile Instant watchTrouble;
+  private volatile boolean watchesDown;
+  private final ScheduledExecutorService watchCheck =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "watch-check"));
 
   ClusterCache(KubernetesClient client, Clock clock) {
     this.client = client;
@@ -81,11 +87,26 @@ public class ClusterCache {
         inform(client.storage().v1().volumeAttachments().runnableInformer(0), "VolumeAttachment");
     namespaces = inform(client.namespaces().runnableInformer(0), "Namespace");
     informers.forEach(informer -> informer.start().toCompletableFuture().join());
+    // A watch that reconnects at once may never report an error; checking the informers' own
+    // state (no API request) catches every outage longer than the period.
+    watchCheck.scheduleAtFixedRate(this::checkWatches, 250, 250, TimeUnit.MILLISECONDS);
     LOG.infof("watching the cluster at %s", client.getMasterUrl());
   }
 
   void stop(@Observes ShutdownEvent shutdown) {
+    watchCheck.shutdownNow();
     informers.forEach(SharedIndexInformer::stop);
+  }
+
+  private void checkWatches() {
+    boolean down = informers.stream().anyMatch(informer -> !informer.isWatching());
+    if (down) {
+      if (!watchesDown) {
+        LOG.warn("a watch of the API server is down; losses are only suspected until it holds");
+      }
+      watchTrouble = clock.instant();
+    }
+    watchesDown = down;
   }
 
   /** Hears every change, on the informers' thread. */
@@ -98,12 +119,7 @@ public class ClusterCache {
    * counts as trouble now: what the cache shows may be stale.
    */
   public Instant watchTrouble() {
-    for (SharedIndexInformer<?> informer : informers) {
-      if (!informer.isWatching()) {
-        LOG.warnf("watch of %s is down", informer.getApiTypeClass().getSimpleName());
-        watchTrouble = clock.instant();
-      }
-    }
+    checkWatches();
     return watchTrouble;
   }
 
