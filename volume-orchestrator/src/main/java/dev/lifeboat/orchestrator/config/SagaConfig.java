@@ -17,6 +17,13 @@ public interface SagaConfig {
   int maxParallelVolumes();
 
   /**
+   * How many volume flows of all incidents may be in progress before a newly fenced incident waits
+   * to start its own (an incident once started is never held back).
+   */
+  @WithDefault("32")
+  int maxActiveFlows();
+
+  /**
    * The share of the cluster's nodes that concurrent incidents may fence; past it, a new incident
    * waits for a person (backs up node-watcher's storm guard).
    */

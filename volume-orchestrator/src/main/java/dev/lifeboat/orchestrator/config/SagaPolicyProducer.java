@@ -63,6 +63,7 @@ public class SagaPolicyProducer {
           "");
     }
     atLeast(config.maxParallelVolumes(), 1, "max-parallel-volumes");
+    atLeast(config.maxActiveFlows(), 1, "max-active-flows");
     if (!(config.maxFencingShare() > 0 && config.maxFencingShare() <= 1)) {
       throw invalid("max-fencing-share", "must be in (0, 1]", config.maxFencingShare());
     }
@@ -96,6 +97,7 @@ public class SagaPolicyProducer {
         deletePool,
         steps,
         config.maxParallelVolumes(),
+        config.maxActiveFlows(),
         config.maxFencingShare(),
         config.pauseRecheck(),
         config.dryRun());

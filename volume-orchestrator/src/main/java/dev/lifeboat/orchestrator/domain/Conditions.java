@@ -6,9 +6,15 @@ package dev.lifeboat.orchestrator.domain;
  *
  * @param commandsPaused true while a person has paused all new mutating commands (maintenance)
  * @param otherIncidentsFencing how many other incidents have started fencing and not ended
+ * @param otherActiveFlows how many volume flows of other incidents are in progress
  */
-public record Conditions(boolean commandsPaused, int otherIncidentsFencing) {
+public record Conditions(boolean commandsPaused, int otherIncidentsFencing, int otherActiveFlows) {
 
   /** Nothing paused, no other incident. */
-  public static final Conditions CALM = new Conditions(false, 0);
+  public static final Conditions CALM = new Conditions(false, 0, 0);
+
+  /** With no volume flow of another incident in progress. */
+  public Conditions(boolean commandsPaused, int otherIncidentsFencing) {
+    this(commandsPaused, otherIncidentsFencing, 0);
+  }
 }

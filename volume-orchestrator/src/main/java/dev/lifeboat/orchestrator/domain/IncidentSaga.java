@@ -298,7 +298,13 @@ public final class IncidentSaga {
     // ---- FENCE ---------------------------------------------------------------------------------
 
     private void startFence() {
-      state.fence = new Attempt(Step.FENCE, now);
+      if (state.fence == null) {
+        state.fence = new Attempt(Step.FENCE, now);
+      } else {
+        // Fencing again after an abort: a new attempt, so a new command id.
+        state.fence.number++;
+        state.fence.retryAt = null;
+      }
       if (state.fencing == FencePolicy.NONE) {
         event(new StepStarted(eventId(), id(), now, Step.FENCE, null, 1, null));
         fenced("the cloud controller manager reported server " + serverId() + " shut down", false);
@@ -363,6 +369,19 @@ public final class IncidentSaga {
       if (!state.fenced) {
         return;
       }
+      if (!state.admitted) {
+        // Admission is decided right after the fence and then only at each recheck, so that no
+        // other message (a duplicate result, say) changes it.
+        if (state.recheckAt != null) {
+          return;
+        }
+        if (conditions.otherActiveFlows() >= policy.maxActiveFlows()) {
+          // Too much in progress elsewhere: look again later. Once admitted, never held back.
+          state.recheckAt = now.plus(policy.pauseRecheck());
+          return;
+        }
+        state.admitted = true;
+      }
       for (VolumeFlow flow : state.volumes) {
         if (flow.phase == Phase.QUEUED && freeSlot()) {
           if (state.serverDeleted) {
@@ -386,6 +405,16 @@ public final class IncidentSaga {
                           || flow.phase == Phase.QUEUED
                           || flow.phase == Phase.DETACH);
       boolean anyDetached = state.volumes.stream().anyMatch(flow -> flow.phase == Phase.DETACHED);
+      if (allDetached
+          && anyDetached
+          && state.taint != null
+          && !state.taintSettled
+          && state.taint.commandId == null
+          && state.taint.retryAt == null) {
+        // The taint was abandoned (an abort) and a retried volume needs it: a new attempt.
+        state.taint.number++;
+        sendTaint();
+      }
       if (allDetached && anyDetached && state.taint == null) {
         // Tainting releases every pod of the node at once: only when no volume is still on the
         // server, or the replacements would meet FailedPrecondition and back off (DESIGN.md 3).
@@ -437,7 +466,10 @@ public final class IncidentSaga {
       Attempt attempt = flow.attempt;
       HeldVolume volume = flow.volume;
       long volumeId = volume.volumeId();
-      String commandId = commandId(attempt, volumeId);
+      String commandId =
+          flow.round == 0
+              ? commandId(attempt, volumeId)
+              : commandId(attempt, volumeId) + "-r" + flow.round;
       String messageId = messageIdOf(commandId);
       Duration timeout = policy.step(attempt.step).timeout();
       switch (flow.phase) {
@@ -763,6 +795,9 @@ public final class IncidentSaga {
         }
         return;
       }
+      if (due(state.recheckAt)) {
+        state.recheckAt = null; // settle() tries to start the flows again
+      }
       if (state.fence != null) {
         if (due(state.fence.deadline)) {
           state.fence.clearCommand();
@@ -860,7 +895,7 @@ public final class IncidentSaga {
       state.taint = idle(state.taint);
       for (VolumeFlow flow : state.volumes) {
         if (!flow.phase.ended()) {
-          Step step = flow.attempt == null ? Step.FENCE : flow.attempt.step;
+          Step step = flow.attempt == null ? stepAfter(flow.phase) : flow.attempt.step;
           int number = flow.attempt == null ? 1 : flow.attempt.number;
           event(
               new StepFailed(
@@ -868,6 +903,15 @@ public final class IncidentSaga {
           fail(flow, step, ABORTED, why);
         }
       }
+    }
+
+    /** The step a flow waiting between steps would take next. */
+    private Step stepAfter(Phase phase) {
+      return switch (phase) {
+        case QUEUED -> Step.DETACH;
+        case DETACHED -> Step.RELEASE;
+        default -> Step.FENCE;
+      };
     }
 
     private Attempt idle(Attempt attempt) {
@@ -888,6 +932,7 @@ public final class IncidentSaga {
       }
       Step step = flow.failure.step();
       flow.failure = null;
+      flow.round++; // fresh command ids: the first round's may still be answered late
       flow.endedAt = null;
       state.status = IncidentStatus.RUNNING;
       state.endedAt = null;

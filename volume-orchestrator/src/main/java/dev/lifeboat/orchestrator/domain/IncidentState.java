@@ -36,6 +36,8 @@ public final class IncidentState {
   boolean nodeReturned;
   boolean mutatingSent;
   boolean dryRun;
+  boolean admitted;
+  Instant recheckAt;
   long sequence;
   List<VolumeFlow> volumes = new ArrayList<>();
 
@@ -128,8 +130,10 @@ public final class IncidentState {
 
   /** The earliest deadline or retry time, when the host must call the saga's tick; null if none. */
   public Instant nextWakeUp() {
-    return attempts()
-        .flatMap(attempt -> Stream.of(attempt.deadline, attempt.retryAt))
+    Stream<Instant> recheck =
+        recheckAt == null || status.terminal() ? Stream.empty() : Stream.of(recheckAt);
+    return Stream.concat(
+            recheck, attempts().flatMap(attempt -> Stream.of(attempt.deadline, attempt.retryAt)))
         .filter(time -> time != null)
         .min(Instant::compareTo)
         .orElse(null);

@@ -13,6 +13,9 @@ import java.util.Map;
  *     their server; empty selects none
  * @param steps timeout and retry per step
  * @param maxParallelVolumes how many volume flows of one incident run at once
+ * @param maxActiveFlows how many volume flows of all incidents may be in progress before a newly
+ *     fenced incident waits to start its own (admission: a started incident is never held back, so
+ *     incidents cannot wait on each other)
  * @param maxFencingShare the share of the cluster's nodes that may be fenced by concurrent
  *     incidents; past it a new incident waits for a person
  * @param pauseRecheck how often a flow held by a pause (maintenance) looks again
@@ -23,6 +26,7 @@ public record SagaPolicy(
     Map<String, String> deletePoolLabels,
     Map<Step, StepPolicy> steps,
     int maxParallelVolumes,
+    int maxActiveFlows,
     double maxFencingShare,
     Duration pauseRecheck,
     boolean dryRun) {
@@ -43,6 +47,10 @@ public record SagaPolicy(
       throw new IllegalArgumentException(
           "maxParallelVolumes must be at least 1, was " + maxParallelVolumes);
     }
+    if (maxActiveFlows < 1) {
+      throw new IllegalArgumentException(
+          "maxActiveFlows must be at least 1, was " + maxActiveFlows);
+    }
     if (maxFencingShare <= 0 || maxFencingShare > 1) {
       throw new IllegalArgumentException(
           "maxFencingShare must be in (0, 1], was " + maxFencingShare);
@@ -61,7 +69,7 @@ public record SagaPolicy(
     steps.put(Step.ATTACH, new StepPolicy(Duration.ofSeconds(90), 5, second, half, 0.3));
     steps.put(Step.VERIFY, new StepPolicy(Duration.ofSeconds(120), 3, second, half, 0.3));
     return new SagaPolicy(
-        FencePolicy.POWEROFF, Map.of(), steps, 8, 1.0 / 3, Duration.ofSeconds(5), false);
+        FencePolicy.POWEROFF, Map.of(), steps, 8, 32, 1.0 / 3, Duration.ofSeconds(5), false);
   }
 
   /** The policy of a step. */
@@ -95,6 +103,7 @@ public record SagaPolicy(
         deletePoolLabels,
         newSteps,
         maxParallelVolumes,
+        maxActiveFlows,
         maxFencingShare,
         pauseRecheck,
         dryRun);

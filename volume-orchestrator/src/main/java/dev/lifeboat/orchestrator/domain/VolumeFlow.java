@@ -16,6 +16,7 @@ public final class VolumeFlow {
   PodRef replacementPod;
   VolumeFailure failure;
   Instant endedAt;
+  int round;
 
   VolumeFlow() {}
 

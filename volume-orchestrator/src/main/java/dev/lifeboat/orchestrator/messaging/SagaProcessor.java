@@ -56,7 +56,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private KeyValueStore<String, IncidentState> sagas;
   private KeyValueStore<String, String> wakeUps;
   private KeyValueStore<String, String> settings;
-  private KeyValueStore<String, String> fencing;
+  private KeyValueStore<String, String> ledger;
 
   SagaProcessor(
       IncidentSaga saga,
@@ -77,7 +77,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     sagas = context.getStateStore(SagaStores.SAGAS);
     wakeUps = context.getStateStore(SagaStores.WAKE_UPS);
     settings = context.getStateStore(SagaStores.SETTINGS);
-    fencing = context.getStateStore(SagaStores.FENCING);
+    ledger = context.getStateStore(SagaStores.LEDGER);
     context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     context.schedule(
         RETENTION_SWEEP,
@@ -141,7 +141,8 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     Conditions conditions =
         new Conditions(
             settings.get(SagaStores.PAUSED) != null,
-            FencingLedger.othersFencing(fencing, incidentId));
+            SagaLedger.othersFencing(ledger, incidentId),
+            SagaLedger.othersFlows(ledger, incidentId));
     Outcome outcome = step.apply(before, conditions);
     IncidentState after = outcome.state();
     if (wakeUpBefore != null) {

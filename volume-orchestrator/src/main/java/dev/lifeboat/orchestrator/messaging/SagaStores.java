@@ -20,8 +20,8 @@ public final class SagaStores {
   /** The key present in {@link #SETTINGS} while a person has paused mutating commands. */
   public static final String PAUSED = "paused";
 
-  /** Global store of the incidents that are fencing (started, not ended), fed by saga events. */
-  public static final String FENCING = "fencing";
+  /** Global ledger of the fencing incidents and volume flows in progress, fed by saga events. */
+  public static final String LEDGER = "saga-ledger";
 
   private SagaStores() {}
 

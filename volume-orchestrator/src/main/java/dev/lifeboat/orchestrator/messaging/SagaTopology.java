@@ -96,16 +96,14 @@ public class SagaTopology {
         PROCESSOR);
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SagaStores.FENCING),
-                Serdes.String(),
-                Serdes.String())
+                Stores.persistentKeyValueStore(SagaStores.LEDGER), Serdes.String(), Serdes.String())
             .withLoggingDisabled(),
-        "fencing-source",
+        "ledger-source",
         new StringDeserializer(),
         new ByteArrayDeserializer(),
         Topic.SAGA_EVENTS.nameWith(prefix),
-        "fencing-ledger",
-        FencingLedger::new);
+        "saga-ledger",
+        SagaLedger::new);
     topology.addSink(
         CLUSTER_COMMANDS_SINK,
         Topic.CLUSTER_COMMANDS.nameWith(prefix),

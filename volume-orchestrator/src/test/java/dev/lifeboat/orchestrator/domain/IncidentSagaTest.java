@@ -121,6 +121,7 @@ class IncidentSagaTest {
                 Map.of("pool", "autoscaled"),
                 SagaPolicy.defaults().steps(),
                 8,
+                32,
                 1.0 / 3,
                 Duration.ofSeconds(5),
                 false));
@@ -231,6 +232,7 @@ class IncidentSagaTest {
                 Map.of(),
                 defaults.steps(),
                 8,
+                32,
                 1.0 / 3,
                 Duration.ofSeconds(5),
                 true));

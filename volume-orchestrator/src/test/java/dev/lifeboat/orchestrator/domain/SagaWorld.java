@@ -65,6 +65,7 @@ final class SagaWorld {
   private final PriorityQueue<Delivery> deliveries = new PriorityQueue<>();
   private final Map<Long, List<Sent>> mutatingByVolume = new HashMap<>();
   private final List<LifeboatMessage> sent = new ArrayList<>();
+  private final java.util.Set<String> commandIds = new java.util.HashSet<>();
   private Instant now = T0;
   private IncidentState state;
   private int sequence;
@@ -72,6 +73,8 @@ final class SagaWorld {
   private Instant pausedFrom;
   private Instant pausedUntil;
   private int otherIncidentsFencing;
+  private int busyFlows;
+  private int busyFor;
   private boolean retried;
   private boolean personActed;
 
@@ -107,6 +110,8 @@ final class SagaWorld {
       pausedUntil = pausedFrom.plusSeconds(5 + random.nextInt(120));
     }
     otherIncidentsFencing = random.nextInt(10) == 0 ? 50 : 0;
+    busyFlows = random.nextInt(4) == 0 ? 100 : 0;
+    busyFor = random.nextInt(300);
     fenceProven =
         saga.policy().fencingFor(gone.nodeLabels()) == FencePolicy.NONE
             && gone.reason() == GoneReason.SERVER_SHUTDOWN;
@@ -224,6 +229,10 @@ final class SagaWorld {
   }
 
   private void checkCommand(Command command) {
+    // Rule: a command id names one request: never sent again for another attempt or round.
+    if (!commandIds.add(command.commandId())) {
+      throw new AssertionError(fail(command + " reuses the id of an earlier command"));
+    }
     if (command instanceof PowerOffServer || command instanceof DeleteServer) {
       return;
     }
@@ -438,7 +447,9 @@ final class SagaWorld {
   private Conditions conditions() {
     boolean paused = pausedFrom != null && !now.isBefore(pausedFrom) && now.isBefore(pausedUntil);
     int others = state == null || state.fence() == null ? otherIncidentsFencing : 0;
-    return new Conditions(paused, others);
+    // Other incidents' flows come and go: now and then enough to hold this one back a while.
+    int flows = now.isBefore(T0.plusSeconds(busyFor)) ? busyFlows : 0;
+    return new Conditions(paused, others, flows);
   }
 
   private Instant pauseEdgeAfter(Instant time) {
@@ -570,6 +581,7 @@ final class SagaWorld {
             : Map.of(),
         steps,
         1 + random.nextInt(4),
+        1 + random.nextInt(8),
         1.0 / 3,
         Duration.ofSeconds(5),
         random.nextInt(20) == 0);

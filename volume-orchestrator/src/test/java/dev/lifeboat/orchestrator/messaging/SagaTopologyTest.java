@@ -8,9 +8,12 @@ import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepFailed;
@@ -55,6 +58,7 @@ class SagaTopologyTest {
   private TestInputTopic<String, byte[]> nodeEvents;
   private TestInputTopic<String, byte[]> control;
   private TestInputTopic<String, byte[]> sagaEventsIn;
+  private TestInputTopic<String, byte[]> hcloudResults;
   private TestOutputTopic<String, byte[]> hcloudCommands;
   private TestOutputTopic<String, byte[]> sagaEvents;
   private TestOutputTopic<String, byte[]> deadLetters;
@@ -78,6 +82,7 @@ class SagaTopologyTest {
     nodeEvents = input(Topic.NODE_EVENTS);
     control = input(Topic.CONTROL);
     sagaEventsIn = input(Topic.SAGA_EVENTS);
+    hcloudResults = input(Topic.HCLOUD_RESULTS);
     hcloudCommands = output(Topic.HCLOUD_COMMANDS);
     sagaEvents = output(Topic.SAGA_EVENTS);
     deadLetters = output(Topic.DEAD_LETTERS);
@@ -154,6 +159,29 @@ class SagaTopologyTest {
     assertThat(sagas.get(gone.incidentId()).status()).isEqualTo(IncidentStatus.HELD);
     assertThat(sagaEventsOf(StepFailed.class))
         .anySatisfy(failed -> assertThat(failed.errorCode()).isEqualTo("FENCING_CAP"));
+  }
+
+  @Test
+  void anIncidentWaitsToStartItsFlowsWhileOtherIncidentsHaveTheLimitInProgress() {
+    for (long volume = 1; volume <= 32; volume++) {
+      pipe(
+          sagaEventsIn,
+          new StepStarted(MessageIds.random(), "busy", T0, Step.DETACH, volume, 1, "c" + volume));
+    }
+    NodeGone gone = Inventories.oneVolume("worker-11", 6, T0);
+    pipe(nodeEvents, gone);
+    PowerOffServer fence = read(hcloudCommands.readRecord(), PowerOffServer.class);
+    pipe(
+        hcloudResults,
+        new HcloudCommandSucceeded(
+            MessageIds.random(), gone.incidentId(), T0, fence.commandId(), 1, T0, T0));
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+    assertThat(hcloudCommands.isEmpty()).as("held back: 32 flows in progress elsewhere").isTrue();
+
+    pipe(sagaEventsIn, new IncidentCompleted(MessageIds.random(), "busy", T0, List.of()));
+    driver.advanceWallClockTime(Duration.ofSeconds(6));
+
+    assertThat(read(hcloudCommands.readRecord(), DetachVolume.class).volumeId()).isEqualTo(100001);
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
