@@ -216,22 +216,18 @@ public class IncidentResource {
   @Path("/maintenance/pause")
   public Response pause(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, Request body) {
     String who = authorize(auth, body);
-    PauseCommands pause =
+    return broadcast(
         new PauseCommands(
-            MessageIds.random(), PauseCommands.MAINTENANCE, clock.instant(), who, reason(body));
-    control.broadcast(pause);
-    return Response.accepted(new Accepted(pause.messageId(), PauseCommands.MAINTENANCE)).build();
+            MessageIds.random(), PauseCommands.MAINTENANCE, clock.instant(), who, reason(body)));
   }
 
   @POST
   @Path("/maintenance/resume")
   public Response resumeAll(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, Request body) {
     String who = authorize(auth, body);
-    ResumeCommands resume =
+    return broadcast(
         new ResumeCommands(
-            MessageIds.random(), PauseCommands.MAINTENANCE, clock.instant(), who, reason(body));
-    control.broadcast(resume);
-    return Response.accepted(new Accepted(resume.messageId(), PauseCommands.MAINTENANCE)).build();
+            MessageIds.random(), PauseCommands.MAINTENANCE, clock.instant(), who, reason(body)));
   }
 
   @GET
@@ -295,6 +291,11 @@ public class IncidentResource {
     return directory
         .remoteOwner(id)
         .map(owner -> directory.fetch(owner, "/api/incidents/" + id, VIEW));
+  }
+
+  private Response broadcast(ControlRequest request) {
+    control.broadcast(request);
+    return Response.accepted(new Accepted(request.messageId(), request.incidentId())).build();
   }
 
   private Response accepted(ControlRequest request) {
