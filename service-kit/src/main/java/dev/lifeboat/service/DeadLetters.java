@@ -1,10 +1,12 @@
 package dev.lifeboat.service;
 
 import dev.lifeboat.events.Topic;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -31,13 +33,11 @@ public class DeadLetters {
   private final String topic;
 
   DeadLetters(
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @Identifier("default-kafka-broker") Map<String, Object> kafka,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
     this.producer =
         new KafkaProducer<>(
-            KafkaSend.producerConfig(bootstrapServers),
-            new StringSerializer(),
-            new ByteArraySerializer());
+            KafkaSend.producerConfig(kafka), new StringSerializer(), new ByteArraySerializer());
     this.topic = Topic.DEAD_LETTERS.nameWith(prefix);
   }
 

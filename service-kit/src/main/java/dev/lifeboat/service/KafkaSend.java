@@ -20,12 +20,27 @@ public final class KafkaSend {
 
   private KafkaSend() {}
 
-  /** The producer settings for this broker, to which a caller may add its own. */
-  public static Map<String, Object> producerConfig(String bootstrapServers) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+  /**
+   * The producer settings: the service's Kafka settings (every {@code kafka.*} property, such as
+   * the bootstrap servers and SASL, as Quarkus hands them to its own clients under the identifier
+   * {@code default-kafka-broker}) plus the producer's own, to which a caller may add more.
+   */
+  public static Map<String, Object> producerConfig(Map<String, Object> kafka) {
+    Map<String, Object> config = clientConfig(kafka);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return config;
+  }
+
+  /** The service's Kafka settings as a mutable copy, for a consumer or producer to add to. */
+  public static Map<String, Object> clientConfig(Map<String, Object> kafka) {
+    Map<String, Object> config = new HashMap<>();
+    kafka.forEach(
+        (key, value) -> {
+          if (!key.startsWith("devservices") && !key.startsWith("health")) {
+            config.put(key, value);
+          }
+        });
     return config;
   }
 

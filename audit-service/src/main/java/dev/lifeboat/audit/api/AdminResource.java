@@ -4,12 +4,15 @@ import dev.lifeboat.audit.messaging.TimelineListener;
 import dev.lifeboat.audit.messaging.TopicReader;
 import dev.lifeboat.audit.persistence.Ingest;
 import dev.lifeboat.audit.persistence.Retention;
+import dev.lifeboat.service.KafkaSend;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,17 +33,17 @@ public class AdminResource {
 
   private final Ingest ingest;
   private final Retention retention;
-  private final String bootstrapServers;
+  private final Map<String, Object> kafka;
   private final String prefix;
 
   AdminResource(
       Ingest ingest,
       Retention retention,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @Identifier("default-kafka-broker") Map<String, Object> kafka,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
     this.ingest = ingest;
     this.retention = retention;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.prefix = prefix;
   }
 
@@ -60,7 +63,7 @@ public class AdminResource {
     AtomicInteger rejected = new AtomicInteger();
     long read =
         TopicReader.read(
-            bootstrapServers,
+            KafkaSend.clientConfig(kafka),
             prefix,
             from == null || from.isBlank() ? null : Instant.parse(from),
             batch -> {

@@ -76,7 +76,7 @@ public class ReplayCommand implements Callable<Integer> {
     Map<String, Instant> latestAt = new LinkedHashMap<>();
     long[] sequence = {0};
     TopicReader.read(
-        bootstrapServers,
+        Map.of("bootstrap.servers", bootstrapServers),
         prefix,
         from == null ? null : Instant.parse(from),
         batch -> {

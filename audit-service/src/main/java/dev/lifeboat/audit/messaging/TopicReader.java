@@ -26,14 +26,17 @@ public final class TopicReader {
 
   private TopicReader() {}
 
-  /** Hands every record, in batches, to {@code sink}; returns how many were read. */
+  /**
+   * Hands every record, in batches, to {@code sink}; returns how many were read.
+   *
+   * @param kafka the client settings: at least {@code bootstrap.servers}
+   */
   public static long read(
-      String bootstrapServers,
+      Map<String, Object> kafka,
       String prefix,
       Instant from,
       Consumer<List<ConsumerRecord<String, byte[]>>> sink) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    Map<String, Object> config = new HashMap<>(kafka);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-audit-replay-" + UUID.randomUUID());
     config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -10,10 +10,12 @@ import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.service.Arrivals;
 import dev.lifeboat.service.DeadLetters;
+import dev.lifeboat.service.KafkaSend;
 import dev.lifeboat.watcher.kubernetes.ClusterActions;
 import dev.lifeboat.watcher.kubernetes.Leadership;
 import dev.lifeboat.watcher.kubernetes.Waiters;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -48,7 +50,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   private final DeadLetters deadLetters;
   private final Arrivals arrivals;
   private final Leadership leadership;
-  private final String bootstrapServers;
+  private final Map<String, Object> kafka;
   private final String topic;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
@@ -60,7 +62,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       DeadLetters deadLetters,
       Arrivals arrivals,
       Leadership leadership,
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @Identifier("default-kafka-broker") Map<String, Object> kafka,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
     this.actions = actions;
     this.waiters = waiters;
@@ -68,7 +70,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     this.deadLetters = deadLetters;
     this.arrivals = arrivals;
     this.leadership = leadership;
-    this.bootstrapServers = bootstrapServers;
+    this.kafka = kafka;
     this.topic = Topic.CLUSTER_COMMANDS.nameWith(prefix);
   }
 
@@ -81,23 +83,12 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     if (thread != null) {
       return;
     }
-    consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "lifeboat-node-watcher",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                StringDeserializer.class.getName(),
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                ByteArrayDeserializer.class.getName()));
+    Map<String, Object> config = KafkaSend.clientConfig(kafka);
+    config.put(ConsumerConfig.GROUP_ID_CONFIG, "lifeboat-node-watcher");
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     KafkaConsumer<String, byte[]> mine = consumer;
     thread = new Thread(() -> consume(mine), "cluster-commands");
     thread.start();

@@ -4,6 +4,7 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.service.KafkaSend;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -25,9 +26,9 @@ public class Reports {
   private final String prefix;
 
   Reports(
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @Identifier("default-kafka-broker") Map<String, Object> kafka,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
-    Map<String, Object> config = KafkaSend.producerConfig(bootstrapServers);
+    Map<String, Object> config = KafkaSend.producerConfig(kafka);
     config.put(LifeboatMessageSerializer.SOURCE_CONFIG, "/lifeboat/node-watcher");
     Serializer<LifeboatMessage> values = new LifeboatMessageSerializer();
     values.configure(config, false);

@@ -4,6 +4,7 @@ import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.service.KafkaSend;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -26,9 +27,9 @@ public class ControlRequests {
   private final String topic;
 
   ControlRequests(
-      @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+      @Identifier("default-kafka-broker") Map<String, Object> kafka,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
-    Map<String, Object> config = KafkaSend.producerConfig(bootstrapServers);
+    Map<String, Object> config = KafkaSend.producerConfig(kafka);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-volume-orchestrator-control");
     config.put(LifeboatMessageSerializer.SOURCE_CONFIG, "/lifeboat/volume-orchestrator/api");
     StringSerializer keys = new StringSerializer();
