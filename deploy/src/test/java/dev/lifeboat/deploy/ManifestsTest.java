@@ -1,0 +1,178 @@
+package dev.lifeboat.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.testkit.CommandRun;
+import dev.lifeboat.testkit.OutsideTools;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every overlay renders with {@code kubectl kustomize}, every object parses as its Kubernetes type
+ * (operator kinds as generic resources), and what Lifeboat needs is there.
+ */
+class ManifestsTest {
+
+  private static final KubernetesSerialization YAML = new KubernetesSerialization();
+  private static final List<String> SERVICES =
+      List.of("node-watcher", "volume-orchestrator", "hcloud-adapter", "audit-service");
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"production", "dry-run"})
+  void theOverlayRendersIntoEveryObjectLifeboatNeeds(String overlay) throws Exception {
+    List<HasMetadata> objects = render(overlay);
+
+    Map<String, Long> kinds =
+        objects.stream()
+            .collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
+    assertThat(kinds)
+        .containsEntry("Namespace", 1L)
+        .containsEntry("Deployment", 4L)
+        .containsEntry("Service", 4L)
+        .containsEntry("ServiceAccount", 4L)
+        .containsEntry("PodDisruptionBudget", 4L)
+        .containsEntry("ClusterRole", 1L)
+        .containsEntry("ClusterRoleBinding", 1L)
+        .containsEntry("Kafka", 1L)
+        .containsEntry("KafkaNodePool", 1L)
+        .containsEntry("KafkaTopic", (long) Topic.values().length)
+        .containsEntry("KafkaUser", 4L)
+        .containsEntry("Cluster", 1L)
+        .containsEntry("ServiceMonitor", 1L);
+    assertThat(objects)
+        .allMatch(
+            o ->
+                "lifeboat".equals(o.getMetadata().getNamespace())
+                    || o.getKind().startsWith("Cluster") && !o.getKind().equals("Cluster")
+                    || o.getKind().equals("Namespace"));
+    assertThat(
+            of(objects, GenericKubernetesResource.class, "KafkaTopic").stream()
+                .map(t -> t.getMetadata().getName()))
+        .containsExactlyInAnyOrderElementsOf(
+            java.util.Arrays.stream(Topic.values()).map(Topic::defaultName).toList());
+    assertThat(
+            of(objects, GenericKubernetesResource.class, "KafkaUser").stream()
+                .map(u -> u.getMetadata().getName()))
+        .containsExactlyInAnyOrderElementsOf(SERVICES);
+    for (Deployment deployment : of(objects, Deployment.class, "Deployment")) {
+      String name = deployment.getMetadata().getName();
+      assertThat(SERVICES).contains(name);
+      Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(container.getLivenessProbe().getHttpGet().getPath())
+          .as(name)
+          .isEqualTo("/q/health/live");
+      assertThat(container.getReadinessProbe().getHttpGet().getPath())
+          .as(name)
+          .isEqualTo("/q/health/ready");
+      assertThat(container.getResources().getRequests()).as(name).containsKeys("cpu", "memory");
+      assertThat(container.getResources().getLimits()).as(name).containsKey("memory");
+      assertThat(
+              deployment.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+          .as(name)
+          .isTrue();
+      assertThat(of(objects, PodDisruptionBudget.class, "PodDisruptionBudget"))
+          .anyMatch(p -> p.getMetadata().getName().equals(name));
+    }
+    assertThat(replicas(objects, "node-watcher")).isEqualTo(2);
+    assertThat(replicas(objects, "volume-orchestrator")).isEqualTo(2);
+    assertThat(replicas(objects, "hcloud-adapter")).isEqualTo(1);
+    assertThat(replicas(objects, "audit-service")).isEqualTo(1);
+    String dryRun = overlay.equals("dry-run") ? "true" : "false";
+    assertThat(config(objects, "volume-orchestrator-config"))
+        .containsEntry("LIFEBOAT_SAGA_DRY_RUN", dryRun);
+    assertThat(config(objects, "hcloud-adapter-config"))
+        .containsEntry("LIFEBOAT_HCLOUD_DRY_RUN", dryRun);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"production", "dry-run"})
+  void nodeWatchersClusterRoleIsExactlyTheAccessItsCodeRecorded(String overlay) throws Exception {
+    ClusterRole role = of(render(overlay), ClusterRole.class, "ClusterRole").get(0);
+    List<PolicyRule> recorded =
+        YAML.unmarshal(
+            Files.newInputStream(
+                Repo.root().resolve("node-watcher/src/main/resources/kubernetes-access.yaml")),
+            new com.fasterxml.jackson.core.type.TypeReference<List<PolicyRule>>() {});
+
+    assertThat(pairs(role.getRules())).isEqualTo(pairs(recorded)).isNotEmpty();
+  }
+
+  private static Set<String> pairs(List<PolicyRule> rules) {
+    Set<String> pairs = new TreeSet<>();
+    for (PolicyRule rule : rules) {
+      for (String group : rule.getApiGroups()) {
+        for (String resource : rule.getResources()) {
+          for (String verb : rule.getVerbs()) {
+            pairs.add(group + "/" + resource + " " + verb);
+          }
+        }
+      }
+    }
+    return pairs;
+  }
+
+  static List<HasMetadata> render(String overlay) {
+    Path kubectl = OutsideTools.require("kubectl", "apt-get install kubernetes-client");
+    CommandRun run =
+        CommandRun.run(
+            List.of(
+                kubectl.toString(),
+                "kustomize",
+                Repo.root().resolve("k8s/overlays/" + overlay).toString()),
+            Map.of(),
+            Duration.ofSeconds(60));
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String document : run.stdout().split("(?m)^---\\s*$")) {
+      if (!document.isBlank()) {
+        objects.add(YAML.unmarshal(document, HasMetadata.class));
+      }
+    }
+    return objects;
+  }
+
+  private static <T extends HasMetadata> List<T> of(
+      List<HasMetadata> objects, Class<T> type, String kind) {
+    return objects.stream()
+        .filter(o -> o.getKind().equals(kind))
+        .peek(o -> assertThat(o).as(kind + " parses as " + type.getSimpleName()).isInstanceOf(type))
+        .map(type::cast)
+        .toList();
+  }
+
+  private static int replicas(List<HasMetadata> objects, String name) {
+    return of(objects, Deployment.class, "Deployment").stream()
+        .filter(d -> d.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getSpec()
+        .getReplicas();
+  }
+
+  private static Map<String, String> config(List<HasMetadata> objects, String name) {
+    return of(objects, ConfigMap.class, "ConfigMap").stream()
+        .filter(c -> c.getMetadata().getName().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .getData();
+  }
+}
