@@ -10,8 +10,8 @@ import java.util.Optional;
 public interface AuditConfig {
 
   /**
-   * The bearer token the API requires (env {@code LIFEBOAT_AUDIT_TOKEN}); without one, the API is
-   * open.
+   * The bearer token the API requires (env {@code LIFEBOAT_AUDIT_API_TOKEN}); without one, the API
+   * is open.
    */
   Optional<String> apiToken();
 
