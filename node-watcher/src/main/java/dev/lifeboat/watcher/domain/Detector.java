@@ -181,11 +181,6 @@ public final class Detector {
     return times.stream().filter(now::isBefore).min(Instant::compareTo).orElse(null);
   }
 
-  /** Forgets nodes that no longer exist and were fully reported. */
-  public void forget(String nodeName) {
-    tracked.remove(nodeName);
-  }
-
   private Signal signal(NodeFacts node, Instant renewed, Instant now) {
     if (node.tainted(NodeFacts.SHUTDOWN_TAINT)) {
       return new Signal(node, GoneReason.SERVER_SHUTDOWN, null, renewed);

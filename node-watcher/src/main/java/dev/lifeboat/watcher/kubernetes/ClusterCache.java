@@ -128,11 +128,6 @@ public class ClusterCache {
     return nodes.getStore().list().stream().map(Facts::node).toList();
   }
 
-  /** The Node of this name, as the cache has it. */
-  public java.util.Optional<NodeFacts> node(String name) {
-    return java.util.Optional.ofNullable(nodes.getStore().getByKey(name)).map(Facts::node);
-  }
-
   /** Each node's Lease renew time, by node name. */
   public Map<String, Instant> leaseRenewals() {
     Map<String, Instant> renewals = new HashMap<>();

@@ -37,7 +37,6 @@ public class Leadership {
   private final String identity;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private volatile boolean leading;
-  private volatile String leader;
   private CompletableFuture<?> election;
 
   Leadership(KubernetesClient client, WatcherConfig config) {
@@ -70,7 +69,7 @@ public class Leadership {
                     .withRetryPeriod(config.retryPeriod())
                     .withReleaseOnCancel(true)
                     .withLeaderCallbacks(
-                        new LeaderCallbacks(this::onStart, this::onStop, this::onNewLeader))
+                        new LeaderCallbacks(this::onStart, this::onStop, leader -> {}))
                     .build())
             .build()
             .start();
@@ -100,16 +99,6 @@ public class Leadership {
     return leading;
   }
 
-  /** This instance's identity in the election. */
-  public String identity() {
-    return identity;
-  }
-
-  /** The current leader's identity, as last seen; null if unknown. */
-  public String leader() {
-    return leader;
-  }
-
   private void onStart() {
     leading = true;
     LOG.infof("%s leads node-watcher", identity);
@@ -123,9 +112,5 @@ public class Leadership {
     leading = false;
     LOG.infof("%s no longer leads node-watcher", identity);
     listeners.forEach(Listener::stopped);
-  }
-
-  private void onNewLeader(String newLeader) {
-    leader = newLeader;
   }
 }

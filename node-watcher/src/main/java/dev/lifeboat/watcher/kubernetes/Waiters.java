@@ -75,11 +75,6 @@ public class Waiters {
     thread.shutdownNow();
   }
 
-  /** How many commands wait. */
-  public int waiting() {
-    return waiting.size();
-  }
-
   /** Starts waiting for the replacement pod of a claim. */
   public void await(AwaitReplacementPod command) {
     add(

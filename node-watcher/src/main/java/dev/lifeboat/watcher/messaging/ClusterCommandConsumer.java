@@ -109,11 +109,6 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     waiters.clear();
   }
 
-  /** True while this instance consumes commands. */
-  public boolean consuming() {
-    return thread != null;
-  }
-
   private void consume(KafkaConsumer<String, byte[]> consumer) {
     try (consumer) {
       consumer.subscribe(List.of(topic));

@@ -13,19 +13,16 @@ public final class Attempt {
   int number;
   int stage;
   int announced;
-  Instant stepStartedAt;
   String commandId;
   String commandType;
-  boolean mutating;
   Instant deadline;
   Instant retryAt;
 
   Attempt() {}
 
-  Attempt(Step step, Instant now) {
+  Attempt(Step step) {
     this.step = step;
     this.number = 1;
-    this.stepStartedAt = now;
   }
 
   /** The step this attempt belongs to. */
@@ -48,11 +45,6 @@ public final class Attempt {
     return commandType;
   }
 
-  /** True when the command awaited changes the cluster or the cloud. */
-  public boolean mutating() {
-    return mutating;
-  }
-
   /** When the awaited command counts as failed for lack of a result; null when none awaited. */
   public Instant deadline() {
     return deadline;
@@ -63,11 +55,6 @@ public final class Attempt {
     return retryAt;
   }
 
-  /** When the step's first attempt started. */
-  public Instant stepStartedAt() {
-    return stepStartedAt;
-  }
-
   boolean awaiting(String id) {
     return commandId != null && commandId.equals(id);
   }
@@ -75,7 +62,6 @@ public final class Attempt {
   void clearCommand() {
     commandId = null;
     commandType = null;
-    mutating = false;
     deadline = null;
   }
 }

@@ -299,7 +299,7 @@ public final class IncidentSaga {
 
     private void startFence() {
       if (state.fence == null) {
-        state.fence = new Attempt(Step.FENCE, now);
+        state.fence = new Attempt(Step.FENCE);
       } else {
         // Fencing again after an abort: a new attempt, so a new command id.
         state.fence.number++;
@@ -418,7 +418,7 @@ public final class IncidentSaga {
       if (allDetached && anyDetached && state.taint == null) {
         // Tainting releases every pod of the node at once: only when no volume is still on the
         // server, or the replacements would meet FailedPrecondition and back off (DESIGN.md 3).
-        state.taint = new Attempt(Step.RELEASE, now);
+        state.taint = new Attempt(Step.RELEASE);
         sendTaint();
       }
       if (state.taintSettled) {
@@ -458,7 +458,7 @@ public final class IncidentSaga {
 
     private void start(VolumeFlow flow, Phase phase, Step step) {
       flow.phase = phase;
-      flow.attempt = new Attempt(step, now);
+      flow.attempt = new Attempt(step);
       sendVolumeCommand(flow);
     }
 
@@ -875,7 +875,7 @@ public final class IncidentSaga {
       state.status = IncidentStatus.RUNNING;
       state.holdReason = null;
       if (state.fencing == FencePolicy.NONE) {
-        state.fence = new Attempt(Step.FENCE, now);
+        state.fence = new Attempt(Step.FENCE);
         event(new StepStarted(eventId(), id(), now, Step.FENCE, null, 1, null));
         fenced("fence vouched for by " + who, false);
       } else {
@@ -977,7 +977,7 @@ public final class IncidentSaga {
           && state.nodeReturned
           && state.taintApplied
           && state.untaint == null) {
-        state.untaint = new Attempt(Step.RELEASE, now);
+        state.untaint = new Attempt(Step.RELEASE);
         String commandId = commandId(state.untaint, null);
         send(
             state.untaint,
@@ -1046,7 +1046,6 @@ public final class IncidentSaga {
       }
       attempt.commandId = command.commandId();
       attempt.commandType = command.getClass().getSimpleName();
-      attempt.mutating = mutating;
       attempt.deadline = now.plus(deadlineIn);
       attempt.retryAt = null;
       if (attempt.announced != attempt.number && attempt != state.untaint) {

@@ -118,11 +118,6 @@ public final class IncidentState {
     return volumes.stream().filter(flow -> flow.volumeId() == volumeId).findFirst();
   }
 
-  /** True once the incident has started fencing and has not ended: it counts against the cap. */
-  public boolean fencingInProgress() {
-    return fence != null && !status.terminal();
-  }
-
   /** Every attempt with a command outstanding. */
   public Stream<Attempt> outstanding() {
     return attempts().filter(attempt -> attempt.commandId != null);

@@ -95,17 +95,4 @@ public record SagaPolicy(
   public int fencingCap(int knownNodes) {
     return Math.max(1, (int) Math.floor(knownNodes * maxFencingShare + 0.01));
   }
-
-  /** The same policy with other step policies. */
-  public SagaPolicy withSteps(Map<Step, StepPolicy> newSteps) {
-    return new SagaPolicy(
-        fencing,
-        deletePoolLabels,
-        newSteps,
-        maxParallelVolumes,
-        maxActiveFlows,
-        maxFencingShare,
-        pauseRecheck,
-        dryRun);
-  }
 }
