@@ -7,6 +7,7 @@ import dev.lifeboat.audit.domain.IncidentProjection.StepRow;
 import dev.lifeboat.audit.domain.IncidentProjection.Volume;
 import dev.lifeboat.events.Command;
 import dev.lifeboat.events.CommandResult;
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
@@ -179,10 +180,7 @@ public final class IncidentProjector {
     }
 
     private String holdOrRetry(StepFailed failed) {
-      return failed.errorCode().equals("FENCING_CAP")
-              || failed.errorCode().equals("FENCE_NOT_PROVEN")
-          ? "HELD"
-          : "RUNNING";
+      return FailureCodes.holdsForAPerson(failed.errorCode()) ? "HELD" : "RUNNING";
     }
 
     StepBuilder step(Step step, Long volumeId) {

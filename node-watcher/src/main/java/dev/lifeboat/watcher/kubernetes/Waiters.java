@@ -1,5 +1,6 @@
 package dev.lifeboat.watcher.kubernetes;
 
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
@@ -84,7 +85,7 @@ public class Waiters {
             () ->
                 ClusterActions.failed(
                     command,
-                    "TIMEOUT",
+                    FailureCodes.TIMEOUT,
                     "no pod using claim "
                         + command.claim().namespace()
                         + "/"
@@ -104,7 +105,7 @@ public class Waiters {
             () ->
                 ClusterActions.failed(
                     command,
-                    "TIMEOUT",
+                    FailureCodes.TIMEOUT,
                     "pod "
                         + command.pod().namespace()
                         + "/"
@@ -195,7 +196,7 @@ public class Waiters {
       return Optional.of(
           ClusterActions.failed(
               command,
-              "NO_ELIGIBLE_NODE",
+              FailureCodes.NO_ELIGIBLE_NODE,
               "no Ready, schedulable node in " + command.location(),
               false));
     }
@@ -204,7 +205,7 @@ public class Waiters {
       return Optional.of(
           ClusterActions.failed(
               command,
-              "NO_ELIGIBLE_NODE",
+              FailureCodes.NO_ELIGIBLE_NODE,
               "every node in "
                   + command.location()
                   + " already holds "

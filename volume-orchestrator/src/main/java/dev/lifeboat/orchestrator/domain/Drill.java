@@ -1,5 +1,6 @@
 package dev.lifeboat.orchestrator.domain;
 
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
@@ -86,7 +87,7 @@ public final class Drill {
             new PlannedVolume(
                 volume.volumeId(),
                 volume.location(),
-                IncidentSaga.NO_ELIGIBLE_NODE,
+                FailureCodes.NO_ELIGIBLE_NODE,
                 List.of("PRE_FLIGHT"),
                 null));
       } else {

@@ -2,6 +2,7 @@ package dev.lifeboat.orchestrator.domain;
 
 import dev.lifeboat.events.Command;
 import dev.lifeboat.events.CommandResult;
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.cluster.AwaitPodReady;
@@ -72,16 +73,15 @@ import java.util.function.Consumer;
  */
 public final class IncidentSaga {
 
-  /** Why a volume or step gave up without a result from another service. */
-  public static final String NO_ELIGIBLE_NODE = "NO_ELIGIBLE_NODE";
-
-  public static final String TIMEOUT = "TIMEOUT";
+  /**
+   * The saga's own failure codes, which only people and the timeline read; the codes services act
+   * on are {@link FailureCodes}.
+   */
   public static final String ABORTED = "ABORTED";
+
   public static final String FENCE_FAILED = "FENCE_FAILED";
   public static final String WRONG_LOCATION = "WRONG_LOCATION";
   public static final String ADAPTER_DRY_RUN = "ADAPTER_DRY_RUN";
-  public static final String FENCING_CAP = "FENCING_CAP";
-  public static final String FENCE_NOT_PROVEN = "FENCE_NOT_PROVEN";
   public static final String NO_SERVER = "NO_SERVER";
 
   /** How much longer than a waiting command's own timeout the saga waits for its report. */
@@ -196,10 +196,10 @@ public final class IncidentSaga {
                   Step.PRE_FLIGHT,
                   volume.volumeId(),
                   1,
-                  NO_ELIGIBLE_NODE,
+                  FailureCodes.NO_ELIGIBLE_NODE,
                   why,
                   true));
-          fail(flow, Step.PRE_FLIGHT, NO_ELIGIBLE_NODE, why);
+          fail(flow, Step.PRE_FLIGHT, FailureCodes.NO_ELIGIBLE_NODE, why);
         } else {
           movable++;
         }
@@ -232,7 +232,7 @@ public final class IncidentSaga {
       } else if (capApplies
           && conditions.otherIncidentsFencing() >= policy.fencingCap(state.knownNodes)) {
         hold(
-            FENCING_CAP,
+            FailureCodes.FENCING_CAP,
             conditions.otherIncidentsFencing()
                 + " incidents are fencing, the cap for "
                 + state.knownNodes
@@ -240,7 +240,7 @@ public final class IncidentSaga {
                 + policy.fencingCap(state.knownNodes));
       } else if (state.fencing == FencePolicy.NONE && state.reason != GoneReason.SERVER_SHUTDOWN) {
         hold(
-            FENCE_NOT_PROVEN,
+            FailureCodes.FENCE_NOT_PROVEN,
             "fencing is none and nothing shows server "
                 + state.node.serverId()
                 + " is off (reason "
@@ -571,7 +571,8 @@ public final class IncidentSaga {
       Attempt attempt = flow.attempt;
       long volumeId = flow.volumeId();
       if (report instanceof Failure failure) {
-        boolean final_ = flow.phase == Phase.RESCHEDULE && NO_ELIGIBLE_NODE.equals(failure.code());
+        boolean final_ =
+            flow.phase == Phase.RESCHEDULE && FailureCodes.NO_ELIGIBLE_NODE.equals(failure.code());
         failOrRetry(
             attempt,
             volumeId,
@@ -838,7 +839,7 @@ public final class IncidentSaga {
 
     private Failure timeout(Attempt attempt) {
       return new Failure(
-          TIMEOUT,
+          FailureCodes.TIMEOUT,
           "no result for " + attempt.commandType + " " + attempt.commandId + " by its deadline",
           true);
     }

@@ -2,6 +2,7 @@ package dev.lifeboat.orchestrator.domain;
 
 import dev.lifeboat.events.Command;
 import dev.lifeboat.events.CommandResult;
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
@@ -354,7 +355,7 @@ final class SagaWorld {
       }
       if (roll < 92) {
         return new ClusterCommandFailed(
-            id, incident, now, cid, IncidentSaga.NO_ELIGIBLE_NODE, "all full", false);
+            id, incident, now, cid, FailureCodes.NO_ELIGIBLE_NODE, "all full", false);
       }
       return new ClusterCommandFailed(id, incident, now, cid, "TIMEOUT", "not yet", true);
     }

@@ -1,0 +1,28 @@
+package dev.lifeboat.events;
+
+/**
+ * Failure codes that one service sets and another acts on, so they are part of the contract: {@code
+ * code} of ClusterCommandFailed and {@code errorCode} of StepFailed. Hetzner's own error codes pass
+ * through as Hetzner spells them.
+ */
+public final class FailureCodes {
+
+  /** No healthy node in the volume's location can take its pod; final. */
+  public static final String NO_ELIGIBLE_NODE = "NO_ELIGIBLE_NODE";
+
+  /** Nothing happened by the deadline; worth another attempt. */
+  public static final String TIMEOUT = "TIMEOUT";
+
+  /** The incident waits for a person: too many incidents are fencing at once. */
+  public static final String FENCING_CAP = "FENCING_CAP";
+
+  /** The incident waits for a person: the fencing policy cannot prove the server is off. */
+  public static final String FENCE_NOT_PROVEN = "FENCE_NOT_PROVEN";
+
+  private FailureCodes() {}
+
+  /** True for the codes that hold an incident for a person rather than fail it. */
+  public static boolean holdsForAPerson(String code) {
+    return FENCING_CAP.equals(code) || FENCE_NOT_PROVEN.equals(code);
+  }
+}
