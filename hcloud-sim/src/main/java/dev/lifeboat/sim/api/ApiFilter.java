@@ -116,7 +116,8 @@ public class ApiFilter {
                     .map(q -> "?" + q)
                     .orElse(""),
             endpoint(request.getMethod(), path),
-            response.getStatus()));
+            response.getStatus(),
+            request.getHeaderString("User-Agent")));
   }
 
   /** {@code METHOD /path} with ids as {@code {id}} and without {@code /v1}. */

@@ -17,8 +17,14 @@ public final class RequestLog {
   /** How many recent requests are kept. */
   public static final int KEPT = 10_000;
 
-  /** One answered request. */
-  public record Entry(Instant at, String method, String path, String endpoint, int status) {}
+  /**
+   * One answered request.
+   *
+   * @param userAgent the client's User-Agent (which client asked: the adapter, the cluster
+   *     simulator's CCM and CSI attacher, the CLI), null when it sent none
+   */
+  public record Entry(
+      Instant at, String method, String path, String endpoint, int status, String userAgent) {}
 
   /** The log as the admin API shows it. */
   public record Snapshot(

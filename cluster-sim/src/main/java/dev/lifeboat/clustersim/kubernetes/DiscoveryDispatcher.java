@@ -1,0 +1,121 @@
+package dev.lifeboat.clustersim.kubernetes;
+
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.APIGroupBuilder;
+import io.fabric8.kubernetes.api.model.APIGroupListBuilder;
+import io.fabric8.kubernetes.api.model.APIResource;
+import io.fabric8.kubernetes.api.model.APIResourceBuilder;
+import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
+import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The mock server's CRUD dispatcher plus what it does not serve: the version and discovery
+ * documents ({@code /version}, {@code /api}, {@code /apis}, {@code /api/v1}, {@code
+ * /apis/<group>/v1}) that kubectl reads before anything else.
+ */
+final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
+
+  private static final List<String> VERBS =
+      List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+  private final Map<String, String> documents = new LinkedHashMap<>();
+
+  DiscoveryDispatcher() {
+    documents.put(
+        "/version",
+        "{\"major\":\"1\",\"minor\":\"31\",\"gitVersion\":\"v1.31.4+k3s1\","
+            + "\"platform\":\"linux/amd64\",\"goVersion\":\"go1.22.9\",\"compiler\":\"gc\"}");
+    documents.put(
+        "/api", Serialization.asJson(new APIVersionsBuilder().withVersions("v1").build()));
+    documents.put(
+        "/api/v1",
+        resources(
+            "v1",
+            resource("nodes", "Node", false, "no"),
+            resource("nodes/status", "Node", false, null),
+            resource("pods", "Pod", true, "po"),
+            resource("pods/status", "Pod", true, null),
+            resource("persistentvolumeclaims", "PersistentVolumeClaim", true, "pvc"),
+            resource("persistentvolumes", "PersistentVolume", false, "pv"),
+            resource("namespaces", "Namespace", false, "ns"),
+            resource("events", "Event", true, "ev"),
+            resource("configmaps", "ConfigMap", true, "cm"),
+            resource("services", "Service", true, "svc")));
+    Map<String, List<APIResource>> groups = new LinkedHashMap<>();
+    groups.put("apps", List.of(resource("statefulsets", "StatefulSet", true, "sts")));
+    groups.put("coordination.k8s.io", List.of(resource("leases", "Lease", true, null)));
+    groups.put(
+        "storage.k8s.io",
+        List.of(
+            resource("volumeattachments", "VolumeAttachment", false, null),
+            resource("volumeattachments/status", "VolumeAttachment", false, null)));
+    documents.put(
+        "/apis",
+        Serialization.asJson(
+            new APIGroupListBuilder()
+                .withGroups(groups.keySet().stream().map(DiscoveryDispatcher::group).toList())
+                .build()));
+    groups.forEach(
+        (group, list) ->
+            documents.put(
+                "/apis/" + group + "/v1",
+                resources(group + "/v1", list.toArray(APIResource[]::new))));
+  }
+
+  @Override
+  public MockResponse dispatch(RecordedRequest request) {
+    String path = request.getPath();
+    int query = path.indexOf('?');
+    String document = documents.get(query < 0 ? path : path.substring(0, query));
+    if (document != null && "GET".equalsIgnoreCase(request.getMethod())) {
+      return new MockResponse()
+          .setResponseCode(200)
+          .setHeader("Content-Type", "application/json")
+          .setBody(document);
+    }
+    return super.dispatch(request);
+  }
+
+  private static APIGroup group(String name) {
+    return new APIGroupBuilder()
+        .withName(name)
+        .addNewVersion()
+        .withGroupVersion(name + "/v1")
+        .withVersion("v1")
+        .endVersion()
+        .withNewPreferredVersion()
+        .withGroupVersion(name + "/v1")
+        .withVersion("v1")
+        .endPreferredVersion()
+        .build();
+  }
+
+  private static String resources(String groupVersion, APIResource... resources) {
+    return Serialization.asJson(
+        new APIResourceListBuilder()
+            .withGroupVersion(groupVersion)
+            .withResources(resources)
+            .build());
+  }
+
+  private static APIResource resource(String name, String kind, boolean namespaced, String short_) {
+    APIResourceBuilder builder =
+        new APIResourceBuilder()
+            .withName(name)
+            .withSingularName(name.contains("/") ? "" : kind.toLowerCase(java.util.Locale.ROOT))
+            .withKind(kind)
+            .withNamespaced(namespaced)
+            .withVerbs(name.contains("/") ? List.of("get", "patch", "update") : VERBS);
+    if (short_ != null) {
+      builder.withShortNames(short_);
+    }
+    return builder.build();
+  }
+}

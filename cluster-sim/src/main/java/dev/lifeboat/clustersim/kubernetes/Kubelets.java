@@ -1,0 +1,118 @@
+package dev.lifeboat.clustersim.kubernetes;
+
+import dev.lifeboat.clustersim.domain.Cluster;
+import dev.lifeboat.clustersim.domain.K3s;
+import dev.lifeboat.clustersim.domain.Seed;
+import dev.lifeboat.clustersim.domain.World;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The kubelet of every server that runs and answers: it registers its Node, renews its Lease every
+ * lease interval, keeps its Node Ready, finishes the deletion of its terminating pods, and reports
+ * a pod Ready only once every Hetzner volume of the pod is attached to this server. A server that
+ * is off, hung or deleted has no kubelet: its Node and pods stay as they were.
+ */
+public final class Kubelets {
+
+  private final KubernetesClient client;
+  private final Duration leaseInterval;
+
+  Kubelets(KubernetesClient client, Duration leaseInterval) {
+    this.client = client;
+    this.leaseInterval = leaseInterval;
+  }
+
+  void reconcile(Cluster cluster, World world, Instant now) {
+    for (World.Server server : world.servers().values()) {
+      if (!server.alive()) {
+        continue;
+      }
+      Node node = cluster.node(server.name()).orElse(null);
+      if (node == null) {
+        // A kubelet whose Node was deleted registers it again.
+        Writes.create(client, Seed.node(server, now));
+        continue;
+      }
+      renewLease(cluster, server.name(), now);
+      if (!Cluster.ready(node)) {
+        client
+            .nodes()
+            .withName(server.name())
+            .editStatus(
+                n -> {
+                  List<NodeCondition> conditions = new ArrayList<>();
+                  if (n.getStatus().getConditions() != null) {
+                    n.getStatus().getConditions().stream()
+                        .filter(c -> !"Ready".equals(c.getType()))
+                        .forEach(conditions::add);
+                  }
+                  conditions.add(Seed.ready("True", now));
+                  n.getStatus().setConditions(conditions);
+                  return n;
+                });
+      }
+      for (Pod pod : cluster.podsOn(server.name())) {
+        syncPod(cluster, world, server, pod, now);
+      }
+    }
+  }
+
+  private void renewLease(Cluster cluster, String node, Instant now) {
+    Instant renewed = cluster.renewedAt(node).orElse(null);
+    if (renewed == null) {
+      Writes.create(client, Seed.lease(node, now));
+    } else if (!renewed.plus(leaseInterval).isAfter(now)) {
+      client
+          .resources(Lease.class)
+          .inNamespace(K3s.NODE_LEASE_NAMESPACE)
+          .withName(node)
+          .edit(
+              lease -> {
+                lease.getSpec().setRenewTime(ZonedDateTime.ofInstant(now, ZoneOffset.UTC));
+                return lease;
+              });
+    }
+  }
+
+  private void syncPod(Cluster cluster, World world, World.Server server, Pod pod, Instant now) {
+    if (Cluster.terminating(pod)) {
+      // The kubelet stopped the containers; the pod object goes.
+      client.pods().resource(pod).withGracePeriod(0).delete();
+      return;
+    }
+    boolean ready =
+        cluster.unboundClaim(pod).isEmpty()
+            && cluster.hcloudVolumes(pod).stream()
+                .allMatch(pv -> world.attached(Cluster.volumeId(pv), server.id()));
+    if (ready(pod) == ready && pod.getStatus() != null && pod.getStatus().getStartTime() != null) {
+      return;
+    }
+    client
+        .pods()
+        .inNamespace(pod.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.setStatus(Seed.runningStatus(p, ready, now));
+              return p;
+            });
+  }
+
+  /** Whether the pod's Ready condition is True. */
+  public static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+}

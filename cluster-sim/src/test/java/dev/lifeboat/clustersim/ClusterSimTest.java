@@ -1,0 +1,435 @@
+package dev.lifeboat.clustersim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.lifeboat.clustersim.domain.K3s;
+import dev.lifeboat.testkit.CommandRun;
+import dev.lifeboat.testkit.HcloudSimProcess;
+import dev.lifeboat.testkit.JarProcess;
+import dev.lifeboat.testkit.OutsideTools;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The simulated cluster against a real hcloud-sim process: seeding, kubectl through the discovery
+ * documents, node lifecycle and cloud controller manager, StatefulSet controller and scheduler, the
+ * kubelet's volume check, and the CSI attacher's emulation. Each test works on its own nodes of
+ * {@code cluster-test.yaml}.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = ClusterSimTest.World.class, restrictToAnnotatedClass = true)
+class ClusterSimTest {
+
+  /** Resets the shared hcloud-sim to this test's world before the app seeds from it. */
+  public static class World implements QuarkusTestResourceLifecycleManager {
+    @Override
+    public Map<String, String> start() {
+      try (InputStream scenario = ClusterSimTest.class.getResourceAsStream("/cluster-test.yaml")) {
+        HcloudSimProcess.shared()
+            .reset(new String(scenario.readAllBytes(), StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      return Map.of(
+          "cluster-sim.api-port",
+          Integer.toString(JarProcess.freePort()),
+          "cluster-sim.hcloud.url",
+          HcloudSimProcess.shared().baseUrl(),
+          "cluster-sim.kubeconfig",
+          KUBECONFIG.toString());
+    }
+
+    @Override
+    public void stop() {
+      // hcloud-sim serves the whole test JVM.
+    }
+  }
+
+  private static final Path KUBECONFIG =
+      Path.of("target", "cluster-sim-test.kubeconfig").toAbsolutePath();
+  private static final Duration GRACE = Duration.ofSeconds(4);
+
+  private static KubernetesClient client;
+
+  @BeforeEach
+  void connect() throws IOException {
+    if (client != null) {
+      return;
+    }
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> RestAssured.get("/q/health/ready").statusCode() == 200);
+    client =
+        new KubernetesClientBuilder()
+            .withConfig(Config.fromKubeconfig(Files.readString(KUBECONFIG)))
+            .build();
+  }
+
+  @AfterAll
+  static void disconnect() {
+    client.close();
+    client = null;
+  }
+
+  @AfterEach
+  void attacherOff() {
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"csi_attacher\": false}")
+        .put("/_sim/settings")
+        .then()
+        .statusCode(200);
+  }
+
+  @Test
+  void seedsANodePerServerAndAStatefulSetPodPerAttachedVolume() {
+    Node master = client.nodes().withName("t-master").get();
+    assertThat(master.getSpec().getProviderID()).isEqualTo("hcloud://1");
+    assertThat(master.getMetadata().getLabels())
+        .containsEntry("node-role.kubernetes.io/control-plane", "true");
+    assertThat(master.getSpec().getTaints())
+        .extracting(Taint::getKey)
+        .contains("CriticalAddonsOnly");
+    Node worker = client.nodes().withName("t-nbg-old").get();
+    assertThat(worker.getMetadata().getLabels())
+        .containsEntry(K3s.CSI_LOCATION_LABEL, "nbg1")
+        .containsEntry(K3s.REGION_LABEL, "nbg1");
+    assertThat(client.nodes().list().getItems()).hasSize(10);
+
+    Pod fill = client.pods().inNamespace("default").withName("fill-7").get();
+    assertThat(fill.getSpec().getNodeName()).isEqualTo("t-hel-full");
+    assertThat(ready(fill)).isTrue();
+    assertThat(fill.getSpec().getVolumes().get(0).getPersistentVolumeClaim().getClaimName())
+        .isEqualTo("data-fill-7");
+    assertThat(
+            client
+                .persistentVolumeClaims()
+                .inNamespace("default")
+                .withName("data-fill-7")
+                .get()
+                .getSpec()
+                .getVolumeName())
+        .isEqualTo("pvc-fill-7");
+    assertThat(
+            client
+                .persistentVolumes()
+                .withName("pvc-fill-7")
+                .get()
+                .getSpec()
+                .getCsi()
+                .getVolumeHandle())
+        .isEqualTo("607");
+    assertThat(
+            client
+                .apps()
+                .statefulSets()
+                .inNamespace("default")
+                .withName("fill")
+                .get()
+                .getSpec()
+                .getReplicas())
+        .isEqualTo(16);
+    assertThat(client.persistentVolumes().withName("pvc-loose").get().getSpec().getClaimRef())
+        .isNull();
+    assertThat(attachmentsOf("pvc-fill-7"))
+        .singleElement()
+        .satisfies(
+            va -> {
+              assertThat(va.getSpec().getNodeName()).isEqualTo("t-hel-full");
+              assertThat(va.getStatus().getAttached()).isTrue();
+            });
+  }
+
+  @Test
+  void kubectlListsAndDeletesThroughTheDiscoveryDocuments() {
+    Path kubectl =
+        OutsideTools.require("kubectl", "apt-get install kubernetes-client (or any kubectl)");
+    CommandRun nodes =
+        CommandRun.run(
+            List.of(
+                kubectl.toString(),
+                "--kubeconfig",
+                KUBECONFIG.toString(),
+                "get",
+                "nodes",
+                "-o",
+                "name"),
+            Map.of(),
+            Duration.ofSeconds(60));
+    assertThat(nodes.exitCode()).as(nodes.stderr()).isZero();
+    assertThat(nodes.stdout()).contains("node/t-master", "node/t-hel-full");
+
+    String before =
+        client.pods().inNamespace("default").withName("kube-0").get().getMetadata().getUid();
+    CommandRun delete =
+        CommandRun.run(
+            List.of(
+                kubectl.toString(),
+                "--kubeconfig",
+                KUBECONFIG.toString(),
+                "delete",
+                "pod",
+                "kube-0",
+                "--wait=false"),
+            Map.of(),
+            Duration.ofSeconds(60));
+    assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+    // The StatefulSet controller brings it back under the same name, with a new uid.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod again = client.pods().inNamespace("default").withName("kube-0").get();
+              assertThat(again).isNotNull();
+              assertThat(again.getMetadata().getUid()).isNotEqualTo(before);
+              assertThat(again.getSpec().getNodeName()).isEqualTo("t-ash");
+              assertThat(ready(again)).isTrue();
+            });
+  }
+
+  @Test
+  void aDeadServersNodeGoesSilentThenUnknownWithTheUnreachableAndShutdownTaints() {
+    Instant renewedBefore = renewTime("t-dies");
+    sim("POST", "/_sim/servers/11/die");
+    await()
+        .atMost(GRACE.multipliedBy(4))
+        .untilAsserted(
+            () -> {
+              Node node = client.nodes().withName("t-dies").get();
+              assertThat(readyStatus(node)).isEqualTo("Unknown");
+              assertThat(node.getSpec().getTaints())
+                  .extracting(t -> t.getKey() + ":" + t.getEffect())
+                  .contains(
+                      K3s.UNREACHABLE_TAINT + ":NoSchedule",
+                      K3s.UNREACHABLE_TAINT + ":NoExecute",
+                      K3s.SHUTDOWN_TAINT + ":NoSchedule");
+            });
+    // Nobody renewed the Lease after the death, and the pod is left as it was.
+    assertThat(renewTime("t-dies")).isBefore(renewedBefore.plusSeconds(2));
+    Pod gamma = client.pods().inNamespace("default").withName("gamma-0").get();
+    assertThat(gamma.getSpec().getNodeName()).isEqualTo("t-dies");
+    assertThat(ready(gamma)).isTrue();
+  }
+
+  @Test
+  void aNodeWhoseServerWasDeletedIsDeletedByTheCloudControllerManager() {
+    sim("POST", "/_sim/servers/12/delete");
+    await()
+        .atMost(GRACE.multipliedBy(4))
+        .until(() -> client.nodes().withName("t-deleted").get() == null);
+  }
+
+  @Test
+  void aReplacementPodIsBoundInItsVolumesLocationAndReadyOnlyOnceTheVolumeIsAttachedThere() {
+    sim("POST", "/_sim/servers/21/die");
+    awaitUnknown("t-nbg-old");
+    String old =
+        client.pods().inNamespace("default").withName("moved-0").get().getMetadata().getUid();
+    client.pods().inNamespace("default").withName("moved-0").withGracePeriod(0).delete();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod pod = client.pods().inNamespace("default").withName("moved-0").get();
+              assertThat(pod).isNotNull();
+              assertThat(pod.getMetadata().getUid()).isNotEqualTo(old);
+              assertThat(pod.getSpec().getNodeName()).isEqualTo("t-nbg-new");
+              assertThat(pod.getStatus().getContainerStatuses())
+                  .singleElement()
+                  .satisfies(
+                      c ->
+                          assertThat(c.getState().getWaiting().getReason())
+                              .isEqualTo("ContainerCreating"));
+            });
+    // The volume is still on the dead server: the pod waits, whatever the time.
+    assertThat(ready(client.pods().inNamespace("default").withName("moved-0").get())).isFalse();
+
+    api("POST", "/v1/volumes/502/actions/detach", "{}");
+    await().atMost(Duration.ofSeconds(10)).until(() -> attachedTo(502) == null);
+    api("POST", "/v1/volumes/502/actions/attach", "{\"server\": 22}");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              assertThat(ready(client.pods().inNamespace("default").withName("moved-0").get()))
+                  .isTrue();
+              assertThat(attachmentsOf("pvc-moved-0"))
+                  .filteredOn(va -> va.getSpec().getNodeName().equals("t-nbg-new"))
+                  .singleElement()
+                  .satisfies(va -> assertThat(va.getStatus().getAttached()).isTrue());
+            });
+  }
+
+  @Test
+  void aPodStaysUnschedulableWhenTheOnlyOtherNodeOfItsLocationHoldsSixteenVolumes() {
+    sim("POST", "/_sim/servers/31/die");
+    awaitUnknown("t-hel-old");
+    client.pods().inNamespace("default").withName("solo-0").withGracePeriod(0).delete();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod pod = client.pods().inNamespace("default").withName("solo-0").get();
+              assertThat(pod).isNotNull();
+              assertThat(pod.getSpec().getNodeName()).isNull();
+              assertThat(pod.getStatus().getConditions())
+                  .anySatisfy(
+                      c -> {
+                        assertThat(c.getType()).isEqualTo("PodScheduled");
+                        assertThat(c.getReason()).isEqualTo("Unschedulable");
+                        assertThat(c.getMessage()).contains("hel1", "16");
+                      });
+            });
+  }
+
+  @Test
+  void theAttacherEmulationWaitsWhileTheVolumeIsAttachedElsewhereThenAttachesIt() {
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"csi_attacher\": true}")
+        .put("/_sim/settings")
+        .then()
+        .statusCode(200);
+    sim("POST", "/_sim/servers/13/die");
+    awaitUnknown("t-fsn-attacher-old");
+    client.pods().inNamespace("default").withName("alpha-0").withGracePeriod(0).delete();
+    // The new pod's attachment is refused while the volume sits on the dead server.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () ->
+                assertThat(attachmentsOf("pvc-alpha-0"))
+                    .anySatisfy(
+                        va -> {
+                          assertThat(va.getSpec().getNodeName()).isNotEqualTo("t-fsn-attacher-old");
+                          assertThat(va.getStatus().getAttachError()).isNotNull();
+                          assertThat(va.getStatus().getAttachError().getMessage())
+                              .contains("FailedPrecondition");
+                        }));
+    Pod pod = client.pods().inNamespace("default").withName("alpha-0").get();
+    assertThat(ready(pod)).isFalse();
+    long target =
+        client
+            .nodes()
+            .withName(pod.getSpec().getNodeName())
+            .get()
+            .getSpec()
+            .getProviderID()
+            .transform(K3s::serverId);
+
+    api("POST", "/v1/volumes/504/actions/detach", "{}");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              assertThat(attachedTo(504)).isEqualTo(target);
+              assertThat(ready(client.pods().inNamespace("default").withName("alpha-0").get()))
+                  .isTrue();
+            });
+    // The attach came from the attacher, through the Hetzner API, under its own User-Agent.
+    assertThat(HcloudSimProcess.shared().send("GET", "/_sim/state", ""))
+        .containsPattern("\"command\":\"attach_volume\"");
+  }
+
+  @Test
+  void aBadSettingIsRefusedWithAJsonError() {
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"csi_attacher\": \"yes\"}")
+        .put("/_sim/settings")
+        .then()
+        .statusCode(400)
+        .body("error.code", org.hamcrest.Matchers.equalTo("invalid_input"))
+        .body("error.message", org.hamcrest.Matchers.containsString("csi_attacher"));
+  }
+
+  /** Waits until the node lifecycle controller noticed the node's silence, as Lifeboat would. */
+  private static void awaitUnknown(String node) {
+    await()
+        .atMost(GRACE.multipliedBy(4))
+        .until(() -> readyStatus(client.nodes().withName(node).get()).equals("Unknown"));
+  }
+
+  private static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static String readyStatus(Node node) {
+    return node.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()))
+        .map(c -> c.getStatus())
+        .findFirst()
+        .orElse("none");
+  }
+
+  private static Instant renewTime(String node) {
+    return client
+        .resources(Lease.class)
+        .inNamespace(K3s.NODE_LEASE_NAMESPACE)
+        .withName(node)
+        .get()
+        .getSpec()
+        .getRenewTime()
+        .toInstant();
+  }
+
+  private static List<VolumeAttachment> attachmentsOf(String pv) {
+    return client.storage().v1().volumeAttachments().list().getItems().stream()
+        .filter(va -> pv.equals(va.getSpec().getSource().getPersistentVolumeName()))
+        .toList();
+  }
+
+  private static Long attachedTo(long volumeId) {
+    String body = api("GET", "/v1/volumes/" + volumeId, "");
+    var matcher = java.util.regex.Pattern.compile("\"server\":(\\d+|null)").matcher(body);
+    return matcher.find() && !matcher.group(1).equals("null")
+        ? Long.valueOf(matcher.group(1))
+        : null;
+  }
+
+  private static void sim(String method, String path) {
+    HcloudSimProcess.shared().send(method, path, "");
+  }
+
+  private static String api(String method, String path, String body) {
+    return RestAssured.given()
+        .baseUri(HcloudSimProcess.shared().baseUrl())
+        .port(-1)
+        .header("Authorization", "Bearer test")
+        .contentType("application/json")
+        .body(body)
+        .request(method, path)
+        .then()
+        .statusCode(org.hamcrest.Matchers.lessThan(300))
+        .extract()
+        .asString();
+  }
+}
