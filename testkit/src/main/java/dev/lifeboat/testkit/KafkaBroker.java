@@ -43,18 +43,31 @@ public final class KafkaBroker {
   private final Properties properties;
   private KafkaRaftServer server;
 
-  private KafkaBroker(Path dataDir) {
+  private KafkaBroker(Path dataDir, int brokerPort, int controllerPort) {
     this.dataDir = dataDir;
-    this.brokerPort = JarProcess.freePort();
-    this.controllerPort = JarProcess.freePort();
+    this.brokerPort = brokerPort;
+    this.controllerPort = controllerPort;
     this.properties = properties();
+  }
+
+  /**
+   * A broker on these ports and data (formatted now unless it already is), not started yet: the
+   * local run's broker, in its own JVM.
+   */
+  public static KafkaBroker at(Path dataDir, int brokerPort, int controllerPort) {
+    KafkaBroker broker = new KafkaBroker(dataDir, brokerPort, controllerPort);
+    broker.format();
+    return broker;
   }
 
   /** The broker of this test JVM, started on first use and stopped when the JVM exits. */
   public static synchronized KafkaBroker shared() {
     if (shared == null) {
-      KafkaBroker broker = new KafkaBroker(Path.of("target", "kafka-" + UUID.randomUUID()));
-      broker.format();
+      KafkaBroker broker =
+          at(
+              Path.of("target", "kafka-" + UUID.randomUUID()),
+              JarProcess.freePort(),
+              JarProcess.freePort());
       broker.start();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-shutdown"));
       shared = broker;

@@ -1,0 +1,271 @@
+package dev.lifeboat.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ./lifeboat}: the whole of Lifeboat on this machine, on embedded defaults. */
+@Command(
+    name = "lifeboat",
+    mixinStandardHelpOptions = true,
+    description =
+        "Runs Lifeboat locally: Kafka, PostgreSQL, simulated Hetzner and cluster, the four services.",
+    subcommands = {
+      Lifeboat.Demo.class,
+      Lifeboat.Up.class,
+      Lifeboat.KillNode.class,
+      Lifeboat.Status.class,
+      Lifeboat.Down.class
+    })
+public final class Lifeboat implements Runnable {
+
+  /** The node the demo loses. */
+  public static final String DEMO_NODE = "demo-worker-fsn1-1";
+
+  static final PrintStream OUT = System.out;
+
+  public static void main(String[] args) {
+    int code =
+        new CommandLine(new Lifeboat())
+            .setExecutionExceptionHandler(
+                (e, line, parsed) -> {
+                  System.err.println("lifeboat: " + e.getMessage());
+                  return 1;
+                })
+            .execute(args);
+    System.exit(code);
+  }
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(OUT);
+  }
+
+  static Stack stack() {
+    Path root = Path.of(System.getProperty("lifeboat.root", ".")).toAbsolutePath().normalize();
+    return new Stack(Settings.local(root, System.getenv()));
+  }
+
+  static void up(Stack stack) {
+    OUT.println(
+        "Starting Lifeboat (logs in "
+            + relative(stack, stack.settings().home().resolve("logs"))
+            + "/)");
+    stack.up(
+        new Stack.Progress() {
+          @Override
+          public void starting(String component) {
+            OUT.printf("  %-20s starting%n", component);
+          }
+
+          @Override
+          public void up(String component, Duration took) {
+            OUT.printf("  %-20s up in %.1f s%n", component, took.toMillis() / 1000.0);
+          }
+        });
+  }
+
+  static String relative(Stack stack, Path path) {
+    Path cwd = Path.of("").toAbsolutePath();
+    return path.startsWith(cwd) ? cwd.relativize(path).toString() : path.toString();
+  }
+
+  static void endpoints(Stack stack) {
+    Ports p = stack.settings().ports();
+    OUT.println("Lifeboat is up:");
+    OUT.printf(
+        "  Kafka            127.0.0.1:%d            kcat -b 127.0.0.1:%d -L%n",
+        p.kafka(), p.kafka());
+    OUT.printf(
+        "  Kubernetes API   http://127.0.0.1:%d    kubectl --kubeconfig %s get nodes%n",
+        p.kubernetes(), relative(stack, stack.kubeconfig()));
+    OUT.printf(
+        "  Hetzner API      http://127.0.0.1:%d/v1 HCLOUD_ENDPOINT=http://127.0.0.1:%d/v1 HCLOUD_TOKEN=%s hcloud volume list%n",
+        p.hcloudSim(), p.hcloudSim(), Stack.TOKEN);
+    OUT.printf(
+        "  Incidents        http://127.0.0.1:%d/api/incidents (audit, timeline pages under /timeline/<id>)%n",
+        p.audit());
+    OUT.printf(
+        "  Orchestrator     http://127.0.0.1:%d/api/incidents (token %s for changes)%n",
+        p.orchestrator(), Stack.TOKEN);
+  }
+
+  /** Start, lose a node, follow its volumes, print the summary, stop. */
+  @Command(
+      name = "demo",
+      description =
+          "Start Lifeboat, lose a node, show its volumes moving, stop; exit 0 when all moved.")
+  static final class Demo implements Callable<Integer> {
+    @Option(
+        names = "--node",
+        description = "The node to lose (default ${DEFAULT-VALUE}).",
+        defaultValue = DEMO_NODE)
+    String node;
+
+    @Option(
+        names = "--mode",
+        description = "crash, hang, delete or shutdown (default ${DEFAULT-VALUE}).",
+        defaultValue = "crash")
+    String mode;
+
+    @Option(names = "--keep", description = "Leave Lifeboat running afterwards.")
+    boolean keep;
+
+    @Override
+    public Integer call() {
+      LocalApis.Mode how = Lifeboat.mode(mode);
+      Stack stack = stack();
+      boolean started = !stack.anyAlive();
+      if (started) {
+        up(stack);
+      } else if (!stack.allHealthy()) {
+        throw new IllegalStateException(
+            "Lifeboat runs here but not every part is up: ./lifeboat status");
+      }
+      try {
+        LocalApis apis = new LocalApis(stack.settings().ports());
+        Failover failover = new Failover(apis, OUT::println);
+        Failover.Outcome outcome = failover.run(node, how, Duration.ofMinutes(5));
+        OUT.println();
+        failover.summary(outcome).forEach(OUT::println);
+        boolean allMoved =
+            outcome.status().equals("COMPLETED")
+                && outcome.volumesMoved() == outcome.volumesTotal()
+                && outcome.volumesTotal() > 0;
+        OUT.println(
+            allMoved
+                ? String.format(
+                    "Every volume moved: %.1f s from the kill to the last pod Ready.",
+                    outcome.toLastPodReady().orElseThrow().toMillis() / 1000.0)
+                : "Not every volume moved: see the timeline above.");
+        return allMoved ? 0 : 1;
+      } finally {
+        if (started && !keep) {
+          OUT.println("Stopping Lifeboat");
+          stack.down();
+        }
+      }
+    }
+  }
+
+  /** Start and leave it running. */
+  @Command(name = "up", description = "Start Lifeboat and leave it running (stop with down).")
+  static final class Up implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      Stack stack = stack();
+      up(stack);
+      endpoints(stack);
+      OUT.println(
+          "Try: ./lifeboat kill-node "
+              + DEMO_NODE
+              + ", then ./lifeboat status; stop with ./lifeboat down");
+      return 0;
+    }
+  }
+
+  /** Lose a node. */
+  @Command(name = "kill-node", description = "Lose a node of the running cluster.")
+  static final class KillNode implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "The node (= server) name.")
+    String node;
+
+    @Option(
+        names = "--mode",
+        description = "crash (default), hang, delete or shutdown.",
+        defaultValue = "crash")
+    String mode;
+
+    @Override
+    public Integer call() {
+      Stack stack = stack();
+      if (!stack.allHealthy()) {
+        throw new IllegalStateException("Lifeboat is not up here: ./lifeboat up first");
+      }
+      LocalApis.Server server =
+          new LocalApis(stack.settings().ports()).killNode(node, Lifeboat.mode(mode));
+      OUT.printf(
+          "Lost %s (%s): server %d in %s. Follow it with ./lifeboat status or %s/api/incidents%n",
+          node,
+          mode,
+          server.id(),
+          server.location(),
+          new LocalApis(stack.settings().ports()).orchestrator());
+      return 0;
+    }
+  }
+
+  /** What runs, and the incidents. */
+  @Command(name = "status", description = "Show each process and the incidents.")
+  static final class Status implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      Stack stack = stack();
+      boolean all = true;
+      for (Stack.State state : stack.status()) {
+        String what =
+            state.healthy() ? "up" : state.alive() ? "starting or unhealthy" : "not running";
+        all &= state.healthy();
+        OUT.printf(
+            "  %-20s %-22s port %-5d %s%n",
+            state.name(), what, state.port(), state.pid().map(pid -> "pid " + pid).orElse(""));
+      }
+      if (!stack.anyAlive()) {
+        OUT.println("Lifeboat is not running here: ./lifeboat up");
+        return 1;
+      }
+      try {
+        LocalApis apis = new LocalApis(stack.settings().ports());
+        JsonNode incidents = apis.get(apis.orchestrator() + "/api/incidents", false);
+        OUT.println(incidents.isEmpty() ? "No incident." : "Incidents:");
+        for (JsonNode incident : incidents) {
+          long moved = 0;
+          for (JsonNode volume : incident.path("volumes")) {
+            moved += volume.path("phase").asText().equals("MOVED") ? 1 : 0;
+          }
+          OUT.printf(
+              "  %s  %-20s %-10s %d/%d volumes moved  %s/timeline/%s%n",
+              incident.path("incidentId").asText(),
+              incident.path("node").asText(),
+              incident.path("status").asText(),
+              moved,
+              incident.path("volumes").size(),
+              apis.audit(),
+              incident.path("incidentId").asText());
+        }
+      } catch (RuntimeException e) {
+        OUT.println("Incidents: the orchestrator does not answer (" + e.getMessage() + ")");
+      }
+      return all ? 0 : 1;
+    }
+  }
+
+  /** Stop everything. */
+  @Command(name = "down", description = "Stop every process of the local run.")
+  static final class Down implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      Stack stack = stack();
+      boolean running = stack.anyAlive();
+      stack.down();
+      OUT.println(running ? "Lifeboat stopped." : "Lifeboat was not running here.");
+      return 0;
+    }
+  }
+
+  static LocalApis.Mode mode(String mode) {
+    try {
+      return LocalApis.Mode.valueOf(mode.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--mode " + mode + " is not one of crash, hang, delete, shutdown");
+    }
+  }
+}

@@ -1,0 +1,219 @@
+package dev.lifeboat.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The HTTP APIs of a running local stack, for the commands and the end-to-end tests: hcloud-sim
+ * ({@code /v1} and {@code /_sim}), cluster-sim, the orchestrator's incidents and the audit
+ * service's reports.
+ */
+public final class LocalApis {
+
+  /** How a node is lost. */
+  public enum Mode {
+    /** The server dies: off at once, no shutdown (hcloud-sim {@code die}). */
+    CRASH,
+    /** The OS stops answering; the server stays {@code running}. */
+    HANG,
+    /** The server is deleted outside Lifeboat. */
+    DELETE,
+    /** An ACPI shutdown through the Hetzner API; the OS obeys and the server goes off. */
+    SHUTDOWN
+  }
+
+  /** A server as the Hetzner API shows it. */
+  public record Server(long id, String name, String status, String location) {}
+
+  private final Ports ports;
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+
+  public LocalApis(Ports ports) {
+    this.ports = ports;
+  }
+
+  /** hcloud-sim's base URL (without {@code /v1}). */
+  public String hcloudSim() {
+    return "http://127.0.0.1:" + ports.hcloudSim();
+  }
+
+  /** The audit service's base URL. */
+  public String audit() {
+    return "http://127.0.0.1:" + ports.audit();
+  }
+
+  /** The orchestrator's base URL. */
+  public String orchestrator() {
+    return "http://127.0.0.1:" + ports.orchestrator();
+  }
+
+  /** cluster-sim's base URL (health and {@code /_sim}). */
+  public String clusterSim() {
+    return "http://127.0.0.1:" + ports.clusterSim();
+  }
+
+  /** The server of that name, if any. */
+  public Optional<Server> server(String name) {
+    JsonNode servers =
+        get(
+                hcloudSim() + "/v1/servers?name=" + URLEncoder.encode(name, StandardCharsets.UTF_8),
+                true)
+            .path("servers");
+    return servers.isEmpty() ? Optional.empty() : Optional.of(server(servers.get(0)));
+  }
+
+  /** Every server. */
+  public List<Server> servers() {
+    List<Server> all = new ArrayList<>();
+    get(hcloudSim() + "/v1/servers?per_page=50", true)
+        .path("servers")
+        .forEach(s -> all.add(server(s)));
+    return all;
+  }
+
+  /** Loses the node of that name the way asked; returns its server. */
+  public Server killNode(String name, Mode mode) {
+    Server server =
+        server(name)
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "no node "
+                            + name
+                            + " (servers: "
+                            + servers().stream().map(Server::name).toList()
+                            + ")"));
+    switch (mode) {
+      case CRASH -> post(hcloudSim() + "/_sim/servers/" + server.id() + "/die", "", false);
+      case HANG -> post(hcloudSim() + "/_sim/servers/" + server.id() + "/hang", "", false);
+      case DELETE -> post(hcloudSim() + "/_sim/servers/" + server.id() + "/delete", "", false);
+      case SHUTDOWN ->
+          post(hcloudSim() + "/v1/servers/" + server.id() + "/actions/shutdown", "", true);
+    }
+    return server;
+  }
+
+  /** hcloud-sim's whole state (servers, volumes, every action with its times). */
+  public JsonNode hcloudState() {
+    return get(hcloudSim() + "/_sim/state", false);
+  }
+
+  /** hcloud-sim's request log. */
+  public JsonNode hcloudRequests() {
+    return get(hcloudSim() + "/_sim/requests", false);
+  }
+
+  /** The cluster in short, from cluster-sim. */
+  public JsonNode cluster() {
+    return get(clusterSim() + "/_sim/cluster", false);
+  }
+
+  /** The orchestrator's incidents of a node, newest first. */
+  public JsonNode incidents(String node) {
+    return get(
+        orchestrator() + "/api/incidents?node=" + URLEncoder.encode(node, StandardCharsets.UTF_8),
+        false);
+  }
+
+  /** The audit service's report of an incident, if it has it. */
+  public Optional<JsonNode> report(String incidentId) {
+    return getIfFound(audit() + "/api/incidents/" + incidentId + "/report");
+  }
+
+  /** The audit service's timeline of an incident, if it has it. */
+  public Optional<JsonNode> timeline(String incidentId) {
+    return getIfFound(audit() + "/api/incidents/" + incidentId + "/timeline");
+  }
+
+  /** Sends a JSON body with PUT. */
+  public JsonNode put(String url, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(body)),
+        false);
+  }
+
+  /** A GET of a JSON document; fails on an error status. */
+  public JsonNode get(String url, boolean token) {
+    return send(HttpRequest.newBuilder(URI.create(url)).GET(), token);
+  }
+
+  private JsonNode post(String url, String body, boolean token) {
+    return send(
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)),
+        token);
+  }
+
+  private Optional<JsonNode> getIfFound(String url) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() == 404) {
+        return Optional.empty();
+      }
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException(
+            url + " answered " + response.statusCode() + ": " + response.body());
+      }
+      return Optional.of(json.readTree(response.body()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach " + url, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonNode send(HttpRequest.Builder request, boolean token) {
+    if (token) {
+      request.header("Authorization", "Bearer " + Stack.TOKEN);
+    }
+    HttpRequest built = request.timeout(Duration.ofSeconds(10)).build();
+    try {
+      HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() >= 300) {
+        throw new IllegalStateException(
+            built.method()
+                + " "
+                + built.uri()
+                + " answered "
+                + response.statusCode()
+                + ": "
+                + response.body());
+      }
+      return response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot reach " + built.uri() + ": is Lifeboat up?", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Server server(JsonNode s) {
+    return new Server(
+        s.path("id").asLong(),
+        s.path("name").asText(),
+        s.path("status").asText(),
+        s.path("datacenter").path("location").path("name").asText());
+  }
+}

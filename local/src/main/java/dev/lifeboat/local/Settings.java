@@ -1,0 +1,41 @@
+package dev.lifeboat.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How the local run is set up.
+ *
+ * @param root the repository (where the modules' builds are)
+ * @param home where logs, pids, data and the kubeconfig go ({@code <root>/.lifeboat})
+ * @param java the {@code java} that runs every process
+ * @param ports the ports
+ * @param scenario hcloud-sim's scenario, when not its demo
+ * @param properties extra system properties per component (tests shorten timings with them)
+ * @param startTimeout how long a wave may take to come up
+ */
+public record Settings(
+    Path root,
+    Path home,
+    Path java,
+    Ports ports,
+    Optional<Path> scenario,
+    Map<String, Map<String, String>> properties,
+    Duration startTimeout) {
+
+  /** The local run of the repository at {@code root}, ports from the environment. */
+  public static Settings local(Path root, Map<String, String> env) {
+    return new Settings(
+        root,
+        Optional.ofNullable(env.get("LIFEBOAT_HOME"))
+            .map(Path::of)
+            .orElse(root.resolve(".lifeboat")),
+        Path.of(System.getProperty("java.home"), "bin", "java"),
+        Ports.fromEnvironment(env),
+        Optional.ofNullable(env.get("HCLOUD_SIM_SCENARIO")).filter(s -> !s.isBlank()).map(Path::of),
+        Map.of(),
+        Duration.ofSeconds(180));
+  }
+}
