@@ -90,9 +90,13 @@ public final class Detector {
     List<Signal> candidates =
         signals.stream().filter(s -> s.gone != null && status(s.node) != Status.GONE).toList();
     if (!candidates.isEmpty()) {
+      // A node declared gone before the window is an incident already handled, not part of a
+      // storm now; suspected and guarded nodes always count, however long they have been silent.
       long lost =
           Stream.concat(
-                  signals.stream().filter(s -> !s.healthy()).map(s -> s.node.name()),
+                  signals.stream()
+                      .filter(s -> !s.healthy() && status(s.node) != Status.GONE)
+                      .map(s -> s.node.name()),
                   recentlyDeclared(now))
               .distinct()
               .count();

@@ -103,6 +103,26 @@ class DetectorTest {
   }
 
   @Test
+  void nodesDeclaredGoneLongerThanTheWindowAgoNoLongerCountTowardsAStorm() {
+    cluster(6);
+    assertThat(at(T0.plusSeconds(21), "worker-1", "worker-2"))
+        .containsExactlyInAnyOrder("Gone worker-1 LEASE_EXPIRED", "Gone worker-2 LEASE_EXPIRED");
+
+    // Both stay down (handled); a third loss two minutes later is a loss of its own, not a storm.
+    assertThat(at(T0.plusSeconds(200), "worker-1", "worker-2", "worker-3"))
+        .containsExactly("Gone worker-3 LEASE_EXPIRED");
+  }
+
+  @Test
+  void withinTheWindowTheDeclaredLossesStillCount() {
+    cluster(6);
+    assertThat(at(T0.plusSeconds(21), "worker-1", "worker-2")).hasSize(2);
+
+    assertThat(at(T0.plusSeconds(40), "worker-1", "worker-2", "worker-3"))
+        .containsExactly("Suspect worker-3 STORM_GUARD", "Guarded worker-3 3/6");
+  }
+
+  @Test
   void rightAfterWatchTroubleEvenOneLossIsOnlySuspected() {
     cluster(6);
     Instant trouble = T0.plusSeconds(15);
