@@ -99,7 +99,7 @@ class ClusterSimTest {
   void attacherOff() {
     RestAssured.given()
         .contentType("application/json")
-        .body("{\"csi_attacher\": false}")
+        .body("{\"csi_attacher\": false, \"csi_attacher_pause\": \"PT0.5S\"}")
         .put("/_sim/settings")
         .then()
         .statusCode(200);
@@ -373,6 +373,24 @@ class ClusterSimTest {
     await()
         .atMost(GRACE.multipliedBy(4))
         .until(() -> readyStatus(client.nodes().withName(node).get()).equals("Unknown"));
+  }
+
+  @Test
+  void theAttachersPauseMustBeADuration() {
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"csi_attacher_pause\": \"3 seconds\"}")
+        .put("/_sim/settings")
+        .then()
+        .statusCode(400)
+        .body("error.message", org.hamcrest.Matchers.containsString("ISO-8601"));
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"csi_attacher_pause\": \"PT1S\"}")
+        .put("/_sim/settings")
+        .then()
+        .statusCode(200)
+        .body("csi_attacher_pause", org.hamcrest.Matchers.equalTo("PT1S"));
   }
 
   private static boolean ready(Pod pod) {

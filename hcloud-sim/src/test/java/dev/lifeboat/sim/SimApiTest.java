@@ -441,6 +441,24 @@ class SimApiTest {
         .body("actions[0].command", equalTo("stop_server"))
         .body("actions[0].started", org.hamcrest.Matchers.notNullValue())
         .body("servers.find { it.id == 4202 }.status", equalTo("running"));
+
+    given().post("/_sim/servers/4202/recover").then().statusCode(200);
+    given().get("/_sim/state").then().body("hung_servers", equalTo(List.of()));
+  }
+
+  @Test
+  void theRequestLogNamesWhoAsked() {
+    api()
+        .header("User-Agent", "lifeboat-hcloud-adapter")
+        .get("/v1/volumes/100001")
+        .then()
+        .statusCode(200);
+
+    given()
+        .get("/_sim/requests")
+        .then()
+        .body("recent[-1].user_agent", equalTo("lifeboat-hcloud-adapter"))
+        .body("recent[-1].endpoint", equalTo("GET /volumes/{id}"));
   }
 
   @Test

@@ -110,7 +110,14 @@ public final class Failover {
     Map<String, String> shown = new HashMap<>();
     JsonNode incident = null;
     while (Instant.now().isBefore(deadline)) {
-      incident = newest(apis.incidents(node), killedAt);
+      try {
+        incident = newest(apis.incidents(node), killedAt);
+      } catch (RuntimeException e) {
+        // The orchestrator is rebalancing or restarting: look again.
+        out.accept(clock(killedAt, Instant.now()) + "  (orchestrator: " + e.getMessage() + ")");
+        pause();
+        continue;
+      }
       if (incident != null) {
         show(incident, shown, killedAt);
         if (TERMINAL.contains(incident.path("status").asText())) {

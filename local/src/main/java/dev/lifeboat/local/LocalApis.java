@@ -107,6 +107,12 @@ public final class LocalApis {
     return server;
   }
 
+  /** A hung node's OS answers again. */
+  public void recoverNode(String name) {
+    Server server = server(name).orElseThrow(() -> new IllegalArgumentException("no node " + name));
+    post(hcloudSim() + "/_sim/servers/" + server.id() + "/recover", "", false);
+  }
+
   /** hcloud-sim's whole state (servers, volumes, every action with its times). */
   public JsonNode hcloudState() {
     return get(hcloudSim() + "/_sim/state", false);
@@ -165,7 +171,10 @@ public final class LocalApis {
     try {
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpRequest.newBuilder(URI.create(url))
+                  .header("Accept", "application/json")
+                  .timeout(Duration.ofSeconds(10))
+                  .build(),
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() == 404) {
         return Optional.empty();

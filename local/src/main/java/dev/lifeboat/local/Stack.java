@@ -38,7 +38,10 @@ public final class Stack {
   enum Health {
     /** It wrote its ready file. */
     READY_FILE,
-    /** {@code GET /q/health/ready} answers 200. */
+    /**
+     * {@code GET /q/health} answers 200: live and ready (for the orchestrator that includes its
+     * Kafka Streams being RUNNING, not only its topics existing).
+     */
     HTTP
   }
 
@@ -384,7 +387,7 @@ public final class Stack {
     try {
       return http.send(
                   HttpRequest.newBuilder(
-                          URI.create("http://127.0.0.1:" + component.port() + "/q/health/ready"))
+                          URI.create("http://127.0.0.1:" + component.port() + "/q/health"))
                       .timeout(Duration.ofSeconds(2))
                       .build(),
                   HttpResponse.BodyHandlers.discarding())

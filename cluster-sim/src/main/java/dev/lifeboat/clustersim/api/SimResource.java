@@ -14,6 +14,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +32,13 @@ public class SimResource {
       String name, long serverId, String location, String ready, List<String> taints) {}
 
   /** A pod in short. */
-  public record PodView(String namespace, String name, String node, String phase, boolean ready) {}
+  public record PodView(
+      String namespace,
+      String name,
+      String node,
+      String phase,
+      boolean ready,
+      List<String> claims) {}
 
   /** A VolumeAttachment in short. */
   public record AttachmentView(
@@ -41,7 +49,7 @@ public class SimResource {
       List<NodeView> nodes, List<PodView> pods, List<AttachmentView> attachments) {}
 
   /** The settings that change at run time. */
-  public record Settings(boolean csiAttacher) {}
+  public record Settings(boolean csiAttacher, Duration csiAttacherPause) {}
 
   private final Simulation simulation;
 
@@ -73,7 +81,7 @@ public class SimResource {
   @GET
   @Path("/settings")
   public Settings settings() {
-    return new Settings(simulation.attacherEnabled());
+    return new Settings(simulation.attacherEnabled(), simulation.attacherPause());
   }
 
   /** Changes the settings given: {@code {"csi_attacher": true}}. */
@@ -86,15 +94,30 @@ public class SimResource {
     }
     for (var it = body.fieldNames(); it.hasNext(); ) {
       String field = it.next();
-      if (!field.equals("csi_attacher")) {
-        return invalid(field + " is not a setting (settings: csi_attacher)");
+      if (!field.equals("csi_attacher") && !field.equals("csi_attacher_pause")) {
+        return invalid(field + " is not a setting (settings: csi_attacher, csi_attacher_pause)");
+      }
+    }
+    JsonNode pause = body.get("csi_attacher_pause");
+    Duration newPause = null;
+    if (pause != null) {
+      try {
+        newPause = Duration.parse(pause.asText());
+      } catch (DateTimeParseException e) {
+        return invalid("csi_attacher_pause must be an ISO-8601 duration such as PT3S");
+      }
+      if (newPause.isNegative()) {
+        return invalid("csi_attacher_pause must not be negative");
       }
     }
     JsonNode attacher = body.get("csi_attacher");
+    if (attacher != null && !attacher.isBoolean()) {
+      return invalid("csi_attacher must be true or false");
+    }
+    if (newPause != null) {
+      simulation.attacherPause(newPause);
+    }
     if (attacher != null) {
-      if (!attacher.isBoolean()) {
-        return invalid("csi_attacher must be true or false");
-      }
       simulation.attacherEnabled(attacher.booleanValue());
     }
     return Response.ok(settings()).build();
@@ -129,6 +152,12 @@ public class SimResource {
         pod.getMetadata().getName(),
         pod.getSpec().getNodeName(),
         pod.getStatus() == null ? null : pod.getStatus().getPhase(),
-        Kubelets.ready(pod));
+        Kubelets.ready(pod),
+        pod.getSpec().getVolumes() == null
+            ? List.of()
+            : pod.getSpec().getVolumes().stream()
+                .filter(v -> v.getPersistentVolumeClaim() != null)
+                .map(v -> v.getPersistentVolumeClaim().getClaimName())
+                .toList());
   }
 }

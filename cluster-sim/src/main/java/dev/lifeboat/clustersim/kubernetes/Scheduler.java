@@ -25,7 +25,9 @@ final class Scheduler {
     this.client = client;
   }
 
-  void reconcile(Cluster cluster, Instant now) {
+  /** One pass; returns the pods it bound ({@code namespace/name}) with their node. */
+  Map<String, String> reconcile(Cluster cluster, Instant now) {
+    Map<String, String> bound = new HashMap<>();
     Map<String, Integer> promised = new HashMap<>();
     for (Pod pod : cluster.pods()) {
       if (pod.getSpec().getNodeName() != null || Cluster.terminating(pod)) {
@@ -49,10 +51,12 @@ final class Scheduler {
                   return p;
                 });
         setScheduled(namespace, name, "True", null, null, now);
+        bound.put(namespace + "/" + name, node);
       } else if (!unschedulableFor(pod, decision.reason())) {
         setScheduled(namespace, name, "False", "Unschedulable", decision.reason(), now);
       }
     }
+    return bound;
   }
 
   private void setScheduled(

@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,6 +41,7 @@ public class Simulation {
   private final HcloudSim hcloud;
   private final Clock clock = Clock.systemUTC();
   private final AtomicBoolean attacherEnabled;
+  private final AtomicReference<Duration> attacherPause;
   private final AtomicBoolean seeded = new AtomicBoolean();
   private final AtomicReference<Instant> lastTick = new AtomicReference<>();
   private final ScheduledExecutorService thread =
@@ -57,6 +59,7 @@ public class Simulation {
     this.config = config;
     this.hcloud = new HcloudSim(config.hcloud().url(), config.hcloud().token(), json);
     this.attacherEnabled = new AtomicBoolean(config.attacher().enabled());
+    this.attacherPause = new AtomicReference<>(config.attacher().pause());
   }
 
   void start(@Observes StartupEvent event) {
@@ -76,7 +79,7 @@ public class Simulation {
             client,
             hcloud,
             attacherEnabled,
-            config.attacher().pause(),
+            attacherPause::get,
             config.attacher().backoff(),
             config.attacher().maxBackoff());
     thread.execute(this::seed);
@@ -111,6 +114,17 @@ public class Simulation {
   public void attacherEnabled(boolean enabled) {
     attacherEnabled.set(enabled);
     LOG.infof("CSI attacher emulation %s", enabled ? "on" : "off");
+  }
+
+  /** How long the CSI attacher waits after a VolumeAttachment appears. */
+  public Duration attacherPause() {
+    return attacherPause.get();
+  }
+
+  /** Changes the CSI attacher's pause. */
+  public void attacherPause(Duration pause) {
+    attacherPause.set(pause);
+    LOG.infof("CSI attacher pause %s", pause);
   }
 
   /** What the API holds now (from the informers' caches). */
@@ -197,8 +211,8 @@ public class Simulation {
       lifecycle.reconcile(cluster, now);
       ccm.reconcile(cluster, now);
       statefulSets.reconcile(cluster);
-      scheduler.reconcile(cluster, now);
-      attacher.reconcile(cluster, world, now);
+      Map<String, String> bound = scheduler.reconcile(cluster, now);
+      attacher.reconcile(cluster, world, now, bound);
       lastTick.set(now);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,7 +41,7 @@ final class VolumeAttacher {
   private final KubernetesClient client;
   private final HcloudSim hcloud;
   private final AtomicBoolean enabled;
-  private final Duration pause;
+  private final Supplier<Duration> pause;
   private final Duration backoff;
   private final Duration maxBackoff;
   private final Map<String, Retry> retries = new HashMap<>();
@@ -49,7 +50,7 @@ final class VolumeAttacher {
       KubernetesClient client,
       HcloudSim hcloud,
       AtomicBoolean enabled,
-      Duration pause,
+      Supplier<Duration> pause,
       Duration backoff,
       Duration maxBackoff) {
     this.client = client;
@@ -60,20 +61,35 @@ final class VolumeAttacher {
     this.maxBackoff = maxBackoff;
   }
 
-  void reconcile(Cluster cluster, World world, Instant now)
+  /**
+   * One pass.
+   *
+   * @param bound pods bound in this tick (the cluster does not show them bound yet), by {@code
+   *     namespace/name}, to their node
+   */
+  void reconcile(Cluster cluster, World world, Instant now, Map<String, String> bound)
       throws IOException, InterruptedException {
     Set<String> existing = new HashSet<>();
     cluster.attachments().forEach(va -> existing.add(va.getMetadata().getName()));
     for (Pod pod : cluster.pods()) {
-      String node = pod.getSpec().getNodeName();
+      String node =
+          bound.getOrDefault(
+              pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName(),
+              pod.getSpec().getNodeName());
       if (node == null || Cluster.terminating(pod)) {
         continue;
       }
       for (PersistentVolume pv : cluster.hcloudVolumes(pod)) {
         VolumeAttachment wanted = Seed.attachment(pv, node, false);
-        if (existing.add(wanted.getMetadata().getName())) {
+        String name = wanted.getMetadata().getName();
+        if (existing.add(name)) {
           Writes.create(client, wanted);
-          retries.put(wanted.getMetadata().getName(), new Retry(now.plus(pause), backoff));
+          retries.put(name, new Retry(now.plus(pause.get()), backoff));
+          long serverId = cluster.node(node).map(Cluster::serverId).orElse(0L);
+          if (enabled.get() && pause.get().isZero() && serverId != 0) {
+            // No pause: the attacher acts on the new VolumeAttachment at once.
+            attach(name, Cluster.volumeId(pv), serverId, world, now);
+          }
         }
       }
     }
@@ -104,7 +120,7 @@ final class VolumeAttacher {
 
   private void attach(String name, long volumeId, long serverId, World world, Instant now)
       throws IOException, InterruptedException {
-    Retry retry = retries.computeIfAbsent(name, n -> new Retry(now.plus(pause), backoff));
+    Retry retry = retries.computeIfAbsent(name, n -> new Retry(now.plus(pause.get()), backoff));
     if (now.isBefore(retry.next())) {
       return;
     }

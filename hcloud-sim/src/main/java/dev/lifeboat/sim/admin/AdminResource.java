@@ -166,6 +166,14 @@ public class AdminResource {
     return Map.of("server", cloud.server(id), "hung", true);
   }
 
+  /** A hung server's OS answers again. */
+  @POST
+  @Path("/servers/{id}/recover")
+  public Map<String, Object> recover(@PathParam("id") long id) {
+    cloud.recover(id);
+    return Map.of("server", cloud.server(id), "hung", false);
+  }
+
   /** The server dies: {@code off} at once, no action. */
   @POST
   @Path("/servers/{id}/die")

@@ -370,6 +370,12 @@ public final class Cloud {
     serverEntry(serverId).hung = true;
   }
 
+  /** A hung server's OS answers again (the pause or the partition is over). */
+  public synchronized void recover(long serverId) {
+    advance();
+    serverEntry(serverId).hung = false;
+  }
+
   /** The server dies: it is {@code off} at once, with no action. */
   public synchronized void die(long serverId) {
     advance();

@@ -1,0 +1,356 @@
+package dev.lifeboat.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.codec.MessageTypes;
+import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.local.Failover;
+import dev.lifeboat.local.LocalApis;
+import dev.lifeboat.local.Stack;
+import dev.lifeboat.testkit.LifeboatTopics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole of Lifeboat as real processes (Kafka, PostgreSQL, hcloud-sim, cluster-sim and the four
+ * services, started by the local run's {@code Stack}) losing nodes of {@code e2e.yaml} five ways,
+ * each in its own location. After each scenario the safety rules are checked from hcloud-sim's
+ * action log.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverIT {
+
+  private static final Duration LIMIT = Duration.ofMinutes(3);
+  private static final List<SafetyRules.Outside> OUTSIDE = new CopyOnWriteArrayList<>();
+  private static SafetyRules.Start start;
+  private static LocalApis apis;
+
+  @BeforeAll
+  static void startStack() {
+    SharedStack.get();
+    apis = SharedStack.apis();
+    if (start == null) {
+      start = SafetyRules.Start.of(apis.hcloudState());
+    }
+  }
+
+  @AfterEach
+  void safetyRulesHold() {
+    assertThat(SafetyRules.violations(start, apis.hcloudState(), OUTSIDE)).isEmpty();
+  }
+
+  @Test
+  @Order(1)
+  void aCrashedNodesFourVolumesMoveToWhereTheirPodsRunAndTheTimelineHasEveryStep() {
+    Failover failover = new Failover(apis, line -> System.out.println("e2e (a): " + line));
+    Failover.Outcome outcome = crash(failover, "a-crash", 5101, LocalApis.Mode.CRASH);
+
+    assertThat(outcome.status()).isEqualTo("COMPLETED");
+    assertThat(outcome.volumesTotal()).isEqualTo(4);
+    assertThat(outcome.volumesMoved()).isEqualTo(4);
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, "a-spare");
+    Map<String, Integer> types = timelineTypes(outcome.incidentId());
+    assertThat(types)
+        .containsEntry(type(NodeGone.class), 1)
+        .containsEntry(type(PowerOffServer.class), 1)
+        .containsEntry(type(TaintNodeOutOfService.class), 1)
+        .containsEntry(type(IncidentCompleted.class), 1);
+    for (Class<? extends LifeboatMessage> perVolume :
+        List.of(
+            DetachVolume.class,
+            ForceDeletePods.class,
+            DeleteVolumeAttachments.class,
+            AwaitReplacementPod.class,
+            ReplacementPodScheduled.class,
+            AttachVolume.class,
+            AwaitPodReady.class,
+            PodReady.class)) {
+      assertThat(types.getOrDefault(type(perVolume), 0))
+          .as(perVolume.getSimpleName())
+          .isGreaterThanOrEqualTo(4);
+    }
+    failover.summary(outcome).forEach(line -> System.out.println("e2e (a): " + line));
+    System.out.printf(
+        "e2e (a) figures: detection %d ms, fence %d ms, last pod Ready %d ms after the kill; %d Hetzner requests for %d volumes (%.1f per moved volume)%n",
+        outcome.toDetection().orElseThrow().toMillis(),
+        outcome.toFence().orElseThrow().toMillis(),
+        outcome.toLastPodReady().orElseThrow().toMillis(),
+        outcome.adapterRequests(),
+        outcome.volumesMoved(),
+        (double) outcome.adapterRequests() / outcome.volumesMoved());
+  }
+
+  @Test
+  @Order(2)
+  void aServerDeletedOutsideLifeboatNeedsNoDetachAndItsVolumesMove() {
+    Failover failover = new Failover(apis, line -> System.out.println("e2e (b): " + line));
+    Failover.Outcome outcome = crash(failover, "b-deleted", 5201, LocalApis.Mode.DELETE);
+
+    assertThat(outcome.status()).isEqualTo("COMPLETED");
+    assertThat(outcome.volumesMoved()).isEqualTo(2);
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, "b-spare");
+    assertThat(adapterRequests(outcome.killedAt(), "POST", "/actions/detach")).isZero();
+    assertThat(timelineTypes(outcome.incidentId())).doesNotContainKey(type(DetachVolume.class));
+  }
+
+  @Test
+  @Order(3)
+  void whenTheOnlyOtherNodeOfTheLocationIsFullTheIncidentIsPartialAndNoVolumeIsTouched() {
+    Failover failover = new Failover(apis, line -> System.out.println("e2e (c): " + line));
+    Failover.Outcome outcome = crash(failover, "c-lost", 5301, LocalApis.Mode.CRASH);
+
+    assertThat(outcome.status()).isEqualTo("PARTIAL");
+    assertThat(outcome.volumesMoved()).isZero();
+    JsonNode volume = outcome.incident().path("volumes").get(0);
+    assertThat(volume.path("failure").path("reason").asText())
+        .isEqualTo(FailureCodes.NO_ELIGIBLE_NODE);
+    assertThat(volume.path("failure").path("detail").asText()).contains("hel1");
+    // c-full is Ready and untainted: only its 16 volumes keep it from taking the pod.
+    JsonNode full = null;
+    for (JsonNode node : apis.cluster().path("nodes")) {
+      if (node.path("name").asText().equals("c-full")) {
+        full = node;
+      }
+    }
+    assertThat(full).isNotNull();
+    assertThat(full.path("ready").asText()).isEqualTo("True");
+    assertThat(full.path("taints")).isEmpty();
+    // Still where it was, never detached nor attached; no mutating call at all.
+    long id = volume.path("volumeId").asLong();
+    assertThat(serverOf(id)).isEqualTo(5301L);
+    assertThat(actionsOnVolume(id)).isEmpty();
+    assertThat(adapterRequests(outcome.killedAt(), "POST", "/servers/5301/")).isZero();
+    assertThat(adapterRequests(outcome.killedAt(), "POST", "/volumes/" + id + "/")).isZero();
+    assertThat(adapterRequests(outcome.killedAt(), "DELETE", "/servers/5301")).isZero();
+  }
+
+  @Test
+  @Order(4)
+  void aNodeThatHangsForLessThanTheGraceAndComesBackCostsNoMutatingCall() {
+    Instant before = Instant.now();
+    try (LifeboatTopics topics =
+        new LifeboatTopics(
+            "127.0.0.1:" + SharedStack.get().settings().ports().kafka(), Stack.TOPIC_PREFIX)) {
+      apis.killNode("d-hangs", LocalApis.Mode.HANG);
+      // Suspected (Lease older than 4 s), then back before the 8 s grace.
+      topics.awaitMessage(
+          Topic.NODE_EVENTS, NodeSuspected.class, e -> e.node().name().equals("d-hangs"));
+      apis.recoverNode("d-hangs");
+      topics.awaitMessage(
+          Topic.NODE_EVENTS, NodeReturned.class, e -> e.node().name().equals("d-hangs"));
+      // Past any grace: no NodeGone, no incident, no call that changes anything.
+      await()
+          .during(Duration.ofSeconds(10))
+          .atMost(Duration.ofSeconds(12))
+          .until(() -> apis.incidents("d-hangs").isEmpty());
+      assertThat(
+              topics.records(Topic.NODE_EVENTS).stream()
+                  .map(r -> MessageCodec.read(KafkaHeaders.asText(r.headers()), r.value()))
+                  .filter(r -> r instanceof ReadResult.Read)
+                  .map(ReadResult::orThrow)
+                  .filter(m -> m instanceof NodeGone gone && gone.node().name().equals("d-hangs")))
+          .isEmpty();
+    }
+    long volume = volumeOn(5401);
+    assertThat(adapterRequests(before, "POST", "/servers/5401/")).isZero();
+    assertThat(adapterRequests(before, "POST", "/volumes/" + volume + "/")).isZero();
+    assertThat(adapterRequests(before, "DELETE", "/servers/5401")).isZero();
+    assertThat(serverOf(volume)).isEqualTo(5401L);
+    assertThat(actionsOnServer(5401)).isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void withTheCsiAttacherOnTheOutcomeIsTheSame() {
+    apis.put(apis.clusterSim() + "/_sim/settings", "{\"csi_attacher\": true}");
+    try {
+      Failover failover = new Failover(apis, line -> System.out.println("e2e (e): " + line));
+      Failover.Outcome outcome = crash(failover, "e-crash", 5501, LocalApis.Mode.CRASH);
+
+      assertThat(outcome.status()).isEqualTo("COMPLETED");
+      assertThat(outcome.volumesMoved()).isEqualTo(4);
+      assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, "e-spare");
+      // With the attacher's 3 s pause Lifeboat attaches first; the attacher finds them attached.
+      System.out.printf(
+          "e2e (e): attaches by the CSI attacher: %d, by Lifeboat: %d%n",
+          attachCalls(outcome.killedAt(), "lifeboat-cluster-sim"),
+          attachCalls(outcome.killedAt(), Failover.ADAPTER_AGENT));
+    } finally {
+      apis.put(apis.clusterSim() + "/_sim/settings", "{\"csi_attacher\": false}");
+    }
+  }
+
+  @Test
+  @Order(6)
+  void withTheCsiAttacherAttachingFirstTheOutcomeIsTheSame() {
+    apis.put(
+        apis.clusterSim() + "/_sim/settings",
+        "{\"csi_attacher\": true, \"csi_attacher_pause\": \"PT0S\"}");
+    try {
+      Failover failover =
+          new Failover(apis, line -> System.out.println("e2e (e, attacher first): " + line));
+      Failover.Outcome outcome = crash(failover, "f-crash", 5601, LocalApis.Mode.CRASH);
+
+      assertThat(outcome.status()).isEqualTo("COMPLETED");
+      assertThat(outcome.volumesMoved()).isEqualTo(3);
+      assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, "f-spare");
+      long byAttacher = attachCalls(outcome.killedAt(), "lifeboat-cluster-sim");
+      System.out.printf(
+          "e2e (e, attacher first): attaches by the CSI attacher: %d, by Lifeboat: %d%n",
+          byAttacher, attachCalls(outcome.killedAt(), Failover.ADAPTER_AGENT));
+      // The attacher acts the moment a pod is bound, before Lifeboat hears of it.
+      assertThat(byAttacher).isPositive();
+    } finally {
+      apis.put(
+          apis.clusterSim() + "/_sim/settings",
+          "{\"csi_attacher\": false, \"csi_attacher_pause\": \"PT3S\"}");
+    }
+  }
+
+  private static Failover.Outcome crash(
+      Failover failover, String node, long serverId, LocalApis.Mode mode) {
+    OUTSIDE.add(new SafetyRules.Outside(serverId, Instant.now(), mode == LocalApis.Mode.DELETE));
+    return failover.run(node, mode, LIMIT);
+  }
+
+  /**
+   * Each volume of the incident is attached to the server of the node where its claim's pod is
+   * Ready.
+   */
+  private static void assertEveryVolumeIsOnTheServerOfItsReadyPod(
+      Failover.Outcome outcome, String expectedNode) {
+    JsonNode cluster = apis.cluster();
+    Map<String, Long> serverOfNode = new HashMap<>();
+    cluster
+        .path("nodes")
+        .forEach(n -> serverOfNode.put(n.path("name").asText(), n.path("server_id").asLong()));
+    for (JsonNode volume : outcome.incident().path("volumes")) {
+      String claim = volume.path("claim").path("name").asText();
+      JsonNode pod = null;
+      for (JsonNode p : cluster.path("pods")) {
+        for (JsonNode c : p.path("claims")) {
+          if (c.asText().equals(claim)) {
+            pod = p;
+          }
+        }
+      }
+      assertThat(pod).as("the pod of " + claim).isNotNull();
+      assertThat(pod.path("ready").asBoolean()).as(claim + "'s pod Ready").isTrue();
+      assertThat(pod.path("node").asText()).isEqualTo(expectedNode);
+      assertThat(serverOf(volume.path("volumeId").asLong()))
+          .as("server of volume " + volume.path("volumeId").asLong())
+          .isEqualTo(serverOfNode.get(pod.path("node").asText()));
+    }
+  }
+
+  private static Long serverOf(long volumeId) {
+    for (JsonNode v : apis.hcloudState().path("volumes")) {
+      if (v.path("id").asLong() == volumeId) {
+        return v.path("server").isNumber() ? v.path("server").asLong() : null;
+      }
+    }
+    throw new AssertionError("no volume " + volumeId);
+  }
+
+  private static List<String> actionsOnVolume(long volumeId) {
+    List<String> found = new ArrayList<>();
+    for (JsonNode a : apis.hcloudState().path("actions")) {
+      for (JsonNode r : a.path("resources")) {
+        if (r.path("type").asText().equals("volume") && r.path("id").asLong() == volumeId) {
+          found.add(a.path("command").asText());
+        }
+      }
+    }
+    return found;
+  }
+
+  private static long adapterRequests(Instant since, String method, String pathPart) {
+    long count = 0;
+    for (JsonNode r : apis.hcloudRequests().path("recent")) {
+      if (Failover.ADAPTER_AGENT.equals(r.path("user_agent").asText())
+          && r.path("method").asText().equals(method)
+          && r.path("path").asText().contains(pathPart)
+          && !Instant.parse(r.path("at").asText()).isBefore(since)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static long attachCalls(Instant since, String agent) {
+    long count = 0;
+    for (JsonNode r : apis.hcloudRequests().path("recent")) {
+      if (agent.equals(r.path("user_agent").asText())
+          && r.path("path").asText().endsWith("/actions/attach")
+          && r.path("status").asInt() < 300
+          && !Instant.parse(r.path("at").asText()).isBefore(since)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  private static long volumeOn(long serverId) {
+    return start.volumeServer().entrySet().stream()
+        .filter(e -> e.getValue() == serverId)
+        .findFirst()
+        .orElseThrow()
+        .getKey();
+  }
+
+  private static List<String> actionsOnServer(long serverId) {
+    List<String> found = new ArrayList<>();
+    for (JsonNode a : apis.hcloudState().path("actions")) {
+      for (JsonNode r : a.path("resources")) {
+        if (r.path("type").asText().equals("server") && r.path("id").asLong() == serverId) {
+          found.add(a.path("command").asText());
+        }
+      }
+    }
+    return found;
+  }
+
+  private static Map<String, Integer> timelineTypes(String incidentId) {
+    Map<String, Integer> counts = new HashMap<>();
+    apis.timeline(incidentId)
+        .orElseThrow()
+        .forEach(line -> counts.merge(line.path("type").asText(), 1, Integer::sum));
+    return counts;
+  }
+
+  private static String type(Class<? extends LifeboatMessage> type) {
+    return MessageTypes.typeOf(type);
+  }
+}

@@ -1,0 +1,196 @@
+package dev.lifeboat.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The safety rules, checked from hcloud-sim's action log (every action with its resources and
+ * times) and what happened outside the API (a server that died or was deleted has no action): no
+ * attach of a volume started before its old server was off or deleted and the volume detached from
+ * it; no attach across locations; no volume on two servers.
+ */
+final class SafetyRules {
+
+  /**
+   * A server lost outside the API at that time: died (off, volumes still attached) or deleted
+   * (gone, its volumes detached).
+   */
+  record Outside(long serverId, Instant at, boolean deleted) {}
+
+  /** A volume and a server as the world started. */
+  record Start(
+      Map<Long, Long> volumeServer,
+      Map<Long, String> volumeLocation,
+      Map<Long, String> serverLocation) {
+
+    static Start of(JsonNode state) {
+      Map<Long, Long> volumeServer = new HashMap<>();
+      Map<Long, String> volumeLocation = new HashMap<>();
+      Map<Long, String> serverLocation = new HashMap<>();
+      state
+          .path("volumes")
+          .forEach(
+              v -> {
+                if (v.path("server").isNumber()) {
+                  volumeServer.put(v.path("id").asLong(), v.path("server").asLong());
+                }
+                volumeLocation.put(v.path("id").asLong(), v.path("location").path("name").asText());
+              });
+      state
+          .path("servers")
+          .forEach(
+              s ->
+                  serverLocation.put(
+                      s.path("id").asLong(),
+                      s.path("datacenter").path("location").path("name").asText()));
+      return new Start(volumeServer, volumeLocation, serverLocation);
+    }
+  }
+
+  private record Action(
+      String command, String status, Instant started, Instant finished, long volume, long server) {}
+
+  private SafetyRules() {}
+
+  /** Every rule broken, in words; empty when all hold. */
+  static List<String> violations(Start start, JsonNode state, List<Outside> outside) {
+    List<Action> actions = new ArrayList<>();
+    for (JsonNode a : state.path("actions")) {
+      long volume = 0;
+      long server = 0;
+      for (JsonNode r : a.path("resources")) {
+        if (r.path("type").asText().equals("volume")) {
+          volume = r.path("id").asLong();
+        } else if (r.path("type").asText().equals("server")) {
+          server = r.path("id").asLong();
+        }
+      }
+      actions.add(
+          new Action(
+              a.path("command").asText(),
+              a.path("status").asText(),
+              Instant.parse(a.path("started").asText()),
+              a.path("finished").isTextual() ? Instant.parse(a.path("finished").asText()) : null,
+              volume,
+              server));
+    }
+    List<String> broken = new ArrayList<>();
+    // Replay the successful attaches and detaches in the order they took effect.
+    Map<Long, Long> on = new HashMap<>(start.volumeServer());
+    List<Action> effects =
+        actions.stream()
+            .filter(a -> a.finished() != null && a.status().equals("success"))
+            .sorted(Comparator.comparing(Action::finished))
+            .toList();
+    for (Action a : actions) {
+      if (!a.command().equals("attach_volume")) {
+        continue;
+      }
+      String volumeLocation = start.volumeLocation().get(a.volume());
+      String serverLocation = start.serverLocation().get(a.server());
+      if (volumeLocation != null && !volumeLocation.equals(serverLocation)) {
+        broken.add(
+            "attach of volume "
+                + a.volume()
+                + " ("
+                + volumeLocation
+                + ") to server "
+                + a.server()
+                + " in "
+                + serverLocation);
+      }
+      // Where was the volume when this attach started, and was that server proven unable to write?
+      Optional<Long> previous = previousServer(start, effects, a);
+      if (previous.isPresent() && previous.get() != a.server()) {
+        long old = previous.get();
+        boolean fenced =
+            outside.stream().anyMatch(o -> o.serverId() == old && !o.at().isAfter(a.started()))
+                || effects.stream()
+                    .anyMatch(
+                        e ->
+                            e.server() == old
+                                && e.volume() == 0
+                                && List.of("stop_server", "shutdown_server", "delete_server")
+                                    .contains(e.command())
+                                && !e.finished().isAfter(a.started()));
+        if (!fenced) {
+          broken.add(
+              "attach of volume "
+                  + a.volume()
+                  + " to server "
+                  + a.server()
+                  + " started at "
+                  + a.started()
+                  + " before server "
+                  + old
+                  + " was off or deleted");
+        }
+        boolean released =
+            outside.stream()
+                    .anyMatch(
+                        o -> o.serverId() == old && o.deleted() && !o.at().isAfter(a.started()))
+                || effects.stream()
+                    .anyMatch(
+                        e ->
+                            (e.command().equals("detach_volume") && e.volume() == a.volume()
+                                    || e.command().equals("delete_server") && e.server() == old)
+                                && !e.finished().isAfter(a.started()));
+        if (!released) {
+          broken.add(
+              "attach of volume "
+                  + a.volume()
+                  + " started before it was detached from server "
+                  + old);
+        }
+      }
+    }
+    List<Outside> deletions =
+        outside.stream()
+            .filter(Outside::deleted)
+            .sorted(Comparator.comparing(Outside::at))
+            .toList();
+    int nextDeletion = 0;
+    for (Action e : effects) {
+      while (nextDeletion < deletions.size()
+          && !deletions.get(nextDeletion).at().isAfter(e.finished())) {
+        long gone = deletions.get(nextDeletion++).serverId();
+        on.values().removeIf(server -> server == gone);
+      }
+      if (e.command().equals("attach_volume")) {
+        Long current = on.get(e.volume());
+        if (current != null && current != e.server()) {
+          broken.add(
+              "volume "
+                  + e.volume()
+                  + " attached to server "
+                  + e.server()
+                  + " while on server "
+                  + current);
+        }
+        on.put(e.volume(), e.server());
+      } else if (e.command().equals("detach_volume")) {
+        on.remove(e.volume());
+      }
+    }
+    return broken;
+  }
+
+  private static Optional<Long> previousServer(Start start, List<Action> effects, Action attach) {
+    Long server = start.volumeServer().get(attach.volume());
+    for (Action e : effects) {
+      if (!e.finished().isBefore(attach.started())) {
+        break;
+      }
+      if (e.command().equals("attach_volume") && e.volume() == attach.volume()) {
+        server = e.server();
+      }
+    }
+    return Optional.ofNullable(server);
+  }
+}

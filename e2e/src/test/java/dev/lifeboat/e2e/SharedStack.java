@@ -1,0 +1,71 @@
+package dev.lifeboat.e2e;
+
+import dev.lifeboat.local.LocalApis;
+import dev.lifeboat.local.Ports;
+import dev.lifeboat.local.Settings;
+import dev.lifeboat.local.Stack;
+import dev.lifeboat.testkit.JarProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The local run's stack, started once for the end-to-end tests of this JVM: free ports, its home
+ * under {@code e2e/target/}, the {@code e2e.yaml} world, and shorter timings than the defaults
+ * (kubelets renew every 2 s, the watcher declares a node gone after 8 s of silence) so that five
+ * scenarios fit in a few minutes. hcloud-sim keeps its default action durations.
+ */
+final class SharedStack {
+
+  private static Stack stack;
+
+  private SharedStack() {}
+
+  static synchronized Stack get() {
+    if (stack == null) {
+      Path module = Path.of("").toAbsolutePath();
+      Path root = module.getParent();
+      Settings settings =
+          new Settings(
+              root,
+              module.resolve("target/e2e-stack"),
+              Path.of(System.getProperty("java.home"), "bin", "java"),
+              Ports.of(JarProcess::freePort),
+              Optional.of(module.resolve("src/test/resources/e2e.yaml")),
+              Map.of(
+                  "cluster-sim",
+                  Map.of(
+                      "cluster-sim.kubelet.lease-interval", "2s",
+                      "cluster-sim.node-monitor-grace", "20s",
+                      "cluster-sim.ccm-interval", "2s"),
+                  "node-watcher",
+                  Map.of(
+                      "lifeboat.watcher.lease-suspect", "4s",
+                      "lifeboat.watcher.lease-grace", "8s",
+                      "lifeboat.watcher.not-ready-grace", "8s",
+                      "lifeboat.watcher.storm.window", "10s")),
+              Duration.ofSeconds(240));
+      Stack starting = new Stack(settings);
+      starting.up(
+          new Stack.Progress() {
+            @Override
+            public void starting(String component) {
+              System.out.println("e2e: starting " + component);
+            }
+
+            @Override
+            public void up(String component, Duration took) {
+              System.out.printf("e2e: %s up in %.1f s%n", component, took.toMillis() / 1000.0);
+            }
+          });
+      Runtime.getRuntime().addShutdownHook(new Thread(starting::down, "e2e-stack-down"));
+      stack = starting;
+    }
+    return stack;
+  }
+
+  static LocalApis apis() {
+    return new LocalApis(get().settings().ports());
+  }
+}
