@@ -21,7 +21,8 @@ class DockerfilesTest {
         "volume-orchestrator",
         "hcloud-adapter",
         "audit-service",
-        "hcloud-sim"
+        "hcloud-sim",
+        "cluster-sim"
       })
   void theImageCopiesOnlyWhatThePackageMadeAndRunsAsNonRoot(String module) throws Exception {
     Path dir = Repo.root().resolve(module);
