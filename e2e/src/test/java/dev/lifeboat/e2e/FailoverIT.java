@@ -150,7 +150,7 @@ class FailoverIT {
     // Still where it was, never detached nor attached; no mutating call at all.
     long id = volume.path("volumeId").asLong();
     assertThat(serverOf(id)).isEqualTo(5301L);
-    assertThat(actionsOnVolume(id)).isEmpty();
+    assertThat(actionsOn("volume", id)).isEmpty();
     assertThat(adapterRequests(outcome.killedAt(), "POST", "/servers/5301/")).isZero();
     assertThat(adapterRequests(outcome.killedAt(), "POST", "/volumes/" + id + "/")).isZero();
     assertThat(adapterRequests(outcome.killedAt(), "DELETE", "/servers/5301")).isZero();
@@ -188,7 +188,7 @@ class FailoverIT {
     assertThat(adapterRequests(before, "POST", "/volumes/" + volume + "/")).isZero();
     assertThat(adapterRequests(before, "DELETE", "/servers/5401")).isZero();
     assertThat(serverOf(volume)).isEqualTo(5401L);
-    assertThat(actionsOnServer(5401)).isEmpty();
+    assertThat(actionsOn("server", 5401)).isEmpty();
   }
 
   @Test
@@ -284,18 +284,6 @@ class FailoverIT {
     throw new AssertionError("no volume " + volumeId);
   }
 
-  private static List<String> actionsOnVolume(long volumeId) {
-    List<String> found = new ArrayList<>();
-    for (JsonNode a : apis.hcloudState().path("actions")) {
-      for (JsonNode r : a.path("resources")) {
-        if (r.path("type").asText().equals("volume") && r.path("id").asLong() == volumeId) {
-          found.add(a.path("command").asText());
-        }
-      }
-    }
-    return found;
-  }
-
   private static long adapterRequests(Instant since, String method, String pathPart) {
     long count = 0;
     for (JsonNode r : apis.hcloudRequests().path("recent")) {
@@ -330,11 +318,12 @@ class FailoverIT {
         .getKey();
   }
 
-  private static List<String> actionsOnServer(long serverId) {
+  /** The commands of hcloud-sim's actions on a resource ({@code volume} or {@code server}). */
+  private static List<String> actionsOn(String type, long id) {
     List<String> found = new ArrayList<>();
     for (JsonNode a : apis.hcloudState().path("actions")) {
       for (JsonNode r : a.path("resources")) {
-        if (r.path("type").asText().equals("server") && r.path("id").asLong() == serverId) {
+        if (r.path("type").asText().equals(type) && r.path("id").asLong() == id) {
           found.add(a.path("command").asText());
         }
       }

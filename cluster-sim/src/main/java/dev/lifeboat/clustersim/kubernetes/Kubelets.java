@@ -5,7 +5,6 @@ import dev.lifeboat.clustersim.domain.K3s;
 import dev.lifeboat.clustersim.domain.Seed;
 import dev.lifeboat.clustersim.domain.World;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -13,8 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The kubelet of every server that runs and answers: it registers its Node, renews its Lease every
@@ -45,21 +42,7 @@ public final class Kubelets {
       }
       renewLease(cluster, server.name(), now);
       if (!Cluster.ready(node)) {
-        client
-            .nodes()
-            .withName(server.name())
-            .editStatus(
-                n -> {
-                  List<NodeCondition> conditions = new ArrayList<>();
-                  if (n.getStatus().getConditions() != null) {
-                    n.getStatus().getConditions().stream()
-                        .filter(c -> !"Ready".equals(c.getType()))
-                        .forEach(conditions::add);
-                  }
-                  conditions.add(Seed.ready("True", now));
-                  n.getStatus().setConditions(conditions);
-                  return n;
-                });
+        Writes.setReady(client, server.name(), "True", now);
       }
       for (Pod pod : cluster.podsOn(server.name())) {
         syncPod(cluster, world, server, pod, now);

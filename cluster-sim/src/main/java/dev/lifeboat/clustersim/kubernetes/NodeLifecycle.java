@@ -2,16 +2,12 @@ package dev.lifeboat.clustersim.kubernetes;
 
 import dev.lifeboat.clustersim.domain.Cluster;
 import dev.lifeboat.clustersim.domain.K3s;
-import dev.lifeboat.clustersim.domain.Seed;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The node lifecycle controller: a node whose Lease was not renewed within the grace period
@@ -37,19 +33,7 @@ final class NodeLifecycle {
       boolean tainted = Cluster.tainted(node, K3s.UNREACHABLE_TAINT);
       if (silent) {
         if (!"Unknown".equals(Cluster.readyStatus(node))) {
-          client
-              .nodes()
-              .withName(name)
-              .editStatus(
-                  n -> {
-                    List<NodeCondition> conditions = new ArrayList<>();
-                    n.getStatus().getConditions().stream()
-                        .filter(c -> !"Ready".equals(c.getType()))
-                        .forEach(conditions::add);
-                    conditions.add(Seed.ready("Unknown", now));
-                    n.getStatus().setConditions(conditions);
-                    return n;
-                  });
+          Writes.setReady(client, name, "Unknown", now);
         }
         if (!tainted) {
           Writes.editTaints(

@@ -1,9 +1,12 @@
 package dev.lifeboat.clustersim.kubernetes;
 
+import dev.lifeboat.clustersim.domain.Seed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -62,6 +65,25 @@ final class Writes {
                       n.getSpec().getTaints() == null ? List.of() : n.getSpec().getTaints());
               change.accept(taints);
               n.getSpec().setTaints(taints);
+              return n;
+            });
+  }
+
+  /** Sets a node's Ready condition, keeping its other conditions. */
+  static void setReady(KubernetesClient client, String node, String status, Instant now) {
+    client
+        .nodes()
+        .withName(node)
+        .editStatus(
+            n -> {
+              List<NodeCondition> conditions = new ArrayList<>();
+              if (n.getStatus().getConditions() != null) {
+                n.getStatus().getConditions().stream()
+                    .filter(c -> !"Ready".equals(c.getType()))
+                    .forEach(conditions::add);
+              }
+              conditions.add(Seed.ready(status, now));
+              n.getStatus().setConditions(conditions);
               return n;
             });
   }
