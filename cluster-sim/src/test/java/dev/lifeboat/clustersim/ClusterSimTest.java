@@ -182,6 +182,41 @@ class ClusterSimTest {
             Duration.ofSeconds(60));
     assertThat(nodes.exitCode()).as(nodes.stderr()).isZero();
     assertThat(nodes.stdout()).contains("node/t-master", "node/t-hel-full");
+    // Printed from the server's Tables, with the columns an on-call person reads.
+    CommandRun table =
+        CommandRun.run(
+            List.of(
+                kubectl.toString(),
+                "--kubeconfig",
+                KUBECONFIG.toString(),
+                "get",
+                "nodes",
+                "t-master",
+                "t-ash"),
+            Map.of(),
+            Duration.ofSeconds(60));
+    assertThat(table.exitCode()).as(table.stderr()).isZero();
+    assertThat(table.stdout().lines().toList())
+        .first()
+        .asString()
+        .matches("NAME\\s+STATUS\\s+ROLES\\s+AGE\\s+VERSION");
+    assertThat(table.stdout())
+        .containsPattern("t-master\\s+Ready\\s+control-plane,master\\s+\\d+[smhd]\\s+v1\\.31")
+        .containsPattern("t-ash\\s+Ready\\s+<none>");
+    CommandRun pods =
+        CommandRun.run(
+            List.of(
+                kubectl.toString(),
+                "--kubeconfig",
+                KUBECONFIG.toString(),
+                "get",
+                "pods",
+                "-o",
+                "wide"),
+            Map.of(),
+            Duration.ofSeconds(60));
+    assertThat(pods.stdout())
+        .containsPattern("fill-0\\s+1/1\\s+Running\\s+0\\s+\\d+[smhd]\\s+t-hel-full");
 
     String before =
         client.pods().inNamespace("default").withName("kube-0").get().getMetadata().getUid();

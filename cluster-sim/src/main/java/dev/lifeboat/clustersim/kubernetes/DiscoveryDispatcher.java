@@ -11,14 +11,17 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The mock server's CRUD dispatcher plus what it does not serve: the version and discovery
  * documents ({@code /version}, {@code /api}, {@code /apis}, {@code /api/v1}, {@code
- * /apis/<group>/v1}) that kubectl reads before anything else.
+ * /apis/<group>/v1}) that kubectl reads before anything else, and the Tables kubectl asks for when
+ * it prints nodes and pods ({@link Tables}).
  */
 final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
 
@@ -26,6 +29,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
       List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
 
   private final Map<String, String> documents = new LinkedHashMap<>();
+  private final Tables tables = new Tables();
 
   DiscoveryDispatcher() {
     documents.put(
@@ -80,7 +84,26 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
           .setHeader("Content-Type", "application/json")
           .setBody(document);
     }
-    return super.dispatch(request);
+    MockResponse response = super.dispatch(request);
+    if ("GET".equalsIgnoreCase(request.getMethod())
+        && response.code() == 200
+        && Tables.wanted(
+            query < 0 ? path : path.substring(0, query),
+            query < 0 ? null : path.substring(query + 1),
+            request.getHeader("Accept"))) {
+      Optional<String> table =
+          tables.table(
+              query < 0 ? path : path.substring(0, query),
+              new String(response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
+              Instant.now());
+      if (table.isPresent()) {
+        return new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", "application/json;as=Table;v=v1;g=meta.k8s.io")
+            .setBody(table.get());
+      }
+    }
+    return response;
   }
 
   private static APIGroup group(String name) {
