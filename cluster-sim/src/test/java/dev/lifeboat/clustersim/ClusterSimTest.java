@@ -168,34 +168,10 @@ class ClusterSimTest {
   void kubectlListsAndDeletesThroughTheDiscoveryDocuments() {
     Path kubectl =
         OutsideTools.require("kubectl", "apt-get install kubernetes-client (or any kubectl)");
-    CommandRun nodes =
-        CommandRun.run(
-            List.of(
-                kubectl.toString(),
-                "--kubeconfig",
-                KUBECONFIG.toString(),
-                "get",
-                "nodes",
-                "-o",
-                "name"),
-            Map.of(),
-            Duration.ofSeconds(60));
-    assertThat(nodes.exitCode()).as(nodes.stderr()).isZero();
+    CommandRun nodes = kubectl(kubectl, "get", "nodes", "-o", "name");
     assertThat(nodes.stdout()).contains("node/t-master", "node/t-hel-full");
     // Printed from the server's Tables, with the columns an on-call person reads.
-    CommandRun table =
-        CommandRun.run(
-            List.of(
-                kubectl.toString(),
-                "--kubeconfig",
-                KUBECONFIG.toString(),
-                "get",
-                "nodes",
-                "t-master",
-                "t-ash"),
-            Map.of(),
-            Duration.ofSeconds(60));
-    assertThat(table.exitCode()).as(table.stderr()).isZero();
+    CommandRun table = kubectl(kubectl, "get", "nodes", "t-master", "t-ash");
     assertThat(table.stdout().lines().toList())
         .first()
         .asString()
@@ -203,36 +179,13 @@ class ClusterSimTest {
     assertThat(table.stdout())
         .containsPattern("t-master\\s+Ready\\s+control-plane,master\\s+\\d+[smhd]\\s+v1\\.31")
         .containsPattern("t-ash\\s+Ready\\s+<none>");
-    CommandRun pods =
-        CommandRun.run(
-            List.of(
-                kubectl.toString(),
-                "--kubeconfig",
-                KUBECONFIG.toString(),
-                "get",
-                "pods",
-                "-o",
-                "wide"),
-            Map.of(),
-            Duration.ofSeconds(60));
+    CommandRun pods = kubectl(kubectl, "get", "pods", "-o", "wide");
     assertThat(pods.stdout())
         .containsPattern("fill-0\\s+1/1\\s+Running\\s+0\\s+\\d+[smhd]\\s+t-hel-full");
 
     String before =
         client.pods().inNamespace("default").withName("kube-0").get().getMetadata().getUid();
-    CommandRun delete =
-        CommandRun.run(
-            List.of(
-                kubectl.toString(),
-                "--kubeconfig",
-                KUBECONFIG.toString(),
-                "delete",
-                "pod",
-                "kube-0",
-                "--wait=false"),
-            Map.of(),
-            Duration.ofSeconds(60));
-    assertThat(delete.exitCode()).as(delete.stderr()).isZero();
+    kubectl(kubectl, "delete", "pod", "kube-0", "--wait=false");
     // The StatefulSet controller brings it back under the same name, with a new uid.
     await()
         .atMost(Duration.ofSeconds(20))
@@ -401,6 +354,17 @@ class ClusterSimTest {
         .statusCode(400)
         .body("error.code", org.hamcrest.Matchers.equalTo("invalid_input"))
         .body("error.message", org.hamcrest.Matchers.containsString("csi_attacher"));
+  }
+
+  /** Runs kubectl against the simulated cluster's API with its kubeconfig; exit code checked. */
+  private static CommandRun kubectl(Path kubectl, String... args) {
+    List<String> command =
+        new java.util.ArrayList<>(
+            List.of(kubectl.toString(), "--kubeconfig", KUBECONFIG.toString()));
+    command.addAll(List.of(args));
+    CommandRun run = CommandRun.run(command, Map.of(), Duration.ofSeconds(60));
+    assertThat(run.exitCode()).as(String.join(" ", args) + ": " + run.stderr()).isZero();
+    return run;
   }
 
   /** Waits until the node lifecycle controller noticed the node's silence, as Lifeboat would. */
