@@ -285,29 +285,17 @@ class FailoverIT {
   }
 
   private static long adapterRequests(Instant since, String method, String pathPart) {
-    long count = 0;
-    for (JsonNode r : apis.hcloudRequests().path("recent")) {
-      if (Failover.ADAPTER_AGENT.equals(r.path("user_agent").asText())
-          && r.path("method").asText().equals(method)
-          && r.path("path").asText().contains(pathPart)
-          && !Instant.parse(r.path("at").asText()).isBefore(since)) {
-        count++;
-      }
-    }
-    return count;
+    return apis.hcloudRequestsSince(since, Failover.ADAPTER_AGENT).stream()
+        .filter(r -> r.path("method").asText().equals(method))
+        .filter(r -> r.path("path").asText().contains(pathPart))
+        .count();
   }
 
   private static long attachCalls(Instant since, String agent) {
-    long count = 0;
-    for (JsonNode r : apis.hcloudRequests().path("recent")) {
-      if (agent.equals(r.path("user_agent").asText())
-          && r.path("path").asText().endsWith("/actions/attach")
-          && r.path("status").asInt() < 300
-          && !Instant.parse(r.path("at").asText()).isBefore(since)) {
-        count++;
-      }
-    }
-    return count;
+    return apis.hcloudRequestsSince(since, agent).stream()
+        .filter(r -> r.path("path").asText().endsWith("/actions/attach"))
+        .filter(r -> r.path("status").asInt() < 300)
+        .count();
   }
 
   private static long volumeOn(long serverId) {

@@ -152,19 +152,12 @@ public final class Failover {
     if (report == null) {
       throw new IllegalStateException("the audit service has no " + status + " report of " + id);
     }
-    return new Outcome(server, killedAt, incident, report, adapterRequestsSince(killedAt));
-  }
-
-  /** Hetzner API requests the adapter made since then, from hcloud-sim's request log. */
-  public long adapterRequestsSince(Instant since) {
-    long count = 0;
-    for (JsonNode request : apis.hcloudRequests().path("recent")) {
-      if (ADAPTER_AGENT.equals(request.path("user_agent").asText())
-          && !Instant.parse(request.path("at").asText()).isBefore(since)) {
-        count++;
-      }
-    }
-    return count;
+    return new Outcome(
+        server,
+        killedAt,
+        incident,
+        report,
+        apis.hcloudRequestsSince(killedAt, ADAPTER_AGENT).size());
   }
 
   /** The outcome in lines: times, each volume, requests, where the timeline is. */

@@ -189,15 +189,11 @@ public final class Lifeboat implements Runnable {
       if (!stack.allHealthy()) {
         throw new IllegalStateException("Lifeboat is not up here: ./lifeboat up first");
       }
-      LocalApis.Server server =
-          new LocalApis(stack.settings().ports()).killNode(node, Lifeboat.mode(mode));
+      LocalApis apis = new LocalApis(stack.settings().ports());
+      LocalApis.Server server = apis.killNode(node, Lifeboat.mode(mode));
       OUT.printf(
           "Lost %s (%s): server %d in %s. Follow it with ./lifeboat status or %s/api/incidents%n",
-          node,
-          mode,
-          server.id(),
-          server.location(),
-          new LocalApis(stack.settings().ports()).orchestrator());
+          node, mode, server.id(), server.location(), apis.orchestrator());
       return 0;
     }
   }

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -118,9 +119,20 @@ public final class LocalApis {
     return get(hcloudSim() + "/_sim/state", false);
   }
 
-  /** hcloud-sim's request log. */
-  public JsonNode hcloudRequests() {
-    return get(hcloudSim() + "/_sim/requests", false);
+  /**
+   * The requests hcloud-sim answered since then for one client (by its User-Agent), from its
+   * request log: each with {@code at}, {@code method}, {@code path}, {@code endpoint}, {@code
+   * status}.
+   */
+  public List<JsonNode> hcloudRequestsSince(Instant since, String userAgent) {
+    List<JsonNode> found = new ArrayList<>();
+    for (JsonNode request : get(hcloudSim() + "/_sim/requests", false).path("recent")) {
+      if (userAgent.equals(request.path("user_agent").asText())
+          && !Instant.parse(request.path("at").asText()).isBefore(since)) {
+        found.add(request);
+      }
+    }
+    return found;
   }
 
   /** The cluster in short, from cluster-sim. */

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -244,7 +245,7 @@ public final class Stack {
             .onExit()
             .get(
                 Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         handle.descendants().forEach(ProcessHandle::destroyForcibly);
         handle.destroyForcibly();

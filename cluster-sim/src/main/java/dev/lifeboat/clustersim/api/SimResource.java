@@ -2,7 +2,6 @@ package dev.lifeboat.clustersim.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.clustersim.domain.Cluster;
-import dev.lifeboat.clustersim.kubernetes.Kubelets;
 import dev.lifeboat.clustersim.kubernetes.Simulation;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -152,7 +151,7 @@ public class SimResource {
         pod.getMetadata().getName(),
         pod.getSpec().getNodeName(),
         pod.getStatus() == null ? null : pod.getStatus().getPhase(),
-        Kubelets.ready(pod),
+        Cluster.ready(pod),
         pod.getSpec().getVolumes() == null
             ? List.of()
             : pod.getSpec().getVolumes().stream()

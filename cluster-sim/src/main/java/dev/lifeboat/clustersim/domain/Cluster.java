@@ -143,6 +143,14 @@ public final class Cluster {
     return pod.getMetadata().getDeletionTimestamp() != null;
   }
 
+  /** Whether the pod's Ready condition is True. */
+  public static boolean ready(Pod pod) {
+    return pod.getStatus() != null
+        && pod.getStatus().getConditions() != null
+        && pod.getStatus().getConditions().stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
   /** Whether the node's Ready condition is True. */
   public static boolean ready(Node node) {
     return readyStatus(node).equals("True");

@@ -19,7 +19,7 @@ import java.time.ZonedDateTime;
  * a pod Ready only once every Hetzner volume of the pod is attached to this server. A server that
  * is off, hung or deleted has no kubelet: its Node and pods stay as they were.
  */
-public final class Kubelets {
+final class Kubelets {
 
   private final KubernetesClient client;
   private final Duration leaseInterval;
@@ -37,7 +37,8 @@ public final class Kubelets {
       Node node = cluster.node(server.name()).orElse(null);
       if (node == null) {
         // A kubelet whose Node was deleted registers it again.
-        Writes.create(client, Seed.node(server, now));
+        Node registered = Seed.node(server, now);
+        Writes.create(client, registered, registered.getStatus(), Node::setStatus);
         continue;
       }
       renewLease(cluster, server.name(), now);
@@ -77,7 +78,9 @@ public final class Kubelets {
         cluster.unboundClaim(pod).isEmpty()
             && cluster.hcloudVolumes(pod).stream()
                 .allMatch(pv -> world.attached(Cluster.volumeId(pv), server.id()));
-    if (ready(pod) == ready && pod.getStatus() != null && pod.getStatus().getStartTime() != null) {
+    if (Cluster.ready(pod) == ready
+        && pod.getStatus() != null
+        && pod.getStatus().getStartTime() != null) {
       return;
     }
     client
@@ -89,13 +92,5 @@ public final class Kubelets {
               p.setStatus(Seed.runningStatus(p, ready, now));
               return p;
             });
-  }
-
-  /** Whether the pod's Ready condition is True. */
-  public static boolean ready(Pod pod) {
-    return pod.getStatus() != null
-        && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 }

@@ -6,6 +6,9 @@ import dev.lifeboat.clustersim.domain.Cluster;
 import dev.lifeboat.clustersim.domain.Seed;
 import dev.lifeboat.clustersim.domain.World;
 import dev.lifeboat.clustersim.hcloud.HcloudSim;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -163,10 +166,13 @@ public class Simulation {
     Instant now = clock.instant();
     Seed.Plan plan = Seed.of(world, config.namespace(), now);
     plan.namespaces().forEach(ns -> Writes.create(client, ns));
-    plan.nodes().forEach(node -> Writes.create(client, node));
+    plan.nodes().forEach(node -> Writes.create(client, node, node.getStatus(), Node::setStatus));
     plan.leases().forEach(lease -> Writes.create(client, lease));
-    plan.volumes().forEach(pv -> Writes.create(client, pv));
-    plan.claims().forEach(pvc -> Writes.create(client, pvc));
+    plan.volumes()
+        .forEach(pv -> Writes.create(client, pv, pv.getStatus(), PersistentVolume::setStatus));
+    plan.claims()
+        .forEach(
+            pvc -> Writes.create(client, pvc, pvc.getStatus(), PersistentVolumeClaim::setStatus));
     Map<String, StatefulSet> sets = new HashMap<>();
     plan.statefulSets()
         .forEach(
@@ -177,8 +183,7 @@ public class Simulation {
     for (Seed.Placement placement : plan.placements()) {
       Pod pod = Seed.pod(sets.get(placement.statefulSet()), placement.ordinal());
       pod.getSpec().setNodeName(placement.node());
-      pod.setStatus(Seed.runningStatus(pod, true, now));
-      Pod created = Writes.create(client, pod);
+      Pod created = Writes.create(client, pod, Seed.runningStatus(pod, true, now), Pod::setStatus);
       if (created != null) {
         plan.volumes().stream()
             .filter(
@@ -188,7 +193,8 @@ public class Simulation {
                         .getVolumeHandle()
                         .equals(Long.toString(placement.volumeId())))
             .findFirst()
-            .ifPresent(pv -> Writes.create(client, Seed.attachment(pv, placement.node(), true)));
+            .ifPresent(
+                pv -> Writes.attachment(client, Seed.attachment(pv, placement.node(), true)));
       }
     }
     cache = new ClusterCache(client);

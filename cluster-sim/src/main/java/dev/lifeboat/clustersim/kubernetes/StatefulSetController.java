@@ -2,6 +2,7 @@ package dev.lifeboat.clustersim.kubernetes;
 
 import dev.lifeboat.clustersim.domain.Cluster;
 import dev.lifeboat.clustersim.domain.Seed;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -23,7 +24,8 @@ final class StatefulSetController {
       for (int ordinal = 0; ordinal < replicas; ordinal++) {
         String name = set.getMetadata().getName() + "-" + ordinal;
         if (cluster.pod(set.getMetadata().getNamespace(), name).isEmpty()) {
-          Writes.create(client, Seed.pod(set, ordinal));
+          Pod pod = Seed.pod(set, ordinal);
+          Writes.create(client, pod, pod.getStatus(), Pod::setStatus);
         }
       }
     }

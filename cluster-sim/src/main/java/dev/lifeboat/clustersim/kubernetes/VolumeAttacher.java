@@ -83,7 +83,7 @@ final class VolumeAttacher {
         VolumeAttachment wanted = Seed.attachment(pv, node, false);
         String name = wanted.getMetadata().getName();
         if (existing.add(name)) {
-          Writes.create(client, wanted);
+          Writes.attachment(client, wanted);
           retries.put(name, new Retry(now.plus(pause.get()), backoff));
           long serverId = cluster.node(node).map(Cluster::serverId).orElse(0L);
           if (enabled.get() && pause.get().isZero() && serverId != 0) {

@@ -4,11 +4,13 @@ import dev.lifeboat.clustersim.domain.Seed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** Creating objects the way the simulated components need it. */
@@ -16,19 +18,10 @@ final class Writes {
 
   private Writes() {}
 
-  /**
-   * Creates the object, then writes its status (the API server ignores the status of a create for
-   * kinds with a status subresource); an object that exists already is left as it is.
-   */
+  /** Creates the object; one that exists already is left as it is (and null returned). */
   static <T extends HasMetadata> T create(KubernetesClient client, T object) {
     try {
-      T created = client.resource(object).create();
-      Object status = statusOf(object);
-      if (status != null && !status.equals(statusOf(created))) {
-        setStatus(created, status);
-        return client.resource(created).updateStatus();
-      }
-      return created;
+      return client.resource(object).create();
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         return null;
@@ -37,20 +30,23 @@ final class Writes {
     }
   }
 
-  private static Object statusOf(HasMetadata object) {
-    try {
-      return object.getClass().getMethod("getStatus").invoke(object);
-    } catch (ReflectiveOperationException e) {
-      return null;
+  /**
+   * Creates the object, then writes its status: the API server ignores the status of a create for
+   * kinds with a status subresource.
+   */
+  static <T extends HasMetadata, S> T create(
+      KubernetesClient client, T object, S status, BiConsumer<T, S> setStatus) {
+    T created = create(client, object);
+    if (created == null || status == null) {
+      return created;
     }
+    setStatus.accept(created, status);
+    return client.resource(created).updateStatus();
   }
 
-  private static void setStatus(HasMetadata object, Object status) {
-    try {
-      object.getClass().getMethod("setStatus", status.getClass()).invoke(object, status);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(object.getKind() + " has no status to set", e);
-    }
+  /** Creates a VolumeAttachment with its status. */
+  static VolumeAttachment attachment(KubernetesClient client, VolumeAttachment attachment) {
+    return create(client, attachment, attachment.getStatus(), VolumeAttachment::setStatus);
   }
 
   /** Changes a node's taints (read, change, write). */
