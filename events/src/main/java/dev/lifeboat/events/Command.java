@@ -8,4 +8,9 @@ public interface Command extends LifeboatMessage {
    * recognised as the same request.
    */
   String commandId();
+
+  /** True when the result is of a kind that can answer this command (ids aside). */
+  default boolean answeredBy(CommandResult result) {
+    return result.answers(getClass());
+  }
 }

@@ -2,8 +2,8 @@ package dev.lifeboat.events;
 
 /**
  * Failure codes that one service sets and another acts on, so they are part of the contract: {@code
- * code} of ClusterCommandFailed and {@code errorCode} of StepFailed. Hetzner's own error codes pass
- * through as Hetzner spells them.
+ * code} of ClusterCommandFailed, {@code errorCode} of StepFailed and {@code code} of IncidentHeld.
+ * Hetzner's own error codes pass through as Hetzner spells them.
  */
 public final class FailureCodes {
 
@@ -20,9 +20,4 @@ public final class FailureCodes {
   public static final String FENCE_NOT_PROVEN = "FENCE_NOT_PROVEN";
 
   private FailureCodes() {}
-
-  /** True for the codes that hold an incident for a person rather than fail it. */
-  public static boolean holdsForAPerson(String code) {
-    return FENCING_CAP.equals(code) || FENCE_NOT_PROVEN.equals(code);
-  }
 }

@@ -205,6 +205,29 @@ class MessageCodecTest {
         .hasMessage("MISSING_HEADER: header ce_specversion is missing");
   }
 
+  @Test
+  void kafkaDeserializerRefusesAMessageOnATopicThatDoesNotCarryItsFamily() {
+    NodeGone gone = sample(NodeGone.class);
+    RecordHeaders headers = new RecordHeaders();
+    MessageCodec.headers(gone, "/test")
+        .forEach((k, v) -> headers.add(k, v.getBytes(StandardCharsets.UTF_8)));
+    byte[] value = MessageCodec.payload(gone);
+    LifeboatMessageDeserializer staging = new LifeboatMessageDeserializer();
+    staging.configure(Map.of(LifeboatMessageDeserializer.TOPIC_PREFIX, "staging."), false);
+
+    assertThatThrownBy(
+            () ->
+                new LifeboatMessageDeserializer()
+                    .deserialize("lifeboat.hcloud-commands", headers, value))
+        .isInstanceOfSatisfying(
+            UnreadableMessageException.class,
+            e -> assertThat(e.unreadable().reason()).isEqualTo(Reason.MISROUTED))
+        .hasMessage("MISROUTED: NodeGone does not belong on hcloud-commands");
+    assertThatThrownBy(() -> staging.deserialize("lifeboat.node-events", headers, value))
+        .hasMessage("MISROUTED: lifeboat.node-events is not a Lifeboat topic");
+    assertThat(staging.deserialize("staging.node-events", headers, value)).isEqualTo(gone);
+  }
+
   private static Map<String, String> headersOf(LifeboatMessage message) {
     return new HashMap<>(MessageCodec.headers(message, "/test"));
   }

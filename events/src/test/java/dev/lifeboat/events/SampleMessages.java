@@ -38,7 +38,9 @@ import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.node.SuspicionReason;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentPartial;
+import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepFailed;
@@ -156,7 +158,20 @@ public final class SampleMessages {
             id(33), PauseCommands.MAINTENANCE, AT, "oncall@example.org", "Hetzner maintenance"),
         new ResumeCommands(
             id(34), PauseCommands.MAINTENANCE, AT, "oncall@example.org", "maintenance over"),
-        new RemoveOutOfServiceTaint(id(35), INCIDENT, AT, cmd(35), NODE.name()));
+        new RemoveOutOfServiceTaint(id(35), INCIDENT, AT, cmd(35), NODE.name()),
+        new IncidentHeld(
+            id(36),
+            INCIDENT,
+            AT,
+            FailureCodes.FENCING_CAP,
+            "2 incidents are fencing, the cap is 2"),
+        new RequestRefused(
+            id(37),
+            INCIDENT,
+            AT,
+            id(30),
+            "lifeboat.control.cancel-incident.v1",
+            "a mutating command was sent: abort stops the incident instead"));
   }
 
   private static String id(int n) {

@@ -7,7 +7,6 @@ import dev.lifeboat.audit.domain.IncidentProjection.StepRow;
 import dev.lifeboat.audit.domain.IncidentProjection.Volume;
 import dev.lifeboat.events.Command;
 import dev.lifeboat.events.CommandResult;
-import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
@@ -31,7 +30,9 @@ import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentPartial;
+import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepFailed;
@@ -74,7 +75,7 @@ public final class IncidentProjector {
     final String incidentId;
     NodeRef node;
     String reason;
-    String status;
+    IncidentStatus status;
     Instant firstSeen;
     Instant detected;
     Instant fenced;
@@ -95,16 +96,16 @@ public final class IncidentProjector {
       }
       if (message instanceof NodeSuspected suspected) {
         node = node == null ? suspected.node() : node;
-        status = status == null ? "SUSPECTED" : status;
+        status = status == null ? IncidentStatus.SUSPECTED : status;
       } else if (message instanceof StormGuardTripped guard) {
         node = node == null ? guard.node() : node;
-        status = status == null || status.equals("SUSPECTED") ? "SUSPECTED" : status;
+        status = status == null ? IncidentStatus.SUSPECTED : status;
       } else if (message instanceof NodeGone gone) {
         if (detected == null) {
           node = gone.node();
           reason = gone.reason().name();
           detected = at;
-          status = "RUNNING";
+          status = IncidentStatus.RUNNING;
           for (HeldVolume volume : gone.volumes()) {
             VolumeBuilder v = new VolumeBuilder(volume);
             if (volume.skipped() != null) {
@@ -116,14 +117,14 @@ public final class IncidentProjector {
         }
       } else if (message instanceof NodeReturned returned) {
         node = node == null ? returned.node() : node;
-        if (status == null || status.equals("SUSPECTED")) {
-          status = "RETURNED";
+        if (status == null || status == IncidentStatus.SUSPECTED) {
+          status = IncidentStatus.RETURNED;
         }
       } else if (message instanceof StepStarted started) {
         step(started.step(), started.volumeId()).started(started.attempt(), at);
         volume(started.volumeId(), v -> v.started(at));
-        if (started.step() == Step.FENCE && "HELD".equals(status)) {
-          status = "RUNNING";
+        if (started.step() == Step.FENCE && status == IncidentStatus.HELD) {
+          status = IncidentStatus.RUNNING; // a person resumed it
         }
       } else if (message instanceof StepSucceeded succeeded) {
         step(succeeded.step(), succeeded.volumeId()).succeeded(succeeded.attempt(), at);
@@ -137,21 +138,20 @@ public final class IncidentProjector {
       } else if (message instanceof StepFailed failed) {
         StepBuilder step = step(failed.step(), failed.volumeId());
         step.failed(failed.attempt(), at, failed.errorCode(), failed.message(), failed.giveUp());
-        if (failed.step() == Step.FENCE && !failed.giveUp() && fenced == null) {
-          status = "HELD".equals(status) || "RUNNING".equals(status) ? holdOrRetry(failed) : status;
-        }
         if (failed.giveUp()) {
           volume(
               failed.volumeId(),
               v -> v.failed(failed.step().name(), failed.errorCode(), failed.message(), at));
         }
+      } else if (message instanceof IncidentHeld) {
+        status = IncidentStatus.HELD;
       } else if (message instanceof RetryScheduled retry) {
         step(retry.step(), retry.volumeId()).retrying(retry.nextAttempt());
       } else if (message instanceof IncidentCompleted) {
-        status = "COMPLETED";
+        status = IncidentStatus.COMPLETED;
         ended = at;
       } else if (message instanceof IncidentPartial partial) {
-        status = "PARTIAL";
+        status = IncidentStatus.PARTIAL;
         ended = at;
         for (VolumeFailure failure : partial.failures()) {
           volume(
@@ -159,7 +159,7 @@ public final class IncidentProjector {
               v -> v.failed(failure.step().name(), failure.reason(), failure.detail(), at));
         }
       } else if (message instanceof IncidentCancelled) {
-        status = "CANCELLED";
+        status = IncidentStatus.CANCELLED;
         ended = at;
       } else if (message instanceof Command command) {
         commands.computeIfAbsent(command.commandId(), id -> new CommandBuilder(command));
@@ -177,10 +177,6 @@ public final class IncidentProjector {
           }
         }
       }
-    }
-
-    private String holdOrRetry(StepFailed failed) {
-      return FailureCodes.holdsForAPerson(failed.errorCode()) ? "HELD" : "RUNNING";
     }
 
     StepBuilder step(Step step, Long volumeId) {
@@ -205,7 +201,7 @@ public final class IncidentProjector {
               node == null ? 0 : node.serverId(),
               node == null ? null : node.location(),
               reason,
-              status == null ? "UNKNOWN" : status,
+              status == null ? "UNKNOWN" : status.name(),
               firstSeen,
               detected,
               fenced,

@@ -10,7 +10,9 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentPartial;
+import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.StepFailed;
 import dev.lifeboat.events.saga.StepStarted;
@@ -139,6 +141,12 @@ public final class Timeline {
     }
     if (message instanceof IncidentCancelled c) {
       return "incident CANCELLED: " + c.reason();
+    }
+    if (message instanceof IncidentHeld h) {
+      return "incident HELD for a person: " + h.code() + ": " + h.reason();
+    }
+    if (message instanceof RequestRefused r) {
+      return "request " + r.request() + " refused: " + r.reason();
     }
     String type = message.getClass().getSimpleName();
     return type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);

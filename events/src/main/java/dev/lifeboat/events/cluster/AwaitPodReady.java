@@ -2,6 +2,7 @@ package dev.lifeboat.events.cluster;
 
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
+import dev.lifeboat.events.VolumeCommand;
 import dev.lifeboat.events.node.PodRef;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ public record AwaitPodReady(
     PodRef pod,
     String nodeName,
     Duration timeout)
-    implements ClusterCommand {
+    implements ClusterCommand, VolumeCommand {
   public AwaitPodReady {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(volumeId, "volumeId");

@@ -2,6 +2,7 @@ package dev.lifeboat.events.cluster;
 
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
+import dev.lifeboat.events.VolumeCommand;
 import dev.lifeboat.events.node.ClaimRef;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,7 @@ public record AwaitReplacementPod(
     String location,
     String previousPodUid,
     Duration timeout)
-    implements ClusterCommand {
+    implements ClusterCommand, VolumeCommand {
   public AwaitReplacementPod {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(volumeId, "volumeId");

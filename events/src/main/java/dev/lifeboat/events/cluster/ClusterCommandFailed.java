@@ -1,5 +1,6 @@
 package dev.lifeboat.events.cluster;
 
+import dev.lifeboat.events.Command;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import java.time.Instant;
@@ -25,5 +26,10 @@ public record ClusterCommandFailed(
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.text(code, "code");
     Require.text(message, "message");
+  }
+
+  @Override
+  public boolean answers(Class<? extends Command> commandType) {
+    return ClusterCommand.class.isAssignableFrom(commandType);
   }
 }

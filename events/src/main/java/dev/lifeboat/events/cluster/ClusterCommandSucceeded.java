@@ -1,5 +1,6 @@
 package dev.lifeboat.events.cluster;
 
+import dev.lifeboat.events.Command;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import java.time.Instant;
@@ -21,5 +22,13 @@ public record ClusterCommandSucceeded(
     implements ClusterResult {
   public ClusterCommandSucceeded {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
+  }
+
+  /** It answers the cluster commands that act; the waits are answered by what they wait for. */
+  @Override
+  public boolean answers(Class<? extends Command> commandType) {
+    return ClusterCommand.class.isAssignableFrom(commandType)
+        && commandType != AwaitReplacementPod.class
+        && commandType != AwaitPodReady.class;
   }
 }

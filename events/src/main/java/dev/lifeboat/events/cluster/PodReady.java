@@ -1,5 +1,6 @@
 package dev.lifeboat.events.cluster;
 
+import dev.lifeboat.events.Command;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import dev.lifeboat.events.node.PodRef;
@@ -21,5 +22,10 @@ public record PodReady(
     Require.id(volumeId, "volumeId");
     Require.present(pod, "pod");
     Require.text(nodeName, "nodeName");
+  }
+
+  @Override
+  public boolean answers(Class<? extends Command> commandType) {
+    return commandType == AwaitPodReady.class;
   }
 }

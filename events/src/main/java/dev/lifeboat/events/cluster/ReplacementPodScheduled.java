@@ -1,5 +1,6 @@
 package dev.lifeboat.events.cluster;
 
+import dev.lifeboat.events.Command;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import dev.lifeboat.events.node.PodRef;
@@ -25,5 +26,10 @@ public record ReplacementPodScheduled(
     Require.text(nodeName, "nodeName");
     Require.id(serverId, "serverId");
     Require.text(location, "location");
+  }
+
+  @Override
+  public boolean answers(Class<? extends Command> commandType) {
+    return commandType == AwaitReplacementPod.class;
   }
 }

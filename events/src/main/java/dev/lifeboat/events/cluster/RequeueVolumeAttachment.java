@@ -2,6 +2,7 @@ package dev.lifeboat.events.cluster;
 
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
+import dev.lifeboat.events.VolumeCommand;
 import java.time.Instant;
 
 /**
@@ -17,7 +18,7 @@ public record RequeueVolumeAttachment(
     long volumeId,
     String persistentVolume,
     String nodeName)
-    implements ClusterCommand {
+    implements ClusterCommand, VolumeCommand {
   public RequeueVolumeAttachment {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(volumeId, "volumeId");

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.ReadResult.NotRead;
 import dev.lifeboat.events.codec.ReadResult.Read;
 import dev.lifeboat.events.codec.Unreadable.Reason;
@@ -72,6 +73,24 @@ public final class MessageCodec {
     headers.put(CloudEventHeaders.SUBJECT, message.incidentId());
     headers.put(CloudEventHeaders.CONTENT_TYPE, CloudEventHeaders.JSON);
     return headers;
+  }
+
+  /**
+   * Reads a record that arrived on a topic: as {@link #read}, and {@code MISROUTED} when the topic
+   * is not one of Lifeboat's or does not carry the message's family. Every consumer of Lifeboat's
+   * topics reads through here, so a message on the wrong topic is a dead letter like any other.
+   */
+  public static ReadResult readFrom(
+      String topicPrefix, String topic, Map<String, String> headers, byte[] payload) {
+    ReadResult read = read(headers, payload);
+    if (read instanceof Read ok) {
+      try {
+        Topic.carrying(topicPrefix, topic, ok.message());
+      } catch (IllegalArgumentException misrouted) {
+        return notRead(Reason.MISROUTED, misrouted.getMessage());
+      }
+    }
+    return read;
   }
 
   /** Reads a record from its headers (name to UTF-8 text) and value. */

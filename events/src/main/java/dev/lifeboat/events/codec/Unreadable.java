@@ -21,7 +21,9 @@ public record Unreadable(Reason reason, String detail) {
     /** The JSON does not fit the type: a field is missing, of the wrong kind or invalid. */
     INVALID_CONTENT,
     /** A header disagrees with the payload ({@code ce_id} vs messageId, ...). */
-    HEADER_MISMATCH
+    HEADER_MISMATCH,
+    /** A message of the contract on a topic that does not carry its family. */
+    MISROUTED
   }
 
   /** One line for logs and the dead-letter header: {@code INVALID_CONTENT: node is required}. */

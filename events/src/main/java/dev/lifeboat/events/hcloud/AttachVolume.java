@@ -2,6 +2,7 @@ package dev.lifeboat.events.hcloud;
 
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
+import dev.lifeboat.events.VolumeCommand;
 import java.time.Instant;
 
 /** Attach a volume to the server of the node its replacement pod landed on. */
@@ -13,7 +14,7 @@ public record AttachVolume(
     String commandId,
     long volumeId,
     long serverId)
-    implements HcloudCommand {
+    implements HcloudCommand, VolumeCommand {
   public AttachVolume {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(volumeId, "volumeId");

@@ -2,6 +2,7 @@ package dev.lifeboat.events.hcloud;
 
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
+import dev.lifeboat.events.VolumeCommand;
 import java.time.Instant;
 
 /**
@@ -16,10 +17,16 @@ public record DetachVolume(
     String commandId,
     long volumeId,
     long expectedServerId)
-    implements HcloudCommand {
+    implements HcloudCommand, VolumeCommand {
   public DetachVolume {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(volumeId, "volumeId");
     Require.id(expectedServerId, "expectedServerId");
+  }
+
+  /** The server the volume is detached from: the one it is expected on. */
+  @Override
+  public long serverId() {
+    return expectedServerId;
   }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.events.hcloud;
 
+import dev.lifeboat.events.Command;
 import dev.lifeboat.events.CommandResult;
 
 /** What came of an {@link HcloudCommand}. */
@@ -7,4 +8,10 @@ public sealed interface HcloudResult extends CommandResult
     permits HcloudCommandSucceeded,
         HcloudCommandAlreadyDone,
         HcloudCommandFailed,
-        HcloudCommandDryRun {}
+        HcloudCommandDryRun {
+
+  @Override
+  default boolean answers(Class<? extends Command> commandType) {
+    return HcloudCommand.class.isAssignableFrom(commandType);
+  }
+}

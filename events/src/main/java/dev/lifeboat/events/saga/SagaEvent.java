@@ -10,4 +10,6 @@ public sealed interface SagaEvent extends LifeboatMessage
         RetryScheduled,
         IncidentCompleted,
         IncidentPartial,
-        IncidentCancelled {}
+        IncidentCancelled,
+        IncidentHeld,
+        RequestRefused {}

@@ -1,6 +1,6 @@
 package dev.lifeboat.events.saga;
 
-/** The steps of an incident's saga, in order (DESIGN.md section 3). */
+/** The steps of an incident's saga, in order (docs/design.md). */
 public enum Step {
   /** Decide which volumes can move at all. */
   PRE_FLIGHT,

@@ -1,0 +1,114 @@
+package dev.lifeboat.audit.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.saga.IncidentHeld;
+import dev.lifeboat.events.saga.IncidentStatus;
+import dev.lifeboat.events.saga.RetryScheduled;
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.events.saga.StepFailed;
+import dev.lifeboat.events.saga.StepStarted;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The incident's status as the projector reads it from the saga's own events. */
+class IncidentProjectorTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T03:00:00Z");
+  private static final NodeRef NODE = new NodeRef("worker-2", "uid-2", 4202, "fsn1");
+  private static final String INCIDENT = IncidentId.forNode(NODE.name(), NODE.uid());
+
+  private final List<LifeboatMessage> messages = new ArrayList<>();
+
+  @Test
+  void anIncidentIsHeldOnlyByItsHeldEventAndRunsAgainWhenAPersonResumesIt() {
+    add(
+        new NodeGone(
+            MessageIds.random(),
+            INCIDENT,
+            T0,
+            NODE,
+            GoneReason.LEASE_EXPIRED,
+            List.of(),
+            Map.of(),
+            Map.of(),
+            6));
+    add(
+        new IncidentHeld(
+            MessageIds.random(),
+            INCIDENT,
+            T0.plusSeconds(1),
+            FailureCodes.FENCING_CAP,
+            "2 incidents are fencing"));
+    assertThat(status()).isEqualTo(IncidentStatus.HELD.name());
+
+    add(
+        new StepStarted(
+            MessageIds.random(), INCIDENT, T0.plusSeconds(9), Step.FENCE, null, 1, "c"));
+    assertThat(status()).isEqualTo(IncidentStatus.RUNNING.name());
+  }
+
+  @Test
+  void aFenceThatFailsAndIsRetriedDoesNotHoldTheIncident() {
+    add(
+        new NodeGone(
+            MessageIds.random(),
+            INCIDENT,
+            T0,
+            NODE,
+            GoneReason.LEASE_EXPIRED,
+            List.of(),
+            Map.of(),
+            Map.of(),
+            6));
+    add(
+        new StepStarted(
+            MessageIds.random(), INCIDENT, T0.plusSeconds(1), Step.FENCE, null, 1, "c"));
+    // The code of a hold, on a fence failure: only IncidentHeld holds an incident.
+    add(
+        new StepFailed(
+            MessageIds.random(),
+            INCIDENT,
+            T0.plusSeconds(2),
+            Step.FENCE,
+            null,
+            1,
+            FailureCodes.FENCING_CAP,
+            "locked",
+            false));
+    add(
+        new RetryScheduled(
+            MessageIds.random(),
+            INCIDENT,
+            T0.plusSeconds(2),
+            Step.FENCE,
+            null,
+            2,
+            T0.plusSeconds(3),
+            "locked"));
+
+    assertThat(status()).isEqualTo(IncidentStatus.RUNNING.name());
+  }
+
+  private void add(LifeboatMessage message) {
+    messages.add(message);
+  }
+
+  private String status() {
+    List<Entry> entries = new ArrayList<>();
+    for (int i = 0; i < messages.size(); i++) {
+      entries.add(new Entry(i, "lifeboat.saga-events", messages.get(i)));
+    }
+    return IncidentProjector.project(INCIDENT, entries).incident().status();
+  }
+}
