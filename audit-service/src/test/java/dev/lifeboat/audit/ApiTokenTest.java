@@ -23,7 +23,7 @@ class ApiTokenTest {
   public static class WithToken implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("lifeboat.audit.api-token", "s3cret");
+      return Map.of("lifeboat.api.token", "s3cret", "lifeboat.api.protect-reads", "true");
     }
   }
 
@@ -36,6 +36,20 @@ class ApiTokenTest {
         .contentType("application/json")
         .body("error", equalTo("unauthorized"));
     given().header("Authorization", "Bearer wrong").get("/api/incidents").then().statusCode(401);
+  }
+
+  @Test
+  void anAdminRequestNeedsTheTokenToo() {
+    given()
+        .post("/api/admin/retention")
+        .then()
+        .statusCode(401)
+        .body("error", equalTo("unauthorized"));
+    given()
+        .header("Authorization", "Bearer s3cret")
+        .post("/api/admin/retention")
+        .then()
+        .statusCode(200);
   }
 
   @Test

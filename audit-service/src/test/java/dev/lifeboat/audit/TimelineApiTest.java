@@ -143,12 +143,20 @@ class TimelineApiTest {
           "truncate message, dead_letter, incident, volume_failover, step, command");
     }
     given().get("/api/incidents/" + incident.incidentId).then().statusCode(404);
-    given().post("/api/admin/reconsume").then().statusCode(200);
+    given()
+        .header("Authorization", "Bearer test-token")
+        .post("/api/admin/reconsume")
+        .then()
+        .statusCode(200);
     assertThat(answers(incident)).isEqualTo(before);
     Map<String, Long> replayed = queries.counts();
     assertThat(replayed.get("incident")).isGreaterThanOrEqualTo(1);
 
-    given().post("/api/admin/rebuild").then().statusCode(200);
+    given()
+        .header("Authorization", "Bearer test-token")
+        .post("/api/admin/rebuild")
+        .then()
+        .statusCode(200);
     assertThat(answers(incident)).isEqualTo(before);
     Map<String, Long> rebuilt = queries.counts();
     rebuilt.remove("dead_letter");
@@ -202,7 +210,11 @@ class TimelineApiTest {
     awaitIncident(old, "PARTIAL");
     awaitIncident(recent, "PARTIAL");
 
-    given().post("/api/admin/retention").then().statusCode(200);
+    given()
+        .header("Authorization", "Bearer test-token")
+        .post("/api/admin/retention")
+        .then()
+        .statusCode(200);
 
     given().get("/api/incidents/" + old.incidentId).then().statusCode(404);
     given().get("/api/incidents/" + old.incidentId + "/timeline").then().statusCode(404);

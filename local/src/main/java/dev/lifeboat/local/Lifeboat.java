@@ -93,7 +93,7 @@ public final class Lifeboat implements Runnable {
         "  Incidents        http://127.0.0.1:%d/api/incidents (audit, timeline pages under /timeline/<id>)%n",
         p.audit());
     OUT.printf(
-        "  Orchestrator     http://127.0.0.1:%d/api/incidents (token %s for changes)%n",
+        "  Orchestrator     http://127.0.0.1:%d/api/incidents (token %s for changes, here and for the audit's admin requests)%n",
         p.orchestrator(), Stack.TOKEN);
   }
 

@@ -131,8 +131,11 @@ public final class Stack {
                 "kafka.bootstrap.servers",
                 kafka,
                 "quarkus.datasource.jdbc.url",
-                "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/lifeboat"),
-            Map.of()));
+                "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/lifeboat",
+                // The local run's pages and curl read without a token; admin requests need it.
+                "lifeboat.api.protect-reads",
+                "false"),
+            Map.of("LIFEBOAT_API_TOKEN", TOKEN)));
     all.add(
         app(
             "volume-orchestrator",

@@ -1,10 +1,12 @@
 package dev.lifeboat.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.SampleMessages;
+import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.codec.Unreadable;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -22,8 +24,8 @@ class ArrivalsTest {
           .orElseThrow();
 
   @Test
-  void messageOnItsFamilysTopicIsAcceptedAndCountedByTopicAndType() {
-    arrivals.accept(powerOff, arrivedOn("lifeboat.hcloud-commands"));
+  void messageOnItsFamilysTopicIsReadAndCountedByTopicAndType() {
+    assertThat(read("lifeboat.hcloud-commands")).isEqualTo(new ReadResult.Read(powerOff));
     arrivals.accept(powerOff, arrivedOn("lifeboat.hcloud-commands"));
 
     assertThat(
@@ -37,16 +39,29 @@ class ArrivalsTest {
   }
 
   @Test
-  void messageOnAnotherFamilysTopicIsRefusedAndNotCounted() {
-    assertThatThrownBy(() -> arrivals.accept(powerOff, arrivedOn("lifeboat.cluster-commands")))
-        .hasMessage("PowerOffServer does not belong on cluster-commands");
+  void messageOnAnotherFamilysTopicIsMisroutedAndNotCounted() {
+    assertThat(read("lifeboat.cluster-commands"))
+        .isEqualTo(
+            new ReadResult.NotRead(
+                new Unreadable(
+                    Unreadable.Reason.MISROUTED,
+                    "PowerOffServer does not belong on cluster-commands")));
     assertThat(registry.find(Arrivals.RECEIVED).counters()).isEmpty();
   }
 
   @Test
-  void topicUnderAnotherPrefixIsRefused() {
-    assertThatThrownBy(() -> arrivals.accept(powerOff, arrivedOn("staging.hcloud-commands")))
-        .hasMessage("staging.hcloud-commands is not a Lifeboat topic");
+  void topicUnderAnotherPrefixIsMisrouted() {
+    assertThat(read("staging.hcloud-commands"))
+        .isEqualTo(
+            new ReadResult.NotRead(
+                new Unreadable(
+                    Unreadable.Reason.MISROUTED,
+                    "staging.hcloud-commands is not a Lifeboat topic")));
+  }
+
+  private ReadResult read(String topic) {
+    return arrivals.read(
+        topic, MessageCodec.headers(powerOff, "/test"), MessageCodec.payload(powerOff));
   }
 
   private static IncomingKafkaRecordMetadata<String, Object> arrivedOn(String topic) {

@@ -5,6 +5,7 @@ import dev.lifeboat.audit.messaging.TopicReader;
 import dev.lifeboat.audit.persistence.Ingest;
 import dev.lifeboat.audit.persistence.Retention;
 import dev.lifeboat.service.KafkaSend;
+import dev.lifeboat.service.api.Mutating;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -48,6 +49,7 @@ public class AdminResource {
   }
 
   @POST
+  @Mutating
   @Path("/rebuild")
   @Operation(summary = "Drop the projections and derive them again from the stored messages")
   public Rebuilt rebuild() {
@@ -55,6 +57,7 @@ public class AdminResource {
   }
 
   @POST
+  @Mutating
   @Path("/reconsume")
   @Operation(summary = "Read the topics again from their beginning (or a time) into the store")
   public Reconsumed reconsume(@QueryParam("from") String from) {
@@ -77,6 +80,7 @@ public class AdminResource {
   }
 
   @POST
+  @Mutating
   @Path("/retention")
   @Operation(summary = "Delete incidents older than the configured retention now")
   public Deleted retention() {

@@ -4,6 +4,7 @@ import dev.lifeboat.audit.domain.IncidentProjection;
 import dev.lifeboat.audit.domain.IncidentReport;
 import dev.lifeboat.audit.domain.Timeline;
 import dev.lifeboat.audit.persistence.Queries;
+import dev.lifeboat.service.api.ApiError;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -3,17 +3,10 @@ package dev.lifeboat.audit.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
-import java.util.Optional;
 
 /** The audit service's configuration ({@code lifeboat.audit.*}); see audit-service/README.md. */
 @ConfigMapping(prefix = "lifeboat.audit")
 public interface AuditConfig {
-
-  /**
-   * The bearer token the API requires (env {@code LIFEBOAT_AUDIT_API_TOKEN}); without one, the API
-   * is open.
-   */
-  Optional<String> apiToken();
 
   /** How long an incident is kept after its last message. */
   @WithDefault("90d")

@@ -1,10 +1,9 @@
 package dev.lifeboat.audit.persistence;
 
 import dev.lifeboat.events.LifeboatMessage;
-import dev.lifeboat.events.Topic;
-import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.service.Arrivals;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +16,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import javax.sql.DataSource;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,15 +42,12 @@ public class Ingest {
 
   private final DataSource dataSource;
   private final MeterRegistry registry;
-  private final String prefix;
+  private final Arrivals arrivals;
 
-  Ingest(
-      DataSource dataSource,
-      MeterRegistry registry,
-      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
+  Ingest(DataSource dataSource, MeterRegistry registry, Arrivals arrivals) {
     this.dataSource = dataSource;
     this.registry = registry;
-    this.prefix = prefix;
+    this.arrivals = arrivals;
   }
 
   /** Stores the records and re-derives the projections of the incidents they belong to. */
@@ -69,31 +64,22 @@ public class Ingest {
                   + " incident_id, type, occurred_at, headers, payload)"
                   + " values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict do nothing")) {
         for (RawRecord record : records) {
-          ReadResult read = MessageCodec.read(record.headers(), record.value());
+          ReadResult read = arrivals.read(record.topic(), record.headers(), record.value());
           if (read instanceof ReadResult.NotRead notRead) {
             rejected.add(new Rejected(record, notRead.unreadable().describe()));
             continue;
           }
           LifeboatMessage message = ((ReadResult.Read) read).message();
-          try {
-            Topic.carrying(prefix, record.topic(), message);
-          } catch (IllegalArgumentException misrouted) {
-            rejected.add(new Rejected(record, misrouted.getMessage()));
-            continue;
-          }
           insert.setString(1, message.messageId());
           insert.setString(2, record.topic());
           insert.setInt(3, record.partition());
           insert.setLong(4, record.offset());
           insert.setString(5, message.incidentId());
-          insert.setString(6, MessageTypes.typeOf(message.getClass()));
+          String type = MessageTypes.typeOf(message.getClass());
+          insert.setString(6, type);
           insert.setTimestamp(7, Timestamp.from(message.occurredAt()));
           insert.setString(8, Projections.json(record.headers()));
           insert.setString(9, new String(record.value(), StandardCharsets.UTF_8));
-          String type = MessageTypes.typeOf(message.getClass());
-          registry
-              .counter("lifeboat.messages.received", "topic", record.topic(), "type", type)
-              .increment();
           if (insert.executeUpdate() == 1) {
             stored++;
             touched.add(message.incidentId());

@@ -5,7 +5,6 @@ import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommand;
-import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.service.Arrivals;
@@ -129,7 +128,8 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   }
 
   private void handle(ConsumerRecord<String, byte[]> record) {
-    ReadResult read = MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value());
+    ReadResult read =
+        arrivals.read(record.topic(), KafkaHeaders.asText(record.headers()), record.value());
     if (read instanceof ReadResult.NotRead notRead) {
       deadLetters.send(
           record.topic(),
@@ -140,13 +140,6 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       return;
     }
     LifeboatMessage message = ((ReadResult.Read) read).message();
-    try {
-      arrivals.accept(message, record.topic());
-    } catch (IllegalArgumentException misrouted) {
-      deadLetters.send(
-          record.topic(), record.key(), record.value(), record.headers(), misrouted.getMessage());
-      return;
-    }
     ClusterCommand command = (ClusterCommand) message;
     LOG.infof(
         "%s %s of incident %s",

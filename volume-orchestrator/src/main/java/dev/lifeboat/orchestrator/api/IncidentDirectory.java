@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.messaging.SagaStores;
+import dev.lifeboat.service.api.ApiAccess;
+import dev.lifeboat.service.api.ApiError;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -27,6 +29,7 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Finds incidents in the sagas store: in this instance's partitions, or, for a partition another
@@ -39,11 +42,16 @@ public class IncidentDirectory {
 
   private final KafkaStreams streams;
   private final ObjectMapper json;
+  private final Optional<String> token;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(REMOTE_TIMEOUT).build();
 
-  IncidentDirectory(KafkaStreams streams, ObjectMapper json) {
+  IncidentDirectory(
+      KafkaStreams streams,
+      ObjectMapper json,
+      @ConfigProperty(name = ApiAccess.TOKEN_KEY) Optional<String> token) {
     this.streams = streams;
     this.json = json;
+    this.token = token.filter(t -> !t.isBlank());
   }
 
   /** The incident's state, if this instance owns its partition. */
@@ -137,10 +145,12 @@ public class IncidentDirectory {
 
   /** GET of a path of another instance's API, read as JSON. */
   public <T> T fetch(HostInfo host, String path, TypeReference<T> type) {
-    HttpRequest request =
+    HttpRequest.Builder builder =
         HttpRequest.newBuilder(URI.create("http://" + host.host() + ":" + host.port() + path))
-            .timeout(REMOTE_TIMEOUT)
-            .build();
+            .timeout(REMOTE_TIMEOUT);
+    // Another instance answers reads as this one does: with the token when reads are protected.
+    token.ifPresent(t -> builder.header("Authorization", "Bearer " + t));
+    HttpRequest request = builder.build();
     try {
       HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
       if (response.statusCode() == 404) {

@@ -14,25 +14,23 @@ import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
-import dev.lifeboat.orchestrator.config.ApiConfig;
+import dev.lifeboat.orchestrator.domain.Control;
 import dev.lifeboat.orchestrator.domain.Drill;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.messaging.ControlRequests;
+import dev.lifeboat.service.api.ApiError;
+import dev.lifeboat.service.api.Mutating;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,19 +53,12 @@ public class IncidentResource {
 
   private final IncidentDirectory directory;
   private final ControlRequests control;
-  private final ApiConfig config;
   private final Drill drill;
   private final Clock clock;
 
-  IncidentResource(
-      IncidentDirectory directory,
-      ControlRequests control,
-      ApiConfig config,
-      Drill drill,
-      Clock clock) {
+  IncidentResource(IncidentDirectory directory, ControlRequests control, Drill drill, Clock clock) {
     this.directory = directory;
     this.control = control;
-    this.config = config;
     this.drill = drill;
     this.clock = clock;
   }
@@ -134,63 +125,40 @@ public class IncidentResource {
   }
 
   @POST
+  @Mutating
   @Path("/incidents/{id}/resume")
-  public Response resume(
-      @PathParam("id") String id,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-      Request body) {
-    String who = authorize(auth, body);
-    require(get(id), "HELD", "only a held incident can be resumed");
+  public Response resume(@PathParam("id") String id, Request body) {
+    String who = requestedBy(body);
+    refuseIf(get(id), Control.Kind.RESUME);
     return accepted(
         new ResumeIncident(MessageIds.random(), id, clock.instant(), who, reason(body)));
   }
 
   @POST
+  @Mutating
   @Path("/incidents/{id}/cancel")
-  public Response cancel(
-      @PathParam("id") String id,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-      Request body) {
-    String who = authorize(auth, body);
-    IncidentView view = get(id);
-    if (view.fenced() || !List.of("RUNNING", "HELD").contains(view.status())) {
-      throw ApiError.of(
-          Status.CONFLICT,
-          "conflict",
-          "incident "
-              + id
-              + " is "
-              + view.status()
-              + (view.fenced() ? " and fenced" : "")
-              + ": only an incident that has sent no mutating command can be cancelled; abort"
-              + " stops one that has");
-    }
+  public Response cancel(@PathParam("id") String id, Request body) {
+    String who = requestedBy(body);
+    refuseIf(get(id), Control.Kind.CANCEL);
     return accepted(
         new CancelIncident(MessageIds.random(), id, clock.instant(), who, reason(body)));
   }
 
   @POST
+  @Mutating
   @Path("/incidents/{id}/abort")
-  public Response abort(
-      @PathParam("id") String id,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-      Request body) {
-    String who = authorize(auth, body);
-    IncidentView view = get(id);
-    if (!List.of("RUNNING", "HELD").contains(view.status())) {
-      throw ApiError.of(Status.CONFLICT, "conflict", "incident " + id + " already ended");
-    }
+  public Response abort(@PathParam("id") String id, Request body) {
+    String who = requestedBy(body);
+    refuseIf(get(id), Control.Kind.ABORT);
     return accepted(new AbortIncident(MessageIds.random(), id, clock.instant(), who, reason(body)));
   }
 
   @POST
+  @Mutating
   @Path("/incidents/{id}/volumes/{volumeId}/retry")
   public Response retry(
-      @PathParam("id") String id,
-      @PathParam("volumeId") long volumeId,
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-      Request body) {
-    String who = authorize(auth, body);
+      @PathParam("id") String id, @PathParam("volumeId") long volumeId, Request body) {
+    String who = requestedBy(body);
     IncidentView view = get(id);
     IncidentView.VolumeView volume =
         view.volumes().stream()
@@ -202,29 +170,28 @@ public class IncidentResource {
                         Status.NOT_FOUND,
                         "not_found",
                         "incident " + id + " has no volume " + volumeId));
-    if (!volume.phase().equals("FAILED") || view.status().equals("CANCELLED")) {
-      throw ApiError.of(
-          Status.CONFLICT,
-          "conflict",
-          "volume " + volumeId + " is " + volume.phase() + ": only a failed volume can be retried");
+    if (volume.retryRefused() != null) {
+      throw ApiError.of(Status.CONFLICT, "conflict", volume.retryRefused());
     }
     return accepted(
         new RetryVolume(MessageIds.random(), id, clock.instant(), who, volumeId, reason(body)));
   }
 
   @POST
+  @Mutating
   @Path("/maintenance/pause")
-  public Response pause(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, Request body) {
-    String who = authorize(auth, body);
+  public Response pause(Request body) {
+    String who = requestedBy(body);
     return broadcast(
         new PauseCommands(
             MessageIds.random(), PauseCommands.MAINTENANCE, clock.instant(), who, reason(body)));
   }
 
   @POST
+  @Mutating
   @Path("/maintenance/resume")
-  public Response resumeAll(@HeaderParam(HttpHeaders.AUTHORIZATION) String auth, Request body) {
-    String who = authorize(auth, body);
+  public Response resumeAll(Request body) {
+    String who = requestedBy(body);
     return broadcast(
         new ResumeCommands(
             MessageIds.random(), PauseCommands.MAINTENANCE, clock.instant(), who, reason(body)));
@@ -303,35 +270,16 @@ public class IncidentResource {
     return Response.accepted(new Accepted(request.messageId(), request.incidentId())).build();
   }
 
-  private static void require(IncidentView view, String status, String rule) {
-    if (!view.status().equals(status)) {
-      throw ApiError.of(
-          Status.CONFLICT,
-          "conflict",
-          rule + "; incident " + view.incidentId() + " is " + view.status());
+  /** Refuses with 409 what the saga would refuse: its own rule, as the view carries it. */
+  private static void refuseIf(IncidentView view, Control.Kind kind) {
+    String refused = view.refused().get(kind.name());
+    if (refused != null) {
+      throw ApiError.of(Status.CONFLICT, "conflict", refused);
     }
   }
 
-  /** Who asks, once the bearer token is checked. */
-  private String authorize(String authorization, Request body) {
-    String expected =
-        config
-            .token()
-            .filter(token -> !token.isBlank())
-            .orElseThrow(
-                () ->
-                    ApiError.of(
-                        Status.FORBIDDEN,
-                        "forbidden",
-                        "mutating endpoints are disabled: set lifeboat.api.token"));
-    String given =
-        authorization != null && authorization.startsWith("Bearer ")
-            ? authorization.substring("Bearer ".length())
-            : "";
-    if (!MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8))) {
-      throw ApiError.of(Status.UNAUTHORIZED, "unauthorized", "a valid bearer token is required");
-    }
+  /** Who asks (the token was checked by {@link dev.lifeboat.service.api.ApiAccess}). */
+  private static String requestedBy(Request body) {
     return body == null || body.requestedBy() == null || body.requestedBy().isBlank()
         ? "api"
         : body.requestedBy();

@@ -2,10 +2,14 @@ package dev.lifeboat.orchestrator.api;
 
 import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.saga.VolumeFailure;
+import dev.lifeboat.orchestrator.domain.Control;
+import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.VolumeFlow;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An incident as the API shows it.
@@ -23,6 +27,9 @@ import java.util.List;
  * @param openedAt when the saga opened it
  * @param endedAt when it ended; null while it runs
  * @param volumes every volume's flow
+ * @param refused why a person's request would be refused now, by kind ({@code RESUME}, {@code
+ *     CANCEL}, {@code ABORT}); a kind not named is allowed. The saga's own rule, so the API answers
+ *     as the saga will act.
  */
 public record IncidentView(
     String incidentId,
@@ -37,7 +44,8 @@ public record IncidentView(
     boolean dryRun,
     Instant openedAt,
     Instant endedAt,
-    List<VolumeView> volumes) {
+    List<VolumeView> volumes,
+    Map<String, String> refused) {
 
   /**
    * One volume's flow.
@@ -53,6 +61,7 @@ public record IncidentView(
    * @param targetNode the node its replacement pod was bound to
    * @param targetServer that node's server; 0 until known
    * @param failure why it failed, when it did
+   * @param retryRefused why a retry of this volume would be refused now; null when it is allowed
    */
   public record VolumeView(
       long volumeId,
@@ -65,9 +74,10 @@ public record IncidentView(
       String awaiting,
       String targetNode,
       long targetServer,
-      VolumeFailure failure) {
+      VolumeFailure failure,
+      String retryRefused) {
 
-    static VolumeView of(VolumeFlow flow) {
+    static VolumeView of(IncidentState state, VolumeFlow flow) {
       return new VolumeView(
           flow.volumeId(),
           flow.volume().persistentVolume(),
@@ -76,10 +86,13 @@ public record IncidentView(
           flow.phase().name(),
           flow.attempt() == null ? null : flow.attempt().step().name(),
           flow.attempt() == null ? 0 : flow.attempt().number(),
-          flow.attempt() == null ? null : flow.attempt().commandType(),
+          flow.attempt() == null || flow.attempt().commandId() == null
+              ? null
+              : flow.attempt().request().type().getSimpleName(),
           flow.targetNode(),
           flow.targetServer(),
-          flow.failure());
+          flow.failure(),
+          IncidentSaga.refusal(state, Control.Kind.RETRY_VOLUME, flow.volumeId()).orElse(null));
     }
   }
 
@@ -98,6 +111,16 @@ public record IncidentView(
         state.dryRun(),
         state.openedAt(),
         state.endedAt(),
-        state.volumes().stream().map(VolumeView::of).toList());
+        state.volumes().stream().map(flow -> VolumeView.of(state, flow)).toList(),
+        refusals(state));
+  }
+
+  private static Map<String, String> refusals(IncidentState state) {
+    Map<String, String> refused = new TreeMap<>();
+    for (Control.Kind kind :
+        List.of(Control.Kind.RESUME, Control.Kind.CANCEL, Control.Kind.ABORT)) {
+      IncidentSaga.refusal(state, kind, 0).ifPresent(why -> refused.put(kind.name(), why));
+    }
+    return refused;
   }
 }

@@ -4,25 +4,25 @@ import dev.lifeboat.events.saga.Step;
 import java.time.Instant;
 
 /**
- * The current attempt of one step, for the incident (fence, taint) or for one volume: the command
- * it waits for and that command's deadline, or the time it will be tried again.
+ * The current attempt of one step, for the incident (fence, taint) or for one volume: the request
+ * it sends or waits for, that command's deadline, or the time it will be tried again.
  */
 public final class Attempt {
 
   Step step;
   int number;
-  int stage;
+  Request request;
   int announced;
   String commandId;
-  String commandType;
   Instant deadline;
   Instant retryAt;
 
   Attempt() {}
 
-  Attempt(Step step) {
+  Attempt(Step step, Request request) {
     this.step = step;
     this.number = 1;
+    this.request = request;
   }
 
   /** The step this attempt belongs to. */
@@ -35,14 +35,14 @@ public final class Attempt {
     return number;
   }
 
+  /** The command this attempt sends (or sent); null for a fence that sends none. */
+  public Request request() {
+    return request;
+  }
+
   /** The id of the command awaited, or null when none is outstanding. */
   public String commandId() {
     return commandId;
-  }
-
-  /** The simple type name of the command awaited, or null. */
-  public String commandType() {
-    return commandType;
   }
 
   /** When the awaited command counts as failed for lack of a result; null when none awaited. */
@@ -61,7 +61,12 @@ public final class Attempt {
 
   void clearCommand() {
     commandId = null;
-    commandType = null;
     deadline = null;
+  }
+
+  /** Nothing outstanding and nothing scheduled. */
+  void idle() {
+    clearCommand();
+    retryAt = null;
   }
 }

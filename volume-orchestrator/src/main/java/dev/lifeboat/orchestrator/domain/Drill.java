@@ -1,12 +1,12 @@
 package dev.lifeboat.orchestrator.domain;
 
 import dev.lifeboat.events.FailureCodes;
-import dev.lifeboat.events.node.EligibleNode;
-import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.saga.Step;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A rehearsal: what the saga would do if this node were lost now, from its last known inventory,
@@ -37,8 +37,8 @@ public final class Drill {
    *
    * @param volumeId the Hetzner volume id
    * @param location its location
-   * @param outcome {@code moves}, {@code skipped} or the reason it cannot move
-   * @param steps the steps it would go through
+   * @param outcome {@code moves}, {@code skipped: <why>} or the reason it cannot move
+   * @param steps the steps it would go through, as the live saga records them
    * @param likelyNode the first eligible node in its location, where its pod may land
    */
   public record PlannedVolume(
@@ -67,45 +67,41 @@ public final class Drill {
     this.times = times;
   }
 
-  /** The plan for the node of this inventory. */
+  /** The plan for the node of this inventory: the saga's own plan, with estimates. */
   public Plan plan(NodeGone inventory) {
-    FencePolicy fencing = policy.fencingFor(inventory.nodeLabels());
+    SagaPlan plan = SagaPlan.of(policy, inventory);
     List<PlannedVolume> volumes = new ArrayList<>();
     int moving = 0;
-    for (HeldVolume volume : inventory.volumes()) {
-      List<EligibleNode> nodes = inventory.eligibleIn(volume.location());
-      if (volume.skipped() != null) {
-        volumes.add(
-            new PlannedVolume(
-                volume.volumeId(),
-                volume.location(),
-                "skipped: " + volume.skipped(),
-                List.of(),
-                null));
-      } else if (nodes.isEmpty()) {
-        volumes.add(
-            new PlannedVolume(
-                volume.volumeId(),
-                volume.location(),
-                FailureCodes.NO_ELIGIBLE_NODE,
-                List.of("PRE_FLIGHT"),
-                null));
-      } else {
-        moving++;
-        List<String> steps = new ArrayList<>(List.of("PRE_FLIGHT", "FENCE"));
-        if (fencing != FencePolicy.DELETE) {
-          steps.add("DETACH");
+    for (SagaPlan.PlannedVolume volume : plan.volumes()) {
+      List<String> steps = new ArrayList<>();
+      String outcome;
+      switch (volume.verdict().outcome()) {
+        case MOVES -> {
+          moving++;
+          outcome = "moves";
+          steps.add(Step.PRE_FLIGHT.name());
+          steps.add(Step.FENCE.name());
+          volume.steps().forEach(step -> steps.add(step.name()));
         }
-        steps.addAll(List.of("RELEASE", "RESCHEDULE", "ATTACH", "VERIFY"));
-        volumes.add(
-            new PlannedVolume(
-                volume.volumeId(), volume.location(), "moves", steps, nodes.get(0).name()));
+        case NO_ELIGIBLE_NODE -> {
+          outcome = FailureCodes.NO_ELIGIBLE_NODE;
+          steps.add(Step.PRE_FLIGHT.name());
+        }
+        default -> outcome = volume.verdict().detail();
       }
+      volumes.add(
+          new PlannedVolume(
+              volume.volumeId(),
+              volume.location(),
+              outcome,
+              steps,
+              volume.likelyNode() == null ? null : volume.likelyNode().name()));
     }
     if (moving == 0) {
       return new Plan(
           inventory.node().name(), inventory.node().serverId(), "none", volumes, 0, Duration.ZERO);
     }
+    FencePolicy fencing = plan.fencing();
     boolean detaches = fencing != FencePolicy.DELETE;
     int requests =
         (fencing == FencePolicy.NONE ? 0 : REQUESTS_PER_ACTION)
@@ -127,7 +123,7 @@ public final class Drill {
     return new Plan(
         inventory.node().name(),
         inventory.node().serverId(),
-        fencing.name().toLowerCase(java.util.Locale.ROOT),
+        fencing.name().toLowerCase(Locale.ROOT),
         volumes,
         requests,
         expected);

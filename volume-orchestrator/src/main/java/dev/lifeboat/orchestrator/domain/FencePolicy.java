@@ -1,6 +1,6 @@
 package dev.lifeboat.orchestrator.domain;
 
-/** How the saga proves that a lost node's server can no longer write (DESIGN.md section 3). */
+/** How the saga proves that a lost node's server can no longer write (docs/design.md). */
 public enum FencePolicy {
   /** Cut the server's power ({@code poweroff}); the default. */
   POWEROFF,

@@ -3,6 +3,7 @@ package dev.lifeboat.orchestrator.domain;
 import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.saga.IncidentStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,7 @@ public final class IncidentState {
   boolean fenced;
   boolean serverDeleted;
   Attempt taint;
-  boolean taintSettled;
-  boolean taintApplied;
+  TaintStatus taintStatus = TaintStatus.NONE;
   Attempt untaint;
   boolean nodeReturned;
   boolean mutatingSent;
@@ -98,6 +98,11 @@ public final class IncidentState {
     return fenced;
   }
 
+  /** Where the node-wide out-of-service taint stands. */
+  public TaintStatus taintStatus() {
+    return taintStatus;
+  }
+
   /** True when a mutating command was sent for this incident. */
   public boolean mutatingSent() {
     return mutatingSent;
@@ -132,6 +137,11 @@ public final class IncidentState {
         .filter(time -> time != null)
         .min(Instant::compareTo)
         .orElse(null);
+  }
+
+  /** True when every volume flow has ended. */
+  boolean allEnded() {
+    return volumes.stream().allMatch(flow -> flow.phase.ended());
   }
 
   private Stream<Attempt> attempts() {

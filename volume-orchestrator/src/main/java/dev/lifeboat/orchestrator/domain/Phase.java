@@ -1,29 +1,45 @@
 package dev.lifeboat.orchestrator.domain;
 
-/** Where one volume's flow stands within its incident. */
+import dev.lifeboat.events.saga.Step;
+
+/**
+ * Where one volume's flow stands within its incident: a step of {@link VolumeSteps}' table while it
+ * runs, or one of the resting places between and after them.
+ */
 public enum Phase {
   /** Waiting for the incident's fence. */
-  AWAITING_FENCE,
+  AWAITING_FENCE(Step.FENCE),
   /** Fenced; waiting for a free slot under the per-incident limit of volume flows. */
-  QUEUED,
+  QUEUED(Step.DETACH),
   /** Detaching from the fenced server. */
-  DETACH,
+  DETACH(Step.DETACH),
   /** Detached; waiting until every volume of the incident is detached and the node is tainted. */
-  DETACHED,
+  DETACHED(Step.RELEASE),
   /** Force-deleting its pods and deleting its stale VolumeAttachment. */
-  RELEASE,
+  RELEASE(Step.RELEASE),
   /** Waiting for the replacement pod to be bound. */
-  RESCHEDULE,
+  RESCHEDULE(Step.RESCHEDULE),
   /** Attaching to the server of the replacement pod's node. */
-  ATTACH,
+  ATTACH(Step.ATTACH),
   /** Waiting for the replacement pod to be Ready. */
-  VERIFY,
+  VERIFY(Step.VERIFY),
   /** Moved: the replacement pod is Ready with the volume. */
-  MOVED,
+  MOVED(null),
   /** Given up, with a {@link dev.lifeboat.events.saga.VolumeFailure}. */
-  FAILED,
+  FAILED(null),
   /** Opted out of failover; never touched. */
-  SKIPPED;
+  SKIPPED(null);
+
+  private final Step step;
+
+  Phase(Step step) {
+    this.step = step;
+  }
+
+  /** The step a flow in this phase runs, or waits to run next; null once it ended. */
+  public Step step() {
+    return step;
+  }
 
   /** True for the phases a flow ends in. */
   public boolean ended() {

@@ -1,10 +1,7 @@
 package dev.lifeboat.orchestrator.messaging;
 
 import dev.lifeboat.events.LifeboatMessage;
-import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.cluster.ClusterCommand;
-import dev.lifeboat.events.codec.MessageCodec;
-import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
@@ -14,8 +11,8 @@ import dev.lifeboat.orchestrator.domain.Conditions;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.Outcome;
+import dev.lifeboat.service.Arrivals;
 import dev.lifeboat.service.DeadLetters;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,10 +44,9 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
 
   private final IncidentSaga saga;
-  private final String topicPrefix;
+  private final Arrivals arrivals;
   private final Duration tickInterval;
   private final Duration retention;
-  private final MeterRegistry registry;
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, IncidentState> sagas;
@@ -58,17 +54,11 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private KeyValueStore<String, String> settings;
   private KeyValueStore<String, String> ledger;
 
-  SagaProcessor(
-      IncidentSaga saga,
-      String topicPrefix,
-      Duration tickInterval,
-      Duration retention,
-      MeterRegistry registry) {
+  SagaProcessor(IncidentSaga saga, Arrivals arrivals, Duration tickInterval, Duration retention) {
     this.saga = saga;
-    this.topicPrefix = topicPrefix;
+    this.arrivals = arrivals;
     this.tickInterval = tickInterval;
     this.retention = retention;
-    this.registry = registry;
   }
 
   @Override
@@ -88,26 +78,12 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   @Override
   public void process(Record<String, byte[]> record) {
     String topic = context.recordMetadata().map(m -> m.topic()).orElse("?");
-    ReadResult read = MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value());
+    ReadResult read = arrivals.read(topic, KafkaHeaders.asText(record.headers()), record.value());
     if (read instanceof ReadResult.NotRead notRead) {
       deadLetter(record, topic, notRead.unreadable().describe());
       return;
     }
     LifeboatMessage message = ((ReadResult.Read) read).message();
-    try {
-      Topic.carrying(topicPrefix, topic, message);
-    } catch (IllegalArgumentException misrouted) {
-      deadLetter(record, topic, misrouted.getMessage());
-      return;
-    }
-    registry
-        .counter(
-            "lifeboat.messages.received",
-            "topic",
-            topic,
-            "type",
-            MessageTypes.typeOf(message.getClass()))
-        .increment();
     Instant now = now();
     if (message instanceof PauseCommands) {
       settings.put(SagaStores.PAUSED, now.toString());

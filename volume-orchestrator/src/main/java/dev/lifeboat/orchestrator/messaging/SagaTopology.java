@@ -5,6 +5,7 @@ import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.orchestrator.config.SagaConfig;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
+import dev.lifeboat.service.Arrivals;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
@@ -64,6 +65,7 @@ public class SagaTopology {
       Duration retention,
       MeterRegistry registry,
       String prefix) {
+    Arrivals arrivals = new Arrivals(registry, prefix);
     Serializer<Object> messages = messageSerializer();
     @SuppressWarnings("unchecked") // dead letters are the raw bytes they arrived as
     Serializer<Object> raw = (Serializer<Object>) (Serializer<?>) new ByteArraySerializer();
@@ -77,9 +79,7 @@ public class SagaTopology {
         Topic.HCLOUD_RESULTS.nameWith(prefix),
         Topic.CONTROL.nameWith(prefix));
     topology.addProcessor(
-        PROCESSOR,
-        () -> new SagaProcessor(saga, prefix, tickInterval, retention, registry),
-        SOURCE);
+        PROCESSOR, () -> new SagaProcessor(saga, arrivals, tickInterval, retention), SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SagaStores.SAGAS),

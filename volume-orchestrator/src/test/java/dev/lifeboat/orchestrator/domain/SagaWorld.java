@@ -33,6 +33,7 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.messaging.SagaStateCodec;
 import java.time.Duration;

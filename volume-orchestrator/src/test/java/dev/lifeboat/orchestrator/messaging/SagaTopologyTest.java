@@ -2,6 +2,7 @@ package dev.lifeboat.orchestrator.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
@@ -14,14 +15,14 @@ import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.IncidentHeld;
+import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
-import dev.lifeboat.events.saga.StepFailed;
 import dev.lifeboat.events.saga.StepStarted;
 import dev.lifeboat.orchestrator.Inventories;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
-import dev.lifeboat.orchestrator.domain.IncidentStatus;
 import dev.lifeboat.orchestrator.domain.SagaPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -157,8 +158,9 @@ class SagaTopologyTest {
     assertThat(hcloudCommands.isEmpty()).isTrue();
     KeyValueStore<String, IncidentState> sagas = driver.getKeyValueStore(SagaStores.SAGAS);
     assertThat(sagas.get(gone.incidentId()).status()).isEqualTo(IncidentStatus.HELD);
-    assertThat(sagaEventsOf(StepFailed.class))
-        .anySatisfy(failed -> assertThat(failed.errorCode()).isEqualTo("FENCING_CAP"));
+    assertThat(sagaEventsOf(IncidentHeld.class))
+        .singleElement()
+        .satisfies(held -> assertThat(held.code()).isEqualTo(FailureCodes.FENCING_CAP));
   }
 
   @Test

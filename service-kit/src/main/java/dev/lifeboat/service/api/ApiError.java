@@ -1,10 +1,11 @@
-package dev.lifeboat.orchestrator.api;
+package dev.lifeboat.service.api;
 
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 /**
- * The JSON body of every error the API answers.
+ * The JSON body of every error Lifeboat's APIs answer.
  *
  * @param status the HTTP status
  * @param error a stable code, such as {@code not_found}
@@ -21,8 +22,7 @@ public record ApiError(int status, String error, String message) {
   }
 
   /** An exception that ends a request with this error. */
-  public static jakarta.ws.rs.WebApplicationException of(
-      Response.Status status, String error, String message) {
-    return new jakarta.ws.rs.WebApplicationException(response(status, error, message));
+  public static WebApplicationException of(Response.Status status, String error, String message) {
+    return new WebApplicationException(response(status, error, message));
   }
 }

@@ -1,13 +1,14 @@
-package dev.lifeboat.orchestrator.api;
+package dev.lifeboat.service.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Every error the API answers has a JSON body, including the framework's own. */
-public class ApiExceptionMappers {
+/** Every error a Lifeboat API answers has a JSON body, the framework's own included. */
+public class ApiErrors {
 
   @ServerExceptionMapper
   public Response webApplication(WebApplicationException e) {
@@ -17,15 +18,14 @@ public class ApiExceptionMappers {
       return original;
     }
     Response.Status status = Response.Status.fromStatusCode(original.getStatus());
-    String code = e instanceof NotFoundException ? "not_found" : "request_refused";
     return ApiError.response(
         status == null ? Response.Status.BAD_REQUEST : status,
-        code,
+        e instanceof NotFoundException ? "not_found" : "request_refused",
         e.getMessage() == null ? "refused" : e.getMessage());
   }
 
   @ServerExceptionMapper
-  public Response badInput(com.fasterxml.jackson.core.JsonProcessingException e) {
+  public Response badJson(JsonProcessingException e) {
     return ApiError.response(Response.Status.BAD_REQUEST, "invalid_json", e.getOriginalMessage());
   }
 }

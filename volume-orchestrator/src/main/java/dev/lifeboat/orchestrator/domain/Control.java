@@ -1,0 +1,197 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.codec.MessageTypes;
+import dev.lifeboat.events.control.AbortIncident;
+import dev.lifeboat.events.control.CancelIncident;
+import dev.lifeboat.events.control.ControlRequest;
+import dev.lifeboat.events.control.ResumeIncident;
+import dev.lifeboat.events.control.RetryVolume;
+import dev.lifeboat.events.saga.IncidentStatus;
+import dev.lifeboat.events.saga.RequestRefused;
+import dev.lifeboat.events.saga.Step;
+import java.util.Optional;
+
+/**
+ * What people and the node itself can do to a running incident: the node comes back, a person
+ * resumes, cancels, aborts or retries a volume. Whether a request is allowed is decided here only
+ * ({@link #refusal}); the API asks the same function before it accepts one.
+ */
+public final class Control {
+
+  private final Run run;
+  private final IncidentSteps incident;
+  private final VolumeSteps flows;
+
+  Control(Run run, IncidentSteps incident, VolumeSteps flows) {
+    this.run = run;
+    this.incident = incident;
+    this.flows = flows;
+  }
+
+  /** The requests a person can make of one incident. */
+  public enum Kind {
+    RESUME,
+    CANCEL,
+    ABORT,
+    RETRY_VOLUME;
+
+    /** The kind of a request; null for requests to the whole service (pause, resume all). */
+    static Kind of(ControlRequest request) {
+      if (request instanceof ResumeIncident) {
+        return RESUME;
+      }
+      if (request instanceof CancelIncident) {
+        return CANCEL;
+      }
+      if (request instanceof AbortIncident) {
+        return ABORT;
+      }
+      return request instanceof RetryVolume ? RETRY_VOLUME : null;
+    }
+  }
+
+  /**
+   * Why a request of this kind cannot change the incident in this state, or empty when it can.
+   *
+   * @param volumeId the volume, for {@link Kind#RETRY_VOLUME}
+   */
+  public static Optional<String> refusal(IncidentState state, Kind kind, long volumeId) {
+    IncidentStatus status = state.status;
+    String is = "incident " + state.incidentId + " is " + status;
+    return switch (kind) {
+      case RESUME ->
+          status == IncidentStatus.HELD
+              ? Optional.empty()
+              : Optional.of("only a held incident can be resumed; " + is);
+      case CANCEL -> {
+        if (status.terminal()) {
+          yield Optional.of(is + ": it already ended");
+        }
+        yield state.mutatingSent
+            ? Optional.of(
+                is
+                    + " and has sent a mutating command: only an incident that has sent none can"
+                    + " be cancelled; abort stops one that has")
+            : Optional.empty();
+      }
+      case ABORT -> status.terminal() ? Optional.of(is + ": it already ended") : Optional.empty();
+      case RETRY_VOLUME -> {
+        VolumeFlow flow = state.volume(volumeId).orElse(null);
+        if (flow == null) {
+          yield Optional.of("incident " + state.incidentId + " has no volume " + volumeId);
+        }
+        if (status == IncidentStatus.CANCELLED || status == IncidentStatus.HELD) {
+          yield Optional.of(is + ": a volume is retried only in a running or ended incident");
+        }
+        yield flow.phase == Phase.FAILED
+            ? Optional.empty()
+            : Optional.of(
+                "volume "
+                    + volumeId
+                    + " is "
+                    + flow.phase
+                    + ": only a failed volume can be retried");
+      }
+    };
+  }
+
+  /** The refusal of a request; requests to the whole service are the host's, never refused here. */
+  static Optional<String> refusal(IncidentState state, ControlRequest request) {
+    Kind kind = Kind.of(request);
+    if (kind == null) {
+      return Optional.empty();
+    }
+    return refusal(state, kind, request instanceof RetryVolume retry ? retry.volumeId() : 0);
+  }
+
+  void nodeReturned() {
+    IncidentState state = run.state;
+    state.nodeReturned = true;
+    if (state.status.open() && !state.mutatingSent) {
+      incident.cancel("node " + run.nodeName() + " came back before it was fenced");
+    }
+  }
+
+  void on(ControlRequest request) {
+    Optional<String> refused = refusal(run.state, request);
+    if (refused.isPresent()) {
+      run.event(
+          new RequestRefused(
+              run.eventId(),
+              run.id(),
+              run.now,
+              request.messageId(),
+              MessageTypes.typeOf(request.getClass()),
+              refused.get()));
+      return;
+    }
+    String who = request.requestedBy();
+    if (request instanceof ResumeIncident) {
+      resume(who);
+    } else if (request instanceof CancelIncident cancel) {
+      incident.cancel("cancelled by " + who + reasonSuffix(cancel.reason()));
+    } else if (request instanceof AbortIncident abort) {
+      abort("aborted by " + who + reasonSuffix(abort.reason()));
+    } else if (request instanceof RetryVolume retry) {
+      retry(retry.volumeId());
+    }
+    // Pause and resume of all commands are the host's, given to the saga as Conditions.
+  }
+
+  private void resume(String who) {
+    IncidentState state = run.state;
+    state.status = IncidentStatus.RUNNING;
+    state.holdReason = null;
+    if (state.fencing == FencePolicy.NONE) {
+      state.fence = new Attempt(Step.FENCE, null);
+      incident.fencedWithoutCommand("fence vouched for by " + who);
+    } else {
+      incident.startFence();
+    }
+  }
+
+  private void abort(String why) {
+    IncidentState state = run.state;
+    if (!state.mutatingSent) {
+      incident.cancel(why);
+      return;
+    }
+    incident.stopIncidentAttempts();
+    for (VolumeFlow flow : state.volumes) {
+      if (!flow.phase.ended()) {
+        Step step = flow.attempt == null ? flow.phase.step() : flow.attempt.step;
+        int number = flow.attempt == null ? 1 : flow.attempt.number;
+        run.failed(step, flow.volumeId(), number, SagaCodes.ABORTED, why, true);
+        flows.fail(flow, step, SagaCodes.ABORTED, why);
+      }
+    }
+  }
+
+  private void retry(long volumeId) {
+    IncidentState state = run.state;
+    VolumeFlow flow = state.volume(volumeId).orElseThrow();
+    Step step = flow.failure.step();
+    flow.failure = null;
+    flow.round++; // fresh command ids: the first round's may still be answered late
+    flow.endedAt = null;
+    state.status = IncidentStatus.RUNNING;
+    state.endedAt = null;
+    switch (step) {
+      case PRE_FLIGHT, FENCE -> {
+        flow.phase = state.fenced ? Phase.QUEUED : Phase.AWAITING_FENCE;
+        if (!state.fenced && (state.fence == null || state.fence.commandId == null)) {
+          incident.fenceOrHold(false);
+        }
+      }
+      case DETACH -> flow.phase = Phase.QUEUED;
+      case RELEASE -> flow.phase = Phase.DETACHED;
+      case ATTACH -> flows.start(flow, flow.targetServer > 0 ? Phase.ATTACH : Phase.RESCHEDULE);
+      case VERIFY -> flows.start(flow, Phase.VERIFY);
+      default -> flows.start(flow, Phase.RESCHEDULE);
+    }
+  }
+
+  private static String reasonSuffix(String reason) {
+    return reason == null || reason.isBlank() ? "" : ": " + reason;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.node.GoneReason;
+
+/** How a lost node's server is fenced, and when a guard holds the fence for a person. */
+final class FenceRules {
+
+  /**
+   * Why the fence waits for a person.
+   *
+   * @param code {@link FailureCodes#FENCING_CAP} or {@link FailureCodes#FENCE_NOT_PROVEN}
+   * @param why in words
+   */
+  record Hold(String code, String why) {}
+
+  private FenceRules() {}
+
+  /** The command that fences under this policy; null when none is sent. */
+  static Request request(FencePolicy fencing) {
+    return switch (fencing) {
+      case POWEROFF -> Request.POWER_OFF;
+      case DELETE -> Request.DELETE_SERVER;
+      case NONE -> null;
+    };
+  }
+
+  /**
+   * Why the fence must wait for a person, or null when it may start.
+   *
+   * @param capApplies false when a person asked for it (a retried volume): the cap is theirs to
+   *     judge, the proof of the fence is not
+   */
+  static Hold hold(
+      IncidentState state, SagaPolicy policy, Conditions conditions, boolean capApplies) {
+    int cap = policy.fencingCap(state.knownNodes);
+    if (capApplies && conditions.otherIncidentsFencing() >= cap) {
+      return new Hold(
+          FailureCodes.FENCING_CAP,
+          conditions.otherIncidentsFencing()
+              + " incidents are fencing, the cap for "
+              + state.knownNodes
+              + " nodes is "
+              + cap);
+    }
+    if (state.fencing == FencePolicy.NONE && state.reason != GoneReason.SERVER_SHUTDOWN) {
+      return new Hold(
+          FailureCodes.FENCE_NOT_PROVEN,
+          "fencing is none and nothing shows server "
+              + state.node.serverId()
+              + " is off (reason "
+              + state.reason
+              + ")");
+    }
+    return null;
+  }
+}

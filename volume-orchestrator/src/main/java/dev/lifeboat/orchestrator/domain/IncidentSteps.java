@@ -1,0 +1,368 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.Command;
+import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.hcloud.DeleteServer;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.saga.IncidentCancelled;
+import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.IncidentHeld;
+import dev.lifeboat.events.saga.IncidentPartial;
+import dev.lifeboat.events.saga.IncidentStatus;
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.events.saga.VolumeFailure;
+import dev.lifeboat.orchestrator.domain.Report.Failure;
+import dev.lifeboat.orchestrator.domain.Report.Success;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The incident's own steps: open it (PRE_FLIGHT), fence or hold for a person, admit its flows,
+ * start each volume's steps as the gates allow (the per-incident limit, the out-of-service taint),
+ * and end it.
+ */
+final class IncidentSteps {
+
+  private final Run run;
+  private final VolumeSteps flows;
+  private final OutOfServiceTaint taint;
+
+  IncidentSteps(Run run, VolumeSteps flows) {
+    this.run = run;
+    this.flows = flows;
+    this.taint = new OutOfServiceTaint(run);
+  }
+
+  /** Every attempt that may await a command, with what reacts to its reports. */
+  List<Run.Awaiter> awaiters() {
+    IncidentState state = run.state;
+    List<Run.Awaiter> awaiters = new ArrayList<>();
+    if (state.fence != null) {
+      awaiters.add(new Run.Awaiter(state.fence, null, this::onFenceReport, this::sendFence));
+    }
+    if (state.taint != null) {
+      awaiters.add(new Run.Awaiter(state.taint, null, taint::onReport, taint::send));
+    }
+    if (state.untaint != null) {
+      awaiters.add(
+          new Run.Awaiter(state.untaint, null, taint::onUntaintReport, taint::sendUntaint));
+    }
+    for (VolumeFlow flow : state.volumes) {
+      if (flow.attempt != null && !flow.phase.ended()) {
+        awaiters.add(
+            new Run.Awaiter(
+                flow.attempt,
+                flow.volumeId(),
+                report -> flows.onReport(flow, report),
+                () -> flows.send(flow)));
+      }
+    }
+    return awaiters;
+  }
+
+  // ---- PRE_FLIGHT
+  // ---------------------------------------------------------------------------------
+
+  void open(NodeGone gone) {
+    IncidentState state = new IncidentState();
+    run.state = state;
+    state.incidentId = gone.incidentId();
+    state.inventory = gone;
+    state.node = gone.node();
+    state.reason = gone.reason();
+    state.knownNodes = gone.knownNodes();
+    state.status = IncidentStatus.RUNNING;
+    state.openedAt = run.now;
+    state.dryRun = run.policy.dryRun();
+    state.fencing = run.policy.fencingFor(gone.nodeLabels());
+    run.started(Step.PRE_FLIGHT, null, 1, null);
+    int movable = 0;
+    for (HeldVolume volume : gone.volumes()) {
+      VolumeFlow flow = new VolumeFlow(volume, Phase.AWAITING_FENCE);
+      state.volumes.add(flow);
+      PreFlight.Verdict verdict = PreFlight.verdict(volume, gone);
+      switch (verdict.outcome()) {
+        case SKIPPED -> {
+          flow.phase = Phase.SKIPPED;
+          flow.endedAt = run.now;
+          run.succeeded(Step.PRE_FLIGHT, volume.volumeId(), 1, verdict.detail());
+        }
+        case NO_ELIGIBLE_NODE -> {
+          run.failed(
+              Step.PRE_FLIGHT,
+              volume.volumeId(),
+              1,
+              FailureCodes.NO_ELIGIBLE_NODE,
+              verdict.detail(),
+              true);
+          flows.fail(flow, Step.PRE_FLIGHT, FailureCodes.NO_ELIGIBLE_NODE, verdict.detail());
+        }
+        case MOVES -> movable++;
+      }
+    }
+    run.succeeded(
+        Step.PRE_FLIGHT, null, 1, movable + " of " + gone.volumes().size() + " volumes can move");
+    if (movable == 0) {
+      return;
+    }
+    if (state.dryRun) {
+      dryRun(gone);
+    } else {
+      fenceOrHold(true);
+    }
+  }
+
+  /** Dry run: record every step of the plan as it would go, then end without a command. */
+  private void dryRun(NodeGone gone) {
+    SagaPlan plan = SagaPlan.of(run.policy, gone);
+    for (Step step : plan.incidentSteps()) {
+      run.succeeded(step, null, 1, "dry run: would " + plan.incidentDetail(step));
+    }
+    for (SagaPlan.PlannedVolume volume : plan.volumes()) {
+      for (Step step : volume.steps()) {
+        run.succeeded(
+            step, volume.volumeId(), 1, "dry run: would " + volume.detail(step, plan.fencing()));
+      }
+    }
+    cancel("dry run: no command was sent");
+  }
+
+  // ---- FENCE ----------------------------------------------------------------------------------
+
+  /** Starts the fence, or holds the incident for a person when a guard says so. */
+  void fenceOrHold(boolean capApplies) {
+    IncidentState state = run.state;
+    if (state.node.serverId() == 0) {
+      String why =
+          "node "
+              + run.nodeName()
+              + " has no hcloud:// providerID: its server is unknown, so it cannot be fenced";
+      run.failed(Step.FENCE, null, 1, SagaCodes.NO_SERVER, why, true);
+      failAwaitingFence(SagaCodes.NO_SERVER, why);
+      return;
+    }
+    FenceRules.Hold hold = FenceRules.hold(state, run.policy, run.conditions, capApplies);
+    if (hold != null) {
+      state.status = IncidentStatus.HELD;
+      state.holdReason = hold.code() + ": " + hold.why();
+      run.event(
+          new IncidentHeld(
+              run.eventId(),
+              run.id(),
+              run.now,
+              hold.code(),
+              hold.why() + "; a person can resume the incident through the API"));
+      return;
+    }
+    startFence();
+  }
+
+  void startFence() {
+    IncidentState state = run.state;
+    if (state.fence == null) {
+      state.fence = new Attempt(Step.FENCE, FenceRules.request(state.fencing));
+    } else {
+      // Fencing again after an abort: a new attempt, so a new command id.
+      state.fence.number++;
+      state.fence.retryAt = null;
+    }
+    if (state.fencing == FencePolicy.NONE) {
+      fencedWithoutCommand(
+          "the cloud controller manager reported server " + run.serverId() + " shut down");
+    } else {
+      sendFence();
+    }
+  }
+
+  /** The fence is proven without a command: the server was reported off, or a person vouched. */
+  void fencedWithoutCommand(String detail) {
+    run.started(Step.FENCE, null, 1, null);
+    fenced(detail, false);
+  }
+
+  private void sendFence() {
+    Attempt fence = run.state.fence;
+    String commandId = run.commandId(fence, null, 0);
+    String messageId = Run.messageIdOf(commandId);
+    Command command =
+        fence.request == Request.DELETE_SERVER
+            ? new DeleteServer(messageId, run.id(), run.now, commandId, run.serverId())
+            : new PowerOffServer(messageId, run.id(), run.now, commandId, run.serverId());
+    run.send(fence, null, command, run.policy.step(Step.FENCE).timeout());
+  }
+
+  private void onFenceReport(Report report) {
+    IncidentState state = run.state;
+    if (report instanceof Success success) {
+      fenced(success.detail(), success.serverDeleted() || state.fencing == FencePolicy.DELETE);
+      return;
+    }
+    run.failOrRetry(
+        state.fence,
+        null,
+        (Failure) report,
+        failure ->
+            failAwaitingFence(
+                SagaCodes.FENCE_FAILED,
+                "fence failed: " + failure.code() + ": " + failure.message()));
+  }
+
+  private void fenced(String detail, boolean volumesDetached) {
+    IncidentState state = run.state;
+    state.fenced = true;
+    state.serverDeleted = volumesDetached;
+    run.succeeded(Step.FENCE, null, state.fence.number, detail);
+    state.fence.retryAt = null;
+    for (VolumeFlow flow : state.volumes) {
+      if (flow.phase == Phase.AWAITING_FENCE) {
+        flow.phase = Phase.QUEUED;
+      }
+    }
+  }
+
+  private void failAwaitingFence(String code, String why) {
+    for (VolumeFlow flow : run.state.volumes) {
+      if (flow.phase == Phase.AWAITING_FENCE) {
+        flows.fail(flow, Step.FENCE, code, why);
+      }
+    }
+  }
+
+  // ---- the gates between the volumes' steps -----------------------------------------------------
+
+  /** Starts whatever the gates now allow, until nothing more can start. */
+  void progress() {
+    IncidentState state = run.state;
+    if (!state.fenced || !admitted()) {
+      return;
+    }
+    for (VolumeFlow flow : state.volumes) {
+      if (flow.phase == Phase.QUEUED && freeSlot()) {
+        if (state.serverDeleted) {
+          run.started(Step.DETACH, flow.volumeId(), 1, null);
+          run.succeeded(
+              Step.DETACH,
+              flow.volumeId(),
+              1,
+              "server " + run.serverId() + " was deleted, which detached the volume");
+          flow.phase = Phase.DETACHED;
+        } else {
+          flows.start(flow, Phase.DETACH);
+        }
+      }
+    }
+    // Tainting releases every pod of the node at once: only when no volume is still on the
+    // server, or the replacements would meet FailedPrecondition and back off (docs/design.md).
+    boolean allDetached =
+        state.volumes.stream()
+            .noneMatch(
+                flow ->
+                    flow.phase == Phase.AWAITING_FENCE
+                        || flow.phase == Phase.QUEUED
+                        || flow.phase == Phase.DETACH);
+    boolean anyDetached = state.volumes.stream().anyMatch(flow -> flow.phase == Phase.DETACHED);
+    if (allDetached && anyDetached) {
+      taint.ask();
+    }
+    if (state.taintStatus.settled()) {
+      for (VolumeFlow flow : state.volumes) {
+        if (flow.phase == Phase.DETACHED && freeSlot()) {
+          flows.start(flow, Phase.RELEASE);
+        }
+      }
+    }
+  }
+
+  /**
+   * Admission of the incident's flows: decided right after the fence and then only at each recheck,
+   * so that no other message (a duplicate result, say) changes it. Once admitted, an incident is
+   * never held back.
+   */
+  private boolean admitted() {
+    IncidentState state = run.state;
+    if (state.admitted) {
+      return true;
+    }
+    if (state.recheckAt != null) {
+      return false;
+    }
+    if (run.conditions.otherActiveFlows() >= run.policy.maxActiveFlows()) {
+      state.recheckAt = run.now.plus(run.policy.pauseRecheck());
+      return false;
+    }
+    state.admitted = true;
+    return true;
+  }
+
+  private boolean freeSlot() {
+    return run.state.volumes.stream().filter(flow -> flow.phase.active()).count()
+        < run.policy.maxParallelVolumes();
+  }
+
+  // ---- the end --------------------------------------------------------------------------------
+
+  /** After every message: start what can start, end the incident when every flow has. */
+  void settle() {
+    IncidentState state = run.state;
+    if (state == null) {
+      return;
+    }
+    if (state.status == IncidentStatus.RUNNING) {
+      progress();
+      if (state.allEnded()) {
+        end();
+      }
+    }
+    if (state.status.terminal()) {
+      taint.removeIfBack();
+    }
+  }
+
+  private void end() {
+    IncidentState state = run.state;
+    stopIncidentAttempts();
+    List<Long> moved =
+        state.volumes.stream()
+            .filter(flow -> flow.phase == Phase.MOVED)
+            .map(VolumeFlow::volumeId)
+            .toList();
+    List<VolumeFailure> failures =
+        state.volumes.stream()
+            .filter(flow -> flow.phase == Phase.FAILED)
+            .map(flow -> flow.failure)
+            .toList();
+    state.endedAt = run.now;
+    if (failures.isEmpty()) {
+      state.status = IncidentStatus.COMPLETED;
+      run.event(new IncidentCompleted(run.eventId(), run.id(), run.now, moved));
+    } else {
+      state.status = IncidentStatus.PARTIAL;
+      run.event(new IncidentPartial(run.eventId(), run.id(), run.now, moved, failures));
+    }
+  }
+
+  /** Ends the incident before anything was changed: the node came back, or a person said so. */
+  void cancel(String why) {
+    IncidentState state = run.state;
+    stopIncidentAttempts();
+    for (VolumeFlow flow : state.volumes) {
+      if (!flow.phase.ended()) {
+        flow.attempt = null;
+      }
+    }
+    state.status = IncidentStatus.CANCELLED;
+    state.holdReason = null;
+    state.endedAt = run.now;
+    run.event(new IncidentCancelled(run.eventId(), run.id(), run.now, why));
+  }
+
+  /** The fence and the taint wait for nothing more; a taint not yet settled is abandoned. */
+  void stopIncidentAttempts() {
+    if (run.state.fence != null) {
+      run.state.fence.idle();
+    }
+    taint.abandon();
+  }
+}

@@ -1,0 +1,60 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.Command;
+import dev.lifeboat.events.CommandResult;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DeleteServer;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+
+/**
+ * Every command the saga sends, as the attempt that sent it remembers it: what it waits for, which
+ * results answer it, whether it changes the world.
+ */
+public enum Request {
+  POWER_OFF(PowerOffServer.class, true),
+  DELETE_SERVER(DeleteServer.class, true),
+  TAINT(TaintNodeOutOfService.class, true),
+  /** Not a step of its own: undoes the taint after the end, when the node came back. */
+  UNTAINT(RemoveOutOfServiceTaint.class, true),
+  DETACH(DetachVolume.class, true),
+  FORCE_DELETE_PODS(ForceDeletePods.class, true),
+  DELETE_ATTACHMENTS(DeleteVolumeAttachments.class, true),
+  AWAIT_REPLACEMENT(AwaitReplacementPod.class, false),
+  ATTACH(AttachVolume.class, true),
+  REQUEUE(RequeueVolumeAttachment.class, true),
+  AWAIT_READY(AwaitPodReady.class, false);
+
+  private final Class<? extends Command> type;
+  private final boolean mutating;
+
+  Request(Class<? extends Command> type, boolean mutating) {
+    this.type = type;
+    this.mutating = mutating;
+  }
+
+  /** The message type of the command. */
+  public Class<? extends Command> type() {
+    return type;
+  }
+
+  /**
+   * True for a command that changes the world; false for a wait (a report on what the cluster does
+   * by itself), which runs while commands are paused and carries its own timeout.
+   */
+  public boolean mutating() {
+    return mutating;
+  }
+
+  /** True when the result is of a kind that can answer this command. */
+  boolean answeredBy(CommandResult result) {
+    return result.answers(type);
+  }
+}

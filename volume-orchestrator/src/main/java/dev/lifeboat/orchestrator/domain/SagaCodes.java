@@ -1,0 +1,25 @@
+package dev.lifeboat.orchestrator.domain;
+
+/**
+ * The saga's own failure codes, which only people and the timeline read; the codes services act on
+ * are {@link dev.lifeboat.events.FailureCodes}.
+ */
+public final class SagaCodes {
+
+  /** A person aborted the incident. */
+  public static final String ABORTED = "ABORTED";
+
+  /** The fence gave up: the server is not proven unable to write, so nothing moves. */
+  public static final String FENCE_FAILED = "FENCE_FAILED";
+
+  /** The replacement pod was bound in another location, or to the fenced server. */
+  public static final String WRONG_LOCATION = "WRONG_LOCATION";
+
+  /** The adapter runs dry: its answers prove nothing. */
+  public static final String ADAPTER_DRY_RUN = "ADAPTER_DRY_RUN";
+
+  /** The node has no hcloud:// providerID, so its server is unknown and cannot be fenced. */
+  public static final String NO_SERVER = "NO_SERVER";
+
+  private SagaCodes() {}
+}

@@ -1,0 +1,292 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.Command;
+import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.orchestrator.domain.Report.Failure;
+import dev.lifeboat.orchestrator.domain.Report.Success;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The table of a volume's steps after the fence, and the small functions that run it: each row says
+ * which commands the step sends (in order, one at a time), what success leads to and which failures
+ * are final; every other failure is retried under the step's policy and, once given up, ends the
+ * volume's flow (PARTIAL).
+ */
+final class VolumeSteps {
+
+  /**
+   * One step of a volume's flow.
+   *
+   * @param phase the phase a flow is in while the step runs
+   * @param requests the commands the step sends, in order; each waits for the one before
+   * @param next where a flow goes once the last command succeeded
+   * @param detail what the timeline says on success; null to take the last result's words
+   * @param finalCodes failure codes that end the flow at once, however many attempts are left
+   */
+  record Row(
+      Phase phase, List<Request> requests, Phase next, String detail, Set<String> finalCodes) {
+    Step step() {
+      return phase.step();
+    }
+  }
+
+  /** The table, in the order a volume goes through it. */
+  static final List<Row> TABLE =
+      List.of(
+          new Row(Phase.DETACH, List.of(Request.DETACH), Phase.DETACHED, null, Set.of()),
+          new Row(
+              Phase.RELEASE,
+              List.of(Request.FORCE_DELETE_PODS, Request.DELETE_ATTACHMENTS),
+              Phase.RESCHEDULE,
+              "pods and attachment released",
+              Set.of()),
+          new Row(
+              Phase.RESCHEDULE,
+              List.of(Request.AWAIT_REPLACEMENT),
+              Phase.ATTACH,
+              null,
+              Set.of(FailureCodes.NO_ELIGIBLE_NODE)),
+          new Row(Phase.ATTACH, List.of(Request.ATTACH), Phase.VERIFY, null, Set.of()),
+          new Row(
+              Phase.VERIFY,
+              List.of(Request.REQUEUE, Request.AWAIT_READY),
+              Phase.MOVED,
+              null,
+              Set.of()));
+
+  private static final Map<Phase, Row> BY_PHASE = new EnumMap<>(Phase.class);
+
+  static {
+    TABLE.forEach(row -> BY_PHASE.put(row.phase(), row));
+  }
+
+  /** A command's place in its step (0 for the first), part of its id. */
+  static int placeInStep(Request request) {
+    for (Row row : TABLE) {
+      int index = row.requests().indexOf(request);
+      if (index >= 0) {
+        return index;
+      }
+    }
+    return 0;
+  }
+
+  /** Whether a step's command applies to this volume at all. */
+  private static boolean applies(Request request, VolumeFlow flow) {
+    // A volume that no pod used has no pod to delete.
+    return request != Request.FORCE_DELETE_PODS || !flow.volume.pods().isEmpty();
+  }
+
+  private final Run run;
+
+  VolumeSteps(Run run) {
+    this.run = run;
+  }
+
+  // ---- running a row ----------------------------------------------------------------------------
+
+  /** Starts the step of this phase for the flow: its first command that applies. */
+  void start(VolumeFlow flow, Phase phase) {
+    Row row = BY_PHASE.get(phase);
+    flow.phase = phase;
+    flow.attempt = new Attempt(row.step(), firstFrom(row, 0, flow));
+    send(flow);
+  }
+
+  private static Request firstFrom(Row row, int index, VolumeFlow flow) {
+    for (int i = index; i < row.requests().size(); i++) {
+      if (applies(row.requests().get(i), flow)) {
+        return row.requests().get(i);
+      }
+    }
+    return null;
+  }
+
+  /** Sends the flow's current command (again, after a backoff or a pause). */
+  void send(VolumeFlow flow) {
+    Attempt attempt = flow.attempt;
+    String commandId = run.commandId(attempt, flow.volumeId(), flow.round);
+    Duration timeout = run.policy.step(attempt.step).timeout();
+    run.send(
+        attempt,
+        flow.volumeId(),
+        command(attempt.request, flow, commandId, timeout),
+        deadline(attempt));
+  }
+
+  /** How long the saga waits for the result of the attempt's command. */
+  private Duration deadline(Attempt attempt) {
+    return switch (attempt.request) {
+      // A wait reports by its own timeout; the margin lets that report arrive.
+      case AWAIT_REPLACEMENT, AWAIT_READY ->
+          run.policy.step(attempt.step).timeout().plus(Run.REPORT_MARGIN);
+      // A requeue is one quick write to the cluster, like those of RELEASE.
+      case REQUEUE -> run.policy.step(Step.RELEASE).timeout();
+      default -> run.policy.step(attempt.step).timeout();
+    };
+  }
+
+  /** What a flow's result or timeout leads to. */
+  void onReport(VolumeFlow flow, Report report) {
+    Row row = BY_PHASE.get(flow.phase);
+    Attempt attempt = flow.attempt;
+    if (report instanceof Failure failure) {
+      Failure given = row.finalCodes().contains(failure.code()) ? failure.asFinal() : failure;
+      run.failOrRetry(
+          attempt,
+          flow.volumeId(),
+          given,
+          gaveUp -> fail(flow, attempt.step, gaveUp.code(), gaveUp.message()));
+      return;
+    }
+    Request next = firstFrom(row, row.requests().indexOf(attempt.request) + 1, flow);
+    if (next != null) {
+      attempt.request = next;
+      send(flow);
+      return;
+    }
+    Success success = (Success) report;
+    String detail = row.detail() != null ? row.detail() : success.detail();
+    if (row.phase() == Phase.RESCHEDULE) {
+      detail = bindTarget(flow, success.scheduled());
+      if (detail == null) {
+        return;
+      }
+    }
+    run.succeeded(row.step(), flow.volumeId(), attempt.number, detail);
+    if (BY_PHASE.containsKey(row.next())) {
+      start(flow, row.next());
+    } else {
+      flow.phase = row.next();
+      flow.attempt = null;
+      if (flow.phase.ended()) {
+        flow.endedAt = run.now;
+      }
+    }
+  }
+
+  /**
+   * Takes the node the replacement pod was bound to as the flow's target, and says so; or fails the
+   * flow when the volume cannot be attached there, and returns null.
+   */
+  private String bindTarget(VolumeFlow flow, ReplacementPodScheduled scheduled) {
+    // A volume can only be attached to a server in its own location; never attach elsewhere,
+    // and never back to the fenced server.
+    if (!scheduled.location().equals(flow.volume.location())
+        || scheduled.serverId() == run.serverId()) {
+      String why =
+          "pod "
+              + scheduled.pod().name()
+              + " was bound to "
+              + scheduled.nodeName()
+              + " (server "
+              + scheduled.serverId()
+              + " in "
+              + scheduled.location()
+              + "), but the volume is in "
+              + flow.volume.location()
+              + " and server "
+              + run.serverId()
+              + " is fenced";
+      run.failed(
+          Step.RESCHEDULE,
+          flow.volumeId(),
+          flow.attempt.number,
+          SagaCodes.WRONG_LOCATION,
+          why,
+          true);
+      fail(flow, Step.RESCHEDULE, SagaCodes.WRONG_LOCATION, why);
+      return null;
+    }
+    flow.targetNode = scheduled.nodeName();
+    flow.targetServer = scheduled.serverId();
+    flow.replacementPod = scheduled.pod();
+    return "pod "
+        + scheduled.pod().name()
+        + " bound to "
+        + scheduled.nodeName()
+        + " (server "
+        + scheduled.serverId()
+        + ")";
+  }
+
+  /** Ends a flow as failed: its volume is PARTIAL with this reason. */
+  void fail(VolumeFlow flow, Step step, String code, String detail) {
+    flow.phase = Phase.FAILED;
+    flow.failure = new dev.lifeboat.events.saga.VolumeFailure(flow.volumeId(), step, code, detail);
+    flow.attempt = null;
+    flow.endedAt = run.now;
+  }
+
+  // ---- the commands
+  // -------------------------------------------------------------------------------
+
+  private Command command(Request request, VolumeFlow flow, String commandId, Duration timeout) {
+    HeldVolume volume = flow.volume;
+    long volumeId = volume.volumeId();
+    String messageId = Run.messageIdOf(commandId);
+    String incident = run.id();
+    return switch (request) {
+      case DETACH ->
+          new DetachVolume(messageId, incident, run.now, commandId, volumeId, run.serverId());
+      case FORCE_DELETE_PODS ->
+          new ForceDeletePods(
+              messageId, incident, run.now, commandId, run.nodeName(), volume.pods());
+      case DELETE_ATTACHMENTS ->
+          new DeleteVolumeAttachments(
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              run.nodeName(),
+              List.of(volume.persistentVolume()));
+      case AWAIT_REPLACEMENT ->
+          new AwaitReplacementPod(
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              volumeId,
+              volume.claim(),
+              volume.location(),
+              volume.pods().isEmpty() ? null : volume.pods().get(0).uid(),
+              timeout);
+      case ATTACH ->
+          new AttachVolume(messageId, incident, run.now, commandId, volumeId, flow.targetServer);
+      case REQUEUE ->
+          new RequeueVolumeAttachment(
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              volumeId,
+              volume.persistentVolume(),
+              flow.targetNode);
+      case AWAIT_READY ->
+          new AwaitPodReady(
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              volumeId,
+              flow.replacementPod,
+              flow.targetNode,
+              timeout);
+      default -> throw new IllegalArgumentException(request + " is not a step of a volume");
+    };
+  }
+}
