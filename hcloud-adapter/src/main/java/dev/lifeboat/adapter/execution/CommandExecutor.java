@@ -11,6 +11,7 @@ import dev.lifeboat.adapter.hcloud.HcloudDtos;
 import dev.lifeboat.adapter.hcloud.HcloudException;
 import dev.lifeboat.adapter.hcloud.ServerQueues;
 import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.VolumeCommand;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
@@ -20,7 +21,6 @@ import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
-import dev.lifeboat.events.hcloud.PowerOffServer;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -61,14 +61,14 @@ public class CommandExecutor {
   public Uni<HcloudResult> execute(HcloudCommand command) {
     CallPriority priority = CallPriority.of(command);
     return queues
-        .inOrder(serverOf(command), () -> observeAndAct(command, priority))
+        .inOrder(command.serverId(), () -> observeAndAct(command, priority))
         .onFailure()
         .recoverWithItem(failure -> failed(command, failure));
   }
 
   private Uni<HcloudResult> observeAndAct(HcloudCommand command, CallPriority priority) {
-    if (command instanceof PowerOffServer || command instanceof DeleteServer) {
-      long serverId = serverOf(command);
+    if (!(command instanceof VolumeCommand volumeCommand)) {
+      long serverId = command.serverId();
       boolean delete = command instanceof DeleteServer;
       return calls
           .server(serverId, priority)
@@ -85,12 +85,7 @@ public class CommandExecutor {
                       d,
                       () -> delete ? calls.deleteServer(serverId) : calls.powerOff(serverId)));
     }
-    long volumeId;
-    if (command instanceof DetachVolume c) {
-      volumeId = c.volumeId();
-    } else {
-      volumeId = ((AttachVolume) command).volumeId();
-    }
+    long volumeId = volumeCommand.volumeId();
     return calls
         .volume(volumeId, priority)
         .map(
@@ -107,7 +102,7 @@ public class CommandExecutor {
                     () ->
                         command instanceof DetachVolume
                             ? calls.detach(volumeId)
-                            : calls.attach(volumeId, ((AttachVolume) command).serverId())));
+                            : calls.attach(volumeId, command.serverId())));
   }
 
   private static Decision decide(HcloudCommand command, boolean exists, Long attachedTo) {
@@ -215,19 +210,6 @@ public class CommandExecutor {
         message == null ? code : message,
         retryable,
         null);
-  }
-
-  private static long serverOf(HcloudCommand command) {
-    if (command instanceof PowerOffServer c) {
-      return c.serverId();
-    }
-    if (command instanceof DeleteServer c) {
-      return c.serverId();
-    }
-    if (command instanceof DetachVolume c) {
-      return c.expectedServerId();
-    }
-    return ((AttachVolume) command).serverId();
   }
 
   /** The result's message id: the same for the same command, so a redelivery repeats it. */

@@ -178,8 +178,7 @@ public class ActionPoller {
         entry
             .done()
             .completeExceptionally(
-                new RetryableHcloudException(
-                    0,
+                HcloudException.noAnswer(
                     "action_timeout",
                     "action " + entry.id() + " did not end within " + actionTimeout));
       }

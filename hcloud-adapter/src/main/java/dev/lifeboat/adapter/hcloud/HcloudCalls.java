@@ -3,6 +3,7 @@ package dev.lifeboat.adapter.hcloud;
 import dev.lifeboat.adapter.domain.CallPriority;
 import dev.lifeboat.adapter.domain.HcloudErrors;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.faulttolerance.api.RetryWhen;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -18,13 +19,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * of starting a second.
  */
 @ApplicationScoped
-@Retry(
-    maxRetries = 10,
-    delay = 500,
-    jitter = 250,
-    maxDuration = 300_000,
-    retryOn = RetryableHcloudException.class,
-    abortOn = HcloudFinalException.class)
+@Retry(maxRetries = 10, delay = 500, jitter = 250, maxDuration = 300_000)
+@RetryWhen(exception = HcloudException.Retryable.class)
 @ExponentialBackoff(factor = 2, maxDelay = 30_000)
 public class HcloudCalls {
 
@@ -114,16 +110,9 @@ public class HcloudCalls {
         .onFailure(e -> !(e instanceof HcloudException))
         .transform(
             e ->
-                new RetryableHcloudException(
-                    0,
+                HcloudException.noAnswer(
                     HcloudErrors.IO_ERROR,
-                    "no answer from the Hetzner API: " + e.getClass().getSimpleName()))
-        .onFailure(
-            e ->
-                e instanceof HcloudException h
-                    && !h.retryable()
-                    && !(h instanceof HcloudFinalException))
-        .transform(e -> HcloudFinalException.of((HcloudException) e));
+                    "no answer from the Hetzner API: " + e.getClass().getSimpleName()));
   }
 
   private static <T> Uni<Optional<T>> emptyWhenNotFound(HcloudException failure) {

@@ -5,12 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.adapter.domain.HcloudErrors;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.function.Predicate;
 
 /**
  * An error answer of the Hetzner API (or no answer at all), with the API's code and message and
  * whether trying again may help. It never carries the token or request headers.
  */
-public class HcloudException extends RuntimeException {
+public final class HcloudException extends RuntimeException {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -19,11 +20,19 @@ public class HcloudException extends RuntimeException {
   private final String code;
   private final boolean retryable;
 
-  public HcloudException(int status, String code, String message) {
+  private HcloudException(int status, String code, String message, boolean retryable) {
     super(message);
     this.status = status;
     this.code = code;
-    this.retryable = HcloudErrors.retryable(code, status);
+    this.retryable = retryable;
+  }
+
+  /** The retry policy's test: an error that trying again may cure. */
+  public static final class Retryable implements Predicate<Throwable> {
+    @Override
+    public boolean test(Throwable failure) {
+      return failure instanceof HcloudException e && e.retryable();
+    }
   }
 
   /** The HTTP status; 0 when there was no answer. */
@@ -66,9 +75,12 @@ public class HcloudException extends RuntimeException {
 
   /** The exception for a code, retryable or not as {@link HcloudErrors} says. */
   public static HcloudException of(int status, String code, String message) {
-    return HcloudErrors.retryable(code, status)
-        ? new RetryableHcloudException(status, code, message)
-        : new HcloudException(status, code, message);
+    return new HcloudException(status, code, message, HcloudErrors.retryable(code, status));
+  }
+
+  /** No answer (status 0), or an action that never ended: {@link HcloudErrors} retries those. */
+  public static HcloudException noAnswer(String code, String message) {
+    return of(0, code, message);
   }
 
   @Override
