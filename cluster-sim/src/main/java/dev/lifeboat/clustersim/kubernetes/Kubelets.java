@@ -2,7 +2,6 @@ package dev.lifeboat.clustersim.kubernetes;
 
 import dev.lifeboat.clustersim.domain.Cluster;
 import dev.lifeboat.clustersim.domain.K3s;
-import dev.lifeboat.clustersim.domain.Seed;
 import dev.lifeboat.clustersim.domain.World;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -37,7 +36,7 @@ final class Kubelets {
       Node node = cluster.node(server.name()).orElse(null);
       if (node == null) {
         // A kubelet whose Node was deleted registers it again.
-        Node registered = Seed.node(server, now);
+        Node registered = ClusterObjects.node(server, now);
         Writes.create(client, registered, registered.getStatus(), Node::setStatus);
         continue;
       }
@@ -54,7 +53,7 @@ final class Kubelets {
   private void renewLease(Cluster cluster, String node, Instant now) {
     Instant renewed = cluster.renewedAt(node).orElse(null);
     if (renewed == null) {
-      Writes.create(client, Seed.lease(node, now));
+      Writes.create(client, ClusterObjects.lease(node, now));
     } else if (!renewed.plus(leaseInterval).isAfter(now)) {
       client
           .resources(Lease.class)
@@ -89,7 +88,7 @@ final class Kubelets {
         .withName(pod.getMetadata().getName())
         .editStatus(
             p -> {
-              p.setStatus(Seed.runningStatus(p, ready, now));
+              p.setStatus(ClusterObjects.runningStatus(p, ready, now));
               return p;
             });
   }

@@ -2,7 +2,6 @@ package dev.lifeboat.clustersim.kubernetes;
 
 import dev.lifeboat.clustersim.domain.Cluster;
 import dev.lifeboat.clustersim.domain.Scheduling;
-import dev.lifeboat.clustersim.domain.Seed;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodStatus;
@@ -75,7 +74,7 @@ final class Scheduler {
                     .forEach(conditions::add);
               }
               PodCondition scheduled =
-                  Seed.condition("PodScheduled", status, reason, now.toString());
+                  ClusterObjects.condition("PodScheduled", status, reason, now.toString());
               scheduled.setMessage(message);
               conditions.add(scheduled);
               podStatus.setConditions(conditions);

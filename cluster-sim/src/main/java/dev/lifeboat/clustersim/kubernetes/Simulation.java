@@ -3,7 +3,6 @@ package dev.lifeboat.clustersim.kubernetes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.clustersim.config.ClusterSimConfig;
 import dev.lifeboat.clustersim.domain.Cluster;
-import dev.lifeboat.clustersim.domain.Seed;
 import dev.lifeboat.clustersim.domain.World;
 import dev.lifeboat.clustersim.hcloud.HcloudSim;
 import io.fabric8.kubernetes.api.model.Node;
@@ -164,7 +163,7 @@ public class Simulation {
     }
     KubernetesClient client = api.client();
     Instant now = clock.instant();
-    Seed.Plan plan = Seed.of(world, config.namespace(), now);
+    ClusterObjects.Plan plan = ClusterObjects.of(world, config.namespace(), now);
     plan.namespaces().forEach(ns -> Writes.create(client, ns));
     plan.nodes().forEach(node -> Writes.create(client, node, node.getStatus(), Node::setStatus));
     plan.leases().forEach(lease -> Writes.create(client, lease));
@@ -180,10 +179,11 @@ public class Simulation {
               StatefulSet created = Writes.create(client, set);
               sets.put(set.getMetadata().getName(), created != null ? created : set);
             });
-    for (Seed.Placement placement : plan.placements()) {
-      Pod pod = Seed.pod(sets.get(placement.statefulSet()), placement.ordinal());
+    for (ClusterObjects.Placement placement : plan.placements()) {
+      Pod pod = ClusterObjects.pod(sets.get(placement.statefulSet()), placement.ordinal());
       pod.getSpec().setNodeName(placement.node());
-      Pod created = Writes.create(client, pod, Seed.runningStatus(pod, true, now), Pod::setStatus);
+      Pod created =
+          Writes.create(client, pod, ClusterObjects.runningStatus(pod, true, now), Pod::setStatus);
       if (created != null) {
         plan.volumes().stream()
             .filter(
@@ -194,7 +194,9 @@ public class Simulation {
                         .equals(Long.toString(placement.volumeId())))
             .findFirst()
             .ifPresent(
-                pv -> Writes.attachment(client, Seed.attachment(pv, placement.node(), true)));
+                pv ->
+                    Writes.attachment(
+                        client, ClusterObjects.attachment(pv, placement.node(), true)));
       }
     }
     cache = new ClusterCache(client);

@@ -1,7 +1,6 @@
 package dev.lifeboat.clustersim.kubernetes;
 
 import dev.lifeboat.clustersim.domain.Cluster;
-import dev.lifeboat.clustersim.domain.Seed;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -24,7 +23,7 @@ final class StatefulSetController {
       for (int ordinal = 0; ordinal < replicas; ordinal++) {
         String name = set.getMetadata().getName() + "-" + ordinal;
         if (cluster.pod(set.getMetadata().getNamespace(), name).isEmpty()) {
-          Pod pod = Seed.pod(set, ordinal);
+          Pod pod = ClusterObjects.pod(set, ordinal);
           Writes.create(client, pod, pod.getStatus(), Pod::setStatus);
         }
       }

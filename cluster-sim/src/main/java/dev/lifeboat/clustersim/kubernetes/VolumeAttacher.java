@@ -1,7 +1,6 @@
 package dev.lifeboat.clustersim.kubernetes;
 
 import dev.lifeboat.clustersim.domain.Cluster;
-import dev.lifeboat.clustersim.domain.Seed;
 import dev.lifeboat.clustersim.domain.World;
 import dev.lifeboat.clustersim.hcloud.HcloudSim;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -80,7 +79,7 @@ final class VolumeAttacher {
         continue;
       }
       for (PersistentVolume pv : cluster.hcloudVolumes(pod)) {
-        VolumeAttachment wanted = Seed.attachment(pv, node, false);
+        VolumeAttachment wanted = ClusterObjects.attachment(pv, node, false);
         String name = wanted.getMetadata().getName();
         if (existing.add(name)) {
           Writes.attachment(client, wanted);

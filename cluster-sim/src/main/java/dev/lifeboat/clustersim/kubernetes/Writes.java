@@ -1,6 +1,5 @@
 package dev.lifeboat.clustersim.kubernetes;
 
-import dev.lifeboat.clustersim.domain.Seed;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Taint;
@@ -78,7 +77,7 @@ final class Writes {
                     .filter(c -> !"Ready".equals(c.getType()))
                     .forEach(conditions::add);
               }
-              conditions.add(Seed.ready(status, now));
+              conditions.add(ClusterObjects.ready(status, now));
               n.getStatus().setConditions(conditions);
               return n;
             });

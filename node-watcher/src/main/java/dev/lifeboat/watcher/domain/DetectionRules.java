@@ -1,6 +1,7 @@
 package dev.lifeboat.watcher.domain;
 
 import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The thresholds of detection.
@@ -44,6 +45,14 @@ public record DetectionRules(
    */
   public int allowedLosses(int known) {
     return Math.max(1, (int) Math.floor(maxLostShare * known + 0.01));
+  }
+
+  /**
+   * True when a Lease renewed then is overdue now (its node is suspected, and takes no volumes);
+   * false for a node without a Lease, which is judged by its Ready condition.
+   */
+  public boolean leaseOverdue(Instant renewed, Instant now) {
+    return renewed != null && Duration.between(renewed, now).compareTo(leaseSuspect) > 0;
   }
 
   private static void positive(Duration value, String key) {

@@ -13,11 +13,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Decides, from what the informers show, which nodes are suspected, gone or back (DESIGN.md
- * sections 1 and 3). It remembers what it already reported, so each change is reported once, and it
- * starts from the cluster itself: a node annotated {@value #DECLARED_ANNOTATION} by an earlier
- * leader is already gone. No framework code: the host calls {@link #evaluate} on every change and
- * when {@link #nextWakeUp} is due.
+ * Decides, from what the informers show, which nodes are suspected, gone or back (docs/design.md:
+ * guards). It remembers what it already reported, so each change is reported once, and it starts
+ * from the cluster itself: a node annotated {@value #DECLARED_ANNOTATION} by an earlier leader is
+ * already gone. No framework code: the host calls {@link #evaluate} on every change and when {@link
+ * #nextWakeUp} is due.
  */
 public final class Detector {
 
@@ -191,13 +191,10 @@ public final class Detector {
     }
     GoneReason gone = null;
     SuspicionReason suspect = null;
-    if (renewed != null) {
-      Duration age = Duration.between(renewed, now);
-      if (age.compareTo(rules.leaseGrace()) > 0) {
-        gone = GoneReason.LEASE_EXPIRED;
-      } else if (age.compareTo(rules.leaseSuspect()) > 0) {
-        suspect = SuspicionReason.LEASE_OVERDUE;
-      }
+    if (renewed != null && Duration.between(renewed, now).compareTo(rules.leaseGrace()) > 0) {
+      gone = GoneReason.LEASE_EXPIRED;
+    } else if (rules.leaseOverdue(renewed, now)) {
+      suspect = SuspicionReason.LEASE_OVERDUE;
     }
     if (gone == null && !node.isReady()) {
       Instant since = Optional.ofNullable(node.readySince()).orElse(now);

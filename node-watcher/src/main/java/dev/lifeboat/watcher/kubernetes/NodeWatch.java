@@ -212,13 +212,7 @@ public class NodeWatch implements Leadership.Listener {
     held.forEach(volume -> locations.add(volume.location()));
     Map<String, List<EligibleNode>> eligible =
         inventory.eligible(
-            node,
-            locations,
-            candidate -> {
-              Instant renewed = leases.get(candidate.name());
-              return renewed == null
-                  || Duration.between(renewed, now).compareTo(rules.leaseSuspect()) <= 0;
-            });
+            node, locations, candidate -> !rules.leaseOverdue(leases.get(candidate.name()), now));
     if (node.serverId().isEmpty()) {
       LOG.warnf(
           "node %s has no hcloud:// providerID (%s): its server is unknown and cannot be fenced",

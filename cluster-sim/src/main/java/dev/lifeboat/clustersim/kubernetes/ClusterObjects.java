@@ -1,5 +1,7 @@
-package dev.lifeboat.clustersim.domain;
+package dev.lifeboat.clustersim.kubernetes;
 
+import dev.lifeboat.clustersim.domain.K3s;
+import dev.lifeboat.clustersim.domain.World;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -51,7 +53,7 @@ import java.util.regex.Pattern;
  * with a claim bound to it. A volume {@code pvc-postgres-0} labelled {@code app=postgres} becomes
  * claim {@code data-postgres-0} of pod {@code postgres-0} of StatefulSet {@code postgres}.
  */
-public final class Seed {
+public final class ClusterObjects {
 
   private static final Pattern ORDINAL = Pattern.compile("-(\\d+)$");
 
@@ -68,7 +70,7 @@ public final class Seed {
       List<StatefulSet> statefulSets,
       List<Placement> placements) {}
 
-  private Seed() {}
+  private ClusterObjects() {}
 
   /** The cluster of this world, workloads in the namespace. */
   public static Plan of(World world, String namespace, Instant now) {
@@ -101,7 +103,9 @@ public final class Seed {
     groups.forEach(
         (workload, members) -> {
           // Ordinal order: by the number the volume's name ends with, then by name.
-          members.sort(Comparator.comparingLong(Seed::ordinalOf).thenComparing(World.Volume::name));
+          members.sort(
+              Comparator.comparingLong(ClusterObjects::ordinalOf)
+                  .thenComparing(World.Volume::name));
           statefulSets.add(statefulSet(namespace, workload, members.size()));
           for (int ordinal = 0; ordinal < members.size(); ordinal++) {
             World.Volume volume = members.get(ordinal);
