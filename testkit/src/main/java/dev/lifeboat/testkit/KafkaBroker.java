@@ -148,7 +148,7 @@ public final class KafkaBroker {
     props.put("log.dirs", dataDir.toAbsolutePath().toString());
     props.put("num.partitions", Integer.toString(PARTITIONS));
     props.put("auto.create.topics.enable", "true");
-    // One node: every internal topic has one replica (DESIGN.md section 4).
+    // One node: every internal topic has one replica (docs/architecture.md, tests without Docker).
     props.put("offsets.topic.replication.factor", "1");
     props.put("offsets.topic.num.partitions", "3");
     props.put("transaction.state.log.replication.factor", "1");
@@ -168,7 +168,8 @@ public final class KafkaBroker {
         properties.store(writer, "Lifeboat test broker");
       }
       ByteArrayOutputStream output = new ByteArrayOutputStream();
-      // StorageTool.execute, never main: main exits the JVM (DESIGN.md section 4).
+      // StorageTool.execute, never main: main exits the JVM (docs/architecture.md, tests without
+      // Docker).
       int status =
           StorageTool.execute(
               new String[] {

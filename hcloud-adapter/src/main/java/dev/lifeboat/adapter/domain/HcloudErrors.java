@@ -3,8 +3,8 @@ package dev.lifeboat.adapter.domain;
 import java.util.Set;
 
 /**
- * Which Hetzner errors are worth trying again (hcloud-api.md: the official clients' policy, with
- * {@code locked} retryable as the CSI driver and Terraform treat it).
+ * Which Hetzner errors are worth trying again (docs/hetzner-api.md: the official clients' policy,
+ * with {@code locked} retryable as the CSI driver and Terraform treat it).
  */
 public final class HcloudErrors {
 

@@ -19,9 +19,9 @@ import org.eclipse.microprofile.rest.client.annotation.RegisterProvider;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
- * The Hetzner Cloud API calls Lifeboat makes (hcloud-api.md). Base URL {@code lifeboat.hcloud.url};
- * the bearer token is added by {@link BearerToken}; every answer's rate-limit headers are read by
- * {@link ResponseObserver}; errors become {@link HcloudException}.
+ * The Hetzner Cloud API calls Lifeboat makes (docs/hetzner-api.md). Base URL {@code
+ * lifeboat.hcloud.url}; the bearer token is added by {@link BearerToken}; every answer's rate-limit
+ * headers are read by {@link ResponseObserver}; errors become {@link HcloudException}.
  */
 @RegisterRestClient(configKey = "hcloud")
 @RegisterClientHeaders(BearerToken.class)

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
-/** The parts of the Hetzner Cloud API's JSON the adapter reads (hcloud-api.md). */
+/** The parts of the Hetzner Cloud API's JSON the adapter reads (docs/hetzner-api.md). */
 public final class HcloudDtos {
 
   private HcloudDtos() {}

@@ -17,8 +17,8 @@ import java.util.TreeMap;
 
 /**
  * The simulated Hetzner Cloud project: servers, volumes and actions, and the rules the real API
- * enforces (hcloud-api.md). Actions run for their configured duration and take effect when they
- * finish; time moves on every call, so what a client sees is always as of now.
+ * enforces (docs/hetzner-api.md). Actions run for their configured duration and take effect when
+ * they finish; time moves on every call, so what a client sees is always as of now.
  */
 public final class Cloud {
 

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /**
  * The Hetzner Cloud API's error codes the simulator can answer with, and their HTTP statuses
- * (hcloud-api.md: statuses pinned by hcloud-go's tests, the rest likely or configurable).
+ * (docs/hetzner-api.md: statuses pinned by hcloud-go's tests, the rest likely or configurable).
  */
 public enum ErrorCode {
   INVALID_INPUT("invalid_input", 400),
