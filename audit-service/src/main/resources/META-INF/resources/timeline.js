@@ -41,7 +41,8 @@
     }
     const lanes = [lane('incident', 'incident ' + incident.node, incident.incidentSteps)];
     for (const v of incident.volumes) {
-      const label = 'volume ' + v.volumeId + ' ' + v.status + (v.targetNode ? ' → ' + v.targetNode : '');
+      const name = v.claim ? ' (' + v.claim + ')' : '';
+      const label = 'volume ' + v.volumeId + name + ' ' + v.status + (v.targetNode ? ' → ' + v.targetNode : '');
       const l = lane(String(v.volumeId), label, v.steps);
       l.dataset.volume = v.volumeId;
       l.dataset.status = v.status;

@@ -174,7 +174,7 @@ class TimelineApiTest {
             .then()
             .extract()
             .jsonPath()
-            .getList("collect { it.at + '  ' + it.summary }");
+            .getList("collect { it.at + '  ' + it.sinceStart + '  ' + it.summary }");
 
     String byId = replay("--incident", incident.incidentId);
     String byNode = replay("--incident", incident.node);

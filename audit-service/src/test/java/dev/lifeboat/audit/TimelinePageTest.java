@@ -76,6 +76,10 @@ class TimelinePageTest {
     assertThat(dom).contains("class=\"retry\" data-attempt=\"1\"");
     assertThat(dom).contains("ATTACH attempt 1 failed: locked server 4203 is locked");
     assertThat(dom).contains("1 of 2 volumes moved");
+    assertThat(dom)
+        .as("each lane names its volume's claim beside its id")
+        .contains("volume 200001 (shop/data-200001) MOVED")
+        .contains("volume 200002 (shop/data-200002) FAILED");
 
     Path screenshot = Path.of("target", "timeline.png").toAbsolutePath();
     Files.deleteIfExists(screenshot);

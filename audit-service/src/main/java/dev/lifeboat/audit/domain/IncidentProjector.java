@@ -15,6 +15,7 @@ import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommand;
@@ -23,6 +24,7 @@ import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeEvent;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
@@ -34,6 +36,7 @@ import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentPartial;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RetryScheduled;
+import dev.lifeboat.events.saga.SagaEvent;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepFailed;
 import dev.lifeboat.events.saga.StepStarted;
@@ -49,17 +52,38 @@ import java.util.Map;
 
 /**
  * Derives the projection of one incident from its messages, in timeline order. Pure: the same
- * messages give the same projection, whichever order they were stored in, which is what makes
- * redelivery, replay and rebuild give identical answers.
+ * messages give the same projection, however the topics were interleaved when they were stored,
+ * which is what makes redelivery, replay and rebuild give identical answers.
  */
 public final class IncidentProjector {
 
   private IncidentProjector() {}
 
-  /** The order of the timeline: when it happened, then when it was stored. */
+  /**
+   * The order of the timeline: when it happened; within one instant cause before effect (what the
+   * node and people said, then the results that reached the saga, then what the saga recorded, then
+   * the commands it sent), and within one topic the order the topic holds (an incident is one
+   * partition, so every way of reading it, stored, re-consumed or replayed, agrees).
+   */
   public static final Comparator<Entry> TIMELINE =
       Comparator.comparing((Entry e) -> e.message().occurredAt())
+          .thenComparingInt(e -> causalRank(e.message()))
+          .thenComparing(Entry::topic)
+          .thenComparingLong(Entry::sequence)
           .thenComparing(e -> e.message().messageId());
+
+  private static int causalRank(LifeboatMessage message) {
+    if (message instanceof NodeEvent) {
+      return 0;
+    }
+    if (message instanceof ControlRequest) {
+      return 1;
+    }
+    if (message instanceof CommandResult) {
+      return 2;
+    }
+    return message instanceof SagaEvent ? 3 : 4;
+  }
 
   /** The projection of the incident whose messages these are. */
   public static IncidentProjection project(String incidentId, List<Entry> entries) {
@@ -146,7 +170,7 @@ public final class IncidentProjector {
       } else if (message instanceof IncidentHeld) {
         status = IncidentStatus.HELD;
       } else if (message instanceof RetryScheduled retry) {
-        step(retry.step(), retry.volumeId()).retrying(retry.nextAttempt());
+        step(retry.step(), retry.volumeId()).retrying();
       } else if (message instanceof IncidentCompleted) {
         status = IncidentStatus.COMPLETED;
         ended = at;
@@ -328,7 +352,7 @@ public final class IncidentProjector {
       }
     }
 
-    void retrying(int nextAttempt) {
+    void retrying() {
       status = "RETRYING";
     }
 

@@ -1,13 +1,35 @@
 package dev.lifeboat.audit.domain;
 
+import dev.lifeboat.events.Command;
+import dev.lifeboat.events.CommandResult;
 import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.VolumeCommand;
+import dev.lifeboat.events.cluster.AwaitPodReady;
+import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.ClusterCommandFailed;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
+import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
+import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
@@ -17,42 +39,60 @@ import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.StepFailed;
 import dev.lifeboat.events.saga.StepStarted;
 import dev.lifeboat.events.saga.StepSucceeded;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
- * The timeline of an incident as lines a person reads: the same lines on the API, in the report and
- * from the database-free replay command.
+ * The timeline of an incident as lines a person reads, as a story: every time to the millisecond
+ * and relative to the first message, cause before effect within one instant (a command right after
+ * the step that sends it), every result naming its command and volume, every volume with its claim
+ * and pod. The same lines on the API, in the report and from the database-free replay command.
  */
 public final class Timeline {
+
+  private static final DateTimeFormatter MILLIS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private Timeline() {}
 
   /**
    * One line.
    *
-   * @param at when it happened
+   * @param at when it happened, UTC to the millisecond
+   * @param sinceStart how long after the incident's first message, such as {@code +12.3 s}
    * @param topic the topic it was on
    * @param type the CloudEvents type
    * @param messageId the message id
    * @param summary what it says, in words
    */
-  public record Line(Instant at, String topic, String type, String messageId, String summary) {}
+  public record Line(
+      String at, String sinceStart, String topic, String type, String messageId, String summary) {}
 
   /** The lines of these messages, in timeline order. */
   public static List<Line> lines(List<Entry> entries) {
-    List<Entry> ordered = new ArrayList<>(entries);
-    ordered.sort(IncidentProjector.TIMELINE);
+    List<Entry> ordered = inCausalOrder(entries);
+    Story story = new Story(entries);
+    Instant start = ordered.isEmpty() ? null : ordered.get(0).message().occurredAt();
     return ordered.stream()
         .map(
             e ->
                 new Line(
-                    e.message().occurredAt(),
+                    MILLIS.format(e.message().occurredAt()),
+                    since(start, e.message().occurredAt()),
                     e.topic(),
                     MessageTypes.typeOf(e.message().getClass()),
                     e.message().messageId(),
-                    describe(e.message())))
+                    story.describe(e.message())))
         .toList();
   }
 
@@ -60,7 +100,12 @@ public final class Timeline {
   public static String text(List<Line> lines) {
     StringBuilder out = new StringBuilder();
     for (Line line : lines) {
-      out.append(line.at()).append("  ").append(line.summary()).append('\n');
+      out.append(line.at())
+          .append("  ")
+          .append(line.sinceStart())
+          .append("  ")
+          .append(line.summary())
+          .append('\n');
     }
     return out.toString();
   }
@@ -69,10 +114,12 @@ public final class Timeline {
   public static String markdown(String incidentId, List<Line> lines) {
     StringBuilder out = new StringBuilder();
     out.append("# Timeline of incident ").append(incidentId).append("\n\n");
-    out.append("| time (UTC) | topic | what |\n|---|---|---|\n");
+    out.append("| time (UTC) | since start | topic | what |\n|---|---|---|---|\n");
     for (Line line : lines) {
       out.append("| ")
           .append(line.at())
+          .append(" | ")
+          .append(line.sinceStart())
           .append(" | ")
           .append(line.topic())
           .append(" | ")
@@ -82,77 +129,252 @@ public final class Timeline {
     return out.toString();
   }
 
-  /** What a message says, in words. */
-  public static String describe(LifeboatMessage message) {
-    if (message instanceof NodeSuspected s) {
-      return "node " + s.node().name() + " suspected (" + s.reason() + ")";
+  /**
+   * The messages in {@link IncidentProjector#TIMELINE} order, with each command moved right after
+   * the StepStarted that announced it when both happened in the same instant.
+   */
+  static List<Entry> inCausalOrder(List<Entry> entries) {
+    List<Entry> sorted = new ArrayList<>(entries);
+    sorted.sort(IncidentProjector.TIMELINE);
+    Map<String, Entry> announced = new HashMap<>();
+    Map<String, Instant> announcedAt = new HashMap<>();
+    for (Entry e : sorted) {
+      if (e.message() instanceof StepStarted s && s.commandId() != null) {
+        announcedAt.put(s.commandId(), s.occurredAt());
+      }
     }
-    if (message instanceof NodeGone g) {
-      return "node "
-          + g.node().name()
-          + " gone ("
-          + g.reason()
-          + "), server "
-          + g.node().serverId()
-          + ", "
-          + g.volumes().size()
-          + " volume(s)";
+    for (Entry e : sorted) {
+      if (e.message() instanceof Command c
+          && e.message().occurredAt().equals(announcedAt.get(c.commandId()))) {
+        announced.putIfAbsent(c.commandId(), e);
+      }
     }
-    if (message instanceof PowerOffServer p) {
-      return "command: power off server " + p.serverId();
+    Set<Entry> moved = new HashSet<>(announced.values());
+    List<Entry> out = new ArrayList<>(sorted.size());
+    for (Entry e : sorted) {
+      if (moved.contains(e)) {
+        continue;
+      }
+      out.add(e);
+      if (e.message() instanceof StepStarted s && s.commandId() != null) {
+        Entry command = announced.remove(s.commandId());
+        if (command != null) {
+          out.add(command);
+        }
+      }
     }
-    if (message instanceof DeleteServer d) {
-      return "command: delete server " + d.serverId();
-    }
-    if (message instanceof DetachVolume d) {
-      return "command: detach volume " + d.volumeId() + " from server " + d.expectedServerId();
-    }
-    if (message instanceof AttachVolume a) {
-      return "command: attach volume " + a.volumeId() + " to server " + a.serverId();
-    }
-    if (message instanceof StepStarted s) {
-      return s.step() + volume(s.volumeId()) + " started (attempt " + s.attempt() + ")";
-    }
-    if (message instanceof StepSucceeded s) {
-      return s.step() + volume(s.volumeId()) + " succeeded: " + s.detail();
-    }
-    if (message instanceof StepFailed f) {
-      return f.step()
-          + volume(f.volumeId())
-          + " failed (attempt "
-          + f.attempt()
-          + (f.giveUp() ? ", final" : "")
-          + "): "
-          + f.errorCode()
-          + " "
-          + f.message();
-    }
-    if (message instanceof RetryScheduled r) {
-      return r.step() + volume(r.volumeId()) + " retry " + r.nextAttempt() + " at " + r.retryAt();
-    }
-    if (message instanceof IncidentCompleted c) {
-      return "incident COMPLETED, moved " + c.movedVolumes();
-    }
-    if (message instanceof IncidentPartial p) {
-      return "incident PARTIAL, moved "
-          + p.movedVolumes()
-          + ", failed "
-          + p.failures().stream().map(f -> f.volumeId() + " " + f.reason()).toList();
-    }
-    if (message instanceof IncidentCancelled c) {
-      return "incident CANCELLED: " + c.reason();
-    }
-    if (message instanceof IncidentHeld h) {
-      return "incident HELD for a person: " + h.code() + ": " + h.reason();
-    }
-    if (message instanceof RequestRefused r) {
-      return "request " + r.request() + " refused: " + r.reason();
-    }
-    String type = message.getClass().getSimpleName();
-    return type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+    return out;
   }
 
-  private static String volume(Long volumeId) {
-    return volumeId == null ? "" : " of volume " + volumeId;
+  private static String since(Instant start, Instant at) {
+    long millis = Duration.between(start, at).toMillis();
+    return String.format(Locale.ROOT, "%s%.1f s", millis < 0 ? "" : "+", millis / 1000.0);
+  }
+
+  /** What a message says, in words, without the rest of its incident. */
+  public static String describe(LifeboatMessage message) {
+    return new Story(List.of()).describe(message);
+  }
+
+  /** What the incident's messages tell about each other: commands by id, volumes by id. */
+  private static final class Story {
+    private final Map<String, Command> commands = new HashMap<>();
+    private final Map<Long, String> volumes = new HashMap<>();
+
+    Story(List<Entry> entries) {
+      for (Entry e : entries) {
+        if (e.message() instanceof Command c) {
+          commands.putIfAbsent(c.commandId(), c);
+        } else if (e.message() instanceof NodeGone g) {
+          for (HeldVolume v : g.volumes()) {
+            volumes.putIfAbsent(v.volumeId(), name(v));
+          }
+        }
+      }
+    }
+
+    private static String name(HeldVolume volume) {
+      String claim = volume.claim().namespace() + "/" + volume.claim().name();
+      String pods = volume.pods().stream().map(PodRef::name).collect(Collectors.joining(", "));
+      return pods.isEmpty() ? claim : claim + ", pod " + pods;
+    }
+
+    String volume(long volumeId) {
+      String name = volumes.get(volumeId);
+      return "volume " + volumeId + (name == null ? "" : " (" + name + ")");
+    }
+
+    private String of(Long volumeId) {
+      return volumeId == null ? "" : " of " + volume(volumeId);
+    }
+
+    String describe(LifeboatMessage message) {
+      if (message instanceof NodeSuspected s) {
+        return "node " + s.node().name() + " suspected (" + s.reason() + ")";
+      }
+      if (message instanceof StormGuardTripped g) {
+        return "node " + g.node().name() + " held by the storm guard: " + g.detail();
+      }
+      if (message instanceof NodeReturned r) {
+        return "node " + r.node().name() + " came back";
+      }
+      if (message instanceof NodeGone g) {
+        return "node "
+            + g.node().name()
+            + " gone ("
+            + g.reason()
+            + "), server "
+            + g.node().serverId()
+            + ", "
+            + g.volumes().size()
+            + " volume(s)";
+      }
+      if (message instanceof Command c) {
+        return "command: " + command(c);
+      }
+      if (message instanceof CommandResult r) {
+        Command command = commands.get(r.commandId());
+        return "result of "
+            + (command == null ? "command " + r.commandId() : command(command))
+            + ": "
+            + outcome(r);
+      }
+      if (message instanceof StepStarted s) {
+        return s.step() + of(s.volumeId()) + " started (attempt " + s.attempt() + ")";
+      }
+      if (message instanceof StepSucceeded s) {
+        return s.step() + of(s.volumeId()) + " succeeded: " + s.detail();
+      }
+      if (message instanceof StepFailed f) {
+        return f.step()
+            + of(f.volumeId())
+            + " failed (attempt "
+            + f.attempt()
+            + (f.giveUp() ? ", final" : "")
+            + "): "
+            + f.errorCode()
+            + " "
+            + f.message();
+      }
+      if (message instanceof RetryScheduled r) {
+        return r.step()
+            + of(r.volumeId())
+            + " retry "
+            + r.nextAttempt()
+            + " at "
+            + MILLIS.format(r.retryAt());
+      }
+      if (message instanceof IncidentCompleted c) {
+        return "incident COMPLETED, moved "
+            + c.movedVolumes().stream().map(this::volume).collect(Collectors.joining(", "));
+      }
+      if (message instanceof IncidentPartial p) {
+        return "incident PARTIAL, moved "
+            + p.movedVolumes().stream().map(this::volume).toList()
+            + ", failed "
+            + p.failures().stream().map(f -> volume(f.volumeId()) + " " + f.reason()).toList();
+      }
+      if (message instanceof IncidentCancelled c) {
+        return "incident CANCELLED: " + c.reason();
+      }
+      if (message instanceof IncidentHeld h) {
+        return "incident HELD for a person: " + h.code() + ": " + h.reason();
+      }
+      if (message instanceof RequestRefused r) {
+        return "request " + r.request() + " refused: " + r.reason();
+      }
+      String type = message.getClass().getSimpleName();
+      return type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);
+    }
+
+    /** A command, named with what it acts on. */
+    private String command(Command command) {
+      if (command instanceof PowerOffServer p) {
+        return "power off server " + p.serverId();
+      }
+      if (command instanceof DeleteServer d) {
+        return "delete server " + d.serverId();
+      }
+      if (command instanceof DetachVolume d) {
+        return "detach " + volume(d.volumeId()) + " from server " + d.expectedServerId();
+      }
+      if (command instanceof AttachVolume a) {
+        return "attach " + volume(a.volumeId()) + " to server " + a.serverId();
+      }
+      if (command instanceof TaintNodeOutOfService t) {
+        return "taint node " + t.nodeName() + " out-of-service";
+      }
+      if (command instanceof RemoveOutOfServiceTaint t) {
+        return "remove the out-of-service taint of node " + t.nodeName();
+      }
+      if (command instanceof ForceDeletePods f) {
+        return "force-delete pod(s) "
+            + f.pods().stream().map(PodRef::name).collect(Collectors.joining(", "))
+            + " on node "
+            + f.nodeName();
+      }
+      if (command instanceof DeleteVolumeAttachments d) {
+        return "delete the VolumeAttachment(s) of "
+            + String.join(", ", d.persistentVolumes())
+            + " on node "
+            + d.nodeName();
+      }
+      if (command instanceof AwaitReplacementPod a) {
+        return "wait for the replacement pod of " + volume(a.volumeId()) + " in " + a.location();
+      }
+      if (command instanceof AwaitPodReady a) {
+        return "wait for pod " + a.pod().name() + " Ready on " + a.nodeName();
+      }
+      if (command instanceof RequeueVolumeAttachment r) {
+        return "requeue the VolumeAttachment of " + volume(r.volumeId()) + " on " + r.nodeName();
+      }
+      String type = command.getClass().getSimpleName();
+      return type + (command instanceof VolumeCommand v ? " of " + volume(v.volumeId()) : "");
+    }
+
+    private static String outcome(CommandResult result) {
+      if (result instanceof HcloudCommandSucceeded s) {
+        return "succeeded, action "
+            + s.actionId()
+            + (s.actionStarted() != null && s.actionFinished() != null
+                ? String.format(
+                    Locale.ROOT,
+                    " took %.1f s",
+                    Duration.between(s.actionStarted(), s.actionFinished()).toMillis() / 1000.0)
+                : "");
+      }
+      if (result instanceof HcloudCommandAlreadyDone d) {
+        return "already done: " + d.observed();
+      }
+      if (result instanceof HcloudCommandDryRun d) {
+        return "dry run, would " + d.wouldCall();
+      }
+      if (result instanceof HcloudCommandFailed f) {
+        return failed(f.retryable(), f.errorCode(), f.errorMessage());
+      }
+      if (result instanceof ClusterCommandSucceeded s) {
+        return "succeeded" + (s.detail() == null ? "" : ": " + s.detail());
+      }
+      if (result instanceof ReplacementPodScheduled p) {
+        return "pod "
+            + p.pod().name()
+            + " bound to "
+            + p.nodeName()
+            + " (server "
+            + p.serverId()
+            + ", "
+            + p.location()
+            + ")";
+      }
+      if (result instanceof PodReady p) {
+        return "pod " + p.pod().name() + " Ready on " + p.nodeName();
+      }
+      ClusterCommandFailed f = (ClusterCommandFailed) result;
+      return failed(f.retryable(), f.code(), f.message());
+    }
+
+    private static String failed(boolean retryable, String code, String message) {
+      return "failed (" + (retryable ? "retryable" : "final") + "): " + code + " " + message;
+    }
   }
 }
