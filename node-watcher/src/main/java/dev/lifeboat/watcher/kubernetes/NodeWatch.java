@@ -50,6 +50,9 @@ public class NodeWatch implements Leadership.Listener {
 
   private static final Logger LOG = Logger.getLogger(NodeWatch.class);
 
+  /** How soon a report the broker did not take is sent again. */
+  static final Duration REPORT_RETRY = Duration.ofSeconds(2);
+
   private final ClusterCache cache;
   private final Leadership leadership;
   private final Reports reports;
@@ -61,6 +64,7 @@ public class NodeWatch implements Leadership.Listener {
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-watch"));
   private final Map<String, NodeFacts> deleted = new LinkedHashMap<>();
+  private final List<Detection> unreported = new ArrayList<>();
   private Detector detector;
   private ScheduledFuture<?> wakeUp;
 
@@ -117,6 +121,7 @@ public class NodeWatch implements Leadership.Listener {
     thread.execute(
         () -> {
           detector = null;
+          unreported.clear(); // the next leader starts from the cluster as it is
           if (wakeUp != null) {
             wakeUp.cancel(false);
           }
@@ -131,19 +136,27 @@ public class NodeWatch implements Leadership.Listener {
     List<NodeFacts> nodes = cache.nodes();
     Map<String, Instant> leases = cache.leaseRenewals();
     Instant trouble = cache.watchTrouble();
-    List<Detection> decisions =
-        detector.evaluate(nodes, List.copyOf(deleted.values()), leases, now, trouble);
+    // What could not be sent before goes first: the detector has moved on (a node it declared
+    // gone is never declared again), so a report is kept until the broker has it.
+    List<Detection> decisions = new ArrayList<>(unreported);
+    unreported.clear();
+    decisions.addAll(detector.evaluate(nodes, List.copyOf(deleted.values()), leases, now, trouble));
     for (Detection decision : decisions) {
       try {
         report(decision, nodes, leases, now);
       } catch (RuntimeException e) {
-        LOG.errorf(e, "could not report %s", decision);
+        LOG.errorf(e, "could not report %s; trying again in %s", decision, REPORT_RETRY);
+        unreported.add(decision);
       }
       if (decision instanceof Detection.Gone) {
         deleted.remove(decision.node().name());
       }
     }
     Instant next = detector.nextWakeUp(nodes, leases, now, trouble);
+    if (!unreported.isEmpty()) {
+      Instant retry = clock.instant().plus(REPORT_RETRY);
+      next = next == null || retry.isBefore(next) ? retry : next;
+    }
     if (wakeUp != null) {
       wakeUp.cancel(false);
     }
