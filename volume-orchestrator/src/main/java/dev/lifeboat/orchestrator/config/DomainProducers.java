@@ -16,10 +16,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Turns {@link SagaConfig} into the saga's policy, checking every value first: a bad value stops
- * the service at start with a message that names its key.
+ * The domain objects the service runs with, made from {@link SagaConfig}: the saga's policy (every
+ * value checked first: a bad value stops the service at start with a message that names its key),
+ * the saga, the drill, and the clock.
  */
-public class SagaPolicyProducer {
+public class DomainProducers {
 
   private static final String PREFIX = "lifeboat.saga.";
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** A bad value stops the service at start, naming its key; good values make the policy. */
-class SagaPolicyProducerTest {
+class DomainProducersTest {
 
   @Test
   void defaultsMakeLifeboatsDefaultPolicy() {
@@ -78,6 +78,6 @@ class SagaPolicyProducerTest {
             .withConverter(Duration.class, 100, new DurationConverter())
             .build()
             .getConfigMapping(SagaConfig.class);
-    return SagaPolicyProducer.policyOf(config);
+    return DomainProducers.policyOf(config);
   }
 }
