@@ -242,12 +242,6 @@ public final class Cloud {
     return state;
   }
 
-  /** Whether a server is hung (it runs but its OS does not answer), for the cluster simulator. */
-  public synchronized boolean isHung(long serverId) {
-    advance();
-    return serverEntry(serverId).hung;
-  }
-
   // ---------------------------------------------------------------- actions
 
   /** Attaches a volume to a server: {@code POST /volumes/{id}/actions/attach}. */
