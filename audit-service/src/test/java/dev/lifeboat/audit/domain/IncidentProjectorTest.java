@@ -32,17 +32,7 @@ class IncidentProjectorTest {
 
   @Test
   void anIncidentIsHeldOnlyByItsHeldEventAndRunsAgainWhenAPersonResumesIt() {
-    add(
-        new NodeGone(
-            MessageIds.random(),
-            INCIDENT,
-            T0,
-            NODE,
-            GoneReason.LEASE_EXPIRED,
-            List.of(),
-            Map.of(),
-            Map.of(),
-            6));
+    add(gone());
     add(
         new IncidentHeld(
             MessageIds.random(),
@@ -60,17 +50,7 @@ class IncidentProjectorTest {
 
   @Test
   void aFenceThatFailsAndIsRetriedDoesNotHoldTheIncident() {
-    add(
-        new NodeGone(
-            MessageIds.random(),
-            INCIDENT,
-            T0,
-            NODE,
-            GoneReason.LEASE_EXPIRED,
-            List.of(),
-            Map.of(),
-            Map.of(),
-            6));
+    add(gone());
     add(
         new StepStarted(
             MessageIds.random(), INCIDENT, T0.plusSeconds(1), Step.FENCE, null, 1, "c"));
@@ -98,6 +78,19 @@ class IncidentProjectorTest {
             "locked"));
 
     assertThat(status()).isEqualTo(IncidentStatus.RUNNING.name());
+  }
+
+  private static NodeGone gone() {
+    return new NodeGone(
+        MessageIds.random(),
+        INCIDENT,
+        T0,
+        NODE,
+        GoneReason.LEASE_EXPIRED,
+        List.of(),
+        Map.of(),
+        Map.of(),
+        6);
   }
 
   private void add(LifeboatMessage message) {

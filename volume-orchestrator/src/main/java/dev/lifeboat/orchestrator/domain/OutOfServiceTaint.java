@@ -1,5 +1,6 @@
 package dev.lifeboat.orchestrator.domain;
 
+import dev.lifeboat.events.Command;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.saga.Step;
@@ -34,13 +35,7 @@ final class OutOfServiceTaint {
   }
 
   void send() {
-    String commandId = run.commandId(run.state.taint, null, 0);
-    run.send(
-        run.state.taint,
-        null,
-        new TaintNodeOutOfService(
-            Run.messageIdOf(commandId), run.id(), run.now, commandId, run.nodeName()),
-        run.policy.step(Step.RELEASE).timeout());
+    send(run.state.taint);
   }
 
   void onReport(Report report) {
@@ -64,13 +59,18 @@ final class OutOfServiceTaint {
   }
 
   void sendUntaint() {
-    String commandId = run.commandId(run.state.untaint, null, 0);
-    run.send(
-        run.state.untaint,
-        null,
-        new RemoveOutOfServiceTaint(
-            Run.messageIdOf(commandId), run.id(), run.now, commandId, run.nodeName()),
-        run.policy.step(Step.RELEASE).timeout());
+    send(run.state.untaint);
+  }
+
+  /** Sends the taint's or the untaint's command: one quick write to the node, like RELEASE's. */
+  private void send(Attempt attempt) {
+    String commandId = run.commandId(attempt, null, 0);
+    String messageId = Run.messageIdOf(commandId);
+    Command command =
+        attempt.request == Request.TAINT
+            ? new TaintNodeOutOfService(messageId, run.id(), run.now, commandId, run.nodeName())
+            : new RemoveOutOfServiceTaint(messageId, run.id(), run.now, commandId, run.nodeName());
+    run.send(attempt, null, command, run.policy.step(Step.RELEASE).timeout());
   }
 
   void onUntaintReport(Report report) {
