@@ -30,7 +30,8 @@ import java.util.Optional;
  * admission   the incident's flows start only while other incidents have fewer than
  *             maxActiveFlows in progress (decided once, after the fence)
  * taint       TaintNodeOutOfService once no volume is on the server; RELEASE waits for it
- *             (a taint that gives up lets the flows go on)
+ *             (a taint that gives up lets the flows go on); none at all while a volume that
+ *             does not move stays on the server (the taint would force-detach it)
  * end         COMPLETED | PARTIAL once every flow ended; CANCELLED when the node came back, or a
  *             person cancelled, before any mutating command; RemoveOutOfServiceTaint afterwards
  *             if the node came back

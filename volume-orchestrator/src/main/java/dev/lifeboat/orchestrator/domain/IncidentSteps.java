@@ -264,7 +264,12 @@ final class IncidentSteps {
                         || flow.phase == Phase.DETACH);
     boolean anyDetached = state.volumes.stream().anyMatch(flow -> flow.phase == Phase.DETACHED);
     if (allDetached && anyDetached) {
-      taint.ask();
+      List<Long> staying = volumesStayingOnServer();
+      if (staying.isEmpty()) {
+        taint.ask();
+      } else {
+        taint.forgo(staying);
+      }
     }
     if (state.taintStatus.settled()) {
       for (VolumeFlow flow : state.volumes) {
@@ -273,6 +278,27 @@ final class IncidentSteps {
         }
       }
     }
+  }
+
+  /**
+   * The volumes that stay attached to the fenced server: opted out, or failed before their detach.
+   * The node-wide taint would have the attach-detach controller force-detach them, so while there
+   * are any it is not applied. A deleted server holds none.
+   */
+  private List<Long> volumesStayingOnServer() {
+    if (run.state.serverDeleted) {
+      return List.of();
+    }
+    return run.state.volumes.stream()
+        .filter(
+            flow ->
+                flow.phase == Phase.SKIPPED
+                    || (flow.phase == Phase.FAILED
+                        && (flow.failure.step() == Step.PRE_FLIGHT
+                            || flow.failure.step() == Step.FENCE
+                            || flow.failure.step() == Step.DETACH)))
+        .map(VolumeFlow::volumeId)
+        .toList();
   }
 
   /**

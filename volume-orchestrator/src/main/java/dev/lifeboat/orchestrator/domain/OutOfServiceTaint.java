@@ -34,6 +34,27 @@ final class OutOfServiceTaint {
     send();
   }
 
+  /**
+   * Does without the taint, because these volumes stay on the server and the taint would have them
+   * force-detached: the flows go on, each releasing its own pods.
+   */
+  void forgo(java.util.List<Long> staying) {
+    IncidentState state = run.state;
+    if (state.taintStatus != TaintStatus.NONE && state.taintStatus != TaintStatus.ABANDONED) {
+      return;
+    }
+    state.taintStatus = TaintStatus.NOT_APPLIED;
+    run.succeeded(
+        Step.RELEASE,
+        null,
+        1,
+        "node not tainted out-of-service: volume(s) "
+            + staying
+            + " stay on server "
+            + run.serverId()
+            + ", which the taint would force-detach; pods are released one by one");
+  }
+
   void send() {
     send(run.state.taint);
   }

@@ -90,9 +90,16 @@ public record SagaPlan(long serverId, FencePolicy fencing, List<PlannedVolume> v
 
   /** What an incident-wide step would do, in words. */
   public String incidentDetail(Step step) {
-    return step == Step.FENCE
-        ? fenceDetail()
-        : "taint the node out-of-service once no volume is on the server";
+    if (step == Step.FENCE) {
+      return fenceDetail();
+    }
+    List<Long> staying =
+        fencing == FencePolicy.DELETE
+            ? List.of()
+            : volumes.stream().filter(v -> !v.moves()).map(PlannedVolume::volumeId).toList();
+    return staying.isEmpty()
+        ? "taint the node out-of-service once no volume is on the server"
+        : "leave the node untainted: volume(s) " + staying + " stay on the server";
   }
 
   /** How the server would be fenced, in words. */

@@ -14,10 +14,15 @@ public enum TaintStatus {
   /** Given up; the flows go on without it. */
   GIVEN_UP,
   /** Its attempt was abandoned by an abort; a volume retried later asks for it again. */
-  ABANDONED;
+  ABANDONED,
+  /**
+   * Not applied on purpose: a volume that does not move stays on the server, and the taint would
+   * have it force-detached.
+   */
+  NOT_APPLIED;
 
   /** True once the flows waiting for the taint may go on. */
   public boolean settled() {
-    return this == APPLIED || this == GIVEN_UP;
+    return this == APPLIED || this == GIVEN_UP || this == NOT_APPLIED;
   }
 }

@@ -98,6 +98,35 @@ class IncidentSagaTest {
   }
 
   @Test
+  void theNodeIsNotTaintedWhileAVolumeThatDoesNotMoveStaysOnTheServer() {
+    HeldVolume optedOut =
+        new HeldVolume(
+            100002,
+            "pv-100002",
+            new ClaimRef("shop", "data-100002"),
+            "fsn1",
+            List.of(new PodRef("shop", "cache-0", "uid-cache-0", "StatefulSet", "cache")),
+            "lifeboat.dev/failover: disabled");
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), optedOut));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(hcloudDone(last(DetachVolume.class)));
+
+    // The taint would have the attach-detach controller force-detach the opted-out volume.
+    assertThat(commandTypes()).doesNotContain("TaintNodeOutOfService").endsWith("ForceDeletePods");
+    assertThat(last(ForceDeletePods.class).pods())
+        .extracting(PodRef::name)
+        .containsExactly("db-100001");
+    assertThat(state.taintStatus()).isEqualTo(TaintStatus.NOT_APPLIED);
+    assertThat(
+            sent.stream()
+                .filter(m -> m instanceof StepSucceeded s && s.step().name().equals("RELEASE"))
+                .map(m -> ((StepSucceeded) m).detail()))
+        .singleElement()
+        .asString()
+        .contains("not tainted", "[100002]");
+  }
+
+  @Test
   void detachIsSkippedWhenTheServerWasAlreadyDeleted() {
     receive(gone(GoneReason.NODE_DELETED, Map.of(), volume(100001), volume(100002)));
 

@@ -242,6 +242,20 @@ final class SagaWorld {
     if (mutating(command) && !fenceProven && !(command instanceof ClusterCommand c && untaint(c))) {
       throw new AssertionError(fail(command + " was sent before the fence succeeded"));
     }
+    if (command instanceof dev.lifeboat.events.cluster.TaintNodeOutOfService) {
+      // Rule: the node-wide taint never force-detaches a volume that stays on the server.
+      boolean staying =
+          !state.serverDeleted
+              && state.volumes().stream()
+                  .anyMatch(
+                      f ->
+                          f.phase() == Phase.SKIPPED
+                              || (f.phase() == Phase.FAILED
+                                  && f.failure().step().compareTo(Step.DETACH) <= 0));
+      if (staying) {
+        throw new AssertionError(fail(command + " would force-detach a volume that stays"));
+      }
+    }
     if (command instanceof AttachVolume attach) {
       String volumeLocation = volume(attach.volumeId()).location();
       // Rule: no attach to a server in another location than the volume, nor to the old server.
