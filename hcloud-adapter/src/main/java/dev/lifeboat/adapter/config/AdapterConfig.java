@@ -10,6 +10,7 @@ import java.util.Optional;
 public interface AdapterConfig {
 
   /** The API's base URL: Hetzner's, or hcloud-sim's ({@code http://127.0.0.1:8765/v1}). */
+  @WithDefault("https://api.hetzner.cloud/v1")
   String url();
 
   /** The project token (env {@code LIFEBOAT_HCLOUD_TOKEN}); never logged. */
