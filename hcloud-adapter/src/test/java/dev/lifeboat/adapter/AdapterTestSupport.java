@@ -83,6 +83,26 @@ final class AdapterTestSupport {
   }
 
   /** The simulator's whole state. */
+  /** A server as hcloud-sim's state shows it. */
+  static JsonNode server(long id) {
+    for (JsonNode server : state().get("servers")) {
+      if (server.get("id").asLong() == id) {
+        return server;
+      }
+    }
+    throw new AssertionError("no server " + id);
+  }
+
+  /** A volume as hcloud-sim's state shows it. */
+  static JsonNode volume(long id) {
+    for (JsonNode volume : state().get("volumes")) {
+      if (volume.get("id").asLong() == id) {
+        return volume;
+      }
+    }
+    throw new AssertionError("no volume " + id);
+  }
+
   static JsonNode state() {
     return read(HcloudSimProcess.shared().send("GET", "/_sim/state", ""));
   }

@@ -8,7 +8,9 @@ import static dev.lifeboat.adapter.AdapterTestSupport.mutatingRequests;
 import static dev.lifeboat.adapter.AdapterTestSupport.powerOff;
 import static dev.lifeboat.adapter.AdapterTestSupport.requests;
 import static dev.lifeboat.adapter.AdapterTestSupport.run;
+import static dev.lifeboat.adapter.AdapterTestSupport.server;
 import static dev.lifeboat.adapter.AdapterTestSupport.state;
+import static dev.lifeboat.adapter.AdapterTestSupport.volume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -293,23 +295,5 @@ class CommandExecutionTest extends WithTopics {
 
   private static void faults(String json) {
     HcloudSimProcess.shared().send("PUT", "/_sim/faults", json);
-  }
-
-  private static JsonNode server(long id) {
-    for (JsonNode server : state().get("servers")) {
-      if (server.get("id").asLong() == id) {
-        return server;
-      }
-    }
-    throw new AssertionError("no server " + id);
-  }
-
-  private static JsonNode volume(long id) {
-    for (JsonNode volume : state().get("volumes")) {
-      if (volume.get("id").asLong() == id) {
-        return volume;
-      }
-    }
-    throw new AssertionError("no volume " + id);
   }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -29,6 +30,16 @@ public final class KafkaSend {
     Map<String, Object> config = clientConfig(kafka);
     config.put(ProducerConfig.ACKS_CONFIG, "all");
     config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    return config;
+  }
+
+  /**
+   * The consumer settings: the service's Kafka settings, reading committed messages only (a record
+   * of an aborted transaction is never seen), to which a caller adds its group and the rest.
+   */
+  public static Map<String, Object> consumerConfig(Map<String, Object> kafka) {
+    Map<String, Object> config = clientConfig(kafka);
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return config;
   }
 

@@ -1,6 +1,7 @@
 package dev.lifeboat.audit.messaging;
 
 import dev.lifeboat.events.Topic;
+import dev.lifeboat.service.KafkaSend;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,9 +37,8 @@ public final class TopicReader {
       String prefix,
       Instant from,
       Consumer<List<ConsumerRecord<String, byte[]>>> sink) {
-    Map<String, Object> config = new HashMap<>(kafka);
+    Map<String, Object> config = KafkaSend.consumerConfig(kafka);
     config.put(ConsumerConfig.CLIENT_ID_CONFIG, "lifeboat-audit-replay-" + UUID.randomUUID());
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 1000);
     long read = 0;

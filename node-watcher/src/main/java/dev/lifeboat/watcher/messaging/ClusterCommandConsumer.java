@@ -82,11 +82,10 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     if (thread != null) {
       return;
     }
-    Map<String, Object> config = KafkaSend.clientConfig(kafka);
+    Map<String, Object> config = KafkaSend.consumerConfig(kafka);
     config.put(ConsumerConfig.GROUP_ID_CONFIG, "lifeboat-node-watcher");
     config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer());
     KafkaConsumer<String, byte[]> mine = consumer;
     thread = new Thread(() -> consume(mine), "cluster-commands");
