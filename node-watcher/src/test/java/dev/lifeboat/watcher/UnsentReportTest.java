@@ -12,7 +12,7 @@ import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
-import dev.lifeboat.watcher.messaging.FirstNodeGoneLost;
+import dev.lifeboat.watcher.messaging.FirstReportLost;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,6 +22,7 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,12 @@ class UnsentReportTest {
   public static class LosingTheFirstReport implements QuarkusTestProfile {
     @Override
     public Set<Class<?>> getEnabledAlternatives() {
-      return Set.of(FirstNodeGoneLost.class);
+      return Set.of(FirstReportLost.class);
+    }
+
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("lifeboat.test.lose-first", "NodeGone");
     }
   }
 
@@ -63,7 +69,7 @@ class UnsentReportTest {
               .atMost(Duration.ofSeconds(40))
               .pollInterval(Duration.ofMillis(200))
               .until(() -> nodeGone(topics, lost), found -> !found.isEmpty());
-      assertThat(FirstNodeGoneLost.REFUSED.get()).as("the first send was refused").isEqualTo(1);
+      assertThat(FirstReportLost.REFUSED.get()).as("the first send was refused").isEqualTo(1);
       assertThat(gone).hasSize(1);
       assertThat(gone.get(0).reason()).isEqualTo(GoneReason.NODE_DELETED);
     }

@@ -1,10 +1,13 @@
 package dev.lifeboat.watcher.messaging;
 
 import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommand;
+import dev.lifeboat.events.cluster.ClusterCommandFailed;
+import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.service.Arrivals;
@@ -19,12 +22,15 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -43,6 +49,9 @@ public class ClusterCommandConsumer implements Leadership.Listener {
 
   private static final Logger LOG = Logger.getLogger(ClusterCommandConsumer.class);
 
+  /** How long the consumer waits after a failure before it reads again. */
+  static final Duration RETRY = Duration.ofSeconds(1);
+
   private final ClusterActions actions;
   private final Waiters waiters;
   private final Reports reports;
@@ -51,6 +60,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   private final Leadership leadership;
   private final Map<String, Object> kafka;
   private final String topic;
+  private final Clock clock;
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
 
@@ -62,7 +72,8 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       Arrivals arrivals,
       Leadership leadership,
       @Identifier("default-kafka-broker") Map<String, Object> kafka,
-      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
+      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix,
+      Clock clock) {
     this.actions = actions;
     this.waiters = waiters;
     this.reports = reports;
@@ -71,6 +82,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     this.leadership = leadership;
     this.kafka = kafka;
     this.topic = Topic.CLUSTER_COMMANDS.nameWith(prefix);
+    this.clock = clock;
   }
 
   void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 550) StartupEvent startup) {
@@ -111,18 +123,43 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     try (consumer) {
       consumer.subscribe(List.of(topic));
       while (!Thread.currentThread().isInterrupted()) {
-        var records = consumer.poll(Duration.ofMillis(500));
-        for (ConsumerRecord<String, byte[]> record : records) {
-          handle(record);
-        }
-        if (!records.isEmpty()) {
-          consumer.commitSync();
+        try {
+          consumeOnce(consumer);
+        } catch (WakeupException stopping) {
+          throw stopping;
+        } catch (RuntimeException e) {
+          // Whatever failed (a send, a commit, the API), the leader keeps carrying out commands:
+          // what was not committed is read again, and every command is idempotent.
+          LOG.errorf(e, "consuming cluster commands failed; going on in %s", RETRY);
+          pause();
         }
       }
     } catch (WakeupException stopping) {
       LOG.info("stopped consuming cluster commands");
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "consuming cluster commands failed");
+    }
+  }
+
+  /** Handles one poll's records, committing each as it is handled; a failure reads it again. */
+  private void consumeOnce(KafkaConsumer<String, byte[]> consumer) {
+    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      try {
+        handle(record);
+      } catch (RuntimeException e) {
+        consumer.seek(partition, record.offset());
+        throw e;
+      }
+      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
+    }
+  }
+
+  private static void pause() {
+    try {
+      // A fixed pause: what failed (the broker, the API server) needs a moment, and a hot loop
+      // would only fill the log.
+      Thread.sleep(RETRY.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -148,7 +185,25 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     } else if (command instanceof AwaitPodReady await) {
       waiters.await(await);
     } else {
-      reports.publish(actions.run(command));
+      reports.publish(outcome(command));
+    }
+  }
+
+  /** What the command came to; an unexpected error is a result too, so the saga hears of it. */
+  private ClusterResult outcome(ClusterCommand command) {
+    try {
+      return actions.run(command);
+    } catch (RuntimeException e) {
+      LOG.errorf(
+          e, "%s %s failed unexpectedly", command.getClass().getSimpleName(), command.commandId());
+      return new ClusterCommandFailed(
+          MessageIds.derived("cluster-result", command.commandId()),
+          command.incidentId(),
+          clock.instant(),
+          command.commandId(),
+          "INTERNAL_ERROR",
+          e.getClass().getSimpleName() + ": " + e.getMessage(),
+          true);
     }
   }
 }
