@@ -274,6 +274,33 @@ class CommandExecutionTest extends WithTopics {
   }
 
   @Test
+  void anAttachRunningToAnotherServerIsNeverTakenForOurs() {
+    HcloudSimProcess.shared()
+        .send("PUT", "/_sim/settings", "{\"durations\": {\"attach_volume\": \"PT4S\"}}");
+    // The CSI driver attaches the volume to another server at the same moment.
+    io.restassured.RestAssured.given()
+        .baseUri(HcloudSimProcess.shared().apiUrl())
+        .header("Authorization", "Bearer test-token")
+        .contentType("application/json")
+        .body("{\"server\": 4203}")
+        .post("/volumes/100006/actions/attach")
+        .then()
+        .statusCode(201);
+
+    HcloudResult result = run(topics, attach(100006, 4202));
+
+    assertThat(result)
+        .as("the volume went to the CSI driver's server, not ours: no success for 4202")
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            f -> {
+              assertThat(f.retryable()).isFalse();
+              assertThat(f.errorCode()).isEqualTo("volume_already_attached");
+            });
+    assertThat(volume(100006).get("server").asLong()).isEqualTo(4203);
+  }
+
+  @Test
   void requestsPerCommandAreFew() {
     clearLog();
     run(topics, powerOff(4206));

@@ -101,7 +101,7 @@ public class CommandExecutor {
                     d,
                     () ->
                         command instanceof DetachVolume
-                            ? calls.detach(volumeId)
+                            ? calls.detach(volumeId, command.serverId())
                             : calls.attach(volumeId, command.serverId())));
   }
 

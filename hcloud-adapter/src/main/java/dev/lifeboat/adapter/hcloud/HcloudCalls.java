@@ -15,8 +15,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * Every Hetzner call the adapter makes, each taking its request from the budget first and retried
  * with exponential backoff and jitter while the error is retryable ({@link HcloudErrors}). A
  * mutating call answered {@code locked} first looks for a running action of the same command on the
- * resource (left by a crashed adapter, or by a redelivered command) and waits for that one instead
- * of starting a second.
+ * same resource and server (left by a crashed adapter, or by a redelivered command) and waits for
+ * that one instead of starting a second; anyone else's action is not adopted.
  */
 @ApplicationScoped
 @Retry(maxRetries = 10, delay = 500, jitter = 250, maxDuration = 300_000)
@@ -51,7 +51,8 @@ public class HcloudCalls {
         CallPriority.FENCE,
         () -> api.powerOff(serverId).map(HcloudDtos.ActionEnvelope::action),
         () -> api.serverActions(serverId, "running"),
-        "stop_server");
+        "stop_server",
+        serverId);
   }
 
   public Uni<HcloudDtos.Action> deleteServer(long serverId) {
@@ -59,15 +60,18 @@ public class HcloudCalls {
         CallPriority.FENCE,
         () -> api.deleteServer(serverId).map(HcloudDtos.ActionEnvelope::action),
         () -> api.serverActions(serverId, "running"),
-        "delete_server");
+        "delete_server",
+        serverId);
   }
 
-  public Uni<HcloudDtos.Action> detach(long volumeId) {
+  /** Detaches the volume from the server it is expected on. */
+  public Uni<HcloudDtos.Action> detach(long volumeId, long serverId) {
     return mutate(
         CallPriority.DETACH,
         () -> api.detach(volumeId, "{}").map(HcloudDtos.ActionEnvelope::action),
         () -> api.volumeActions(volumeId, "running"),
-        "detach_volume");
+        "detach_volume",
+        serverId);
   }
 
   public Uni<HcloudDtos.Action> attach(long volumeId, long serverId) {
@@ -77,14 +81,16 @@ public class HcloudCalls {
             api.attach(volumeId, new HcloudDtos.AttachRequest(serverId, false))
                 .map(HcloudDtos.ActionEnvelope::action),
         () -> api.volumeActions(volumeId, "running"),
-        "attach_volume");
+        "attach_volume",
+        serverId);
   }
 
   private Uni<HcloudDtos.Action> mutate(
       CallPriority priority,
       Supplier<Uni<HcloudDtos.Action>> post,
       Supplier<Uni<HcloudDtos.ActionList>> running,
-      String command) {
+      String command,
+      long serverId) {
     return call(priority, post)
         .onFailure(e -> e instanceof HcloudException h && h.code().equals("locked"))
         .recoverWithUni(
@@ -93,9 +99,22 @@ public class HcloudCalls {
                     .map(
                         list ->
                             list.actions().stream()
-                                .filter(a -> a.command().equals(command) && !a.ended())
+                                .filter(a -> adoptable(a, command, serverId))
                                 .findFirst()
                                 .orElseThrow(() -> (HcloudException) locked)));
+  }
+
+  /**
+   * Whether a running action is the one this call would have started: the same command on the same
+   * server (for a volume, on the same volume and server). Another client's action, such as the CSI
+   * driver attaching the volume to another server, is never taken for ours.
+   */
+  private static boolean adoptable(HcloudDtos.Action action, String command, long serverId) {
+    return action.command().equals(command)
+        && !action.ended()
+        && action.resources() != null
+        && action.resources().stream()
+            .anyMatch(r -> "server".equals(r.type()) && r.id() == serverId);
   }
 
   /** One call: a request from the budget, then the call; no answer becomes a retryable error. */
