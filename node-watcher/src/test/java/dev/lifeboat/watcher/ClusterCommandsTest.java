@@ -203,6 +203,37 @@ class ClusterCommandsTest {
   }
 
   @Test
+  void aReplacementBoundToANodeThatIsNotReadyIsNeverTakenAndTheTimeoutSaysWhy() {
+    String sick = "sick-" + UUID.randomUUID().toString().substring(0, 6);
+    nodes.add(sick, 4304, "fsn1");
+    nodes.setReady(sick, "Unknown");
+    Pod old = pod("db-4", lost, "data-db-4", false);
+    AwaitReplacementPod await =
+        new AwaitReplacementPod(
+            id(),
+            "inc",
+            now(),
+            id(),
+            100004,
+            new ClaimRef("shop", "data-db-4"),
+            "fsn1",
+            old.getMetadata().getUid(),
+            Duration.ofSeconds(3));
+    client.pods().inNamespace("shop").withName("db-4").withGracePeriod(0).delete();
+    pod("db-4", sick, "data-db-4", false);
+    topics.send(await);
+
+    // Its volume attached there would serve no pod: the wait goes on, and its end says why.
+    assertThat(result(await))
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            failed -> {
+              assertThat(failed.code()).isEqualTo("TIMEOUT");
+              assertThat(failed.message()).contains("db-4", sick, "not Ready");
+            });
+  }
+
+  @Test
   void noNodeInTheLocationIsReportedAtOnce() {
     AwaitReplacementPod await =
         new AwaitReplacementPod(

@@ -10,6 +10,7 @@ import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.watcher.domain.ClusterFacts.PodFacts;
+import dev.lifeboat.watcher.domain.DetectionRules;
 import dev.lifeboat.watcher.domain.Inventory;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.messaging.Reports;
@@ -24,7 +25,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -51,14 +54,20 @@ public class Waiters {
   private final ClusterCache cache;
   private final Reports reports;
   private final Clock clock;
+  private final DetectionRules rules;
   private final List<Waiter> waiting = new ArrayList<>();
+
+  /** Why a waiter's pod was not taken yet, by command id, for its timeout's words. */
+  private final Map<String, String> notTaken = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "cluster-waiters"));
 
-  Waiters(ClusterCache cache, Reports reports, Clock clock) {
+  Waiters(ClusterCache cache, Reports reports, Clock clock, DetectionRules rules) {
     this.cache = cache;
     this.reports = reports;
     this.clock = clock;
+    this.rules = rules;
   }
 
   void start(@Observes StartupEvent startup) {
@@ -66,6 +75,7 @@ public class Waiters {
         change -> {
           if (change.kind().equals("Pod")
               || change.kind().equals("Node")
+              || change.kind().equals("Lease")
               || change.kind().equals("VolumeAttachment")) {
             thread.execute(this::checkAll);
           }
@@ -91,7 +101,10 @@ public class Waiters {
                         + "/"
                         + command.claim().name()
                         + " was bound to a healthy node within "
-                        + command.timeout(),
+                        + command.timeout()
+                        + Optional.ofNullable(notTaken.remove(command.commandId()))
+                            .map(why -> ": " + why)
+                            .orElse(""),
                     true),
             clock.instant().plus(command.timeout())));
   }
@@ -161,6 +174,8 @@ public class Waiters {
   private Optional<ClusterResult> replacement(AwaitReplacementPod command) {
     List<NodeFacts> nodes = cache.nodes();
     Inventory inventory = cache.inventory();
+    Map<String, Instant> leases = cache.leaseRenewals();
+    Instant now = clock.instant();
     for (PodFacts pod : cache.pods()) {
       if (!pod.namespace().equals(command.claim().namespace())
           || !pod.claims().contains(command.claim().name())
@@ -171,9 +186,14 @@ public class Waiters {
       }
       Optional<NodeFacts> node =
           nodes.stream().filter(n -> n.name().equals(pod.nodeName())).findFirst();
-      if (node.isEmpty() || node.get().serverId().isEmpty()) {
+      String refused = refusal(node, pod, leases, now);
+      if (refused != null) {
+        // Attaching there would give the volume to a node that cannot run the pod (or is lost
+        // itself): wait, and say why if the wait ends.
+        notTaken.put(command.commandId(), refused);
         continue;
       }
+      notTaken.remove(command.commandId());
       return Optional.of(
           new ReplacementPodScheduled(
               MessageIds.random(),
@@ -214,6 +234,29 @@ public class Waiters {
               false));
     }
     return Optional.empty();
+  }
+
+  /**
+   * Why the replacement pod's node cannot take the volume, or null when it can: the node must be
+   * known, with a server, Ready, and with a Lease renewed in time. (A node in another location is
+   * reported as it is: the saga refuses it at once, WRONG_LOCATION, since waiting cannot help.)
+   */
+  private String refusal(
+      Optional<NodeFacts> node, PodFacts pod, Map<String, Instant> leases, Instant now) {
+    String where = "pod " + pod.name() + " is bound to node " + pod.nodeName();
+    if (node.isEmpty()) {
+      return where + ", which is unknown";
+    }
+    if (node.get().serverId().isEmpty()) {
+      return where + ", which has no hcloud:// providerID";
+    }
+    if (!node.get().isReady()) {
+      return where + ", which is not Ready";
+    }
+    if (rules.leaseOverdue(leases.get(node.get().name()), now)) {
+      return where + ", whose Lease is overdue";
+    }
+    return null;
   }
 
   private Optional<ClusterResult> ready(AwaitPodReady command) {
