@@ -7,9 +7,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -41,6 +43,7 @@ public final class Detector {
   private static final class Tracked {
     Status status = Status.HEALTHY;
     Instant declaredAt;
+    Instant deletedAt;
     String uid;
   }
 
@@ -78,12 +81,22 @@ public final class Detector {
       }
     }
     for (NodeFacts node : deleted) {
-      if (!excluded.excludes(node)) {
+      if (!excluded.excludes(node) && counts(node, now)) {
         signals.add(new Signal(node, GoneReason.NODE_DELETED, null, now));
       }
     }
     for (Signal signal : signals) {
       adopt(signal.node());
+    }
+    Set<String> deletedNames = new HashSet<>();
+    deleted.forEach(node -> deletedNames.add(node.name()));
+    for (Signal signal : signals) {
+      Tracked t = tracked.get(signal.node().name());
+      if (!deletedNames.contains(signal.node().name())) {
+        t.deletedAt = null;
+      } else if (t.deletedAt == null) {
+        t.deletedAt = now;
+      }
     }
     int known = Math.max(1, signals.size() + (int) deletedWithin(now));
     List<Detection> decisions = new ArrayList<>();
@@ -218,6 +231,16 @@ public final class Detector {
       }
     }
     t.uid = node.uid();
+  }
+
+  /**
+   * Whether a deleted Node still counts: for one storm window after its deletion. A Node deleted on
+   * purpose (a scale-down, which the guard may have held for a person) is gone for good after that,
+   * and must not count towards the share of lost nodes for every later loss.
+   */
+  public boolean counts(NodeFacts deletedNode, Instant now) {
+    Tracked t = tracked.get(deletedNode.name());
+    return t == null || t.deletedAt == null || now.isBefore(t.deletedAt.plus(rules.stormWindow()));
   }
 
   private Status status(NodeFacts node) {

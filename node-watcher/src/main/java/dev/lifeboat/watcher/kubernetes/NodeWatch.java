@@ -152,6 +152,7 @@ public class NodeWatch implements Leadership.Listener {
         deleted.remove(decision.node().name());
       }
     }
+    deleted.values().removeIf(node -> !detector.counts(node, now));
     Instant next = detector.nextWakeUp(nodes, leases, now, trouble);
     if (!unreported.isEmpty()) {
       Instant retry = clock.instant().plus(REPORT_RETRY);

@@ -114,6 +114,23 @@ class DetectorTest {
   }
 
   @Test
+  void aBigScaleDownNeverBlocksALaterLoss() {
+    cluster(9);
+    List<NodeFacts> removed = new ArrayList<>();
+    for (int i = 1; i <= 5; i++) {
+      removed.add(nodes.remove("worker-" + i));
+    }
+
+    // Five of nine Nodes deleted at once look like a storm: the guard holds them for a person.
+    assertThat(at(T0.plusSeconds(1), removed)).filteredOn(d -> d.startsWith("Guarded")).hasSize(5);
+    // The deletions are still offered (they were never declared); after the window they no
+    // longer count, and a real loss later is a loss of its own.
+    assertThat(at(T0.plusSeconds(30), removed)).isEmpty();
+    assertThat(at(T0.plusSeconds(120), removed, "worker-6"))
+        .containsExactly("Gone worker-6 LEASE_EXPIRED");
+  }
+
+  @Test
   void withinTheWindowTheDeclaredLossesStillCount() {
     cluster(6);
     assertThat(at(T0.plusSeconds(21), "worker-1", "worker-2")).hasSize(2);
