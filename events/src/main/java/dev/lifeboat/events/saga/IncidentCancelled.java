@@ -5,8 +5,9 @@ import dev.lifeboat.events.Require;
 import java.time.Instant;
 
 /**
- * The incident ended before fencing, with no mutating command sent (the node came back, or a person
- * cancelled it).
+ * The incident ended before its fence was proven: the node came back (a fence already sent may
+ * still take effect; nothing else was sent, nor will be), or a person cancelled it before any
+ * mutating command.
  *
  * @param reason why, in words
  */

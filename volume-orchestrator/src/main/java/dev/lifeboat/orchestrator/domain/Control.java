@@ -83,6 +83,13 @@ public final class Control {
         if (status == IncidentStatus.CANCELLED || status == IncidentStatus.HELD) {
           yield Optional.of(is + ": a volume is retried only in a running or ended incident");
         }
+        if (state.nodeReturned && !state.fenced) {
+          yield Optional.of(
+              "node "
+                  + state.node.name()
+                  + " came back before its fence was proven: it is not fenced now; a new loss"
+                  + " is handled as such");
+        }
         yield flow.phase == Phase.FAILED
             ? Optional.empty()
             : Optional.of(
@@ -104,12 +111,27 @@ public final class Control {
     return refusal(state, kind, request instanceof RetryVolume retry ? retry.volumeId() : 0);
   }
 
+  /**
+   * The node is back. Before its fence is proven the incident ends here: nothing more is sent for
+   * it, not even the fence again. A power off already sent may still take effect; the incident then
+   * says so, and the volumes move only when the node is lost again (a new loss).
+   */
   void nodeReturned() {
     IncidentState state = run.state;
     state.nodeReturned = true;
-    if (state.status.open() && !state.mutatingSent) {
-      incident.cancel("node " + run.nodeName() + " came back before it was fenced");
+    if (!state.status.open() || state.fenced) {
+      return;
     }
+    boolean fenceSent = state.fence != null && state.fence.commandId != null;
+    incident.cancel(
+        "node "
+            + run.nodeName()
+            + " came back before its fence was proven"
+            + (fenceSent
+                ? "; the fence sent to server "
+                    + run.serverId()
+                    + " may still take effect, and its volumes then move only if it is lost again"
+                : ""));
   }
 
   void on(ControlRequest request) {
@@ -180,7 +202,7 @@ public final class Control {
       case PRE_FLIGHT, FENCE -> {
         flow.phase = state.fenced ? Phase.QUEUED : Phase.AWAITING_FENCE;
         if (!state.fenced && (state.fence == null || state.fence.commandId == null)) {
-          incident.fenceOrHold(false);
+          incident.fenceOrHold();
         }
       }
       case DETACH -> flow.phase = Phase.QUEUED;

@@ -25,16 +25,10 @@ final class FenceRules {
     };
   }
 
-  /**
-   * Why the fence must wait for a person, or null when it may start.
-   *
-   * @param capApplies false when a person asked for it (a retried volume): the cap is theirs to
-   *     judge, the proof of the fence is not
-   */
-  static Hold hold(
-      IncidentState state, SagaPolicy policy, Conditions conditions, boolean capApplies) {
+  /** Why the fence must wait for a person, or null when it may start. */
+  static Hold hold(IncidentState state, SagaPolicy policy, Conditions conditions) {
     int cap = policy.fencingCap(state.knownNodes);
-    if (capApplies && conditions.otherIncidentsFencing() >= cap) {
+    if (conditions.otherIncidentsFencing() >= cap) {
       return new Hold(
           FailureCodes.FENCING_CAP,
           conditions.otherIncidentsFencing()

@@ -110,7 +110,7 @@ final class IncidentSteps {
     if (state.dryRun) {
       dryRun(gone);
     } else {
-      fenceOrHold(true);
+      fenceOrHold();
     }
   }
 
@@ -131,8 +131,11 @@ final class IncidentSteps {
 
   // ---- FENCE ----------------------------------------------------------------------------------
 
-  /** Starts the fence, or holds the incident for a person when a guard says so. */
-  void fenceOrHold(boolean capApplies) {
+  /**
+   * Starts the fence, or holds the incident for a person when a guard says so; also when a person
+   * retried a volume: the cap protects the cluster whoever asks.
+   */
+  void fenceOrHold() {
     IncidentState state = run.state;
     if (state.node.serverId() == 0) {
       String why =
@@ -143,7 +146,7 @@ final class IncidentSteps {
       failAwaitingFence(SagaCodes.NO_SERVER, why);
       return;
     }
-    FenceRules.Hold hold = FenceRules.hold(state, run.policy, run.conditions, capApplies);
+    FenceRules.Hold hold = FenceRules.hold(state, run.policy, run.conditions);
     if (hold != null) {
       state.status = IncidentStatus.HELD;
       state.holdReason = hold.code() + ": " + hold.why();
@@ -195,6 +198,25 @@ final class IncidentSteps {
 
   private void onFenceReport(Report report) {
     IncidentState state = run.state;
+    if (state.status.terminal()) {
+      // The node came back while its fence was on its way: the incident ended, and the outcome is
+      // only told, never acted on (nor retried).
+      if (report instanceof Success success) {
+        run.succeeded(
+            Step.FENCE,
+            null,
+            state.fence.number,
+            "the fence sent before node "
+                + run.nodeName()
+                + " came back took effect: "
+                + success.detail()
+                + "; its volumes move only if it is lost again");
+      } else {
+        Failure failure = (Failure) report;
+        run.failed(Step.FENCE, null, state.fence.number, failure.code(), failure.message(), true);
+      }
+      return;
+    }
     if (report instanceof Success success) {
       fenced(success.detail(), success.serverDeleted() || state.fencing == FencePolicy.DELETE);
       return;
@@ -369,10 +391,16 @@ final class IncidentSteps {
     }
   }
 
-  /** Ends the incident before anything was changed: the node came back, or a person said so. */
+  /**
+   * Ends the incident before its fence was proven: the node came back, or a person said so before
+   * anything was sent. A fence already sent stays awaited, so that its outcome is told.
+   */
   void cancel(String why) {
     IncidentState state = run.state;
-    stopIncidentAttempts();
+    if (state.fence != null) {
+      state.fence.retryAt = null;
+    }
+    taint.abandon();
     for (VolumeFlow flow : state.volumes) {
       if (!flow.phase.ended()) {
         flow.attempt = null;

@@ -15,7 +15,9 @@ import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
+import dev.lifeboat.events.control.CancelIncident;
 import dev.lifeboat.events.control.ResumeIncident;
+import dev.lifeboat.events.control.RetryVolume;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
@@ -34,6 +36,7 @@ import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentStatus;
+import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.StepSucceeded;
 import java.time.Duration;
@@ -124,6 +127,74 @@ class IncidentSagaTest {
         .singleElement()
         .asString()
         .contains("not tainted", "[100002]");
+  }
+
+  @Test
+  void aNodeBackWhileItsPowerOffIsOnItsWayIsNeverFencedAgainNorReleased() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    PowerOffServer fence = last(PowerOffServer.class);
+
+    receive(new NodeReturned(id(), INCIDENT, now, NODE));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.CANCELLED);
+    assertThat(last(IncidentCancelled.class).reason()).contains("may still take effect");
+    // The power off was on its way and took effect: the incident says so, and does nothing else.
+    receive(hcloudDone(fence));
+    tick(T0.plus(Duration.ofHours(1)));
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+    assertThat(last(StepSucceeded.class).detail()).contains("took effect", "lost again");
+  }
+
+  @Test
+  void aFenceFailingAfterTheNodeCameBackIsNotTriedAgain() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    PowerOffServer fence = last(PowerOffServer.class);
+    receive(new NodeReturned(id(), INCIDENT, now, NODE));
+
+    receive(
+        new HcloudCommandFailed(
+            id(), INCIDENT, now, fence.commandId(), "locked", "server is locked", true, null));
+    tick(T0.plus(Duration.ofHours(1)));
+
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+    assertThat(sent).noneMatch(m -> m instanceof RetryScheduled);
+  }
+
+  @Test
+  void aRetriedVolumeNeitherFencesANodeThatCameBackNorPassesTheFencingCap() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    PowerOffServer fence = last(PowerOffServer.class);
+    receive(
+        new HcloudCommandFailed(
+            id(), INCIDENT, now, fence.commandId(), "invalid_input", "refused", false, null));
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+
+    // Ten other incidents are fencing: the cap holds a person's retry too, for a person to judge.
+    conditions = new Conditions(false, 10);
+    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "again"));
+    assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+
+    receive(new CancelIncident(id(), INCIDENT, now, "oncall", "no"));
+    receive(new NodeReturned(id(), INCIDENT, now, NODE));
+    conditions = Conditions.CALM;
+    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "again"));
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+  }
+
+  @Test
+  void aRetryAfterTheNodeCameBackUnfencedIsRefusedWithTheReason() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    PowerOffServer fence = last(PowerOffServer.class);
+    receive(
+        new HcloudCommandFailed(
+            id(), INCIDENT, now, fence.commandId(), "invalid_input", "refused", false, null));
+    receive(new NodeReturned(id(), INCIDENT, now, NODE));
+
+    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "again"));
+
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+    assertThat(last(RequestRefused.class).reason()).contains("came back before its fence");
   }
 
   @Test

@@ -79,6 +79,7 @@ final class SagaWorld {
   private int busyFor;
   private boolean retried;
   private boolean personActed;
+  private boolean returnedBeforeFence;
 
   /** A message due at a time; ties keep their order. */
   private record Delivery(Instant at, int order, LifeboatMessage message)
@@ -189,6 +190,9 @@ final class SagaWorld {
           .filter(s -> s.commandId.equals(result.commandId()))
           .forEach(s -> s.answered = true);
     }
+    if (message instanceof NodeReturned && !fenceProven) {
+      returnedBeforeFence = true;
+    }
     Outcome outcome = saga.apply(state, message, now, conditions());
     if (message instanceof CommandResult && !awaited) {
       // Rule: a duplicate or late result changes nothing.
@@ -224,13 +228,19 @@ final class SagaWorld {
                     fail("command " + attempt.commandId() + " is outstanding without a deadline"));
               }
             });
-    if (state.status() == IncidentStatus.CANCELLED && sent.stream().anyMatch(this::mutating)) {
+    if (state.status() == IncidentStatus.CANCELLED
+        && sent.stream().anyMatch(m -> mutating(m) && !fence(m))) {
       throw new AssertionError(fail("a cancelled incident sent a mutating command"));
     }
     actAsPeople(cause);
   }
 
   private void checkCommand(Command command) {
+    // Rule: nothing is sent for a node that came back before its fence was proven, not even the
+    // fence again.
+    if (returnedBeforeFence && mutating(command)) {
+      throw new AssertionError(fail(command + " was sent after the node came back unfenced"));
+    }
     // Rule: a command id names one request: never sent again for another attempt or round.
     if (!commandIds.add(command.commandId())) {
       throw new AssertionError(fail(command + " reuses the id of an earlier command"));
@@ -283,6 +293,10 @@ final class SagaWorld {
               .orElseThrow(() -> new AssertionError(fail(command + " has no attempt")));
       earlier.add(new Sent(command.commandId(), deadline));
     }
+  }
+
+  private static boolean fence(LifeboatMessage message) {
+    return message instanceof PowerOffServer || message instanceof DeleteServer;
   }
 
   private boolean untaint(ClusterCommand command) {
