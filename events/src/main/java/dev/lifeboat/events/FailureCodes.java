@@ -19,5 +19,14 @@ public final class FailureCodes {
   /** The incident waits for a person: the fencing policy cannot prove the server is off. */
   public static final String FENCE_NOT_PROVEN = "FENCE_NOT_PROVEN";
 
+  /**
+   * The adapter refused a detach: the fenced server runs again (a person powered it on) or a start
+   * action runs on it; final. The saga holds the volumes not yet detached for a person.
+   */
+  public static final String SERVER_RUNNING = "server_running";
+
+  /** The incident waits for a person: its fence stopped holding (the server runs again). */
+  public static final String FENCE_LOST = "FENCE_LOST";
+
   private FailureCodes() {}
 }

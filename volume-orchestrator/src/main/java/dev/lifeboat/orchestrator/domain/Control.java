@@ -83,6 +83,12 @@ public final class Control {
         if (status == IncidentStatus.CANCELLED || status == IncidentStatus.HELD) {
           yield Optional.of(is + ": a volume is retried only in a running or ended incident");
         }
+        if (state.fenceLost) {
+          yield Optional.of(
+              "the fence of incident "
+                  + state.incidentId
+                  + " no longer holds: resume it (which fences the server again) or abort it");
+        }
         if (state.nodeReturned && !state.fenced) {
           yield Optional.of(
               "node "
@@ -119,7 +125,12 @@ public final class Control {
   void nodeReturned() {
     IncidentState state = run.state;
     state.nodeReturned = true;
-    if (!state.status.open() || state.fenced) {
+    if (!state.status.open() || state.fenceLost) {
+      return;
+    }
+    if (state.fenced) {
+      // Back after its fence: someone started the server again, so the fence no longer holds.
+      incident.loseFence("node " + run.nodeName() + " came back: its server runs again");
       return;
     }
     boolean fenceSent = state.fence != null && state.fence.commandId != null;
@@ -164,6 +175,15 @@ public final class Control {
     IncidentState state = run.state;
     state.status = IncidentStatus.RUNNING;
     state.holdReason = null;
+    if (state.fenceLost) {
+      // A person asks to fence again the server that runs again; the held volumes detach once
+      // the new fence is proven (until then the fence stays lost).
+      for (VolumeFlow flow : state.volumes) {
+        if (flow.phase == Phase.HELD) {
+          flow.phase = Phase.AWAITING_FENCE;
+        }
+      }
+    }
     if (state.fencing == FencePolicy.NONE) {
       state.fence = new Attempt(Step.FENCE, null);
       incident.fencedWithoutCommand("fence vouched for by " + who);
@@ -179,6 +199,8 @@ public final class Control {
       return;
     }
     incident.stopIncidentAttempts();
+    state.status = IncidentStatus.RUNNING; // a held incident ends too, once its flows have
+    state.holdReason = null;
     for (VolumeFlow flow : state.volumes) {
       if (!flow.phase.ended()) {
         Step step = flow.attempt == null ? flow.phase.step() : flow.attempt.step;

@@ -29,6 +29,7 @@ public final class IncidentState {
   Instant endedAt;
   Attempt fence;
   boolean fenced;
+  boolean fenceLost;
   boolean serverDeleted;
   Attempt taint;
   TaintStatus taintStatus = TaintStatus.NONE;

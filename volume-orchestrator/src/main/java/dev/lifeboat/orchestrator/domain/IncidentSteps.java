@@ -55,7 +55,7 @@ final class IncidentSteps {
             new Run.Awaiter(
                 flow.attempt,
                 flow.volumeId(),
-                report -> flows.onReport(flow, report),
+                report -> onFlowReport(flow, report),
                 () -> flows.send(flow)));
       }
     }
@@ -234,6 +234,7 @@ final class IncidentSteps {
   private void fenced(String detail, boolean volumesDetached) {
     IncidentState state = run.state;
     state.fenced = true;
+    state.fenceLost = false;
     state.serverDeleted = volumesDetached;
     run.succeeded(Step.FENCE, null, state.fence.number, detail);
     state.fence.retryAt = null;
@@ -242,6 +243,73 @@ final class IncidentSteps {
         flow.phase = Phase.QUEUED;
       }
     }
+  }
+
+  /**
+   * A volume's report. A detach refused because the server runs again (a person powered it on)
+   * means the fence no longer holds: every volume not yet detached is held for a person.
+   */
+  private void onFlowReport(VolumeFlow flow, Report report) {
+    if (flow.phase == Phase.DETACH
+        && report instanceof Failure failure
+        && FailureCodes.SERVER_RUNNING.equals(failure.code())) {
+      run.failed(
+          Step.DETACH,
+          flow.volumeId(),
+          flow.attempt.number,
+          failure.code(),
+          failure.message(),
+          false);
+      hold(flow);
+      loseFence("server " + run.serverId() + " was powered on during the incident");
+      return;
+    }
+    flows.onReport(flow, report);
+  }
+
+  /**
+   * The fence stopped holding. No detach starts any more; every volume not yet detached is held (a
+   * detach already on its way is decided by the adapter's check of the server); the incident waits
+   * for a person and is never fenced again against a person's action.
+   */
+  void loseFence(String why) {
+    IncidentState state = run.state;
+    state.fenceLost = true;
+    for (VolumeFlow flow : state.volumes) {
+      boolean waiting = flow.phase == Phase.AWAITING_FENCE || flow.phase == Phase.QUEUED;
+      boolean notSent =
+          flow.phase == Phase.DETACH && flow.attempt != null && flow.attempt.commandId == null;
+      if (waiting || notSent) {
+        hold(flow);
+      }
+    }
+    List<Long> held =
+        state.volumes.stream()
+            .filter(flow -> flow.phase == Phase.HELD)
+            .map(VolumeFlow::volumeId)
+            .toList();
+    if (held.isEmpty() || state.status == IncidentStatus.HELD) {
+      return;
+    }
+    state.status = IncidentStatus.HELD;
+    state.holdReason = FailureCodes.FENCE_LOST + ": " + why;
+    run.event(
+        new IncidentHeld(
+            run.eventId(),
+            run.id(),
+            run.now,
+            FailureCodes.FENCE_LOST,
+            why
+                + "; volume(s) "
+                + held
+                + " stay on the server and wait for a person: resume fences it again, abort"
+                + " leaves them"));
+  }
+
+  private static void hold(VolumeFlow flow) {
+    flow.phase = Phase.HELD;
+    flow.attempt = null;
+    flow.round++; // a detach after a new fence is a new request, with ids of its own
   }
 
   private void failAwaitingFence(String code, String why) {
@@ -257,10 +325,19 @@ final class IncidentSteps {
   /** Starts whatever the gates now allow, until nothing more can start. */
   void progress() {
     IncidentState state = run.state;
-    if (!state.fenced || !admitted()) {
-      return;
+    boolean fenceHolds = state.fenced && !state.fenceLost;
+    if (fenceHolds) {
+      if (!admitted()) {
+        return;
+      }
+    } else if (!state.admitted) {
+      return; // not fenced yet
     }
+    // Detaches start only while the fence holds; what is detached goes on regardless.
     for (VolumeFlow flow : state.volumes) {
+      if (!fenceHolds) {
+        break;
+      }
       if (flow.phase == Phase.QUEUED && freeSlot()) {
         if (state.serverDeleted) {
           run.started(Step.DETACH, flow.volumeId(), 1, null);
@@ -315,6 +392,7 @@ final class IncidentSteps {
         .filter(
             flow ->
                 flow.phase == Phase.SKIPPED
+                    || flow.phase == Phase.HELD
                     || (flow.phase == Phase.FAILED
                         && (flow.failure.step() == Step.PRE_FLIGHT
                             || flow.failure.step() == Step.FENCE
@@ -362,6 +440,8 @@ final class IncidentSteps {
       if (state.allEnded()) {
         end();
       }
+    } else if (state.status == IncidentStatus.HELD && state.fenceLost) {
+      progress(); // the volumes already detached go on; the held ones wait
     }
     if (state.status.terminal()) {
       taint.removeIfBack();

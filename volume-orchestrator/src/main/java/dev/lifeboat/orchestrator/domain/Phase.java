@@ -28,7 +28,12 @@ public enum Phase {
   /** Given up, with a {@link dev.lifeboat.events.saga.VolumeFailure}. */
   FAILED(null),
   /** Opted out of failover; never touched. */
-  SKIPPED(null);
+  SKIPPED(null),
+  /**
+   * Not yet detached when the fence stopped holding (the server runs again): stays on the server
+   * and waits for a person, who resumes (fence again) or aborts.
+   */
+  HELD(Step.DETACH);
 
   private final Step step;
 

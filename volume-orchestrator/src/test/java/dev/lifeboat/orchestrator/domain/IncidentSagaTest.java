@@ -35,6 +35,7 @@ import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
@@ -195,6 +196,79 @@ class IncidentSagaTest {
 
     assertThat(commandTypes()).containsExactly("PowerOffServer");
     assertThat(last(RequestRefused.class).reason()).contains("came back before its fence");
+  }
+
+  @Test
+  void aServerPoweredOnDuringTheIncidentHoldsEveryVolumeNotYetDetachedForAPerson() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), volume(100002)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    List<DetachVolume> detaches =
+        sent.stream().filter(m -> m instanceof DetachVolume).map(m -> (DetachVolume) m).toList();
+    assertThat(detaches).hasSize(2);
+
+    // A person powered the server on: the adapter refuses to detach from a running server.
+    for (DetachVolume detach : detaches) {
+      receive(
+          new HcloudCommandFailed(
+              id(),
+              INCIDENT,
+              now,
+              detach.commandId(),
+              "server_running",
+              "server 4202 is running: its fence no longer holds",
+              false,
+              null));
+    }
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(last(IncidentHeld.class).code()).isEqualTo("FENCE_LOST");
+    assertThat(state.volumes()).extracting(VolumeFlow::phase).containsOnly(Phase.HELD);
+    tick(T0.plus(Duration.ofHours(1)));
+    assertThat(commandTypes())
+        .as("never fenced again against the person's action, never detached from it")
+        .containsExactly("PowerOffServer", "DetachVolume", "DetachVolume");
+
+    // The person fences it again: the held volumes move, with requests of their own.
+    receive(new ResumeIncident(id(), INCIDENT, now, "oncall", "powered on by mistake"));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    List<DetachVolume> again =
+        sent.stream()
+            .filter(m -> m instanceof DetachVolume)
+            .map(m -> (DetachVolume) m)
+            .skip(2)
+            .toList();
+    assertThat(again).hasSize(2);
+    assertThat(again)
+        .extracting(DetachVolume::commandId)
+        .doesNotContainAnyElementsOf(detaches.stream().map(DetachVolume::commandId).toList());
+  }
+
+  @Test
+  void aNodeBackAfterItsFenceHoldsTheVolumesNotYetDetached() {
+    saga =
+        new IncidentSaga(
+            new SagaPolicy(
+                FencePolicy.POWEROFF,
+                Map.of(),
+                SagaPolicy.defaults().steps(),
+                1,
+                32,
+                1.0 / 3,
+                Duration.ofSeconds(5),
+                false));
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), volume(100002)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    DetachVolume first = last(DetachVolume.class);
+
+    receive(new NodeReturned(id(), INCIDENT, now, NODE));
+    // The detach already on its way is the adapter's to judge; it found the volume detached.
+    receive(hcloudDone(first));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(state.volume(100002).orElseThrow().phase()).isEqualTo(Phase.HELD);
+    assertThat(commandTypes()).containsOnlyOnce("DetachVolume");
+    // The detached volume goes on, without the node-wide taint (a volume stays on the server).
+    assertThat(commandTypes()).contains("ForceDeletePods").doesNotContain("TaintNodeOutOfService");
   }
 
   @Test

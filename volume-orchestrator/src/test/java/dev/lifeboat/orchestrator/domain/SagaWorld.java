@@ -81,6 +81,16 @@ final class SagaWorld {
   private boolean personActed;
   private boolean returnedBeforeFence;
 
+  /**
+   * When a person powers the fenced server on again (in some worlds), and whether it is off again.
+   */
+  private Instant poweredOnAt;
+
+  private boolean offAgain;
+
+  /** The saga was told the server runs (a detach refused) and no fence has succeeded since. */
+  private boolean sagaToldServerRuns;
+
   /** A message due at a time; ties keep their order. */
   private record Delivery(Instant at, int order, LifeboatMessage message)
       implements Comparable<Delivery> {
@@ -113,6 +123,9 @@ final class SagaWorld {
       pausedUntil = pausedFrom.plusSeconds(5 + random.nextInt(120));
     }
     otherIncidentsFencing = random.nextInt(10) == 0 ? 50 : 0;
+    if (random.nextInt(8) == 0) {
+      poweredOnAt = T0.plusSeconds(5 + random.nextInt(40));
+    }
     busyFlows = random.nextInt(4) == 0 ? 100 : 0;
     busyFor = random.nextInt(300);
     fenceProven =
@@ -141,6 +154,10 @@ final class SagaWorld {
         deliveries.poll();
         if (next.message instanceof FenceMarker marker) {
           fenceProven = true;
+          if (poweredOnAt != null && !now.isBefore(poweredOnAt)) {
+            offAgain = true;
+          }
+          sagaToldServerRuns = false;
           receive(marker.result);
         } else {
           receive(next.message);
@@ -193,6 +210,10 @@ final class SagaWorld {
     if (message instanceof NodeReturned && !fenceProven) {
       returnedBeforeFence = true;
     }
+    if (message instanceof HcloudCommandFailed f
+        && FailureCodes.SERVER_RUNNING.equals(f.errorCode())) {
+      sagaToldServerRuns = true;
+    }
     Outcome outcome = saga.apply(state, message, now, conditions());
     if (message instanceof CommandResult && !awaited) {
       // Rule: a duplicate or late result changes nothing.
@@ -240,6 +261,11 @@ final class SagaWorld {
     // fence again.
     if (returnedBeforeFence && mutating(command)) {
       throw new AssertionError(fail(command + " was sent after the node came back unfenced"));
+    }
+    // Rule: once told the fenced server runs again, no detach until a new fence succeeded (the
+    // adapter refuses one from a running server; the saga must not keep asking).
+    if (command instanceof DetachVolume && sagaToldServerRuns) {
+      throw new AssertionError(fail(command + " sent though the server runs again"));
     }
     // Rule: a command id names one request: never sent again for another attempt or round.
     if (!commandIds.add(command.commandId())) {
@@ -351,6 +377,14 @@ final class SagaWorld {
     String incident = command.incidentId();
     String cid = command.commandId();
     int roll = random.nextInt(100);
+    if (command instanceof DetachVolume
+        && poweredOnAt != null
+        && !now.isBefore(poweredOnAt)
+        && !offAgain) {
+      // A person powered the server on: the adapter's check before a detach refuses it.
+      return new HcloudCommandFailed(
+          id, incident, now, cid, FailureCodes.SERVER_RUNNING, "server runs again", false, null);
+    }
     if (command instanceof HcloudCommand) {
       if (roll < 55) {
         return new HcloudCommandSucceeded(
@@ -439,12 +473,20 @@ final class SagaWorld {
       personActed = false;
     } else if (!personActed) {
       personActed = true;
+      boolean fenceLost = state.volumes().stream().anyMatch(f -> f.phase() == Phase.HELD);
       LifeboatMessage decision =
           random.nextInt(5) == 0
-              ? new CancelIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "no")
+              ? fenceLost
+                  ? new AbortIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "no")
+                  : new CancelIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "no")
               : new ResumeIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "ok");
       if (decision instanceof ResumeIncident && state.fencing() == FencePolicy.NONE) {
+        // The person vouches for the fence: they made sure the server is off.
         fenceProven = true;
+        if (poweredOnAt != null) {
+          offAgain = true;
+        }
+        sagaToldServerRuns = false;
       }
       deliver(decision, now.plusSeconds(5 + random.nextInt(60)));
     }
