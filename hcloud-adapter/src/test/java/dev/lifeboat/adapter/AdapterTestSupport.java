@@ -103,6 +103,11 @@ final class AdapterTestSupport {
     throw new AssertionError("no volume " + id);
   }
 
+  /** The server goes off at once, as a fenced (or crashed) server is: detaches may go ahead. */
+  static void fenced(long serverId) {
+    HcloudSimProcess.shared().send("POST", "/_sim/servers/" + serverId + "/die", "");
+  }
+
   static JsonNode state() {
     return read(HcloudSimProcess.shared().send("GET", "/_sim/state", ""));
   }

@@ -4,6 +4,7 @@ import static dev.lifeboat.adapter.AdapterTestSupport.attach;
 import static dev.lifeboat.adapter.AdapterTestSupport.clearLog;
 import static dev.lifeboat.adapter.AdapterTestSupport.delete;
 import static dev.lifeboat.adapter.AdapterTestSupport.detach;
+import static dev.lifeboat.adapter.AdapterTestSupport.fenced;
 import static dev.lifeboat.adapter.AdapterTestSupport.mutatingRequests;
 import static dev.lifeboat.adapter.AdapterTestSupport.powerOff;
 import static dev.lifeboat.adapter.AdapterTestSupport.requests;
@@ -24,6 +25,7 @@ import dev.lifeboat.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -80,7 +82,46 @@ class CommandExecutionTest extends WithTopics {
   }
 
   @Test
+  void aDetachFromAServerThatRunsIsRefusedAndTheVolumeStays() {
+    // Fenced, then powered on again by a person (as with the hcloud CLI), slowly.
+    HcloudSimProcess.shared()
+        .send("PUT", "/_sim/settings", "{\"durations\": {\"start_server\": \"PT4S\"}}");
+    fenced(4202);
+    AdapterTestSupport.read(
+        io.restassured.RestAssured.given()
+            .baseUri(HcloudSimProcess.shared().apiUrl())
+            .header("Authorization", "Bearer test-token")
+            .post("/servers/4202/actions/poweron")
+            .then()
+            .statusCode(201)
+            .extract()
+            .asString());
+    clearLog();
+
+    HcloudResult starting = run(topics, detach(100001, 4202));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> server(4202).get("status").asText().equals("running"));
+    HcloudResult running = run(topics, detach(100003, 4202));
+
+    for (HcloudResult result : List.of(starting, running)) {
+      assertThat(result)
+          .isInstanceOfSatisfying(
+              HcloudCommandFailed.class,
+              f -> {
+                assertThat(f.errorCode()).isEqualTo("server_running");
+                assertThat(f.retryable()).isFalse();
+              });
+    }
+    assertThat(((HcloudCommandFailed) starting).errorMessage()).contains("starting");
+    assertThat(volume(100001).get("server").asLong()).isEqualTo(4202);
+    assertThat(volume(100003).get("server").asLong()).isEqualTo(4202);
+    assertThat(mutatingRequests()).isEmpty();
+  }
+
+  @Test
   void detachSucceedsThenIsAlreadyDone() {
+    fenced(4202);
     HcloudResult first = run(topics, detach(100001, 4202));
 
     assertThat(first)
@@ -224,6 +265,7 @@ class CommandExecutionTest extends WithTopics {
   void actionEndingInErrorIsReportedWithItsCode() {
     faults(
         "{\"action_failures\": [{\"command\": \"detach_volume\", \"code\": \"user_action_required\", \"message\": \"contact support\"}]}");
+    fenced(4202);
 
     HcloudResult result = run(topics, detach(100001, 4202));
 
@@ -305,6 +347,7 @@ class CommandExecutionTest extends WithTopics {
     clearLog();
     run(topics, powerOff(4206));
     int powerOff = requests().size();
+    fenced(4205);
     clearLog();
     run(topics, detach(100007, 4205));
     int detach = requests().size();

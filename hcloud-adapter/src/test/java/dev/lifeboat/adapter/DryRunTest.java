@@ -49,6 +49,7 @@ class DryRunTest extends WithTopics {
               assertThat(r.wouldCall()).isEqualTo("dry-run: POST /servers/4206/actions/poweroff");
               assertThat(r.observed()).isEqualTo("server 4206 status running");
             });
+    AdapterTestSupport.fenced(4202);
     assertThat(run(topics, detach(100001, 4202)))
         .isInstanceOfSatisfying(
             HcloudCommandDryRun.class,

@@ -30,6 +30,7 @@ class OperationsTest extends WithTopics {
 
   @Test
   void metricsShowRequestsActionsBudgetAndQueue() {
+    AdapterTestSupport.fenced(4202);
     assertThat(run(topics, detach(100003, 4202))).isInstanceOf(HcloudCommandSucceeded.class);
 
     String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
@@ -51,6 +52,7 @@ class OperationsTest extends WithTopics {
 
   @Test
   void theTokenNeverReachesTheLog() throws IOException {
+    AdapterTestSupport.fenced(4205);
     run(topics, detach(100009, 4205));
     Path log = Path.of("target", "quarkus.log");
 

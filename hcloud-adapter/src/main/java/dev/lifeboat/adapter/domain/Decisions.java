@@ -1,5 +1,6 @@
 package dev.lifeboat.adapter.domain;
 
+import dev.lifeboat.events.FailureCodes;
 import java.util.Objects;
 
 /**
@@ -52,6 +53,28 @@ public final class Decisions {
    * @param exists whether the volume still exists
    * @param attachedTo the server the volume is attached to, or null
    */
+  /**
+   * Whether a detach may go ahead on the server as it is now: only while the fence holds, the
+   * server off (or gone) and no start action running on it. A person may have powered it on in the
+   * middle of the incident; a detach then pulls a disk from a live workload.
+   *
+   * @param serverStatus the server's status; null when it no longer exists
+   * @param starting whether a start action runs on it
+   * @return the refusal, or null when the fence holds
+   */
+  public static Decision.Refuse unlessFenced(long serverId, String serverStatus, boolean starting) {
+    if (serverStatus == null || ("off".equals(serverStatus) && !starting)) {
+      return null;
+    }
+    return new Decision.Refuse(
+        FailureCodes.SERVER_RUNNING,
+        "server "
+            + serverId
+            + " is "
+            + (starting ? "starting" : serverStatus)
+            + ": its fence no longer holds, so no volume is detached from it");
+  }
+
   public static Decision detach(
       long volumeId, long expectedServerId, boolean exists, Long attachedTo) {
     if (!exists) {

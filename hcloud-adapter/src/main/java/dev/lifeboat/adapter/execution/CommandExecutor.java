@@ -96,6 +96,11 @@ public class CommandExecutor {
                     volume.map(HcloudDtos.Volume::server).orElse(null)))
         .chain(
             d ->
+                command instanceof DetachVolume && d instanceof Decision.Act
+                    ? whileFenced(command.serverId(), priority, d)
+                    : Uni.createFrom().item(d))
+        .chain(
+            d ->
                 carryOut(
                     command,
                     d,
@@ -103,6 +108,31 @@ public class CommandExecutor {
                         command instanceof DetachVolume
                             ? calls.detach(volumeId, command.serverId())
                             : calls.attach(volumeId, command.serverId())));
+  }
+
+  /**
+   * The decision to detach, once the server is read again: the fence must still hold (off or gone,
+   * no start action), or the detach is refused, final.
+   */
+  private Uni<Decision> whileFenced(long serverId, CallPriority priority, Decision act) {
+    return calls
+        .server(serverId, priority)
+        .chain(
+            server -> {
+              if (server.isEmpty()) {
+                return Uni.createFrom().item(act);
+              }
+              Uni<Boolean> starting =
+                  server.get().locked()
+                      ? calls.starting(serverId, priority)
+                      : Uni.createFrom().item(false);
+              return starting.map(
+                  start -> {
+                    Decision refused =
+                        Decisions.unlessFenced(serverId, server.get().status(), start);
+                    return refused == null ? act : refused;
+                  });
+            });
   }
 
   private static Decision decide(HcloudCommand command, boolean exists, Long attachedTo) {

@@ -46,6 +46,15 @@ public class HcloudCalls {
         .recoverWithUni(failure -> emptyWhenNotFound((HcloudException) failure));
   }
 
+  /** Whether a start action runs on the server now (someone powering it on). */
+  public Uni<Boolean> starting(long serverId, CallPriority priority) {
+    return call(priority, () -> api.serverActions(serverId, "running"))
+        .map(
+            list ->
+                list.actions().stream()
+                    .anyMatch(a -> "start_server".equals(a.command()) && !a.ended()));
+  }
+
   public Uni<HcloudDtos.Action> powerOff(long serverId) {
     return mutate(
         CallPriority.FENCE,
