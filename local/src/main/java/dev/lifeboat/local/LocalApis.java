@@ -41,7 +41,12 @@ public final class LocalApis {
   private final Ports ports;
   private final ObjectMapper json = new ObjectMapper();
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+      // HTTP/1.1: the JDK client's h2c upgrade against the local services was seen to hang a
+      // request past its timeout.
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(3))
+          .build();
 
   public LocalApis(Ports ports) {
     this.ports = ports;

@@ -71,7 +71,10 @@ public final class Stack {
 
   private final Settings settings;
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
 
   public Stack(Settings settings) {
     this.settings = settings;

@@ -56,7 +56,7 @@ public final class JarProcess {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + jar, e);
     }
-    HttpClient http = HttpClient.newHttpClient();
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
     await()
         .atMost(Duration.ofSeconds(60))

@@ -43,7 +43,11 @@ public class IncidentDirectory {
   private final KafkaStreams streams;
   private final ObjectMapper json;
   private final Optional<String> token;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(REMOTE_TIMEOUT).build();
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(REMOTE_TIMEOUT)
+          .build();
 
   IncidentDirectory(
       KafkaStreams streams,
