@@ -130,7 +130,7 @@ public final class Control {
     }
     if (state.fenced) {
       // Back after its fence: someone started the server again, so the fence no longer holds.
-      incident.loseFence("node " + run.nodeName() + " came back: its server runs again");
+      incident.fence.loseFence("node " + run.nodeName() + " came back: its server runs again");
       return;
     }
     boolean fenceSent = state.fence != null && state.fence.commandId != null;
@@ -186,9 +186,9 @@ public final class Control {
     }
     if (state.fencing == FencePolicy.NONE) {
       state.fence = new Attempt(Step.FENCE, null);
-      incident.fencedWithoutCommand("fence vouched for by " + who);
+      incident.fence.fencedWithoutCommand("fence vouched for by " + who);
     } else {
-      incident.startFence();
+      incident.fence.startFence();
     }
   }
 
@@ -224,7 +224,7 @@ public final class Control {
       case PRE_FLIGHT, FENCE -> {
         flow.phase = state.fenced ? Phase.QUEUED : Phase.AWAITING_FENCE;
         if (!state.fenced && (state.fence == null || state.fence.commandId == null)) {
-          incident.fenceOrHold();
+          incident.fence.fenceOrHold();
         }
       }
       case DETACH -> flow.phase = Phase.QUEUED;

@@ -1,25 +1,20 @@
 package dev.lifeboat.orchestrator.domain;
 
-import dev.lifeboat.events.Command;
 import dev.lifeboat.events.FailureCodes;
-import dev.lifeboat.events.hcloud.DeleteServer;
-import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
-import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentPartial;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.VolumeFailure;
 import dev.lifeboat.orchestrator.domain.Report.Failure;
-import dev.lifeboat.orchestrator.domain.Report.Success;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The incident's own steps: open it (PRE_FLIGHT), fence or hold for a person, admit its flows,
+ * The incident's own steps: open it (PRE_FLIGHT; the fence is {@link Fence}'s), admit its flows,
  * start each volume's steps as the gates allow (the per-incident limit, the out-of-service taint),
  * and end it.
  */
@@ -28,11 +23,13 @@ final class IncidentSteps {
   private final Run run;
   private final VolumeSteps flows;
   private final OutOfServiceTaint taint;
+  final Fence fence;
 
   IncidentSteps(Run run, VolumeSteps flows) {
     this.run = run;
     this.flows = flows;
     this.taint = new OutOfServiceTaint(run);
+    this.fence = new Fence(run, flows);
   }
 
   /** Every attempt that may await a command, with what reacts to its reports. */
@@ -40,7 +37,7 @@ final class IncidentSteps {
     IncidentState state = run.state;
     List<Run.Awaiter> awaiters = new ArrayList<>();
     if (state.fence != null) {
-      awaiters.add(new Run.Awaiter(state.fence, null, this::onFenceReport, this::sendFence));
+      awaiters.add(new Run.Awaiter(state.fence, null, fence::onFenceReport, fence::sendFence));
     }
     if (state.taint != null) {
       awaiters.add(new Run.Awaiter(state.taint, null, taint::onReport, taint::send));
@@ -110,7 +107,7 @@ final class IncidentSteps {
     if (state.dryRun) {
       dryRun(gone);
     } else {
-      fenceOrHold();
+      fence.fenceOrHold();
     }
   }
 
@@ -129,122 +126,6 @@ final class IncidentSteps {
     cancel("dry run: no command was sent");
   }
 
-  // ---- FENCE ----------------------------------------------------------------------------------
-
-  /**
-   * Starts the fence, or holds the incident for a person when a guard says so; also when a person
-   * retried a volume: the cap protects the cluster whoever asks.
-   */
-  void fenceOrHold() {
-    IncidentState state = run.state;
-    if (state.node.serverId() == 0) {
-      String why =
-          "node "
-              + run.nodeName()
-              + " has no hcloud:// providerID: its server is unknown, so it cannot be fenced";
-      run.failed(Step.FENCE, null, 1, SagaCodes.NO_SERVER, why, true);
-      failAwaitingFence(SagaCodes.NO_SERVER, why);
-      return;
-    }
-    FenceRules.Hold hold = FenceRules.hold(state, run.policy, run.conditions);
-    if (hold != null) {
-      state.status = IncidentStatus.HELD;
-      state.holdReason = hold.code() + ": " + hold.why();
-      run.event(
-          new IncidentHeld(
-              run.eventId(),
-              run.id(),
-              run.now,
-              hold.code(),
-              hold.why() + "; a person can resume the incident through the API"));
-      return;
-    }
-    startFence();
-  }
-
-  void startFence() {
-    IncidentState state = run.state;
-    if (state.fence == null) {
-      state.fence = new Attempt(Step.FENCE, FenceRules.request(state.fencing));
-    } else {
-      // Fencing again after an abort: a new attempt, so a new command id.
-      state.fence.number++;
-      state.fence.retryAt = null;
-    }
-    if (state.fencing == FencePolicy.NONE) {
-      fencedWithoutCommand(
-          "the cloud controller manager reported server " + run.serverId() + " shut down");
-    } else {
-      sendFence();
-    }
-  }
-
-  /** The fence is proven without a command: the server was reported off, or a person vouched. */
-  void fencedWithoutCommand(String detail) {
-    run.started(Step.FENCE, null, 1, null);
-    fenced(detail, false);
-  }
-
-  private void sendFence() {
-    Attempt fence = run.state.fence;
-    String commandId = run.commandId(fence, null, 0);
-    String messageId = Run.messageIdOf(commandId);
-    Command command =
-        fence.request == Request.DELETE_SERVER
-            ? new DeleteServer(messageId, run.id(), run.now, commandId, run.serverId())
-            : new PowerOffServer(messageId, run.id(), run.now, commandId, run.serverId());
-    run.send(fence, null, command, run.policy.step(Step.FENCE).timeout());
-  }
-
-  private void onFenceReport(Report report) {
-    IncidentState state = run.state;
-    if (state.status.terminal()) {
-      // The node came back while its fence was on its way: the incident ended, and the outcome is
-      // only told, never acted on (nor retried).
-      if (report instanceof Success success) {
-        run.succeeded(
-            Step.FENCE,
-            null,
-            state.fence.number,
-            "the fence sent before node "
-                + run.nodeName()
-                + " came back took effect: "
-                + success.detail()
-                + "; its volumes move only if it is lost again");
-      } else {
-        Failure failure = (Failure) report;
-        run.failed(Step.FENCE, null, state.fence.number, failure.code(), failure.message(), true);
-      }
-      return;
-    }
-    if (report instanceof Success success) {
-      fenced(success.detail(), success.serverDeleted() || state.fencing == FencePolicy.DELETE);
-      return;
-    }
-    run.failOrRetry(
-        state.fence,
-        null,
-        (Failure) report,
-        failure ->
-            failAwaitingFence(
-                SagaCodes.FENCE_FAILED,
-                "fence failed: " + failure.code() + ": " + failure.message()));
-  }
-
-  private void fenced(String detail, boolean volumesDetached) {
-    IncidentState state = run.state;
-    state.fenced = true;
-    state.fenceLost = false;
-    state.serverDeleted = volumesDetached;
-    run.succeeded(Step.FENCE, null, state.fence.number, detail);
-    state.fence.retryAt = null;
-    for (VolumeFlow flow : state.volumes) {
-      if (flow.phase == Phase.AWAITING_FENCE) {
-        flow.phase = Phase.QUEUED;
-      }
-    }
-  }
-
   /**
    * A volume's report. A detach refused because the server runs again (a person powered it on)
    * means the fence no longer holds: every volume not yet detached is held for a person.
@@ -260,64 +141,11 @@ final class IncidentSteps {
           failure.code(),
           failure.message(),
           false);
-      hold(flow);
-      loseFence("server " + run.serverId() + " was powered on during the incident");
+      Fence.hold(flow);
+      fence.loseFence("server " + run.serverId() + " was powered on during the incident");
       return;
     }
     flows.onReport(flow, report);
-  }
-
-  /**
-   * The fence stopped holding. No detach starts any more; every volume not yet detached is held (a
-   * detach already on its way is decided by the adapter's check of the server); the incident waits
-   * for a person and is never fenced again against a person's action.
-   */
-  void loseFence(String why) {
-    IncidentState state = run.state;
-    state.fenceLost = true;
-    for (VolumeFlow flow : state.volumes) {
-      boolean waiting = flow.phase == Phase.AWAITING_FENCE || flow.phase == Phase.QUEUED;
-      boolean notSent =
-          flow.phase == Phase.DETACH && flow.attempt != null && flow.attempt.commandId == null;
-      if (waiting || notSent) {
-        hold(flow);
-      }
-    }
-    List<Long> held =
-        state.volumes.stream()
-            .filter(flow -> flow.phase == Phase.HELD)
-            .map(VolumeFlow::volumeId)
-            .toList();
-    if (held.isEmpty() || state.status == IncidentStatus.HELD) {
-      return;
-    }
-    state.status = IncidentStatus.HELD;
-    state.holdReason = FailureCodes.FENCE_LOST + ": " + why;
-    run.event(
-        new IncidentHeld(
-            run.eventId(),
-            run.id(),
-            run.now,
-            FailureCodes.FENCE_LOST,
-            why
-                + "; volume(s) "
-                + held
-                + " stay on the server and wait for a person: resume fences it again, abort"
-                + " leaves them"));
-  }
-
-  private static void hold(VolumeFlow flow) {
-    flow.phase = Phase.HELD;
-    flow.attempt = null;
-    flow.round++; // a detach after a new fence is a new request, with ids of its own
-  }
-
-  private void failAwaitingFence(String code, String why) {
-    for (VolumeFlow flow : run.state.volumes) {
-      if (flow.phase == Phase.AWAITING_FENCE) {
-        flows.fail(flow, Step.FENCE, code, why);
-      }
-    }
   }
 
   // ---- the gates between the volumes' steps -----------------------------------------------------
