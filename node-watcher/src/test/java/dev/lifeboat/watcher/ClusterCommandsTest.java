@@ -174,17 +174,7 @@ class ClusterCommandsTest {
   @Test
   void theReplacementPodIsReportedWithItsNodesServerAndLocation() {
     Pod old = pod("db-1", lost, "data-db-1", false);
-    AwaitReplacementPod await =
-        new AwaitReplacementPod(
-            id(),
-            "inc",
-            now(),
-            id(),
-            100001,
-            new ClaimRef("shop", "data-db-1"),
-            "fsn1",
-            old.getMetadata().getUid(),
-            Duration.ofSeconds(30));
+    AwaitReplacementPod await = awaitReplacement(100001, "data-db-1", old, Duration.ofSeconds(30));
     topics.send(await);
     client.pods().inNamespace("shop").withName("db-1").withGracePeriod(0).delete();
     Pod replacement = pod("db-1", healthy, "data-db-1", false);
@@ -208,17 +198,7 @@ class ClusterCommandsTest {
     nodes.add(sick, 4304, "fsn1");
     nodes.setReady(sick, "Unknown");
     Pod old = pod("db-4", lost, "data-db-4", false);
-    AwaitReplacementPod await =
-        new AwaitReplacementPod(
-            id(),
-            "inc",
-            now(),
-            id(),
-            100004,
-            new ClaimRef("shop", "data-db-4"),
-            "fsn1",
-            old.getMetadata().getUid(),
-            Duration.ofSeconds(3));
+    AwaitReplacementPod await = awaitReplacement(100004, "data-db-4", old, Duration.ofSeconds(3));
     client.pods().inNamespace("shop").withName("db-4").withGracePeriod(0).delete();
     pod("db-4", sick, "data-db-4", false);
     topics.send(await);
@@ -281,6 +261,20 @@ class ClusterCommandsTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  private static AwaitReplacementPod awaitReplacement(
+      long volumeId, String claim, Pod old, Duration timeout) {
+    return new AwaitReplacementPod(
+        id(),
+        "inc",
+        now(),
+        id(),
+        volumeId,
+        new ClaimRef("shop", claim),
+        "fsn1",
+        old.getMetadata().getUid(),
+        timeout);
+  }
 
   private ClusterCommandSucceeded run(ClusterCommand command) {
     topics.send(command);

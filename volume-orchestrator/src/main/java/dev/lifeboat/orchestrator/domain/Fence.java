@@ -1,6 +1,5 @@
 package dev.lifeboat.orchestrator.domain;
 
-import dev.lifeboat.events.Command;
 import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
@@ -82,13 +81,15 @@ final class Fence {
 
   void sendFence() {
     Attempt fence = run.state.fence;
-    String commandId = run.commandId(fence, null, 0);
-    String messageId = Run.messageIdOf(commandId);
-    Command command =
-        fence.request == Request.DELETE_SERVER
-            ? new DeleteServer(messageId, run.id(), run.now, commandId, run.serverId())
-            : new PowerOffServer(messageId, run.id(), run.now, commandId, run.serverId());
-    run.send(fence, null, command, run.policy.step(Step.FENCE).timeout());
+    run.send(
+        fence,
+        null,
+        0,
+        (messageId, commandId) ->
+            fence.request == Request.DELETE_SERVER
+                ? new DeleteServer(messageId, run.id(), run.now, commandId, run.serverId())
+                : new PowerOffServer(messageId, run.id(), run.now, commandId, run.serverId()),
+        run.policy.step(Step.FENCE).timeout());
   }
 
   void onFenceReport(Report report) {

@@ -87,18 +87,9 @@ public final class IncidentSaga {
   }
 
   /**
-   * Why a person's request cannot change the incident now, or empty when the saga will act on it.
-   * The API asks this before it accepts a request; a request that arrives after the state moved on
-   * is answered by a {@link dev.lifeboat.events.saga.RequestRefused} event with the same words.
-   */
-  public static Optional<String> refusal(IncidentState state, ControlRequest request) {
-    return Control.refusal(state, request);
-  }
-
-  /**
    * Why a request of this kind cannot change the incident now, or empty when the saga will act on
-   * it: the same rule as {@link #refusal(IncidentState, ControlRequest)}, asked before a request
-   * exists.
+   * it. The API asks this before it accepts a request; a request that arrives after the state moved
+   * on is answered by a {@link dev.lifeboat.events.saga.RequestRefused} event with the same words.
    *
    * @param volumeId the volume, for {@link Control.Kind#RETRY_VOLUME}; otherwise ignored
    */

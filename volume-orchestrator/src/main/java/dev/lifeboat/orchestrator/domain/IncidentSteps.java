@@ -37,23 +37,19 @@ final class IncidentSteps {
     IncidentState state = run.state;
     List<Run.Awaiter> awaiters = new ArrayList<>();
     if (state.fence != null) {
-      awaiters.add(new Run.Awaiter(state.fence, null, fence::onFenceReport, fence::sendFence));
+      awaiters.add(new Run.Awaiter(state.fence, fence::onFenceReport, fence::sendFence));
     }
     if (state.taint != null) {
-      awaiters.add(new Run.Awaiter(state.taint, null, taint::onReport, taint::send));
+      awaiters.add(new Run.Awaiter(state.taint, taint::onReport, taint::send));
     }
     if (state.untaint != null) {
-      awaiters.add(
-          new Run.Awaiter(state.untaint, null, taint::onUntaintReport, taint::sendUntaint));
+      awaiters.add(new Run.Awaiter(state.untaint, taint::onUntaintReport, taint::sendUntaint));
     }
     for (VolumeFlow flow : state.volumes) {
       if (flow.attempt != null && !flow.phase.ended()) {
         awaiters.add(
             new Run.Awaiter(
-                flow.attempt,
-                flow.volumeId(),
-                report -> onFlowReport(flow, report),
-                () -> flows.send(flow)));
+                flow.attempt, report -> onFlowReport(flow, report), () -> flows.send(flow)));
       }
     }
     return awaiters;

@@ -1,6 +1,5 @@
 package dev.lifeboat.orchestrator.domain;
 
-import dev.lifeboat.events.Command;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.saga.Step;
@@ -85,13 +84,16 @@ final class OutOfServiceTaint {
 
   /** Sends the taint's or the untaint's command: one quick write to the node, like RELEASE's. */
   private void send(Attempt attempt) {
-    String commandId = run.commandId(attempt, null, 0);
-    String messageId = Run.messageIdOf(commandId);
-    Command command =
-        attempt.request == Request.TAINT
-            ? new TaintNodeOutOfService(messageId, run.id(), run.now, commandId, run.nodeName())
-            : new RemoveOutOfServiceTaint(messageId, run.id(), run.now, commandId, run.nodeName());
-    run.send(attempt, null, command, run.policy.step(Step.RELEASE).timeout());
+    run.send(
+        attempt,
+        null,
+        0,
+        (messageId, commandId) ->
+            attempt.request == Request.TAINT
+                ? new TaintNodeOutOfService(messageId, run.id(), run.now, commandId, run.nodeName())
+                : new RemoveOutOfServiceTaint(
+                    messageId, run.id(), run.now, commandId, run.nodeName()),
+        run.policy.step(Step.RELEASE).timeout());
   }
 
   void onUntaintReport(Report report) {

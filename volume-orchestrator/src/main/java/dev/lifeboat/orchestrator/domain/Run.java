@@ -45,12 +45,8 @@ final class Run {
 
   // ---- attempts ---------------------------------------------------------------------------------
 
-  /**
-   * An attempt with the one that reacts to its reports and sends its command again.
-   *
-   * @param volumeId the volume it belongs to; null for the incident's own attempts
-   */
-  record Awaiter(Attempt attempt, Long volumeId, Consumer<Report> onReport, Runnable resend) {}
+  /** An attempt with the one that reacts to its reports and sends its command again. */
+  record Awaiter(Attempt attempt, Consumer<Report> onReport, Runnable resend) {}
 
   /** Gives a result to the attempt that awaits its command; any other result changes nothing. */
   void deliver(CommandResult result, List<Awaiter> awaiters) {
@@ -85,12 +81,25 @@ final class Run {
     return time != null && !time.isAfter(now);
   }
 
+  /** Builds a command from the ids the saga derived for it. */
+  interface CommandOf {
+    Command with(String messageId, String commandId);
+  }
+
   /**
-   * Sends the attempt's command, or, while mutating commands are paused, looks again later.
+   * Sends the attempt's command, with ids derived before it is built, or, while mutating commands
+   * are paused, looks again later.
    *
+   * @param volumeId the volume it belongs to; null for the incident's own commands
+   * @param round the volume's round (0 unless a person retried it)
    * @param deadlineIn how long the saga waits for the result
    */
-  void send(Attempt attempt, Long volumeId, Command command, Duration deadlineIn) {
+  void send(Attempt attempt, Long volumeId, int round, CommandOf command, Duration deadlineIn) {
+    String commandId = commandId(attempt, volumeId, round);
+    send(attempt, volumeId, command.with(messageIdOf(commandId), commandId), deadlineIn);
+  }
+
+  private void send(Attempt attempt, Long volumeId, Command command, Duration deadlineIn) {
     boolean mutating = attempt.request.mutating();
     if (mutating && conditions.commandsPaused()) {
       attempt.clearCommand();
@@ -165,7 +174,7 @@ final class Run {
    * command's place in its step, so a replay after a crash sends the same ids; a retried volume
    * ({@code round} above 0) gets ids of its own.
    */
-  String commandId(Attempt attempt, Long volumeId, int round) {
+  private String commandId(Attempt attempt, Long volumeId, int round) {
     String base = baseCommandId(attempt, volumeId);
     return round == 0 ? base : base + "-r" + round;
   }
@@ -179,7 +188,7 @@ final class Run {
         Integer.toString(VolumeSteps.placeInStep(attempt.request)));
   }
 
-  static String messageIdOf(String commandId) {
+  private static String messageIdOf(String commandId) {
     return MessageIds.derived(commandId, "message");
   }
 

@@ -119,12 +119,12 @@ final class VolumeSteps {
   /** Sends the flow's current command (again, after a backoff or a pause). */
   void send(VolumeFlow flow) {
     Attempt attempt = flow.attempt;
-    String commandId = run.commandId(attempt, flow.volumeId(), flow.round);
     Duration timeout = run.policy.step(attempt.step).timeout();
     run.send(
         attempt,
         flow.volumeId(),
-        command(attempt.request, flow, commandId, timeout),
+        flow.round,
+        (messageId, commandId) -> command(attempt.request, flow, messageId, commandId, timeout),
         deadline(attempt));
   }
 
@@ -235,10 +235,10 @@ final class VolumeSteps {
   // ---- the commands
   // -------------------------------------------------------------------------------
 
-  private Command command(Request request, VolumeFlow flow, String commandId, Duration timeout) {
+  private Command command(
+      Request request, VolumeFlow flow, String messageId, String commandId, Duration timeout) {
     HeldVolume volume = flow.volume;
     long volumeId = volume.volumeId();
-    String messageId = Run.messageIdOf(commandId);
     String incident = run.id();
     return switch (request) {
       case DETACH ->
