@@ -9,7 +9,10 @@ import io.quarkus.test.junit.TestProfile;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** With {@code hcloud-sim.token} set, only that token is accepted. */
+/**
+ * With {@code hcloud-sim.token} set, only that token is accepted; a token of another project
+ * authenticates but reads an empty project.
+ */
 @QuarkusTest
 @TestProfile(ConfiguredTokenTest.OneToken.class)
 class ConfiguredTokenTest {
@@ -18,7 +21,9 @@ class ConfiguredTokenTest {
   public static class OneToken implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("hcloud-sim.token", "the-right-token");
+      return Map.of(
+          "hcloud-sim.token", "the-right-token",
+          "hcloud-sim.other-project-tokens", "other-project-token");
     }
   }
 
@@ -35,5 +40,42 @@ class ConfiguredTokenTest {
         .then()
         .statusCode(401)
         .body("error.code", equalTo("unauthorized"));
+  }
+
+  @Test
+  void aTokenOfAnotherProjectReadsAnEmptyProject() {
+    given()
+        .header("Authorization", "Bearer the-right-token")
+        .get("/v1/servers/4202")
+        .then()
+        .statusCode(200);
+    given()
+        .header("Authorization", "Bearer other-project-token")
+        .get("/v1/servers/4202")
+        .then()
+        .statusCode(404)
+        .body("error.code", equalTo("not_found"));
+    given()
+        .header("Authorization", "Bearer other-project-token")
+        .get("/v1/servers")
+        .then()
+        .statusCode(200)
+        .body("servers.size()", equalTo(0))
+        .body("meta.pagination.total_entries", equalTo(0));
+    given()
+        .header("Authorization", "Bearer other-project-token")
+        .post("/v1/servers/4202/actions/poweroff")
+        .then()
+        .statusCode(404);
+    given()
+        .header("Authorization", "Bearer the-right-token")
+        .get("/v1/servers/4202")
+        .then()
+        .body("server.status", equalTo("running"));
+    given()
+        .header("Authorization", "Bearer other-project-token")
+        .get("/v1/locations")
+        .then()
+        .statusCode(200);
   }
 }

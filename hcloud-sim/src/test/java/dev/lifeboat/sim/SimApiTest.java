@@ -332,6 +332,52 @@ class SimApiTest {
   }
 
   @Test
+  void aLostAnswerCarriesTheRequestOutAndAnswers504WithoutJson() {
+    slowActions("PT2S");
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            """
+            {"rules": [{"endpoint": "POST /volumes/{id}/actions/attach", "rate": 1.0, "times": 1,
+                        "lose_answer": true}]}
+            """)
+        .put("/_sim/faults")
+        .then()
+        .statusCode(200)
+        .body("rules[0].lose_answer", equalTo(true));
+
+    attach(100006, 4202)
+        .then()
+        .statusCode(504)
+        .contentType(ContentType.TEXT)
+        .body(org.hamcrest.Matchers.containsString("answer was lost"));
+
+    // The action started although its answer never came: the volume is locked by it, then attached.
+    api()
+        .get("/v1/volumes/100006/actions?status=running")
+        .then()
+        .body("actions[0].command", equalTo("attach_volume"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> api().get("/v1/volumes/100006").then().body("volume.server", equalTo(4202)));
+  }
+
+  @Test
+  void aRuleCannotBothFailAndLoseTheAnswer() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"rules\": [{\"endpoint\": \"*\", \"code\": \"locked\", \"rate\": 1,"
+                + " \"lose_answer\": true}]}")
+        .put("/_sim/faults")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("invalid_input"))
+        .body("error.message", org.hamcrest.Matchers.containsString("lose_answer"));
+  }
+
+  @Test
   void injectedActionFailureShowsAsAnErrorAction() {
     given()
         .contentType(ContentType.JSON)

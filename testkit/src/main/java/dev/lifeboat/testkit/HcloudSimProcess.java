@@ -24,6 +24,9 @@ public final class HcloudSimProcess {
   /** How long each simulated action runs in tests. */
   public static final Duration ACTION = Duration.ofMillis(300);
 
+  /** A token of another project: it authenticates, but reads an empty project. */
+  public static final String OTHER_PROJECT_TOKEN = "other-project-token";
+
   private static HcloudSimProcess shared;
 
   private final Process process;
@@ -117,6 +120,7 @@ public final class HcloudSimProcess {
     int port = JarProcess.freePort();
     List<String> properties = new ArrayList<>();
     properties.add("quarkus.log.level=WARN");
+    properties.add("hcloud-sim.other-project-tokens=" + OTHER_PROJECT_TOKEN);
     for (String key : List.of("poweroff", "shutdown", "poweron", "delete", "detach", "attach")) {
       properties.add("hcloud-sim.durations." + key + "=" + ACTION.toMillis() + "ms");
     }

@@ -10,9 +10,13 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -28,6 +32,7 @@ public class ApiFilter {
   private static final String API = "/v1";
   private static final Pattern ID = Pattern.compile("/\\d+(?=/|$)");
   private static final String DECISION = "hcloud-sim.rate-limit";
+  private static final String LOSE_ANSWER = "hcloud-sim.lose-answer";
 
   private final SimConfig config;
   private final Cloud cloud;
@@ -59,12 +64,18 @@ public class ApiFilter {
     }
     int domainStatus = cloud.settings().domainErrorStatus();
     Optional<String> token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+    boolean otherProject =
+        token.isPresent() && config.otherProjectTokens().orElse(List.of()).contains(token.get());
     if (token.isEmpty()
-        || config.token().filter(expected -> !expected.equals(token.get())).isPresent()) {
+        || (!otherProject
+            && config.token().filter(expected -> !expected.equals(token.get())).isPresent())) {
       return Uni.createFrom()
           .item(
               ErrorBody.response(
                   ErrorCode.UNAUTHORIZED, "unable to authenticate", null, domainStatus));
+    }
+    if (otherProject && !path.startsWith(API + "/locations")) {
+      return Uni.createFrom().item(otherProject(request.getMethod(), path, domainStatus));
     }
     TokenBucket.Decision decision = bucket.take(clock.instant());
     request.setProperty(DECISION, decision);
@@ -78,6 +89,9 @@ public class ApiFilter {
                   domainStatus));
     }
     Faults.Decision fault = faults.decide(endpoint(request.getMethod(), path));
+    if (fault.loseAnswer()) {
+      request.setProperty(LOSE_ANSWER, true);
+    }
     Uni<Response> answer =
         Uni.createFrom()
             .item(
@@ -107,6 +121,15 @@ public class ApiFilter {
       response.getHeaders().putSingle("RateLimit-Remaining", decision.remaining());
       response.getHeaders().putSingle("RateLimit-Reset", decision.resetEpochSecond());
     }
+    if (Boolean.TRUE.equals(request.getProperty(LOSE_ANSWER))) {
+      // Carried out, then lost on the way back, as behind a proxy that timed out.
+      response.setEntity(
+          "upstream timed out (the answer was lost by hcloud-sim after the request was carried"
+              + " out)",
+          null,
+          MediaType.TEXT_PLAIN_TYPE);
+      response.setStatus(Response.Status.GATEWAY_TIMEOUT.getStatusCode());
+    }
     log.record(
         new RequestLog.Entry(
             clock.instant(),
@@ -118,6 +141,28 @@ public class ApiFilter {
             endpoint(request.getMethod(), path),
             response.getStatus(),
             request.getHeaderString("User-Agent")));
+  }
+
+  /**
+   * The answer of an empty project: a list of nothing for a collection, not_found for anything with
+   * an id (and for every change).
+   */
+  private static Response otherProject(String method, String path, int domainStatus) {
+    String[] parts = path.substring(API.length()).split("/");
+    if (method.equals("GET") && parts.length == 2 && !parts[1].isEmpty()) {
+      Map<String, Object> pagination = new LinkedHashMap<>();
+      pagination.put("page", 1);
+      pagination.put("per_page", 25);
+      pagination.put("previous_page", null);
+      pagination.put("next_page", null);
+      pagination.put("last_page", 1);
+      pagination.put("total_entries", 0);
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put(parts[1], List.of());
+      body.put("meta", Map.of("pagination", pagination));
+      return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+    return ErrorBody.response(ErrorCode.NOT_FOUND, "not found", null, domainStatus);
   }
 
   /** {@code METHOD /path} with ids as {@code {id}} and without {@code /v1}. */

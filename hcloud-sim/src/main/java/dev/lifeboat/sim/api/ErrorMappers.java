@@ -62,6 +62,12 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response webError(WebApplicationException e) {
+    for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+      if (cause instanceof ApiError refused) {
+        // A body whose values a record refused (an admin fault rule, say): its own words.
+        return apiError(refused);
+      }
+    }
     int status = e.getResponse().getStatus();
     if (status == 404) {
       return notFound(null);

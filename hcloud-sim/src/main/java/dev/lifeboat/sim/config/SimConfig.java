@@ -12,6 +12,13 @@ public interface SimConfig {
   /** The only bearer token accepted; when absent, any non-empty token is. */
   Optional<String> token();
 
+  /**
+   * Tokens of other projects of the same account: they authenticate, but the project they read is
+   * empty (every server, volume and action not found, every list empty), as a token copied from the
+   * wrong project is answered by the real API.
+   */
+  Optional<java.util.List<String>> otherProjectTokens();
+
   /** The scenario file (YAML or JSON); when absent, the demo scenario shipped in the jar. */
   Optional<String> scenario();
 

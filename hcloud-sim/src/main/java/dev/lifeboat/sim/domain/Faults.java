@@ -18,9 +18,22 @@ public final class Faults {
    * @param latencyMs milliseconds added to every matching request
    * @param times how many errors (or, for a rule without a code, slow answers) to give before the
    *     rule is spent; null for no end
+   * @param loseAnswer whether the request is carried out first and only its answer is lost: the
+   *     client gets a 504 without the API's JSON, as from a proxy that gave up, although the action
+   *     started (with {@code code} unset; {@code rate} and {@code times} count lost answers)
    */
-  public record Rule(String endpoint, String code, double rate, long latencyMs, Integer times) {
+  public record Rule(
+      String endpoint,
+      String code,
+      double rate,
+      long latencyMs,
+      Integer times,
+      boolean loseAnswer) {
     public Rule {
+      if (loseAnswer && code != null) {
+        throw ApiError.invalidInput(
+            "lose_answer", "cannot be combined with code: the request either fails or is lost");
+      }
       if (endpoint == null || endpoint.isBlank()) {
         throw ApiError.invalidInput("endpoint", "is required (METHOD /path, or *)");
       }
@@ -58,8 +71,12 @@ public final class Faults {
     }
   }
 
-  /** What to do with one request. */
-  public record Decision(long latencyMs, Optional<ErrorCode> error) {}
+  /**
+   * What to do with one request.
+   *
+   * @param loseAnswer carry the request out, then answer 504 without the result
+   */
+  public record Decision(long latencyMs, Optional<ErrorCode> error, boolean loseAnswer) {}
 
   private final List<Rule> rules = new ArrayList<>();
   private final List<Integer> ruleErrorsLeft = new ArrayList<>();
@@ -94,7 +111,12 @@ public final class Faults {
       Rule rule = rules.get(i);
       current.add(
           new Rule(
-              rule.endpoint(), rule.code(), rule.rate(), rule.latencyMs(), ruleErrorsLeft.get(i)));
+              rule.endpoint(),
+              rule.code(),
+              rule.rate(),
+              rule.latencyMs(),
+              ruleErrorsLeft.get(i),
+              rule.loseAnswer()));
     }
     return current;
   }
@@ -115,6 +137,7 @@ public final class Faults {
   public synchronized Decision decide(String endpoint) {
     long latency = 0;
     Optional<ErrorCode> error = Optional.empty();
+    boolean lose = false;
     for (int i = 0; i < rules.size(); i++) {
       Rule rule = rules.get(i);
       if (!rule.matches(endpoint)) {
@@ -122,6 +145,16 @@ public final class Faults {
       }
       Integer left = ruleErrorsLeft.get(i);
       boolean spent = left != null && left <= 0;
+      if (rule.loseAnswer()) {
+        latency += rule.latencyMs();
+        if (!lose && !spent && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
+          lose = true;
+          if (left != null) {
+            ruleErrorsLeft.set(i, left - 1);
+          }
+        }
+        continue;
+      }
       if (rule.code() == null) {
         // A latency-only rule with times: that many slow answers, then none.
         if (!spent) {
@@ -143,7 +176,7 @@ public final class Faults {
         }
       }
     }
-    return new Decision(latency, error);
+    return new Decision(latency, error, lose && error.isEmpty());
   }
 
   /** The failure the next action of this command ends in, if one is injected. */
