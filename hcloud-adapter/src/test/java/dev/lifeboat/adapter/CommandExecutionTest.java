@@ -337,7 +337,8 @@ class CommandExecutionTest extends WithTopics {
             HcloudCommandFailed.class,
             f -> {
               assertThat(f.retryable()).isFalse();
-              assertThat(f.errorCode()).isEqualTo("volume_already_attached");
+              // The next attempt observes the volume on the driver's server and refuses.
+              assertThat(f.errorCode()).isEqualTo("attached_elsewhere");
             });
     assertThat(volume(100006).get("server").asLong()).isEqualTo(4203);
   }

@@ -1,16 +1,39 @@
 package dev.lifeboat.events.hcloud;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import java.time.Instant;
+import java.util.List;
 
-/** Fence a server by cutting its power ({@code POST /servers/{id}/actions/poweroff}). */
+/**
+ * Fence a server by cutting its power ({@code POST /servers/{id}/actions/poweroff}).
+ *
+ * @param witnessServerIds servers of other nodes of the same cluster: the adapter takes a {@code
+ *     not_found} for this server as proof of its deletion only while the same token reads one of
+ *     them (a token of another project, or a wrong API URL, answers not_found for everything)
+ */
 @EventType(name = "lifeboat.hcloud.power-off-server", version = 1)
 public record PowerOffServer(
-    String messageId, String incidentId, Instant occurredAt, String commandId, long serverId)
+    String messageId,
+    String incidentId,
+    Instant occurredAt,
+    String commandId,
+    long serverId,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonSetter(nulls = Nulls.AS_EMPTY)
+        List<Long> witnessServerIds)
     implements HcloudCommand {
   public PowerOffServer {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(serverId, "serverId");
+    witnessServerIds = Require.list(witnessServerIds);
+  }
+
+  /** Without witnesses: a not_found for the server then proves its deletion only by the list. */
+  public PowerOffServer(
+      String messageId, String incidentId, Instant occurredAt, String commandId, long serverId) {
+    this(messageId, incidentId, occurredAt, commandId, serverId, List.of());
   }
 }

@@ -15,7 +15,32 @@ public final class Decisions {
   /** Code of a refusal: the volume no longer exists. */
   public static final String VOLUME_NOT_FOUND = "volume_not_found";
 
+  /**
+   * Code of a refusal: the API answered not_found for the server, but the token reads none of the
+   * cluster's servers either, so the answer proves nothing (wrong project token, wrong API URL).
+   */
+  public static final String DELETION_NOT_PROVEN = "deletion_not_proven";
+
   private Decisions() {}
+
+  /**
+   * The server was not found, but nothing shows that this token reads the cluster's project: a
+   * final refusal, since acting as if it were deleted would release volumes a live server writes.
+   *
+   * @param hadWitnesses whether the command named other servers of the cluster to read
+   */
+  public static Decision deletionNotProven(long serverId, boolean hadWitnesses) {
+    return new Decision.Refuse(
+        DELETION_NOT_PROVEN,
+        "the Hetzner API answered not_found for server "
+            + serverId
+            + ", but "
+            + (hadWitnesses
+                ? "it does not find the cluster's other servers either"
+                : "its server list is empty")
+            + ": the token belongs to another project or lifeboat.hcloud.url is not the API,"
+            + " so the server is not taken as deleted and nothing is released");
+  }
 
   /**
    * Fence by power: nothing to do when the server is gone or off.
@@ -48,12 +73,6 @@ public final class Decisions {
   }
 
   /**
-   * Detach from the fenced server only; a volume on any other server is never touched.
-   *
-   * @param exists whether the volume still exists
-   * @param attachedTo the server the volume is attached to, or null
-   */
-  /**
    * Whether a detach may go ahead on the server as it is now: only while the fence holds, the
    * server off (or gone) and no start action running on it. A person may have powered it on in the
    * middle of the incident; a detach then pulls a disk from a live workload.
@@ -75,6 +94,12 @@ public final class Decisions {
             + ": its fence no longer holds, so no volume is detached from it");
   }
 
+  /**
+   * Detach from the fenced server only; a volume on any other server is never touched.
+   *
+   * @param exists whether the volume still exists
+   * @param attachedTo the server the volume is attached to, or null
+   */
   public static Decision detach(
       long volumeId, long expectedServerId, boolean exists, Long attachedTo) {
     if (!exists) {

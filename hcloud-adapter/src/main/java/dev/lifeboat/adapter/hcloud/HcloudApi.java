@@ -39,6 +39,12 @@ public interface HcloudApi {
   @Path("/servers/{id}")
   Uni<HcloudDtos.ServerEnvelope> server(@PathParam("id") long id);
 
+  /** One page of the project's servers. */
+  @GET
+  @Path("/servers")
+  Uni<HcloudDtos.ServerList> servers(
+      @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+
   @GET
   @Path("/volumes/{id}")
   Uni<HcloudDtos.VolumeEnvelope> volume(@PathParam("id") long id);

@@ -6,17 +6,20 @@ import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Every Hetzner call the adapter makes, each taking its request from the budget first and retried
- * with exponential backoff and jitter while the error is retryable ({@link HcloudErrors}). A
- * mutating call answered {@code locked} first looks for a running action of the same command on the
- * same resource and server (left by a crashed adapter, or by a redelivered command) and waits for
- * that one instead of starting a second; anyone else's action is not adopted.
+ * Every Hetzner call the adapter makes, each taking its request from the budget first. Reads are
+ * retried with exponential backoff and jitter while the error is retryable ({@link HcloudErrors}).
+ * A mutating call is made once: its answer may be lost after the action started, so only a new
+ * attempt that observes first may make it again ({@code CommandAttempt}). A mutating call answered
+ * {@code locked} first looks for a running action of the same command on the same resource and
+ * server (left by a crashed adapter, an answer lost, or a redelivered command) and waits for that
+ * one instead of starting a second; anyone else's action is not adopted.
  */
 @ApplicationScoped
 @Retry(maxRetries = 10, delay = 500, jitter = 250, maxDuration = 300_000)
@@ -32,7 +35,11 @@ public class HcloudCalls {
     this.budget = budget;
   }
 
-  /** The server, or empty when it no longer exists. */
+  /**
+   * The server, or empty when the API answered its own JSON {@code not_found} for it. That alone
+   * does not prove the server deleted: a token of another project gets the same answer ({@link
+   * #readsProject}).
+   */
   public Uni<Optional<HcloudDtos.Server>> server(long id, CallPriority priority) {
     return call(priority, () -> api.server(id).map(s -> Optional.of(s.server())))
         .onFailure(HcloudException.class)
@@ -46,6 +53,49 @@ public class HcloudCalls {
         .recoverWithUni(failure -> emptyWhenNotFound((HcloudException) failure));
   }
 
+  /**
+   * Whether this token reads the project that holds the cluster, so that its {@code not_found} for
+   * a server means the server is gone: one of the witnesses (servers of other nodes of the cluster)
+   * reads, or, without witnesses, the project's server list holds servers but not this one.
+   */
+  public Uni<Boolean> readsProject(long serverId, List<Long> witnesses, CallPriority priority) {
+    if (!witnesses.isEmpty()) {
+      Uni<Boolean> found = Uni.createFrom().item(false);
+      for (long witness : witnesses) {
+        found =
+            found.chain(
+                seen ->
+                    seen
+                        ? Uni.createFrom().item(true)
+                        : server(witness, priority)
+                            .map(Optional::isPresent)
+                            .onFailure(HcloudCalls::notFound)
+                            .recoverWithItem(false));
+      }
+      return found;
+    }
+    return serverIds(1, priority).map(ids -> !ids.isEmpty() && !ids.contains(serverId));
+  }
+
+  /** Every server id of the project, from this page on. */
+  private Uni<List<Long>> serverIds(int page, CallPriority priority) {
+    return call(priority, () -> api.servers(page, 50))
+        .chain(
+            list -> {
+              List<Long> ids = list.servers().stream().map(HcloudDtos.Server::id).toList();
+              Integer next =
+                  list.meta() == null || list.meta().pagination() == null
+                      ? null
+                      : list.meta().pagination().nextPage();
+              if (next == null || next <= page) {
+                return Uni.createFrom().item(ids);
+              }
+              return serverIds(next, priority)
+                  .map(
+                      rest -> java.util.stream.Stream.concat(ids.stream(), rest.stream()).toList());
+            });
+  }
+
   /** Whether a start action runs on the server now (someone powering it on). */
   public Uni<Boolean> starting(long serverId, CallPriority priority) {
     return call(priority, () -> api.serverActions(serverId, "running"))
@@ -55,6 +105,7 @@ public class HcloudCalls {
                     .anyMatch(a -> "start_server".equals(a.command()) && !a.ended()));
   }
 
+  @Retry(maxRetries = 0)
   public Uni<HcloudDtos.Action> powerOff(long serverId) {
     return mutate(
         CallPriority.FENCE,
@@ -64,6 +115,7 @@ public class HcloudCalls {
         serverId);
   }
 
+  @Retry(maxRetries = 0)
   public Uni<HcloudDtos.Action> deleteServer(long serverId) {
     return mutate(
         CallPriority.FENCE,
@@ -74,6 +126,7 @@ public class HcloudCalls {
   }
 
   /** Detaches the volume from the server it is expected on. */
+  @Retry(maxRetries = 0)
   public Uni<HcloudDtos.Action> detach(long volumeId, long serverId) {
     return mutate(
         CallPriority.DETACH,
@@ -83,6 +136,7 @@ public class HcloudCalls {
         serverId);
   }
 
+  @Retry(maxRetries = 0)
   public Uni<HcloudDtos.Action> attach(long volumeId, long serverId) {
     return mutate(
         CallPriority.ATTACH,
@@ -143,8 +197,12 @@ public class HcloudCalls {
                     "no answer from the Hetzner API: " + e.getClass().getSimpleName()));
   }
 
+  private static boolean notFound(Throwable failure) {
+    return failure instanceof HcloudException e && e.code().equals("not_found");
+  }
+
   private static <T> Uni<Optional<T>> emptyWhenNotFound(HcloudException failure) {
-    return failure.code().equals("not_found")
+    return failure.code().equals("not_found") && failure.fromApi()
         ? Uni.createFrom().item(Optional.empty())
         : Uni.createFrom().failure(failure);
   }

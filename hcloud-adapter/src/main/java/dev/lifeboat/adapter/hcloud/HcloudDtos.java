@@ -63,6 +63,19 @@ public final class HcloudDtos {
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ActionList(List<Action> actions) {}
 
+  /** {@code {"servers": [...], "meta": {"pagination": ...}}}: one page of the server list. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record ServerList(List<Server> servers, Meta meta) {}
+
+  /** A list's {@code meta}. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Meta(Pagination pagination) {}
+
+  /** Where a list page stands; {@code nextPage} null on the last page. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Pagination(Integer nextPage) {}
+
   /** Body of an attach request. */
   public record AttachRequest(long server, boolean automount) {}
 

@@ -19,12 +19,15 @@ public final class HcloudException extends RuntimeException {
   private final int status;
   private final String code;
   private final boolean retryable;
+  private final boolean fromApi;
 
-  private HcloudException(int status, String code, String message, boolean retryable) {
+  private HcloudException(
+      int status, String code, String message, boolean retryable, boolean fromApi) {
     super(message);
     this.status = status;
     this.code = code;
     this.retryable = retryable;
+    this.fromApi = fromApi;
   }
 
   /** The retry policy's test: an error that trying again may cure. */
@@ -50,6 +53,14 @@ public final class HcloudException extends RuntimeException {
     return retryable;
   }
 
+  /**
+   * Whether the code is the API's own, read from its JSON error body; an answer without one (a
+   * proxy's 504, a 404 of a URL that is not the API) has only its HTTP status.
+   */
+  public boolean fromApi() {
+    return fromApi;
+  }
+
   /** The exception for an error answer; clients only parse bodies that say they are JSON. */
   public static HcloudException fromResponse(Response response) {
     int status = response.getStatus();
@@ -63,19 +74,28 @@ public final class HcloudException extends RuntimeException {
         HcloudDtos.ErrorBody body =
             JSON.readValue(response.readEntity(String.class), HcloudDtos.ErrorBody.class);
         if (body.error() != null && body.error().code() != null) {
-          code = body.error().code();
-          message = body.error().message();
+          return new HcloudException(
+              status,
+              body.error().code(),
+              body.error().message(),
+              HcloudErrors.retryable(body.error().code(), status),
+              true);
         }
       } catch (Exception e) {
         message = "HTTP " + status + " with an unreadable error body";
       }
     }
-    return of(status, code, message);
+    if (status == 404) {
+      message =
+          "HTTP 404 without the API's JSON error: is lifeboat.hcloud.url the API's base URL"
+              + " (ending in /v1)?";
+    }
+    return new HcloudException(status, code, message, HcloudErrors.retryable(code, status), false);
   }
 
   /** The exception for a code, retryable or not as {@link HcloudErrors} says. */
   public static HcloudException of(int status, String code, String message) {
-    return new HcloudException(status, code, message, HcloudErrors.retryable(code, status));
+    return new HcloudException(status, code, message, HcloudErrors.retryable(code, status), false);
   }
 
   /** No answer (status 0), or an action that never ended: {@link HcloudErrors} retries those. */

@@ -3,6 +3,8 @@ package dev.lifeboat.orchestrator.domain;
 import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
@@ -16,6 +18,9 @@ import java.util.List;
  * volumes not yet detached for a person.
  */
 final class Fence {
+
+  /** How many servers of the cluster a fence command names as witnesses. */
+  private static final int WITNESSES = 3;
 
   private final Run run;
   private final VolumeSteps flows;
@@ -87,9 +92,30 @@ final class Fence {
         0,
         (messageId, commandId) ->
             fence.request == Request.DELETE_SERVER
-                ? new DeleteServer(messageId, run.id(), run.now, commandId, run.serverId())
-                : new PowerOffServer(messageId, run.id(), run.now, commandId, run.serverId()),
+                ? new DeleteServer(
+                    messageId, run.id(), run.now, commandId, run.serverId(), witnesses())
+                : new PowerOffServer(
+                    messageId, run.id(), run.now, commandId, run.serverId(), witnesses()),
         run.policy.step(Step.FENCE).timeout());
+  }
+
+  /**
+   * Up to three servers of the cluster's healthy nodes: the adapter takes a not_found for the lost
+   * server as its deletion only while it can read one of them with the same token.
+   */
+  private List<Long> witnesses() {
+    NodeGone inventory = run.state.inventory;
+    if (inventory == null) {
+      return List.of();
+    }
+    return inventory.eligibleNodes().values().stream()
+        .flatMap(List::stream)
+        .map(EligibleNode::serverId)
+        .filter(id -> id != run.serverId())
+        .distinct()
+        .sorted()
+        .limit(WITNESSES)
+        .toList();
   }
 
   void onFenceReport(Report report) {

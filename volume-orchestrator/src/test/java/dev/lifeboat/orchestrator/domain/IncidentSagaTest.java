@@ -67,6 +67,8 @@ class IncidentSagaTest {
 
     PowerOffServer fence = last(PowerOffServer.class);
     assertThat(fence.serverId()).isEqualTo(4202);
+    // A not_found for 4202 proves its deletion only while the cluster's other servers read.
+    assertThat(fence.witnessServerIds()).containsExactly(4203L);
     receive(hcloudDone(fence));
     DetachVolume detach = last(DetachVolume.class);
     assertThat(detach.expectedServerId()).isEqualTo(4202);

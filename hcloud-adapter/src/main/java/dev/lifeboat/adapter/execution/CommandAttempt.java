@@ -1,0 +1,263 @@
+package dev.lifeboat.adapter.execution;
+
+import dev.lifeboat.adapter.config.AdapterConfig;
+import dev.lifeboat.adapter.domain.CallPriority;
+import dev.lifeboat.adapter.domain.Decision;
+import dev.lifeboat.adapter.domain.Decisions;
+import dev.lifeboat.adapter.domain.HcloudErrors;
+import dev.lifeboat.adapter.hcloud.ActionPoller;
+import dev.lifeboat.adapter.hcloud.HcloudCalls;
+import dev.lifeboat.adapter.hcloud.HcloudDtos;
+import dev.lifeboat.adapter.hcloud.HcloudException;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.VolumeCommand;
+import dev.lifeboat.events.hcloud.AttachVolume;
+import dev.lifeboat.events.hcloud.DeleteServer;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.PowerOffServer;
+import io.quarkus.logging.Log;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.faulttolerance.api.RetryWhen;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * One attempt at a Hetzner command, observe then act: read the resource, decide ({@link
+ * Decisions}), make the one mutating call if needed (never in dry-run), wait for its action, and
+ * say what came of it. An attempt that ends in a retryable error is made again from the start, so
+ * the decision is made anew each time: a call whose answer was lost after its action started is
+ * never repeated blind (the next attempt finds the action running and waits for it, or finds it
+ * done).
+ */
+@ApplicationScoped
+public class CommandAttempt {
+
+  private final HcloudCalls calls;
+  private final ActionPoller poller;
+  private final Clock clock;
+  private final boolean dryRun;
+
+  CommandAttempt(HcloudCalls calls, ActionPoller poller, Clock clock, AdapterConfig config) {
+    this.calls = calls;
+    this.poller = poller;
+    this.clock = clock;
+    this.dryRun = config.dryRun();
+  }
+
+  /** The outcome of the command; fails with a retryable error only when every attempt did. */
+  @org.eclipse.microprofile.faulttolerance.Retry(
+      maxRetries = 8,
+      delay = 500,
+      jitter = 250,
+      maxDuration = 300_000)
+  @RetryWhen(exception = HcloudException.Retryable.class)
+  @ExponentialBackoff(factor = 2, maxDelay = 30_000)
+  public Uni<HcloudResult> observeAndAct(HcloudCommand command) {
+    CallPriority priority = CallPriority.of(command);
+    if (!(command instanceof VolumeCommand volumeCommand)) {
+      return fence(command, priority);
+    }
+    long volumeId = volumeCommand.volumeId();
+    boolean detach = command instanceof DetachVolume;
+    return calls
+        .volume(volumeId, priority)
+        .map(
+            volume ->
+                decide(
+                    command,
+                    volume.isPresent(),
+                    volume.map(HcloudDtos.Volume::server).orElse(null)))
+        .chain(
+            d ->
+                detach && d instanceof Decision.Act
+                    ? whileFenced(command.serverId(), priority, d)
+                    : Uni.createFrom().item(d))
+        .chain(
+            d ->
+                carryOut(
+                    command,
+                    d,
+                    () ->
+                        detach
+                            ? calls.detach(volumeId, command.serverId())
+                            : calls.attach(volumeId, command.serverId())));
+  }
+
+  /**
+   * Power off or delete. A server the API does not find counts as deleted only while the same token
+   * reads the cluster's project: a token of another project, or a URL that is not the API, would
+   * otherwise turn every fence into "already done" and release volumes still written to.
+   */
+  private Uni<HcloudResult> fence(HcloudCommand command, CallPriority priority) {
+    long serverId = command.serverId();
+    boolean delete = command instanceof DeleteServer;
+    List<Long> witnesses =
+        command instanceof DeleteServer d
+            ? d.witnessServerIds()
+            : ((PowerOffServer) command).witnessServerIds();
+    return calls
+        .server(serverId, priority)
+        .chain(server -> decideFence(serverId, delete, server, witnesses, priority))
+        .chain(
+            d ->
+                carryOut(
+                    command,
+                    d,
+                    () -> delete ? calls.deleteServer(serverId) : calls.powerOff(serverId)));
+  }
+
+  private Uni<Decision> decideFence(
+      long serverId,
+      boolean delete,
+      Optional<HcloudDtos.Server> server,
+      List<Long> witnesses,
+      CallPriority priority) {
+    if (server.isPresent()) {
+      String status = server.get().status();
+      return Uni.createFrom()
+          .item(
+              delete
+                  ? Decisions.deleteServer(serverId, status)
+                  : Decisions.powerOff(serverId, status));
+    }
+    return calls
+        .readsProject(serverId, witnesses, priority)
+        .map(
+            reads ->
+                reads
+                    ? Decisions.powerOff(serverId, null)
+                    : Decisions.deletionNotProven(serverId, !witnesses.isEmpty()));
+  }
+
+  /**
+   * The decision to detach, once the server is read again: the fence must still hold (off or gone,
+   * no start action), or the detach is refused, final.
+   */
+  private Uni<Decision> whileFenced(long serverId, CallPriority priority, Decision act) {
+    return calls
+        .server(serverId, priority)
+        .chain(
+            server -> {
+              if (server.isEmpty()) {
+                return Uni.createFrom().item(act);
+              }
+              Uni<Boolean> starting =
+                  server.get().locked()
+                      ? calls.starting(serverId, priority)
+                      : Uni.createFrom().item(false);
+              return starting.map(
+                  start -> {
+                    Decision refused =
+                        Decisions.unlessFenced(serverId, server.get().status(), start);
+                    return refused == null ? act : refused;
+                  });
+            });
+  }
+
+  private static Decision decide(HcloudCommand command, boolean exists, Long attachedTo) {
+    if (command instanceof DetachVolume c) {
+      return Decisions.detach(c.volumeId(), c.expectedServerId(), exists, attachedTo);
+    }
+    AttachVolume c = (AttachVolume) command;
+    return Decisions.attach(c.volumeId(), c.serverId(), exists, attachedTo);
+  }
+
+  private Uni<HcloudResult> carryOut(
+      HcloudCommand command, Decision decision, Supplier<Uni<HcloudDtos.Action>> call) {
+    if (decision instanceof Decision.AlreadyDone done) {
+      return Uni.createFrom()
+          .item(
+              new HcloudCommandAlreadyDone(
+                  id(command),
+                  command.incidentId(),
+                  now(),
+                  command.commandId(),
+                  done.observed(),
+                  done.serverDeleted()));
+    }
+    if (decision instanceof Decision.Refuse refuse) {
+      return Uni.createFrom()
+          .item(
+              new HcloudCommandFailed(
+                  id(command),
+                  command.incidentId(),
+                  now(),
+                  command.commandId(),
+                  refuse.code(),
+                  refuse.message(),
+                  false,
+                  null));
+    }
+    Decision.Act act = (Decision.Act) decision;
+    if (dryRun) {
+      Log.infof("dry-run: %s would call %s", command.commandId(), act.call());
+      return Uni.createFrom()
+          .item(
+              new HcloudCommandDryRun(
+                  id(command),
+                  command.incidentId(),
+                  now(),
+                  command.commandId(),
+                  "dry-run: " + act.call(),
+                  act.observed()));
+    }
+    return call.get()
+        .chain(action -> poller.await(action, CallPriority.of(command)))
+        .map(action -> ended(command, action));
+  }
+
+  private HcloudResult ended(HcloudCommand command, HcloudDtos.Action action) {
+    if ("success".equals(action.status())) {
+      return new HcloudCommandSucceeded(
+          id(command),
+          command.incidentId(),
+          now(),
+          command.commandId(),
+          action.id(),
+          instant(action.started()),
+          instant(action.finished()));
+    }
+    String code =
+        action.error() != null && action.error().code() != null
+            ? action.error().code()
+            : "action_failed";
+    String message =
+        action.error() != null && action.error().message() != null
+            ? action.error().message()
+            : "action " + action.id() + " ended in " + action.status();
+    return new HcloudCommandFailed(
+        id(command),
+        command.incidentId(),
+        now(),
+        command.commandId(),
+        code,
+        message,
+        HcloudErrors.retryable(code, 0),
+        action.id());
+  }
+
+  /** The result's message id: the same for the same command, so a redelivery repeats it. */
+  static String id(HcloudCommand command) {
+    return MessageIds.derived("hcloud-result", command.commandId());
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  private static Instant instant(String time) {
+    return time == null ? null : OffsetDateTime.parse(time).toInstant();
+  }
+}
