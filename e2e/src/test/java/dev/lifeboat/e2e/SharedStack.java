@@ -43,6 +43,7 @@ final class SharedStack {
                   Map.of(
                       "lifeboat.watcher.lease-suspect", "4s",
                       "lifeboat.watcher.lease-grace", "8s",
+                      "lifeboat.watcher.lease-renew-period", "2s",
                       "lifeboat.watcher.not-ready-grace", "8s",
                       "lifeboat.watcher.storm.window", "10s")),
               Duration.ofSeconds(240));

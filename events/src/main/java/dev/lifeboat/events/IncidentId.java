@@ -3,12 +3,15 @@ package dev.lifeboat.events;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Locale;
 
 /**
- * The incident id rule: one incident per Node object, derived from its name and UID, so that a
- * repeated detection, a restarted watcher or a second replica all name the same incident.
+ * The incident id rule: one incident per loss of a Node object, derived from its name, its UID and
+ * the moment its silence began (the last renewal of its Lease, or when it stopped being Ready), so
+ * that a repeated detection, a restarted watcher or a new leader all name the same incident, while
+ * a node lost again after it came back gets a new one.
  */
 public final class IncidentId {
 
@@ -30,6 +33,22 @@ public final class IncidentId {
       readable = readable.substring(0, MAX_NAME_CHARS);
     }
     return readable + "-" + sha256Hex(nodeName + "/" + nodeUid).substring(0, HASH_CHARS);
+  }
+
+  /**
+   * The incident id of one loss of the node: as {@link #forNode}, with the moment the loss began in
+   * the hash; without that moment (a Node deleted with no Lease known), {@link #forNode}.
+   */
+  public static String forLoss(String nodeName, String nodeUid, Instant lossBegan) {
+    if (lossBegan == null) {
+      return forNode(nodeName, nodeUid);
+    }
+    String node = forNode(nodeName, nodeUid);
+    String readable = node.substring(0, node.length() - HASH_CHARS - 1);
+    return readable
+        + "-"
+        + sha256Hex(nodeName + "/" + nodeUid + "/" + lossBegan.toEpochMilli())
+            .substring(0, HASH_CHARS);
   }
 
   private static String sha256Hex(String text) {

@@ -70,6 +70,7 @@ class ApiServerDisconnectIT {
                   "lifeboat.watcher.leader.retry-period=500ms",
                   "lifeboat.watcher.lease-suspect=2s",
                   "lifeboat.watcher.lease-grace=4s",
+                  "lifeboat.watcher.lease-renew-period=500ms",
                   "lifeboat.watcher.storm.window=3s"),
               Path.of("target", "watcher-disconnect.log"));
       await()

@@ -114,6 +114,7 @@ class LeaderElectionIT {
                 "lifeboat.watcher.leader.retry-period=500ms",
                 "lifeboat.watcher.lease-suspect=2s",
                 "lifeboat.watcher.lease-grace=4s",
+                "lifeboat.watcher.lease-renew-period=500ms",
                 "lifeboat.watcher.storm.window=3s"),
             Path.of("target", "watcher-" + name + ".log"));
     watchers.put(name, process);

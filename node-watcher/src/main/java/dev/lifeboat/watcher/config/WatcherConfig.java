@@ -13,9 +13,16 @@ public interface WatcherConfig {
   @WithDefault("12s")
   Duration leaseSuspect();
 
-  /** A node's Lease older than this makes it gone. */
+  /** A node's Lease older than this makes it gone (never before lease-suspect + renew period). */
   @WithDefault("20s")
   Duration leaseGrace();
+
+  /**
+   * How often kubelets renew their Lease (Kubernetes: 10 s). No node is declared gone before every
+   * node that went silent within one such period of it shows as suspected.
+   */
+  @WithDefault("10s")
+  Duration leaseRenewPeriod();
 
   /** Ready not True for longer than this makes a node gone. */
   @WithDefault("30s")

@@ -18,6 +18,7 @@ public class WatcherProducers {
     return new DetectionRules(
         config.leaseSuspect(),
         config.leaseGrace(),
+        config.leaseRenewPeriod(),
         config.notReadyGrace(),
         config.storm().maxLostShare(),
         config.storm().window());

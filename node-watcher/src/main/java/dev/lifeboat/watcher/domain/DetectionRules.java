@@ -7,7 +7,9 @@ import java.time.Instant;
  * The thresholds of detection.
  *
  * @param leaseSuspect a Lease older than this makes its node suspected (kubelets renew every 10 s)
- * @param leaseGrace a Lease older than this makes its node gone
+ * @param leaseGrace a Lease older than this makes its node gone, but never before {@link
+ *     #declareAfter}
+ * @param leaseRenewPeriod how often kubelets renew their Lease (Kubernetes: every 10 s)
  * @param notReadyGrace Ready not True for longer than this makes the node gone
  * @param maxLostShare the share of the watched nodes that may be lost within {@code stormWindow};
  *     past it nodes are only suspected and a person decides
@@ -16,6 +18,7 @@ import java.time.Instant;
 public record DetectionRules(
     Duration leaseSuspect,
     Duration leaseGrace,
+    Duration leaseRenewPeriod,
     Duration notReadyGrace,
     double maxLostShare,
     Duration stormWindow) {
@@ -23,6 +26,7 @@ public record DetectionRules(
   public DetectionRules {
     positive(leaseSuspect, "lease-suspect");
     positive(leaseGrace, "lease-grace");
+    positive(leaseRenewPeriod, "lease-renew-period");
     positive(notReadyGrace, "not-ready-grace");
     positive(stormWindow, "storm.window");
     if (leaseSuspect.compareTo(leaseGrace) > 0) {
@@ -45,6 +49,18 @@ public record DetectionRules(
    */
   public int allowedLosses(int known) {
     return Math.max(1, (int) Math.floor(maxLostShare * known + 0.01));
+  }
+
+  /**
+   * How long a Lease must be silent before its node is declared gone: the grace, and at least long
+   * enough that every node that went silent within one renewal period of it (the same switch, the
+   * same host) has missed a renewal and shows as suspected, so that a correlated loss is judged as
+   * one by the storm guard instead of node by node. With the defaults (suspect 12 s, renewal 10 s,
+   * grace 20 s) that is 22 s: 2 s more than the grace for a single loss.
+   */
+  public Duration declareAfter() {
+    Duration correlated = leaseSuspect.plus(leaseRenewPeriod);
+    return correlated.compareTo(leaseGrace) > 0 ? correlated : leaseGrace;
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.lifeboat.watcher.domain;
 
+import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.SuspicionReason;
 import java.time.Duration;
@@ -28,6 +29,12 @@ public final class Detector {
    */
   public static final String DECLARED_ANNOTATION = "lifeboat.dev/declared-gone";
 
+  /**
+   * Annotation beside {@link #DECLARED_ANNOTATION}: when the node was declared (ISO-8601), so that
+   * a new leader counts it against the storm guard's window as the old one did.
+   */
+  public static final String DECLARED_AT_ANNOTATION = "lifeboat.dev/declared-at";
+
   private final DetectionRules rules;
   private final NodeSelector excluded;
   private final Map<String, Tracked> tracked = new HashMap<>();
@@ -45,6 +52,7 @@ public final class Detector {
     Instant declaredAt;
     Instant deletedAt;
     String uid;
+    String incident; // the id of the node's current loss; null while healthy
   }
 
   /** What the signals of one node say now. */
@@ -135,17 +143,18 @@ public final class Detector {
                         + ", less than "
                         + rules.leaseGrace()
                         + " ago";
+            String incident = incident(t, candidate);
             decisions.add(
                 new Detection.Suspect(
-                    candidate.node, SuspicionReason.STORM_GUARD, candidate.lastSeen));
+                    candidate.node, SuspicionReason.STORM_GUARD, candidate.lastSeen, incident));
             decisions.add(
                 new Detection.Guarded(
-                    candidate.node, (int) lost, known, rules.maxLostShare(), detail));
+                    candidate.node, (int) lost, known, rules.maxLostShare(), detail, incident));
           }
         } else {
           t.status = Status.GONE;
           t.declaredAt = now;
-          decisions.add(new Detection.Gone(candidate.node, candidate.gone));
+          decisions.add(new Detection.Gone(candidate.node, candidate.gone, incident(t, candidate)));
         }
       }
     }
@@ -153,11 +162,18 @@ public final class Detector {
       Tracked t = tracked.get(signal.node.name());
       if (signal.gone == null && signal.suspect != null && t.status == Status.HEALTHY) {
         t.status = Status.SUSPECTED;
-        decisions.add(new Detection.Suspect(signal.node, signal.suspect, signal.lastSeen));
+        decisions.add(
+            new Detection.Suspect(
+                signal.node, signal.suspect, signal.lastSeen, incident(t, signal)));
       } else if (signal.healthy() && t.status != Status.HEALTHY) {
         t.status = Status.HEALTHY;
         t.declaredAt = null;
-        decisions.add(new Detection.Returned(signal.node));
+        String incident =
+            t.incident != null
+                ? t.incident
+                : IncidentId.forNode(signal.node.name(), signal.node.uid());
+        t.incident = null; // a later loss is a new incident
+        decisions.add(new Detection.Returned(signal.node, incident));
       }
     }
     for (NodeFacts node : deleted) {
@@ -183,7 +199,7 @@ public final class Detector {
       Instant renewed = leases.get(node.name());
       if (renewed != null) {
         times.add(renewed.plus(rules.leaseSuspect()).plusMillis(1));
-        times.add(renewed.plus(rules.leaseGrace()).plusMillis(1));
+        times.add(renewed.plus(rules.declareAfter()).plusMillis(1));
       }
       if (!node.isReady() && node.readySince() != null) {
         times.add(node.readySince().plus(rules.notReadyGrace()).plusMillis(1));
@@ -204,7 +220,7 @@ public final class Detector {
     }
     GoneReason gone = null;
     SuspicionReason suspect = null;
-    if (renewed != null && Duration.between(renewed, now).compareTo(rules.leaseGrace()) > 0) {
+    if (renewed != null && Duration.between(renewed, now).compareTo(rules.declareAfter()) > 0) {
       gone = GoneReason.LEASE_EXPIRED;
     } else if (rules.leaseOverdue(renewed, now)) {
       suspect = SuspicionReason.LEASE_OVERDUE;
@@ -226,11 +242,49 @@ public final class Detector {
     if (t == null || (t.uid != null && !t.uid.equals(node.uid()))) {
       t = new Tracked();
       tracked.put(node.name(), t);
-      if (node.annotations().containsKey(DECLARED_ANNOTATION)) {
+      String declared = node.annotations().get(DECLARED_ANNOTATION);
+      if (declared != null) {
         t.status = Status.GONE;
+        t.incident = declared.isBlank() ? null : declared;
+        t.declaredAt = declaredAt(node);
       }
     }
     t.uid = node.uid();
+  }
+
+  /** When an earlier leader declared the node, from its annotation; null when unknown. */
+  private static Instant declaredAt(NodeFacts node) {
+    String at = node.annotations().get(DECLARED_AT_ANNOTATION);
+    try {
+      return at == null ? null : Instant.parse(at);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null; // not ours to trust: the node then no longer counts against the window
+    }
+  }
+
+  /** The incident of the node's current loss, named when the loss is first reported. */
+  private static String incident(Tracked t, Signal signal) {
+    if (t.incident == null) {
+      t.incident = IncidentId.forLoss(signal.node.name(), signal.node.uid(), lossBegan(signal));
+    }
+    return t.incident;
+  }
+
+  /**
+   * When the loss began, as every leader sees it: the Lease's last renewal (frozen while the node
+   * is silent); for a node that is not Ready while its Lease renews, when it stopped being Ready;
+   * for a deleted Node, nothing (its UID is never lost twice).
+   */
+  private static Instant lossBegan(Signal signal) {
+    if (signal.gone == GoneReason.NODE_DELETED) {
+      return null;
+    }
+    boolean notReady =
+        signal.gone == GoneReason.NOT_READY || signal.suspect == SuspicionReason.NOT_READY;
+    if (notReady && signal.node.readySince() != null) {
+      return signal.node.readySince();
+    }
+    return signal.lastSeen != null ? signal.lastSeen : signal.node.readySince();
   }
 
   /**

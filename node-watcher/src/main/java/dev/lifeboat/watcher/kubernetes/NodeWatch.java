@@ -1,6 +1,5 @@
 package dev.lifeboat.watcher.kubernetes;
 
-import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.node.EligibleNode;
@@ -173,7 +172,7 @@ public class NodeWatch implements Leadership.Listener {
     NodeRef ref =
         new NodeRef(
             node.name(), node.uid(), node.serverId().orElse(0L), node.location().orElse("unknown"));
-    String incident = IncidentId.forNode(node.name(), node.uid());
+    String incident = decision.incidentId();
     LifeboatMessage message;
     String kind;
     if (decision instanceof Detection.Suspect suspect) {
@@ -206,9 +205,9 @@ public class NodeWatch implements Leadership.Listener {
     registry.counter("lifeboat.watcher.detections", "kind", kind).increment();
     LOG.infof("node %s: %s (incident %s)", node.name(), kind, incident);
     if (decision instanceof Detection.Gone) {
-      annotate(node.name(), incident);
+      annotate(node.name(), incident, now);
     } else if (decision instanceof Detection.Returned) {
-      annotate(node.name(), null);
+      annotate(node.name(), null, null);
     }
   }
 
@@ -244,8 +243,11 @@ public class NodeWatch implements Leadership.Listener {
         nodes.size());
   }
 
-  /** Marks (or unmarks) a node as declared gone, so that no later leader declares it again. */
-  private void annotate(String nodeName, String incident) {
+  /**
+   * Marks (or unmarks) a node as declared gone, and when, so that no later leader declares it again
+   * and a new leader's storm guard counts it within its window.
+   */
+  private void annotate(String nodeName, String incident, Instant declaredAt) {
     try {
       client
           .nodes()
@@ -255,10 +257,13 @@ public class NodeWatch implements Leadership.Listener {
                 if (n.getMetadata().getAnnotations() == null) {
                   n.getMetadata().setAnnotations(new LinkedHashMap<>());
                 }
+                Map<String, String> annotations = n.getMetadata().getAnnotations();
                 if (incident == null) {
-                  n.getMetadata().getAnnotations().remove(Detector.DECLARED_ANNOTATION);
+                  annotations.remove(Detector.DECLARED_ANNOTATION);
+                  annotations.remove(Detector.DECLARED_AT_ANNOTATION);
                 } else {
-                  n.getMetadata().getAnnotations().put(Detector.DECLARED_ANNOTATION, incident);
+                  annotations.put(Detector.DECLARED_ANNOTATION, incident);
+                  annotations.put(Detector.DECLARED_AT_ANNOTATION, declaredAt.toString());
                 }
                 return n;
               });

@@ -20,15 +20,22 @@ class DetectorTest {
       new DetectionRules(
           Duration.ofSeconds(12),
           Duration.ofSeconds(20),
+          Duration.ofSeconds(8), // 12 + 8: declared at the grace, as the tests below count
           Duration.ofSeconds(30),
           1.0 / 3,
           Duration.ofSeconds(60));
 
-  private final Detector detector =
-      new Detector(
-          RULES,
-          new NodeSelector(
-              NodeSelector.parse("node-role.kubernetes.io/control-plane", "test"), Map.of()));
+  /** Kubernetes' defaults: Leases renewed every 10 s, so 12 + 10 s pass the 20 s grace. */
+  private static final DetectionRules KUBELET_DEFAULTS =
+      new DetectionRules(
+          Duration.ofSeconds(12),
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(10),
+          Duration.ofSeconds(30),
+          1.0 / 3,
+          Duration.ofSeconds(60));
+
+  private Detector detector = detector(RULES);
   private final Map<String, NodeFacts> nodes = new HashMap<>();
   private final Map<String, Instant> leases = new HashMap<>();
 
@@ -191,6 +198,153 @@ class DetectorTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  @Test
+  void aNodeLostAgainAfterItCameBackIsANewIncident() {
+    cluster(6);
+    List<Detection> first = new ArrayList<>();
+    first.addAll(evaluate(T0.plusSeconds(13), Map.of("worker-1", T0)));
+    first.addAll(evaluate(T0.plusSeconds(21), Map.of("worker-1", T0)));
+    List<Detection> back = evaluate(T0.plusSeconds(100), Map.of());
+    // Lost again later: its Lease was last renewed at T0 + 100 s.
+    Instant renewed = T0.plusSeconds(100);
+    List<Detection> again = new ArrayList<>();
+    again.addAll(evaluate(renewed.plusSeconds(13), Map.of("worker-1", renewed)));
+    again.addAll(evaluate(renewed.plusSeconds(21), Map.of("worker-1", renewed)));
+
+    assertThat(first)
+        .extracting(Detection::incidentId)
+        .as("one loss, one incident")
+        .hasSize(2)
+        .containsOnly(first.get(0).incidentId());
+    assertThat(back)
+        .singleElement()
+        .isInstanceOf(Detection.Returned.class)
+        .extracting(Detection::incidentId)
+        .isEqualTo(first.get(0).incidentId());
+    assertThat(again)
+        .extracting(Detection::incidentId)
+        .hasSize(2)
+        .containsOnly(again.get(0).incidentId())
+        .doesNotContain(first.get(0).incidentId());
+    assertThat(again.get(1)).isInstanceOf(Detection.Gone.class);
+  }
+
+  @Test
+  void aNewLeaderNamesTheSameLossTheSameIncident() {
+    cluster(6);
+    evaluate(T0.plusSeconds(13), Map.of("worker-1", T0));
+    Detection declared = evaluate(T0.plusSeconds(21), Map.of("worker-1", T0)).get(0);
+    // The first leader died before its report reached the broker: the next one starts fresh.
+    Detector next = detector(RULES);
+    Map<String, Instant> renewals = stale(T0.plusSeconds(25), "worker-1");
+
+    List<Detection> again =
+        next.evaluate(nodes.values(), List.of(), renewals, T0.plusSeconds(25), null);
+
+    assertThat(declared).isInstanceOf(Detection.Gone.class);
+    assertThat(again)
+        .singleElement()
+        .isInstanceOf(Detection.Gone.class)
+        .extracting(Detection::incidentId)
+        .isEqualTo(declared.incidentId());
+  }
+
+  @Test
+  void aCorrelatedLossIsJudgedAsOneAndFencesNone() {
+    detector = detector(KUBELET_DEFAULTS);
+    // 3 of 6 workers hang together (a switch): their Leases were last renewed up to one renewal
+    // period apart. Allowed at once: 2. Judged node by node, worker-1 would be declared while
+    // worker-3 did not look overdue yet.
+    cluster(6);
+    Map<String, Instant> silent =
+        Map.of("worker-1", T0, "worker-2", T0.plusSeconds(4), "worker-3", T0.plusSeconds(9));
+    List<Detection> decisions = new ArrayList<>();
+    for (int s = 1; s <= 60; s++) {
+      decisions.addAll(evaluate(T0.plusSeconds(s), silent));
+    }
+
+    assertThat(decisions).noneMatch(d -> d instanceof Detection.Gone);
+    assertThat(decisions)
+        .filteredOn(d -> d instanceof Detection.Guarded)
+        .extracting(d -> d.node().name())
+        .containsExactlyInAnyOrder("worker-1", "worker-2", "worker-3");
+  }
+
+  @Test
+  void aSingleLossIsDeclaredOneRenewalPeriodAfterItCouldBeSuspected() {
+    detector = detector(KUBELET_DEFAULTS);
+    cluster(6);
+    Map<String, Instant> silent = Map.of("worker-1", T0);
+
+    assertThat(evaluate(T0.plusSeconds(21), silent))
+        .as("past the grace, but a node silent since T0 + 10 s would not look overdue yet")
+        .singleElement()
+        .isInstanceOf(Detection.Suspect.class);
+    assertThat(detector.nextWakeUp(nodes.values(), silent, T0.plusSeconds(21), null))
+        .isEqualTo(T0.plusSeconds(22).plusMillis(1));
+    assertThat(evaluate(T0.plusSeconds(23), silent))
+        .singleElement()
+        .isInstanceOf(Detection.Gone.class);
+  }
+
+  @Test
+  void aNewLeaderCountsTheLossesTheOldOneDeclaredWithinTheWindow() {
+    cluster(6);
+    Map<String, Instant> silent = Map.of("worker-1", T0, "worker-2", T0);
+    List<Detection> declared = evaluate(T0.plusSeconds(21), silent);
+    assertThat(declared).filteredOn(d -> d instanceof Detection.Gone).hasSize(2);
+    // The leader dies; the Nodes carry what it wrote on them.
+    for (Detection gone : declared) {
+      NodeFacts n = gone.node();
+      nodes.put(
+          n.name(),
+          new NodeFacts(
+              n.name(),
+              n.uid(),
+              n.providerId(),
+              n.labels(),
+              Map.of(
+                  Detector.DECLARED_ANNOTATION,
+                  gone.incidentId(),
+                  Detector.DECLARED_AT_ANNOTATION,
+                  T0.plusSeconds(21).toString()),
+              n.ready(),
+              n.readySince(),
+              n.unschedulable(),
+              n.taints()));
+    }
+    detector = detector(RULES);
+    Instant later = T0.plusSeconds(40);
+    Map<String, Instant> third =
+        Map.of("worker-1", T0, "worker-2", T0, "worker-3", T0.plusSeconds(19));
+
+    List<Detection> after = evaluate(later, third);
+
+    assertThat(after)
+        .as("2 of 6 already lost within the window: a third is held for a person")
+        .noneMatch(d -> d instanceof Detection.Gone)
+        .anyMatch(d -> d instanceof Detection.Guarded && d.node().name().equals("worker-3"));
+    assertThat(evaluate(T0.plusSeconds(82), third))
+        .as("once the window has passed, the loss goes ahead")
+        .anyMatch(d -> d instanceof Detection.Gone && d.node().name().equals("worker-3"));
+  }
+
+  private static Detector detector(DetectionRules rules) {
+    return new Detector(
+        rules,
+        new NodeSelector(
+            NodeSelector.parse("node-role.kubernetes.io/control-plane", "test"), Map.of()));
+  }
+
+  /** Evaluates with every Lease renewed just now but for the ones given. */
+  private List<Detection> evaluate(Instant now, Map<String, Instant> silent) {
+    Map<String, Instant> renewals = new HashMap<>();
+    for (String name : nodes.keySet()) {
+      renewals.put(name, silent.getOrDefault(name, now));
+    }
+    return detector.evaluate(nodes.values(), List.of(), renewals, now, null);
+  }
 
   private void cluster(int workers) {
     for (int i = 1; i <= workers; i++) {
