@@ -58,8 +58,8 @@ class OtherProjectTokenTest extends WithTopics {
         run(
             topics,
             fence.equals("delete")
-                ? new DeleteServer(id(), incident(), Instant.now(), id(), 4202, witnesses)
-                : new PowerOffServer(id(), incident(), Instant.now(), id(), 4202, witnesses));
+                ? new DeleteServer(id(), incident(), Instant.now(), id(), 4202, witnesses, null)
+                : new PowerOffServer(id(), incident(), Instant.now(), id(), 4202, witnesses, null));
 
     assertThat(result)
         .isInstanceOfSatisfying(

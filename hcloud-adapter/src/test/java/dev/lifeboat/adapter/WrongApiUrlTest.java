@@ -65,7 +65,8 @@ class WrongApiUrlTest extends WithTopics {
             Instant.now(),
             MessageIds.random(),
             4202,
-            List.of(4203L));
+            List.of(4203L),
+            null);
 
     assertThat(run(topics, fence))
         .isInstanceOfSatisfying(

@@ -15,6 +15,8 @@ import java.util.List;
  * @param witnessServerIds servers of other nodes of the same cluster: the adapter takes a {@code
  *     not_found} for this server as proof of its deletion only while the same token reads one of
  *     them (a token of another project, or a wrong API URL, answers not_found for everything)
+ * @param notAfter when the saga stops waiting for this command: no component starts or continues it
+ *     after that (null: no deadline)
  */
 @EventType(name = "lifeboat.hcloud.delete-server", version = 1)
 public record DeleteServer(
@@ -24,7 +26,8 @@ public record DeleteServer(
     String commandId,
     long serverId,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonSetter(nulls = Nulls.AS_EMPTY)
-        List<Long> witnessServerIds)
+        List<Long> witnessServerIds,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
     implements HcloudCommand {
   public DeleteServer {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
@@ -35,6 +38,6 @@ public record DeleteServer(
   /** Without witnesses: a not_found for the server then proves its deletion only by the list. */
   public DeleteServer(
       String messageId, String incidentId, Instant occurredAt, String commandId, long serverId) {
-    this(messageId, incidentId, occurredAt, commandId, serverId, List.of());
+    this(messageId, incidentId, occurredAt, commandId, serverId, List.of(), null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.events.hcloud;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import dev.lifeboat.events.VolumeCommand;
@@ -8,6 +9,9 @@ import java.time.Instant;
 /**
  * Detach a volume from the fenced server it is expected on; a volume found on any other server is
  * left alone and reported.
+ *
+ * @param notAfter when the saga stops waiting for this command: no component starts or continues it
+ *     after that (null: no deadline)
  */
 @EventType(name = "lifeboat.hcloud.detach-volume", version = 1)
 public record DetachVolume(
@@ -16,12 +20,24 @@ public record DetachVolume(
     Instant occurredAt,
     String commandId,
     long volumeId,
-    long expectedServerId)
+    long expectedServerId,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
     implements HcloudCommand, VolumeCommand {
   public DetachVolume {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(volumeId, "volumeId");
     Require.id(expectedServerId, "expectedServerId");
+  }
+
+  /** Without a deadline. */
+  public DetachVolume(
+      String messageId,
+      String incidentId,
+      Instant occurredAt,
+      String commandId,
+      long volumeId,
+      long expectedServerId) {
+    this(messageId, incidentId, occurredAt, commandId, volumeId, expectedServerId, null);
   }
 
   /** The server the volume is detached from: the one it is expected on. */

@@ -1,6 +1,7 @@
 package dev.lifeboat.events.hcloud;
 
 import dev.lifeboat.events.Command;
+import java.time.Instant;
 
 /** A request from the orchestrator for hcloud-adapter to act through the Hetzner Cloud API. */
 public sealed interface HcloudCommand extends Command
@@ -11,4 +12,11 @@ public sealed interface HcloudCommand extends Command
    * about one server queue behind each other.
    */
   long serverId();
+
+  /**
+   * When the orchestrator stops waiting for this command: after it, the adapter neither starts it
+   * nor goes on with it, so an action never lands after the saga gave up or moved on; null for no
+   * deadline.
+   */
+  Instant notAfter();
 }

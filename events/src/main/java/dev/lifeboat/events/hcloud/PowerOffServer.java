@@ -14,6 +14,8 @@ import java.util.List;
  * @param witnessServerIds servers of other nodes of the same cluster: the adapter takes a {@code
  *     not_found} for this server as proof of its deletion only while the same token reads one of
  *     them (a token of another project, or a wrong API URL, answers not_found for everything)
+ * @param notAfter when the saga stops waiting for this command: no component starts or continues it
+ *     after that (null: no deadline)
  */
 @EventType(name = "lifeboat.hcloud.power-off-server", version = 1)
 public record PowerOffServer(
@@ -23,7 +25,8 @@ public record PowerOffServer(
     String commandId,
     long serverId,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonSetter(nulls = Nulls.AS_EMPTY)
-        List<Long> witnessServerIds)
+        List<Long> witnessServerIds,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
     implements HcloudCommand {
   public PowerOffServer {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
@@ -34,6 +37,6 @@ public record PowerOffServer(
   /** Without witnesses: a not_found for the server then proves its deletion only by the list. */
   public PowerOffServer(
       String messageId, String incidentId, Instant occurredAt, String commandId, long serverId) {
-    this(messageId, incidentId, occurredAt, commandId, serverId, List.of());
+    this(messageId, incidentId, occurredAt, commandId, serverId, List.of(), null);
   }
 }

@@ -21,7 +21,28 @@ public final class Decisions {
    */
   public static final String DELETION_NOT_PROVEN = "deletion_not_proven";
 
+  /** Code of a refusal: the command's deadline passed; the saga no longer waits for it. */
+  public static final String DEADLINE_PASSED = "deadline_passed";
+
   private Decisions() {}
+
+  /**
+   * Whether a command may still be started or go on: not after its deadline, when the saga has
+   * given up on it (and may have sent another attempt, or been aborted).
+   *
+   * @param notAfter the command's deadline; null for none
+   * @return the refusal, or null while there is time
+   */
+  public static Decision.Refuse pastDeadline(java.time.Instant notAfter, java.time.Instant now) {
+    if (notAfter == null || !now.isAfter(notAfter)) {
+      return null;
+    }
+    return new Decision.Refuse(
+        DEADLINE_PASSED,
+        "the command's deadline "
+            + notAfter
+            + " has passed: the orchestrator no longer waits for it, so it is not carried out");
+  }
 
   /**
    * The server was not found, but nothing shows that this token reads the cluster's project: a

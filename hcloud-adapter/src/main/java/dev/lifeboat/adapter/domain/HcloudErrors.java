@@ -41,7 +41,8 @@ public final class HcloudErrors {
           "resource_limit_exceeded",
           "no_space_left_in_location",
           "user_action_required",
-          "uniqueness_error");
+          "uniqueness_error",
+          Decisions.DEADLINE_PASSED);
 
   private HcloudErrors() {}
 

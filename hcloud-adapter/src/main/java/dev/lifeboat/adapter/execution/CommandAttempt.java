@@ -65,6 +65,11 @@ public class CommandAttempt {
   @RetryWhen(exception = HcloudException.Retryable.class)
   @ExponentialBackoff(factor = 2, maxDelay = 30_000)
   public Uni<HcloudResult> observeAndAct(HcloudCommand command) {
+    Decision.Refuse late = Decisions.pastDeadline(command.notAfter(), now());
+    if (late != null) {
+      // Queued behind other commands on its server, or retried, past the saga's wait.
+      return carryOut(command, late, null);
+    }
     CallPriority priority = CallPriority.of(command);
     if (!(command instanceof VolumeCommand volumeCommand)) {
       return fence(command, priority);
@@ -201,6 +206,10 @@ public class CommandAttempt {
                   null));
     }
     Decision.Act act = (Decision.Act) decision;
+    Decision.Refuse late = Decisions.pastDeadline(command.notAfter(), now());
+    if (late != null) {
+      return carryOut(command, late, call);
+    }
     if (dryRun) {
       Log.infof("dry-run: %s would call %s", command.commandId(), act.call());
       return Uni.createFrom()
@@ -214,8 +223,26 @@ public class CommandAttempt {
                   act.observed()));
     }
     return call.get()
-        .chain(action -> poller.await(action, CallPriority.of(command)))
+        .chain(action -> untilDeadline(command, poller.await(action, CallPriority.of(command))))
         .map(action -> ended(command, action));
+  }
+
+  /** Stops waiting for the action when the command's deadline passes (the action goes on). */
+  private Uni<HcloudDtos.Action> untilDeadline(HcloudCommand command, Uni<HcloudDtos.Action> wait) {
+    if (command.notAfter() == null) {
+      return wait;
+    }
+    java.time.Duration left = java.time.Duration.between(now(), command.notAfter());
+    return wait.ifNoItem()
+        .after(left.isNegative() ? java.time.Duration.ZERO : left)
+        .failWith(
+            () ->
+                HcloudException.of(
+                    0,
+                    Decisions.DEADLINE_PASSED,
+                    "the command's deadline "
+                        + command.notAfter()
+                        + " passed while its action ran; the orchestrator no longer waits for it"));
   }
 
   private HcloudResult ended(HcloudCommand command, HcloudDtos.Action action) {

@@ -10,6 +10,8 @@ import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.Report.Failure;
 import dev.lifeboat.orchestrator.domain.Report.Success;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -86,6 +88,9 @@ final class Fence {
 
   void sendFence() {
     Attempt fence = run.state.fence;
+    Duration timeout = run.policy.step(Step.FENCE).timeout();
+    // The adapter neither starts nor continues the fence once the saga stopped waiting for it.
+    Instant notAfter = run.now.plus(timeout);
     run.send(
         fence,
         null,
@@ -93,10 +98,10 @@ final class Fence {
         (messageId, commandId) ->
             fence.request == Request.DELETE_SERVER
                 ? new DeleteServer(
-                    messageId, run.id(), run.now, commandId, run.serverId(), witnesses())
+                    messageId, run.id(), run.now, commandId, run.serverId(), witnesses(), notAfter)
                 : new PowerOffServer(
-                    messageId, run.id(), run.now, commandId, run.serverId(), witnesses()),
-        run.policy.step(Step.FENCE).timeout());
+                    messageId, run.id(), run.now, commandId, run.serverId(), witnesses(), notAfter),
+        timeout);
   }
 
   /**

@@ -241,8 +241,17 @@ final class VolumeSteps {
     long volumeId = volume.volumeId();
     String incident = run.id();
     return switch (request) {
+      // A Hetzner command carries the moment the saga stops waiting for it (its attempt's
+      // deadline): the adapter neither starts nor continues it after that.
       case DETACH ->
-          new DetachVolume(messageId, incident, run.now, commandId, volumeId, run.serverId());
+          new DetachVolume(
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              volumeId,
+              run.serverId(),
+              run.now.plus(timeout));
       case FORCE_DELETE_PODS ->
           new ForceDeletePods(
               messageId, incident, run.now, commandId, run.nodeName(), volume.pods());
@@ -266,7 +275,14 @@ final class VolumeSteps {
               volume.pods().isEmpty() ? null : volume.pods().get(0).uid(),
               timeout);
       case ATTACH ->
-          new AttachVolume(messageId, incident, run.now, commandId, volumeId, flow.targetServer);
+          new AttachVolume(
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              volumeId,
+              flow.targetServer,
+              run.now.plus(timeout));
       case REQUEUE ->
           new RequeueVolumeAttachment(
               messageId,

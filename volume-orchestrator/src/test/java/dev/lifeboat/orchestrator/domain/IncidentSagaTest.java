@@ -39,6 +39,7 @@ import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
+import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepSucceeded;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,9 +70,13 @@ class IncidentSagaTest {
     assertThat(fence.serverId()).isEqualTo(4202);
     // A not_found for 4202 proves its deletion only while the cluster's other servers read.
     assertThat(fence.witnessServerIds()).containsExactly(4203L);
+    assertThat(fence.notAfter())
+        .as("the adapter drops the fence once the saga stopped waiting for it")
+        .isEqualTo(now.plus(SagaPolicy.defaults().step(Step.FENCE).timeout()));
     receive(hcloudDone(fence));
     DetachVolume detach = last(DetachVolume.class);
     assertThat(detach.expectedServerId()).isEqualTo(4202);
+    assertThat(detach.notAfter()).isAfter(now);
     receive(hcloudDone(detach));
     receive(clusterDone(last(TaintNodeOutOfService.class)));
     receive(clusterDone(last(ForceDeletePods.class)));
