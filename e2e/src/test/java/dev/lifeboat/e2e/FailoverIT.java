@@ -45,9 +45,10 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The whole of Lifeboat as real processes (Kafka, PostgreSQL, hcloud-sim, cluster-sim and the four
- * services, started by the local run's {@code Stack}) losing nodes of {@code e2e.yaml} five ways,
- * each in its own location. After each scenario the safety rules are checked from hcloud-sim's
- * action log.
+ * services, started by the local run's {@code Stack}) losing nodes of {@code e2e.yaml}: crashed,
+ * deleted, with nowhere to go, back within the grace, with the CSI attacher, hung for good (with a
+ * lost answer), powered on by a person mid-incident, and lost again after its incident ended. After
+ * each scenario the safety rules are checked from hcloud-sim's action log.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
@@ -239,15 +240,134 @@ class FailoverIT {
     }
   }
 
+  @Test
+  @Order(7)
+  void aNodeThatHangsForGoodIsPoweredOffByLifeboatAndALostDetachAnswerCostsNoSecondDetach() {
+    // The first detach is carried out by Hetzner, but its answer never reaches the adapter.
+    faults(
+        "{\"rules\": [{\"endpoint\": \"POST /volumes/{id}/actions/detach\", \"rate\": 1,"
+            + " \"times\": 1, \"lose_answer\": true}]}");
+    try {
+      Failover failover = new Failover(apis, line -> System.out.println("e2e (g): " + line));
+      Failover.Outcome outcome = crash(failover, "g-hangs", 5701, LocalApis.Mode.HANG);
+
+      assertThat(outcome.status()).isEqualTo("COMPLETED");
+      assertThat(outcome.volumesMoved()).isEqualTo(2);
+      assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, null);
+      // The server stayed running when its OS hung: Lifeboat powered it off itself.
+      assertThat(actionsOn("server", 5701)).contains("stop_server");
+      assertThat(
+              apis.get(apis.hcloudSim() + "/_sim/faults", false)
+                  .path("rules")
+                  .get(0)
+                  .path("times")
+                  .asInt())
+          .as("the answer of one detach was lost")
+          .isZero();
+      for (long volume : List.of(60200L, 60201L)) {
+        assertThat(actionsOn("volume", volume))
+            .as("volume %d: one detach, one attach, whatever answer was lost", volume)
+            .containsExactlyInAnyOrder("detach_volume", "attach_volume");
+      }
+    } finally {
+      faults("{\"rules\": []}");
+    }
+  }
+
+  @Test
+  @Order(8)
+  void aPersonPoweringTheFencedServerOnStopsEveryDetachNotYetStarted() {
+    // Reads of volumes answer slowly, so that the person gets a turn between two detaches.
+    faults(
+        "{\"rules\": [{\"endpoint\": \"GET /volumes/{id}\", \"rate\": 0,"
+            + " \"latency_ms\": 1500}]}");
+    try {
+      Instant killedAt = Instant.now();
+      OUTSIDE.add(new SafetyRules.Outside(5801, killedAt, false));
+      apis.killNode("h-crash", LocalApis.Mode.CRASH);
+      await().atMost(LIMIT).until(() -> actionsOn("server", 5801).contains("detach_volume"));
+      // The on-call person powers the server on, as with the hcloud CLI, as soon as it is free.
+      await().atMost(Duration.ofMinutes(1)).until(() -> apis.powerOn("h-crash"));
+
+      JsonNode incident =
+          await()
+              .atMost(LIMIT)
+              .until(
+                  () -> newest(apis.incidents("h-crash"), killedAt),
+                  i -> i != null && i.path("status").asText().equals("HELD"));
+      System.out.printf(
+          "e2e (h): held: %s; volumes on server 5801 now: %s%n",
+          incident.path("holdReason").asText(), volumesOn(5801));
+      assertThat(incident.path("holdReason").asText()).contains(FailureCodes.FENCE_LOST);
+      assertThat(volumesOn(5801)).as("left on the running server for a person").isNotEmpty();
+      assertThat(actionsOn("server", 5801)).contains("start_server");
+    } finally {
+      faults("{\"rules\": []}");
+    }
+  }
+
+  @Test
+  @Order(9)
+  void aNodeLostAgainAfterItsIncidentEndedIsANewIncident() {
+    Failover failover = new Failover(apis, line -> System.out.println("e2e (i): " + line));
+    Failover.Outcome first = crash(failover, "i-crash", 5901, LocalApis.Mode.CRASH);
+    assertThat(first.status()).isEqualTo("COMPLETED");
+    assertThat(first.volumesMoved()).isEqualTo(3);
+
+    Instant back = Instant.now();
+    try (LifeboatTopics topics =
+        new LifeboatTopics(
+            "127.0.0.1:" + SharedStack.get().settings().ports().kafka(), Stack.TOPIC_PREFIX)) {
+      // A person powers the server on again; its kubelet renews, the node is back.
+      await().atMost(Duration.ofMinutes(1)).until(() -> apis.powerOn("i-crash"));
+      topics.awaitMessage(
+          Topic.NODE_EVENTS,
+          NodeReturned.class,
+          e -> e.node().name().equals("i-crash") && !e.occurredAt().isBefore(back));
+    }
+    Failover.Outcome second = crash(failover, "i-crash", 5901, LocalApis.Mode.CRASH);
+
+    assertThat(second.incidentId()).isNotEqualTo(first.incidentId());
+    assertThat(Failover.TERMINAL).contains(second.status());
+    assertThat(apis.report(first.incidentId())).as("the first incident's report stays").isPresent();
+    assertThat(apis.incidents("i-crash")).hasSizeGreaterThanOrEqualTo(2);
+  }
+
   private static Failover.Outcome crash(
       Failover failover, String node, long serverId, LocalApis.Mode mode) {
-    OUTSIDE.add(new SafetyRules.Outside(serverId, Instant.now(), mode == LocalApis.Mode.DELETE));
+    // Only a server that died or was deleted is off without an action; a hung one still runs.
+    if (mode == LocalApis.Mode.CRASH || mode == LocalApis.Mode.DELETE) {
+      OUTSIDE.add(new SafetyRules.Outside(serverId, Instant.now(), mode == LocalApis.Mode.DELETE));
+    }
     return failover.run(node, mode, LIMIT);
+  }
+
+  private static void faults(String json) {
+    apis.put(apis.hcloudSim() + "/_sim/faults", json);
+  }
+
+  private static JsonNode newest(JsonNode incidents, Instant since) {
+    for (JsonNode incident : incidents) {
+      if (!Instant.parse(incident.path("openedAt").asText()).isBefore(since)) {
+        return incident;
+      }
+    }
+    return null;
+  }
+
+  private static List<Long> volumesOn(long serverId) {
+    List<Long> on = new ArrayList<>();
+    for (JsonNode v : apis.hcloudState().path("volumes")) {
+      if (v.path("server").isNumber() && v.path("server").asLong() == serverId) {
+        on.add(v.path("id").asLong());
+      }
+    }
+    return on;
   }
 
   /**
    * Each volume of the incident is attached to the server of the node where its claim's pod is
-   * Ready.
+   * Ready (that node, when one is expected; null: any).
    */
   private static void assertEveryVolumeIsOnTheServerOfItsReadyPod(
       Failover.Outcome outcome, String expectedNode) {
@@ -268,7 +388,9 @@ class FailoverIT {
       }
       assertThat(pod).as("the pod of " + claim).isNotNull();
       assertThat(pod.path("ready").asBoolean()).as(claim + "'s pod Ready").isTrue();
-      assertThat(pod.path("node").asText()).isEqualTo(expectedNode);
+      if (expectedNode != null) {
+        assertThat(pod.path("node").asText()).isEqualTo(expectedNode);
+      }
       assertThat(serverOf(volume.path("volumeId").asLong()))
           .as("server of volume " + volume.path("volumeId").asLong())
           .isEqualTo(serverOfNode.get(pod.path("node").asText()));

@@ -13,7 +13,10 @@ import java.util.Optional;
  * The safety rules, checked from hcloud-sim's action log (every action with its resources and
  * times) and what happened outside the API (a server that died or was deleted has no action): no
  * attach of a volume started before its old server was off or deleted and the volume detached from
- * it; no attach across locations; no volume on two servers.
+ * it; no detach started while its server was running; no attach across locations; no volume on two
+ * servers. A server counts as off only where the log shows it: it died or was deleted outside, or a
+ * stop, shutdown or delete action succeeded, and no start action began since (a person may power it
+ * on again). A volume detached while its server was off may move on after the server runs again.
  */
 final class SafetyRules {
 
@@ -81,6 +84,19 @@ final class SafetyRules {
               server));
     }
     List<String> broken = new ArrayList<>();
+    List<Power> power = power(actions, outside);
+    for (Action a : actions) {
+      if (a.command().equals("detach_volume") && !offAt(power, a.server(), a.started())) {
+        broken.add(
+            "detach of volume "
+                + a.volume()
+                + " started at "
+                + a.started()
+                + " while server "
+                + a.server()
+                + " was running");
+      }
+    }
     // Replay the successful attaches and detaches in the order they took effect.
     Map<Long, Long> on = new HashMap<>(start.volumeServer());
     List<Action> effects =
@@ -109,16 +125,18 @@ final class SafetyRules {
       Optional<Long> previous = previousServer(start, effects, a);
       if (previous.isPresent() && previous.get() != a.server()) {
         long old = previous.get();
+        // Fenced: the old server is off (or gone) now, or was when the volume was detached from
+        // it (a person may power it on after the volume left it).
         boolean fenced =
-            outside.stream().anyMatch(o -> o.serverId() == old && !o.at().isAfter(a.started()))
+            offAt(power, old, a.started())
                 || effects.stream()
                     .anyMatch(
                         e ->
-                            e.server() == old
-                                && e.volume() == 0
-                                && List.of("stop_server", "shutdown_server", "delete_server")
-                                    .contains(e.command())
-                                && !e.finished().isAfter(a.started()));
+                            e.command().equals("detach_volume")
+                                && e.volume() == a.volume()
+                                && e.server() == old
+                                && !e.finished().isAfter(a.started())
+                                && offAt(power, old, e.started()));
         if (!fenced) {
           broken.add(
               "attach of volume "
@@ -179,6 +197,42 @@ final class SafetyRules {
       }
     }
     return broken;
+  }
+
+  /** A change of a server's power as the log shows it: off (or gone) or running from then on. */
+  private record Power(long server, Instant at, boolean off) {}
+
+  private static List<Power> power(List<Action> actions, List<Outside> outside) {
+    List<Power> changes = new ArrayList<>();
+    outside.forEach(o -> changes.add(new Power(o.serverId(), o.at(), true)));
+    for (Action a : actions) {
+      if (a.volume() != 0) {
+        continue;
+      }
+      if (a.command().equals("start_server")) {
+        changes.add(new Power(a.server(), a.started(), false)); // running from the moment it starts
+      } else if (List.of("stop_server", "shutdown_server", "delete_server").contains(a.command())
+          && a.status().equals("success")
+          && a.finished() != null) {
+        changes.add(new Power(a.server(), a.finished(), true));
+      }
+    }
+    changes.sort(Comparator.comparing(Power::at));
+    return changes;
+  }
+
+  /** Whether the log shows the server off (or gone) at that moment; every server starts running. */
+  private static boolean offAt(List<Power> changes, long server, Instant at) {
+    boolean off = false;
+    for (Power change : changes) {
+      if (change.at().isAfter(at)) {
+        break;
+      }
+      if (change.server() == server) {
+        off = change.off();
+      }
+    }
+    return off;
   }
 
   private static Optional<Long> previousServer(Start start, List<Action> effects, Action attach) {

@@ -113,6 +113,25 @@ public final class LocalApis {
     return server;
   }
 
+  /**
+   * A person powers the node's server on through the Hetzner API, as {@code hcloud server poweron}
+   * does.
+   *
+   * @return false while the server is locked by another action (try again), true once started
+   */
+  public boolean powerOn(String name) {
+    Server server = server(name).orElseThrow(() -> new IllegalArgumentException("no node " + name));
+    try {
+      post(hcloudSim() + "/v1/servers/" + server.id() + "/actions/poweron", "", true);
+      return true;
+    } catch (IllegalStateException e) {
+      if (String.valueOf(e.getMessage()).contains("\"locked\"")) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
   /** A hung node's OS answers again. */
   public void recoverNode(String name) {
     Server server = server(name).orElseThrow(() -> new IllegalArgumentException("no node " + name));
