@@ -24,7 +24,30 @@ public final class Decisions {
   /** Code of a refusal: the command's deadline passed; the saga no longer waits for it. */
   public static final String DEADLINE_PASSED = "deadline_passed";
 
+  /** Code of a refusal: the command's incident ended after the command was sent. */
+  public static final String INCIDENT_ENDED = "incident_ended";
+
   private Decisions() {}
+
+  /**
+   * A command whose incident ended after it was sent (aborted, cancelled, or done) is not carried
+   * out: the saga no longer wants it.
+   *
+   * @param endedAt when the incident ended; null while it runs
+   * @return the refusal, or null while the incident runs
+   */
+  public static Decision.Refuse incidentEnded(String incidentId, java.time.Instant endedAt) {
+    if (endedAt == null) {
+      return null;
+    }
+    return new Decision.Refuse(
+        INCIDENT_ENDED,
+        "incident "
+            + incidentId
+            + " ended at "
+            + endedAt
+            + ", after this command was sent: it is not carried out");
+  }
 
   /**
    * Whether a command may still be started or go on: not after its deadline, when the saga has

@@ -42,7 +42,8 @@ public final class HcloudErrors {
           "no_space_left_in_location",
           "user_action_required",
           "uniqueness_error",
-          Decisions.DEADLINE_PASSED);
+          Decisions.DEADLINE_PASSED,
+          Decisions.INCIDENT_ENDED);
 
   private HcloudErrors() {}
 

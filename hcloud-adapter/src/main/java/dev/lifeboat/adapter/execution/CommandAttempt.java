@@ -47,11 +47,18 @@ public class CommandAttempt {
   private final HcloudCalls calls;
   private final ActionPoller poller;
   private final Clock clock;
+  private final EndedIncidents ended;
   private final boolean dryRun;
 
-  CommandAttempt(HcloudCalls calls, ActionPoller poller, Clock clock, AdapterConfig config) {
+  CommandAttempt(
+      HcloudCalls calls,
+      ActionPoller poller,
+      EndedIncidents ended,
+      Clock clock,
+      AdapterConfig config) {
     this.calls = calls;
     this.poller = poller;
+    this.ended = ended;
     this.clock = clock;
     this.dryRun = config.dryRun();
   }
@@ -65,9 +72,9 @@ public class CommandAttempt {
   @RetryWhen(exception = HcloudException.Retryable.class)
   @ExponentialBackoff(factor = 2, maxDelay = 30_000)
   public Uni<HcloudResult> observeAndAct(HcloudCommand command) {
-    Decision.Refuse late = Decisions.pastDeadline(command.notAfter(), now());
+    Decision.Refuse late = unwanted(command);
     if (late != null) {
-      // Queued behind other commands on its server, or retried, past the saga's wait.
+      // Queued behind other commands on its server, or retried, past the saga's wait or end.
       return carryOut(command, late, null);
     }
     CallPriority priority = CallPriority.of(command);
@@ -206,7 +213,7 @@ public class CommandAttempt {
                   null));
     }
     Decision.Act act = (Decision.Act) decision;
-    Decision.Refuse late = Decisions.pastDeadline(command.notAfter(), now());
+    Decision.Refuse late = unwanted(command);
     if (late != null) {
       return carryOut(command, late, call);
     }
@@ -225,6 +232,17 @@ public class CommandAttempt {
     return call.get()
         .chain(action -> untilDeadline(command, poller.await(action, CallPriority.of(command))))
         .map(action -> ended(command, action));
+  }
+
+  /**
+   * Why the saga no longer wants the command (its deadline passed, its incident ended), or null.
+   */
+  private Decision.Refuse unwanted(HcloudCommand command) {
+    Decision.Refuse late = Decisions.pastDeadline(command.notAfter(), now());
+    return late != null
+        ? late
+        : Decisions.incidentEnded(
+            command.incidentId(), ended.endedAfterSending(command).orElse(null));
   }
 
   /** Stops waiting for the action when the command's deadline passes (the action goes on). */

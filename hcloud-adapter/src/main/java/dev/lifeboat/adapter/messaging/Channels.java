@@ -9,5 +9,11 @@ public final class Channels {
   /** Outgoing: outcomes of those commands ({@code lifeboat.hcloud-results}). */
   public static final String HCLOUD_RESULTS = "hcloud-results";
 
+  /**
+   * Incoming: the orchestrator's saga events ({@code lifeboat.saga-events}), read for the end of
+   * each incident.
+   */
+  public static final String SAGA_EVENTS = "saga-events";
+
   private Channels() {}
 }
