@@ -1,6 +1,7 @@
 package dev.lifeboat.adapter.domain;
 
 import dev.lifeboat.events.FailureCodes;
+import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -36,7 +37,7 @@ public final class Decisions {
    * @param endedAt when the incident ended; null while it runs
    * @return the refusal, or null while the incident runs
    */
-  public static Decision.Refuse incidentEnded(String incidentId, java.time.Instant endedAt) {
+  public static Decision.Refuse incidentEnded(String incidentId, Instant endedAt) {
     if (endedAt == null) {
       return null;
     }
@@ -56,7 +57,7 @@ public final class Decisions {
    * @param notAfter the command's deadline; null for none
    * @return the refusal, or null while there is time
    */
-  public static Decision.Refuse pastDeadline(java.time.Instant notAfter, java.time.Instant now) {
+  public static Decision.Refuse pastDeadline(Instant notAfter, Instant now) {
     if (notAfter == null || !now.isAfter(notAfter)) {
       return null;
     }

@@ -27,11 +27,13 @@ import io.smallrye.faulttolerance.api.RetryWhen;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * One attempt at a Hetzner command, observe then act: read the resource, decide ({@link
@@ -64,11 +66,7 @@ public class CommandAttempt {
   }
 
   /** The outcome of the command; fails with a retryable error only when every attempt did. */
-  @org.eclipse.microprofile.faulttolerance.Retry(
-      maxRetries = 8,
-      delay = 500,
-      jitter = 250,
-      maxDuration = 300_000)
+  @Retry(maxRetries = 8, delay = 500, jitter = 250, maxDuration = 300_000)
   @RetryWhen(exception = HcloudException.Retryable.class)
   @ExponentialBackoff(factor = 2, maxDelay = 30_000)
   public Uni<HcloudResult> observeAndAct(HcloudCommand command) {
@@ -148,9 +146,11 @@ public class CommandAttempt {
         .readsProject(serverId, witnesses, priority)
         .map(
             reads ->
-                reads
-                    ? Decisions.powerOff(serverId, null)
-                    : Decisions.deletionNotProven(serverId, !witnesses.isEmpty()));
+                !reads
+                    ? Decisions.deletionNotProven(serverId, !witnesses.isEmpty())
+                    : delete
+                        ? Decisions.deleteServer(serverId, null)
+                        : Decisions.powerOff(serverId, null));
   }
 
   /**
@@ -250,9 +250,9 @@ public class CommandAttempt {
     if (command.notAfter() == null) {
       return wait;
     }
-    java.time.Duration left = java.time.Duration.between(now(), command.notAfter());
+    Duration left = Duration.between(now(), command.notAfter());
     return wait.ifNoItem()
-        .after(left.isNegative() ? java.time.Duration.ZERO : left)
+        .after(left.isNegative() ? Duration.ZERO : left)
         .failWith(
             () ->
                 HcloudException.of(

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
@@ -91,8 +92,7 @@ public class HcloudCalls {
                 return Uni.createFrom().item(ids);
               }
               return serverIds(next, priority)
-                  .map(
-                      rest -> java.util.stream.Stream.concat(ids.stream(), rest.stream()).toList());
+                  .map(rest -> Stream.concat(ids.stream(), rest.stream()).toList());
             });
   }
 
