@@ -228,11 +228,13 @@ class FailoverIT {
       assertThat(outcome.volumesMoved()).isEqualTo(3);
       assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, "f-spare");
       long byAttacher = attachCalls(outcome.killedAt(), "lifeboat-cluster-sim");
+      long byLifeboat = attachCalls(outcome.killedAt(), Failover.ADAPTER_AGENT);
       System.out.printf(
           "e2e (e, attacher first): attaches by the CSI attacher: %d, by Lifeboat: %d%n",
-          byAttacher, attachCalls(outcome.killedAt(), Failover.ADAPTER_AGENT));
-      // The attacher acts the moment a pod is bound, before Lifeboat hears of it.
-      assertThat(byAttacher).isPositive();
+          byAttacher, byLifeboat);
+      // The attacher acts the moment a pod is bound; whether the volume is detached by then is a
+      // race. Whoever comes second finds the volume attached: one attach per volume in all.
+      assertThat(byAttacher + byLifeboat).isEqualTo(outcome.volumesMoved());
     } finally {
       apis.put(
           apis.clusterSim() + "/_sim/settings",
