@@ -10,6 +10,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import dev.lifeboat.events.Topic;
 import dev.lifeboat.local.Ports;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,6 +46,17 @@ class ComposeFileTest {
     Set<ValidationMessage> errors = schema.validate(compose);
 
     assertThat(errors).extracting(ValidationMessage::getMessage).isEmpty();
+  }
+
+  @Test
+  void theTopicsJobCreatesEveryTopicOfTheContract() {
+    String job = compose.path("services").path("kafka-topics").path("command").toString();
+
+    for (Topic topic : Topic.values()) {
+      assertThat(job)
+          .as("the kafka-topics job creates " + topic.defaultName())
+          .containsPattern("\\b" + Pattern.quote(topic.nameWith("")) + "\\b");
+    }
   }
 
   @Test

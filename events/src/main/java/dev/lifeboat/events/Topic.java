@@ -6,13 +6,16 @@ import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.events.node.NodeEvent;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.SagaEvent;
 import java.util.Arrays;
 import java.util.Optional;
 
 /**
  * Lifeboat's topics. Each carries one family of messages, keyed by incident id; all have the same
- * partition count so that an incident stays on one partition everywhere.
+ * partition count so that an incident stays on one partition everywhere. The one exception: the
+ * requests and releases on {@link #FENCING_PERMITS} are keyed by {@link
+ * PermitMessage#AUTHORITY_KEY}, so that one partition's owner decides them all in order.
  */
 public enum Topic {
   NODE_EVENTS("node-events", NodeEvent.class),
@@ -22,6 +25,7 @@ public enum Topic {
   HCLOUD_RESULTS("hcloud-results", HcloudResult.class),
   SAGA_EVENTS("saga-events", SagaEvent.class),
   CONTROL("control", ControlRequest.class),
+  FENCING_PERMITS("fencing-permits", PermitMessage.class),
   /** Records that could not be read, with the reason in headers; raw bytes, no family. */
   DEAD_LETTERS("dead-letters", null);
 

@@ -36,6 +36,10 @@ import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.node.SuspicionReason;
+import dev.lifeboat.events.permit.FencePermitGranted;
+import dev.lifeboat.events.permit.FencePermitRefused;
+import dev.lifeboat.events.permit.FencePermitReleased;
+import dev.lifeboat.events.permit.FencePermitRequested;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
@@ -171,7 +175,16 @@ public final class SampleMessages {
             AT,
             id(30),
             "lifeboat.control.cancel-incident.v1",
-            "a mutating command was sent: abort stops the incident instead"));
+            "a mutating command was sent: abort stops the incident instead"),
+        new FencePermitRequested(id(38), INCIDENT, AT, NODE.name(), 2, false),
+        new FencePermitGranted(id(39), INCIDENT, AT, List.of("k3s-pool-a-worker-5-1f0c2a9e77d1")),
+        new FencePermitRefused(
+            id(40),
+            INCIDENT,
+            AT,
+            List.of("k3s-pool-a-worker-5-1f0c2a9e77d1", "k3s-pool-a-worker-7-0b3e5d8c1a42"),
+            2),
+        new FencePermitReleased(id(41), INCIDENT, AT));
   }
 
   private static String id(int n) {

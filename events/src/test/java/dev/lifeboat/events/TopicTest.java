@@ -21,6 +21,7 @@ class TopicTest {
             case HCLOUD_COMMANDS, HCLOUD_RESULTS -> "lifeboat.hcloud.";
             case SAGA_EVENTS -> "lifeboat.saga.";
             case CONTROL -> "lifeboat.control.";
+            case FENCING_PERMITS -> "lifeboat.permit.";
             case DEAD_LETTERS -> "none";
           };
       assertThat(type).startsWith(expectedPrefix);

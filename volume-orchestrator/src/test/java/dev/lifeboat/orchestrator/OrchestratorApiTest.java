@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.lifeboat.events.Topic;
@@ -16,6 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.hamcrest.Matcher;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +82,8 @@ class OrchestratorApiTest {
   @Test
   void anAbortBecomesAControlMessageAndEndsTheIncident() {
     NodeGone gone = openIncident();
+    // Once its permit is granted the fence is sent: from then on an abort ends it PARTIAL.
+    awaitIncident(gone, "fencingPermit", equalTo("GRANTED"), "refused.CANCEL", notNullValue());
 
     String requestId =
         given()
@@ -96,15 +100,8 @@ class OrchestratorApiTest {
         topics.awaitMessage(
             Topic.CONTROL, AbortIncident.class, m -> m.messageId().equals(requestId));
     org.assertj.core.api.Assertions.assertThat(abort.requestedBy()).isEqualTo("alice");
-    await()
-        .atMost(Duration.ofSeconds(30))
-        .untilAsserted(
-            () ->
-                given()
-                    .get("/api/incidents/" + gone.incidentId())
-                    .then()
-                    .body("status", equalTo("PARTIAL"))
-                    .body("volumes[0].failure.reason", equalTo("ABORTED")));
+    awaitIncident(
+        gone, "status", equalTo("PARTIAL"), "volumes[0].failure.reason", equalTo("ABORTED"));
     given()
         .header("Authorization", "Bearer test-token")
         .contentType("application/json")
@@ -167,6 +164,20 @@ class OrchestratorApiTest {
   }
 
   /** An incident that stays open: its fence gets no answer within the test. */
+  /** Waits until the incident's view has both paths as the matchers say. */
+  private static void awaitIncident(
+      NodeGone gone, String path, Matcher<?> matcher, String other, Matcher<?> otherMatcher) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/api/incidents/" + gone.incidentId())
+                    .then()
+                    .body(path, matcher)
+                    .body(other, otherMatcher));
+  }
+
   private static NodeGone openIncident() {
     NodeGone gone =
         Inventories.oneVolume(

@@ -30,6 +30,10 @@ import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.StormGuardTripped;
+import dev.lifeboat.events.permit.FencePermitGranted;
+import dev.lifeboat.events.permit.FencePermitRefused;
+import dev.lifeboat.events.permit.FencePermitReleased;
+import dev.lifeboat.events.permit.FencePermitRequested;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
@@ -282,6 +286,24 @@ public final class Timeline {
       }
       if (message instanceof RequestRefused r) {
         return "request " + r.request() + " refused: " + r.reason();
+      }
+      if (message instanceof FencePermitRequested r) {
+        return "fencing permit asked for (cap "
+            + r.cap()
+            + (r.override() ? "; a person's resume, granted past the cap" : "")
+            + ")";
+      }
+      if (message instanceof FencePermitGranted g) {
+        return "fencing permit granted (" + g.others().size() + " other incident(s) fencing)";
+      }
+      if (message instanceof FencePermitRefused r) {
+        return "fencing permit refused: "
+            + r.others().size()
+            + " incidents are fencing, the cap is "
+            + r.cap();
+      }
+      if (message instanceof FencePermitReleased) {
+        return "fencing permit given back";
       }
       String type = message.getClass().getSimpleName();
       return type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);

@@ -22,6 +22,8 @@ import java.util.TreeMap;
  * @param status RUNNING, HELD, COMPLETED, PARTIAL or CANCELLED
  * @param holdReason why it waits for a person, when HELD
  * @param fencing the fencing chosen for the node
+ * @param fencingPermit NONE, REQUESTED (the answer is on its way), GRANTED (the incident counts
+ *     against the fencing cap) or RELEASED (given back when it ended)
  * @param fenced whether the server is proven unable to write
  * @param dryRun whether it ran in dry-run mode
  * @param openedAt when the saga opened it
@@ -40,6 +42,7 @@ public record IncidentView(
     String status,
     String holdReason,
     String fencing,
+    String fencingPermit,
     boolean fenced,
     boolean dryRun,
     Instant openedAt,
@@ -107,6 +110,7 @@ public record IncidentView(
         state.status().name(),
         state.holdReason(),
         state.fencing().name().toLowerCase(java.util.Locale.ROOT),
+        state.permit().name(),
         state.fenced(),
         state.dryRun(),
         state.openedAt(),

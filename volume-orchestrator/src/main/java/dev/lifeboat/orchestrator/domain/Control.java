@@ -184,7 +184,12 @@ public final class Control {
         }
       }
     }
-    if (state.fencing == FencePolicy.NONE) {
+    if (state.permit != Permit.GRANTED) {
+      // Past the cap on a person's word: the permits count it, and the fence starts once the
+      // grant is back.
+      state.resumedBy = who;
+      incident.fence.askPermit(true);
+    } else if (state.fencing == FencePolicy.NONE) {
       state.fence = new Attempt(Step.FENCE, null);
       incident.fence.fencedWithoutCommand("fence vouched for by " + who);
     } else {

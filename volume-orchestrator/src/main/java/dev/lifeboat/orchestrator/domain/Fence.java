@@ -5,6 +5,11 @@ import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.permit.FencePermitGranted;
+import dev.lifeboat.events.permit.FencePermitRefused;
+import dev.lifeboat.events.permit.FencePermitReleased;
+import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
@@ -33,8 +38,9 @@ final class Fence {
   }
 
   /**
-   * Starts the fence, or holds the incident for a person when a guard says so; also when a person
-   * retried a volume: the cap protects the cluster whoever asks.
+   * Starts the fence once a permit allows it (asking for one first), or holds the incident for a
+   * person when a guard says so; also when a person retried a volume: the cap protects the cluster
+   * whoever asks.
    */
   void fenceOrHold() {
     IncidentState state = run.state;
@@ -47,20 +53,88 @@ final class Fence {
       failAwaitingFence(SagaCodes.NO_SERVER, why);
       return;
     }
-    FenceRules.Hold hold = FenceRules.hold(state, run.policy, run.conditions);
+    FenceRules.Hold hold = FenceRules.hold(state);
     if (hold != null) {
-      state.status = IncidentStatus.HELD;
-      state.holdReason = hold.code() + ": " + hold.why();
-      run.event(
-          new IncidentHeld(
-              run.eventId(),
-              run.id(),
-              run.now,
-              hold.code(),
-              hold.why() + "; a person can resume the incident through the API"));
+      holdForAPerson(hold.code(), hold.why());
       return;
     }
-    startFence();
+    switch (state.permit) {
+      case GRANTED -> startFence();
+      case REQUESTED -> {} // the answer is on its way
+      case NONE, RELEASED -> askPermit(false);
+    }
+  }
+
+  /**
+   * Asks the fencing permits whether this incident may fence; a person's resume overrides the cap
+   * (and still counts).
+   */
+  void askPermit(boolean override) {
+    IncidentState state = run.state;
+    state.permit = Permit.REQUESTED;
+    run.event(
+        new FencePermitRequested(
+            run.eventId(),
+            run.id(),
+            run.now,
+            run.nodeName(),
+            run.policy.fencingCap(state.knownNodes),
+            override));
+  }
+
+  /** The answer to this incident's request; a late or repeated one changes nothing. */
+  void onPermit(PermitMessage answer) {
+    IncidentState state = run.state;
+    if (state.permit != Permit.REQUESTED) {
+      return;
+    }
+    if (answer instanceof FencePermitGranted) {
+      state.permit = Permit.GRANTED;
+      if (state.status != IncidentStatus.RUNNING || state.fenced) {
+        return;
+      }
+      if (state.resumedBy != null && state.fencing == FencePolicy.NONE) {
+        state.fence = new Attempt(Step.FENCE, null);
+        fencedWithoutCommand("fence vouched for by " + state.resumedBy);
+      } else {
+        startFence();
+      }
+    } else if (answer instanceof FencePermitRefused refused) {
+      state.permit = Permit.NONE;
+      if (state.status == IncidentStatus.RUNNING) {
+        holdForAPerson(
+            FailureCodes.FENCING_CAP,
+            refused.others().size()
+                + " incidents are fencing "
+                + refused.others()
+                + ", the cap for "
+                + state.knownNodes
+                + " nodes is "
+                + refused.cap());
+      }
+    }
+  }
+
+  /** The incident ended: it gives its permit back (asked for or granted). */
+  void releasePermit() {
+    IncidentState state = run.state;
+    if (state.permit == Permit.REQUESTED || state.permit == Permit.GRANTED) {
+      state.permit = Permit.RELEASED;
+      run.event(new FencePermitReleased(run.eventId(), run.id(), run.now));
+    }
+  }
+
+  private void holdForAPerson(String code, String why) {
+    IncidentState state = run.state;
+    state.status = IncidentStatus.HELD;
+    state.holdReason = code + ": " + why;
+    run.event(
+        new IncidentHeld(
+            run.eventId(),
+            run.id(),
+            run.now,
+            code,
+            why + "; a person can resume the incident through the API"));
   }
 
   void startFence() {

@@ -9,7 +9,7 @@ final class FenceRules {
   /**
    * Why the fence waits for a person.
    *
-   * @param code {@link FailureCodes#FENCING_CAP} or {@link FailureCodes#FENCE_NOT_PROVEN}
+   * @param code {@link FailureCodes#FENCE_NOT_PROVEN} (the cap is the permits' to decide)
    * @param why in words
    */
   record Hold(String code, String why) {}
@@ -26,17 +26,7 @@ final class FenceRules {
   }
 
   /** Why the fence must wait for a person, or null when it may start. */
-  static Hold hold(IncidentState state, SagaPolicy policy, Conditions conditions) {
-    int cap = policy.fencingCap(state.knownNodes);
-    if (conditions.otherIncidentsFencing() >= cap) {
-      return new Hold(
-          FailureCodes.FENCING_CAP,
-          conditions.otherIncidentsFencing()
-              + " incidents are fencing, the cap for "
-              + state.knownNodes
-              + " nodes is "
-              + cap);
-    }
+  static Hold hold(IncidentState state) {
     if (state.fencing == FencePolicy.NONE && state.reason != GoneReason.SERVER_SHUTDOWN) {
       return new Hold(
           FailureCodes.FENCE_NOT_PROVEN,

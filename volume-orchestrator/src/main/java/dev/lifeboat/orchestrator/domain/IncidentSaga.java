@@ -5,6 +5,7 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -16,7 +17,8 @@ import java.util.Optional;
  * step        commands (in order)                      on success             on final failure
  * PRE_FLIGHT  none                                     volume may move        volume PARTIAL (NO_ELIGIBLE_NODE)
  * FENCE       PowerOffServer | DeleteServer | none     volumes QUEUED         every volume PARTIAL (FENCE_FAILED)
- *             (or IncidentHeld: a guard asks a person first)
+ *             (or IncidentHeld: a guard asks a person first; only with a fencing permit,
+ *             FencePermitRequested answered Granted, or Refused: held, FENCING_CAP)
  * -- per volume, VolumeSteps.TABLE, at most maxParallelVolumes at once --------------------------
  * DETACH      DetachVolume (none if the server was     DETACHED, then the     volume PARTIAL
  *             deleted)                                 taint gate
@@ -127,6 +129,8 @@ public final class IncidentSaga {
         run.deliver(result, incident.awaiters());
       } else if (message instanceof ControlRequest request) {
         control.on(request);
+      } else if (message instanceof PermitMessage answer) {
+        incident.fence.onPermit(answer);
       }
     }
   }

@@ -27,6 +27,8 @@ public final class IncidentState {
   String holdReason;
   Instant openedAt;
   Instant endedAt;
+  Permit permit = Permit.NONE;
+  String resumedBy;
   Attempt fence;
   boolean fenced;
   boolean fenceLost;
@@ -87,6 +89,11 @@ public final class IncidentState {
   /** When it reached its terminal state; null before. */
   public Instant endedAt() {
     return endedAt;
+  }
+
+  /** Where the incident's fencing permit stands. */
+  public Permit permit() {
+    return permit;
   }
 
   /** The fence's attempt; null until it started. */

@@ -269,6 +269,7 @@ final class IncidentSteps {
     }
     if (state.status.terminal()) {
       taint.removeIfBack();
+      fence.releasePermit();
     }
   }
 

@@ -21,15 +21,14 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the global ledger of what every instance's sagas have in progress, from the saga events:
- * incidents fencing ({@code fencing|<incident>}: from FENCE started to the incident's end) and
- * volume flows ({@code flow|<incident>|<volume>}: from a volume's first step to its end). Every
- * instance reads all partitions, so the fencing cap and the limit of flows in progress count the
- * incidents other instances run too (a few milliseconds behind).
+ * Keeps the global ledger of the volume flows every instance's sagas have in progress, from the
+ * saga events ({@code flow|<incident>|<volume>}: from a volume's first step to its end). Every
+ * instance reads all partitions, so the limit of flows in progress counts the incidents other
+ * instances run too (a commit interval behind: it paces Hetzner requests and guards no safety rule;
+ * the fencing cap is exact, {@code FencingPermits}).
  */
 final class SagaLedger implements Processor<String, byte[], Void, Void> {
 
-  private static final String FENCING = "fencing|";
   private static final String FLOW = "flow|";
 
   private KeyValueStore<String, String> ledger;
@@ -48,9 +47,7 @@ final class SagaLedger implements Processor<String, byte[], Void, Void> {
     LifeboatMessage message = ok.message();
     String incident = message.incidentId();
     if (message instanceof StepStarted started) {
-      if (started.step() == Step.FENCE) {
-        ledger.put(FENCING + incident, started.occurredAt().toString());
-      } else if (started.volumeId() != null) {
+      if (started.step() != Step.FENCE && started.volumeId() != null) {
         ledger.put(flow(incident, started.volumeId()), started.occurredAt().toString());
       }
     } else if (message instanceof StepSucceeded succeeded
@@ -64,7 +61,6 @@ final class SagaLedger implements Processor<String, byte[], Void, Void> {
     } else if (message instanceof IncidentCompleted
         || message instanceof IncidentPartial
         || message instanceof IncidentCancelled) {
-      ledger.delete(FENCING + incident);
       List<String> flows = new ArrayList<>();
       try (KeyValueIterator<String, String> it =
           ledger.prefixScan(FLOW + incident + "|", new StringSerializer())) {
@@ -72,11 +68,6 @@ final class SagaLedger implements Processor<String, byte[], Void, Void> {
       }
       flows.forEach(ledger::delete);
     }
-  }
-
-  /** How many incidents other than this one are fencing. */
-  static int othersFencing(KeyValueStore<String, String> ledger, String incidentId) {
-    return countOthers(ledger, FENCING, FENCING + incidentId);
   }
 
   /** How many volume flows of other incidents are in progress. */

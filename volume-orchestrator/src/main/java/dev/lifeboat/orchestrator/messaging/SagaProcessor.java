@@ -7,7 +7,12 @@ import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.events.permit.FencePermitGranted;
+import dev.lifeboat.events.permit.FencePermitReleased;
+import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.orchestrator.domain.Conditions;
+import dev.lifeboat.orchestrator.domain.FencingPermits;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.Outcome;
@@ -17,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
@@ -53,6 +60,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private KeyValueStore<String, String> wakeUps;
   private KeyValueStore<String, String> settings;
   private KeyValueStore<String, String> ledger;
+  private KeyValueStore<String, String> permits;
 
   SagaProcessor(IncidentSaga saga, Arrivals arrivals, Duration tickInterval, Duration retention) {
     this.saga = saga;
@@ -68,6 +76,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     wakeUps = context.getStateStore(SagaStores.WAKE_UPS);
     settings = context.getStateStore(SagaStores.SETTINGS);
     ledger = context.getStateStore(SagaStores.LEDGER);
+    permits = context.getStateStore(SagaStores.PERMITS);
     context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     context.schedule(
         RETENTION_SWEEP,
@@ -91,9 +100,35 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     } else if (message instanceof ResumeCommands) {
       settings.delete(SagaStores.PAUSED);
       LOG.infof("mutating commands resumed by %s", ((ResumeCommands) message).requestedBy());
+    } else if (message instanceof FencePermitRequested request) {
+      decidePermit(request, now);
+    } else if (message instanceof FencePermitReleased released) {
+      permits.delete(released.incidentId());
     } else {
       run(message.incidentId(), (state, conditions) -> saga.apply(state, message, now, conditions));
     }
+  }
+
+  /** This task owns the fencing permits' partition: one request at a time, exactly once. */
+  private void decidePermit(FencePermitRequested request, Instant now) {
+    Set<String> holders = new HashSet<>();
+    try (KeyValueIterator<String, String> all = permits.all()) {
+      all.forEachRemaining(entry -> holders.add(entry.key));
+    }
+    PermitMessage answer = FencingPermits.decide(holders, request, now);
+    if (answer instanceof FencePermitGranted) {
+      permits.putIfAbsent(request.incidentId(), now.toString());
+    }
+    LOG.infof(
+        "fencing permit for %s (node %s): %s, %d held before",
+        request.incidentId(),
+        request.nodeName(),
+        answer instanceof FencePermitGranted ? "granted" : "refused",
+        holders.size());
+    context.forward(
+        new Record<String, Object>(
+            request.incidentId(), answer, context.currentSystemTimeMs(), new RecordHeaders()),
+        SagaTopology.FENCING_PERMITS_SINK);
   }
 
   private void punctuate(long wallClockMillis) {
@@ -116,9 +151,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     Instant wakeUpBefore = before == null ? null : before.nextWakeUp();
     Conditions conditions =
         new Conditions(
-            settings.get(SagaStores.PAUSED) != null,
-            SagaLedger.othersFencing(ledger, incidentId),
-            SagaLedger.othersFlows(ledger, incidentId));
+            settings.get(SagaStores.PAUSED) != null, SagaLedger.othersFlows(ledger, incidentId));
     Outcome outcome = step.apply(before, conditions);
     IncidentState after = outcome.state();
     if (wakeUpBefore != null) {
@@ -133,8 +166,13 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     }
     long timestamp = context.currentSystemTimeMs();
     for (LifeboatMessage message : outcome.messages()) {
+      // Requests and releases of fencing permits all go to the one partition that decides them.
+      String key =
+          message instanceof FencePermitRequested || message instanceof FencePermitReleased
+              ? PermitMessage.AUTHORITY_KEY
+              : incidentId;
       context.forward(
-          new Record<String, Object>(incidentId, message, timestamp, new RecordHeaders()),
+          new Record<String, Object>(key, message, timestamp, new RecordHeaders()),
           sinkOf(message));
     }
   }
@@ -145,6 +183,9 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     }
     if (message instanceof HcloudCommand) {
       return SagaTopology.HCLOUD_COMMANDS_SINK;
+    }
+    if (message instanceof PermitMessage) {
+      return SagaTopology.FENCING_PERMITS_SINK;
     }
     return SagaTopology.SAGA_EVENTS_SINK;
   }

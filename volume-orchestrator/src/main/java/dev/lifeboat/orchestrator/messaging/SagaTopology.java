@@ -22,10 +22,11 @@ import org.apache.kafka.streams.state.Stores;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The orchestrator's Kafka Streams topology (Processor API): the three input topics and the control
- * topic (co-partitioned, keyed by incident id) into {@link SagaProcessor}, with its persistent
- * stores, out to the command and saga-event topics and the dead-letter topic; and the global
- * fencing ledger fed by the saga events.
+ * The orchestrator's Kafka Streams topology (Processor API): the three input topics, the control
+ * topic and the fencing permits (co-partitioned, keyed by incident id; permit requests by the
+ * permits' own key) into {@link SagaProcessor}, with its persistent stores, out to the command,
+ * saga-event and permit topics and the dead-letter topic; and the global ledger of flows fed by the
+ * saga events.
  */
 @ApplicationScoped
 public class SagaTopology {
@@ -35,6 +36,7 @@ public class SagaTopology {
   static final String CLUSTER_COMMANDS_SINK = "cluster-commands";
   static final String HCLOUD_COMMANDS_SINK = "hcloud-commands";
   static final String SAGA_EVENTS_SINK = "saga-events";
+  static final String FENCING_PERMITS_SINK = "fencing-permits";
   static final String DEAD_LETTERS_SINK = "dead-letters";
 
   private final IncidentSaga saga;
@@ -77,7 +79,8 @@ public class SagaTopology {
         Topic.NODE_EVENTS.nameWith(prefix),
         Topic.CLUSTER_RESULTS.nameWith(prefix),
         Topic.HCLOUD_RESULTS.nameWith(prefix),
-        Topic.CONTROL.nameWith(prefix));
+        Topic.CONTROL.nameWith(prefix),
+        Topic.FENCING_PERMITS.nameWith(prefix));
     topology.addProcessor(
         PROCESSOR, () -> new SagaProcessor(saga, arrivals, tickInterval, retention), SOURCE);
     topology.addStateStore(
@@ -93,6 +96,10 @@ public class SagaTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SagaStores.SETTINGS), Serdes.String(), Serdes.String()),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SagaStores.PERMITS), Serdes.String(), Serdes.String()),
         PROCESSOR);
     topology.addGlobalStore(
         Stores.keyValueStoreBuilder(
@@ -119,6 +126,12 @@ public class SagaTopology {
     topology.addSink(
         SAGA_EVENTS_SINK,
         Topic.SAGA_EVENTS.nameWith(prefix),
+        new StringSerializer(),
+        messages,
+        PROCESSOR);
+    topology.addSink(
+        FENCING_PERMITS_SINK,
+        Topic.FENCING_PERMITS.nameWith(prefix),
         new StringSerializer(),
         messages,
         PROCESSOR);

@@ -18,8 +18,10 @@ import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.permit.FencePermitRequested;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.orchestrator.domain.Conditions;
+import dev.lifeboat.orchestrator.domain.FencingPermits;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.Outcome;
@@ -32,6 +34,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Throughput of the pure saga core: incidents of 8 volumes driven to COMPLETED by prepared results,
@@ -98,6 +101,8 @@ public final class SagaThroughput {
         for (LifeboatMessage out : outcome.messages()) {
           if (out instanceof Command command) {
             inbox.add(answer(gone, command));
+          } else if (out instanceof FencePermitRequested request) {
+            inbox.add(FencingPermits.decide(Set.of(), request, T0));
           }
         }
       }

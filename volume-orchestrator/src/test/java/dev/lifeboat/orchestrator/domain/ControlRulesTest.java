@@ -135,12 +135,13 @@ class ControlRulesTest {
     Map<String, Supplier<IncidentState>> states = new LinkedHashMap<>();
     states.put("fence sent", () -> world(Conditions.CALM).receive(gone(), false).state);
     states.put(
-        "held by the cap", () -> world(new Conditions(false, 10)).receive(gone(), false).state);
+        "held by the cap",
+        () -> world(Conditions.CALM).othersFencing(10).receive(gone(), false).state);
     states.put("ended partial", () -> world(Conditions.CALM).run().state);
     states.put(
         "cancelled",
         () -> {
-          Cooperative held = world(new Conditions(false, 10)).receive(gone(), false);
+          Cooperative held = world(Conditions.CALM).othersFencing(10).receive(gone(), false);
           return held.receive(new NodeReturned(MessageIds.random(), INCIDENT, T0, NODE), false)
               .state;
         });

@@ -14,15 +14,23 @@ import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.permit.FencePermitGranted;
+import dev.lifeboat.events.permit.FencePermitReleased;
+import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Services that do what the saga asks, at once and successfully: the watcher binds every
- * replacement pod to the first eligible node of its location and reports it Ready.
+ * replacement pod to the first eligible node of its location and reports it Ready. The fencing
+ * permits are the real ones ({@link FencingPermits}), over {@link #holders}; they always answer, as
+ * they are part of the orchestrator.
  */
 final class Cooperative {
 
@@ -31,6 +39,10 @@ final class Cooperative {
   final Instant now;
   final Conditions conditions;
   final List<LifeboatMessage> sent = new ArrayList<>();
+
+  /** The incidents holding a fencing permit. */
+  final Set<String> holders = new HashSet<>();
+
   IncidentState state;
 
   Cooperative(IncidentSaga saga, NodeGone gone, Instant now) {
@@ -44,6 +56,14 @@ final class Cooperative {
     this.conditions = conditions;
   }
 
+  /** With this many other incidents holding a fencing permit. */
+  Cooperative othersFencing(int count) {
+    for (int i = 0; i < count; i++) {
+      holders.add("other-incident-" + i);
+    }
+    return this;
+  }
+
   /** Gives the saga this message and answers every command it sends, until none is left. */
   Cooperative receive(LifeboatMessage first, boolean answer) {
     Deque<LifeboatMessage> inbox = new ArrayDeque<>(List.of(first));
@@ -54,6 +74,14 @@ final class Cooperative {
         sent.add(message);
         if (answer && message instanceof Command command) {
           inbox.add(result(command));
+        } else if (message instanceof FencePermitRequested request) {
+          PermitMessage decision = FencingPermits.decide(holders, request, now);
+          if (decision instanceof FencePermitGranted) {
+            holders.add(request.incidentId());
+          }
+          inbox.add(decision);
+        } else if (message instanceof FencePermitReleased released) {
+          holders.remove(released.incidentId());
         }
       }
     }

@@ -33,6 +33,10 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.permit.FencePermitGranted;
+import dev.lifeboat.events.permit.FencePermitReleased;
+import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
@@ -44,8 +48,10 @@ import dev.lifeboat.events.saga.StepSucceeded;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The saga given messages, without a broker: which commands it sends, in which order. */
@@ -61,6 +67,7 @@ class IncidentSagaTest {
   private IncidentState state;
   private Instant now = T0;
   private Conditions conditions = Conditions.CALM;
+  private final Set<String> permitHolders = new HashSet<>();
 
   @Test
   void oneVolumeMovesThroughEveryStepInOrder() {
@@ -178,14 +185,14 @@ class IncidentSagaTest {
     assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
 
     // Ten other incidents are fencing: the cap holds a person's retry too, for a person to judge.
-    conditions = new Conditions(false, 10);
+    othersFencing(10);
     receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "again"));
     assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
     assertThat(commandTypes()).containsExactly("PowerOffServer");
 
     receive(new CancelIncident(id(), INCIDENT, now, "oncall", "no"));
     receive(new NodeReturned(id(), INCIDENT, now, NODE));
-    conditions = Conditions.CALM;
+    othersFencing(0);
     receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "again"));
     assertThat(commandTypes()).containsExactly("PowerOffServer");
   }
@@ -333,7 +340,7 @@ class IncidentSagaTest {
 
   @Test
   void pastTheFencingCapAnIncidentWaitsForAPerson() {
-    conditions = new Conditions(false, 2);
+    othersFencing(2);
     receive(
         new NodeGone(
             id(),
@@ -436,6 +443,7 @@ class IncidentSagaTest {
     Outcome outcome = saga.apply(state, message, now, conditions);
     state = outcome.state();
     sent.addAll(outcome.messages());
+    askPermits(outcome);
   }
 
   private void tick(Instant at) {
@@ -443,6 +451,29 @@ class IncidentSagaTest {
     Outcome outcome = saga.tick(state, now, conditions);
     state = outcome.state();
     sent.addAll(outcome.messages());
+    askPermits(outcome);
+  }
+
+  /** The fencing permits (the real rule) answer at once: they are part of the orchestrator. */
+  private void askPermits(Outcome outcome) {
+    for (LifeboatMessage message : outcome.messages()) {
+      if (message instanceof FencePermitRequested request) {
+        PermitMessage answer = FencingPermits.decide(permitHolders, request, now);
+        if (answer instanceof FencePermitGranted) {
+          permitHolders.add(request.incidentId());
+        }
+        receive(answer);
+      } else if (message instanceof FencePermitReleased) {
+        permitHolders.remove(message.incidentId());
+      }
+    }
+  }
+
+  private void othersFencing(int count) {
+    permitHolders.removeIf(holder -> holder.startsWith("other-incident-"));
+    for (int i = 0; i < count; i++) {
+      permitHolders.add("other-incident-" + i);
+    }
   }
 
   private List<String> commandTypes() {

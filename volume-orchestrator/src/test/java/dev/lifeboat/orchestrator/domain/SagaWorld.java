@@ -33,6 +33,10 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.permit.FencePermitGranted;
+import dev.lifeboat.events.permit.FencePermitReleased;
+import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.messaging.SagaStateCodec;
@@ -74,7 +78,10 @@ final class SagaWorld {
   private boolean fenceProven;
   private Instant pausedFrom;
   private Instant pausedUntil;
-  private int otherIncidentsFencing;
+
+  /** The incidents holding a fencing permit: in some worlds many others, for good. */
+  private final java.util.Set<String> permitHolders = new java.util.HashSet<>();
+
   private int busyFlows;
   private int busyFor;
   private boolean retried;
@@ -122,7 +129,11 @@ final class SagaWorld {
       pausedFrom = T0.plusSeconds(random.nextInt(30));
       pausedUntil = pausedFrom.plusSeconds(5 + random.nextInt(120));
     }
-    otherIncidentsFencing = random.nextInt(10) == 0 ? 50 : 0;
+    if (random.nextInt(10) == 0) {
+      for (int i = 0; i < 50; i++) {
+        permitHolders.add("other-incident-" + i);
+      }
+    }
     if (random.nextInt(8) == 0) {
       poweredOnAt = T0.plusSeconds(5 + random.nextInt(40));
     }
@@ -237,7 +248,21 @@ final class SagaWorld {
       if (message instanceof Command command) {
         checkCommand(command);
         answer(command);
+      } else if (message instanceof FencePermitRequested request) {
+        // The permits decide in the order requests arrive, a moment later.
+        PermitMessage decision = FencingPermits.decide(permitHolders, request, now);
+        if (decision instanceof FencePermitGranted) {
+          permitHolders.add(request.incidentId());
+        }
+        deliver(decision, now.plusMillis(random.nextInt(2000)));
+      } else if (message instanceof FencePermitReleased released) {
+        permitHolders.remove(released.incidentId());
       }
+    }
+    // Rule: an ended incident holds no fencing permit (it would count against the cap forever).
+    if (state.status().terminal()
+        && (state.permit() == Permit.REQUESTED || state.permit() == Permit.GRANTED)) {
+      throw new AssertionError(fail("incident ended holding its fencing permit"));
     }
     // Rule: every outstanding command has a deadline, in the future.
     state
@@ -272,6 +297,10 @@ final class SagaWorld {
       throw new AssertionError(fail(command + " reuses the id of an earlier command"));
     }
     if (command instanceof PowerOffServer || command instanceof DeleteServer) {
+      // Rule: no fence without a permit: the cap is counted exactly.
+      if (state.permit() != Permit.GRANTED || !permitHolders.contains(gone.incidentId())) {
+        throw new AssertionError(fail(command + " was sent without a fencing permit"));
+      }
       return;
     }
     // Rule: nothing that touches the volumes or the node's pods before the fence succeeded.
@@ -518,10 +547,9 @@ final class SagaWorld {
 
   private Conditions conditions() {
     boolean paused = pausedFrom != null && !now.isBefore(pausedFrom) && now.isBefore(pausedUntil);
-    int others = state == null || state.fence() == null ? otherIncidentsFencing : 0;
     // Other incidents' flows come and go: now and then enough to hold this one back a while.
     int flows = now.isBefore(T0.plusSeconds(busyFor)) ? busyFlows : 0;
-    return new Conditions(paused, others, flows);
+    return new Conditions(paused, flows);
   }
 
   private Instant pauseEdgeAfter(Instant time) {

@@ -7,8 +7,10 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
+import dev.lifeboat.events.control.ResumeIncident;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.PowerOffServer;
@@ -28,6 +30,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
@@ -146,21 +149,44 @@ class SagaTopologyTest {
   }
 
   @Test
-  void theFencingCapCountsIncidentsFencingAnywhereFromTheSagaEvents() {
+  void aBurstOfLossesPastTheCapFencesOnlyTheCapAndAnEndedIncidentMakesRoom() {
     // Six known nodes and a share of a third: two incidents may fence at once.
-    for (String other : List.of("a", "b")) {
-      pipe(
-          sagaEventsIn, new StepStarted(MessageIds.random(), other, T0, Step.FENCE, null, 1, null));
+    List<NodeGone> burst = new ArrayList<>();
+    for (int n = 1; n <= 5; n++) {
+      burst.add(Inventories.oneVolume("worker-burst-" + n, 6, T0));
     }
-    NodeGone gone = Inventories.oneVolume("worker-10", 6, T0);
-    pipe(nodeEvents, gone);
+    burst.forEach(gone -> pipe(nodeEvents, gone));
 
-    assertThat(hcloudCommands.isEmpty()).isTrue();
+    List<PowerOffServer> fences = readAll(hcloudCommands, PowerOffServer.class);
+    assertThat(fences).hasSize(2);
     KeyValueStore<String, IncidentState> sagas = driver.getKeyValueStore(SagaStores.SAGAS);
-    assertThat(sagas.get(gone.incidentId()).status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(burst.stream().map(g -> sagas.get(g.incidentId()).status()))
+        .containsExactly(
+            IncidentStatus.RUNNING,
+            IncidentStatus.RUNNING,
+            IncidentStatus.HELD,
+            IncidentStatus.HELD,
+            IncidentStatus.HELD);
     assertThat(sagaEventsOf(IncidentHeld.class))
+        .hasSize(3)
+        .allSatisfy(held -> assertThat(held.code()).isEqualTo(FailureCodes.FENCING_CAP));
+    assertThat(permitHolders())
+        .containsExactlyInAnyOrder(burst.get(0).incidentId(), burst.get(1).incidentId());
+
+    // The first incident ends (a person aborts it): its permit goes back, and a person resuming
+    // a held one past the cap is counted too.
+    pipe(
+        control,
+        new AbortIncident(MessageIds.random(), burst.get(0).incidentId(), T0, "oncall", "by hand"));
+    assertThat(permitHolders()).containsExactly(burst.get(1).incidentId());
+    pipe(
+        control,
+        new ResumeIncident(MessageIds.random(), burst.get(2).incidentId(), T0, "oncall", "go"));
+    assertThat(readAll(hcloudCommands, PowerOffServer.class))
         .singleElement()
-        .satisfies(held -> assertThat(held.code()).isEqualTo(FailureCodes.FENCING_CAP));
+        .satisfies(fence -> assertThat(fence.incidentId()).isEqualTo(burst.get(2).incidentId()));
+    assertThat(permitHolders())
+        .containsExactlyInAnyOrder(burst.get(1).incidentId(), burst.get(2).incidentId());
   }
 
   @Test
@@ -187,6 +213,27 @@ class SagaTopologyTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  private List<String> permitHolders() {
+    KeyValueStore<String, String> store = driver.getKeyValueStore(SagaStores.PERMITS);
+    List<String> keys = new ArrayList<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    return keys;
+  }
+
+  private static <T> List<T> readAll(TestOutputTopic<String, byte[]> topic, Class<T> type) {
+    List<T> found = new ArrayList<>();
+    while (!topic.isEmpty()) {
+      TestRecord<String, byte[]> record = topic.readRecord();
+      LifeboatMessage message = decode(record);
+      if (type.isInstance(message)) {
+        found.add(type.cast(message));
+      }
+    }
+    return found;
+  }
 
   private List<String> wakeUps() {
     KeyValueStore<String, String> store = driver.getKeyValueStore(SagaStores.WAKE_UPS);
