@@ -295,7 +295,7 @@ class FailoverIT {
           await()
               .atMost(LIMIT)
               .until(
-                  () -> newest(apis.incidents("h-crash"), killedAt),
+                  () -> Failover.newest(apis.incidents("h-crash"), killedAt),
                   i -> i != null && i.path("status").asText().equals("HELD"));
       System.out.printf(
           "e2e (h): held: %s; volumes on server 5801 now: %s%n",
@@ -346,15 +346,6 @@ class FailoverIT {
 
   private static void faults(String json) {
     apis.put(apis.hcloudSim() + "/_sim/faults", json);
-  }
-
-  private static JsonNode newest(JsonNode incidents, Instant since) {
-    for (JsonNode incident : incidents) {
-      if (!Instant.parse(incident.path("openedAt").asText()).isBefore(since)) {
-        return incident;
-      }
-    }
-    return null;
   }
 
   private static List<Long> volumesOn(long serverId) {

@@ -25,8 +25,26 @@ public final class FailureCodes {
    */
   public static final String SERVER_RUNNING = "server_running";
 
+  /**
+   * The adapter refused an attach: the target server does not run (off, stopping, gone); final. A
+   * retry of the volume waits for a new replacement pod instead of attaching there again.
+   */
+  public static final String TARGET_NOT_RUNNING = "target_not_running";
+
   /** The incident waits for a person: its fence stopped holding (the server runs again). */
   public static final String FENCE_LOST = "FENCE_LOST";
+
+  /**
+   * node-watcher did not carry out a command read after its {@code notAfter}: the saga had stopped
+   * waiting for it; final.
+   */
+  public static final String DEADLINE_PASSED = "DEADLINE_PASSED";
+
+  /**
+   * The node a replacement pod waits on was declared lost itself (or deleted) before the pod was
+   * Ready; final: the volume is that node's incident's to move now, or a person's.
+   */
+  public static final String TARGET_LOST = "TARGET_LOST";
 
   private FailureCodes() {}
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.codec.CloudEventHeaders;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.codec.ReadResult;
@@ -18,6 +19,7 @@ import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.events.node.NodeGone;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -57,7 +59,17 @@ class MessageCodecTest {
             "server 4211 no longer exists",
             true);
 
-    for (LifeboatMessage message : new LifeboatMessage[] {labelled, deleted}) {
+    ForceDeletePods withDeadline =
+        new ForceDeletePods(
+            "m-2",
+            gone.incidentId(),
+            gone.occurredAt(),
+            "c-2",
+            "worker-2",
+            List.of(),
+            gone.occurredAt().plusSeconds(30));
+
+    for (LifeboatMessage message : new LifeboatMessage[] {labelled, deleted, withDeadline}) {
       assertThat(
               MessageCodec.read(
                   MessageCodec.headers(message, "/test"), MessageCodec.payload(message)))
@@ -67,6 +79,14 @@ class MessageCodecTest {
         .as("an unknown node's labels and count are left out, as version 1 first wrote it")
         .doesNotContain("nodeLabels")
         .doesNotContain("knownNodes");
+    assertThat(
+            new String(
+                MessageCodec.payload(
+                    new ForceDeletePods(
+                        "m-3", gone.incidentId(), gone.occurredAt(), "c-3", "w", List.of())),
+                StandardCharsets.UTF_8))
+        .as("a command without a deadline is written as version 1 first wrote it")
+        .doesNotContain("notAfter");
   }
 
   @Test

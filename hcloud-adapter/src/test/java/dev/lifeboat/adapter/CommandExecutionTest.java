@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.adapter.domain.Decisions;
 import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
@@ -148,6 +149,24 @@ class CommandExecutionTest extends WithTopics {
             r ->
                 assertThat(r.observed())
                     .isEqualTo("volume 100006 is already attached to server 4202"));
+    assertThat(mutatingRequests()).isEmpty();
+  }
+
+  @Test
+  void anAttachToAServerThatDoesNotRunIsRefusedAndTheVolumeStaysDetached() {
+    // The replacement pod's node was lost after it was chosen: its server is off now.
+    fenced(4202);
+    clearLog();
+
+    assertThat(run(topics, attach(100006, 4202)))
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            f -> {
+              assertThat(f.errorCode()).isEqualTo(Decisions.TARGET_NOT_RUNNING);
+              assertThat(f.retryable()).isFalse();
+              assertThat(f.errorMessage()).contains("server 4202 is off");
+            });
+    assertThat(volume(100006).get("server").isNull()).isTrue();
     assertThat(mutatingRequests()).isEmpty();
   }
 
@@ -353,7 +372,7 @@ class CommandExecutionTest extends WithTopics {
     run(topics, detach(100007, 4205));
     int detach = requests().size();
     clearLog();
-    run(topics, attach(100007, 4206));
+    run(topics, attach(100007, 4204)); // 4206 is off now: an attach goes to a running server
     int attach = requests().size();
 
     System.out.printf(

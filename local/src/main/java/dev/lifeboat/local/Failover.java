@@ -252,7 +252,8 @@ public final class Failover {
     }
   }
 
-  private static JsonNode newest(JsonNode incidents, Instant since) {
+  /** The first of the incidents (newest first) opened at or after {@code since}; null if none. */
+  public static JsonNode newest(JsonNode incidents, Instant since) {
     for (JsonNode incident : incidents) {
       if (!Instant.parse(incident.path("openedAt").asText()).isBefore(since)) {
         return incident;

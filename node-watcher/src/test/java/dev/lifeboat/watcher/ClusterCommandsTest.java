@@ -3,6 +3,7 @@ package dev.lifeboat.watcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.events.CommandResult;
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.cluster.AwaitPodReady;
@@ -22,6 +23,7 @@ import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.watcher.domain.Detector;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.kubernetes.ClusterActions;
 import dev.lifeboat.watcher.kubernetes.ClusterCache;
@@ -257,6 +259,92 @@ class ClusterCommandsTest {
             failed -> {
               assertThat(failed.code()).isEqualTo("TIMEOUT");
               assertThat(failed.message()).contains("db-3").contains("phase");
+            });
+  }
+
+  @Test
+  void aCommandReadAfterItsDeadlineIsNotCarriedOut() {
+    Pod pod = pod("db-5", lost, "data-db-5", false);
+    Instant passed = now().minusSeconds(1);
+    ForceDeletePods late =
+        new ForceDeletePods(id(), "inc", now(), id(), lost, List.of(ref(pod)), passed);
+    TaintNodeOutOfService lateTaint =
+        new TaintNodeOutOfService(id(), "inc", now(), id(), lost, passed);
+    topics.send(late);
+    topics.send(lateTaint);
+
+    for (ClusterCommand command : List.of(late, lateTaint)) {
+      assertThat(result(command))
+          .isInstanceOfSatisfying(
+              ClusterCommandFailed.class,
+              failed -> {
+                assertThat(failed.code()).isEqualTo(FailureCodes.DEADLINE_PASSED);
+                assertThat(failed.retryable()).isFalse();
+              });
+    }
+    // The saga had stopped waiting: the pod and the node are as they were.
+    assertThat(client.pods().inNamespace("shop").withName("db-5").get().getMetadata().getUid())
+        .isEqualTo(pod.getMetadata().getUid());
+    assertThat(client.nodes().withName(lost).get().getSpec().getTaints()).isNullOrEmpty();
+    // Within its deadline the same command is carried out.
+    ClusterCommandSucceeded inTime =
+        run(
+            new ForceDeletePods(
+                id(), "inc", now(), id(), lost, List.of(ref(pod)), now().plusSeconds(30)));
+    assertThat(inTime.alreadyDone()).isFalse();
+    assertThat(client.pods().inNamespace("shop").withName("db-5").get()).isNull();
+  }
+
+  @Test
+  void aWaitEndsWhenTheSagaStopsWaitingEvenBeforeItsOwnTimeout() {
+    Pod waiting = pod("db-6", healthy, "data-db-6", false);
+    AwaitPodReady await =
+        new AwaitPodReady(
+            id(),
+            "inc",
+            now(),
+            id(),
+            100006,
+            ref(waiting),
+            healthy,
+            Duration.ofMinutes(10),
+            now().plusSeconds(2));
+    topics.send(await);
+
+    // Within the test's 30 s wait, far before the ten minutes of its own timeout.
+    assertThat(result(await))
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            failed -> assertThat(failed.code()).isEqualTo(FailureCodes.TIMEOUT));
+  }
+
+  @Test
+  void aPodWaitedOnANodeDeclaredLostItselfEndsAtOnceAndFinal() {
+    Pod waiting = pod("db-7", healthy, "data-db-7", false);
+    AwaitPodReady await =
+        new AwaitPodReady(
+            id(), "inc", now(), id(), 100007, ref(waiting), healthy, Duration.ofMinutes(10));
+    topics.send(await);
+
+    // The replacement's node is lost too: declared as an incident of its own.
+    client
+        .nodes()
+        .withName(healthy)
+        .edit(
+            n -> {
+              n.getMetadata()
+                  .setAnnotations(
+                      java.util.Map.of(Detector.DECLARED_ANNOTATION, "incident-of-" + healthy));
+              return n;
+            });
+
+    assertThat(result(await))
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            failed -> {
+              assertThat(failed.code()).isEqualTo(FailureCodes.TARGET_LOST);
+              assertThat(failed.retryable()).isFalse();
+              assertThat(failed.message()).contains(healthy, "incident-of-" + healthy);
             });
   }
 

@@ -132,8 +132,7 @@ public abstract class MessagingContractTest {
     return Arrays.stream(Topic.values())
         .filter(topic -> topic != consumedTopic())
         .flatMap(topic -> topic.family().stream())
-        .flatMap(family -> Arrays.stream(family.getPermittedSubclasses()))
-        .map(type -> type.asSubclass(LifeboatMessage.class))
+        .flatMap(family -> MessageTypes.ofFamily(family).stream())
         .findFirst()
         .orElseThrow();
   }

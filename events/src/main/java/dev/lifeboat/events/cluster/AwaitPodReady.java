@@ -1,5 +1,6 @@
 package dev.lifeboat.events.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import dev.lifeboat.events.VolumeCommand;
@@ -7,7 +8,12 @@ import dev.lifeboat.events.node.PodRef;
 import java.time.Duration;
 import java.time.Instant;
 
-/** Report when this pod is Ready with the volume mounted; fail after {@code timeout}. */
+/**
+ * Report when this pod is Ready with the volume mounted; fail after {@code timeout}. *
+ *
+ * @param notAfter when the saga stops waiting for this command: node-watcher neither starts nor
+ *     goes on with it after that (null: no deadline)
+ */
 @EventType(name = "lifeboat.cluster.await-pod-ready", version = 1)
 public record AwaitPodReady(
     String messageId,
@@ -17,7 +23,8 @@ public record AwaitPodReady(
     long volumeId,
     PodRef pod,
     String nodeName,
-    Duration timeout)
+    Duration timeout,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
     implements ClusterCommand, VolumeCommand {
   public AwaitPodReady {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
@@ -25,5 +32,18 @@ public record AwaitPodReady(
     Require.present(pod, "pod");
     Require.text(nodeName, "nodeName");
     Require.present(timeout, "timeout");
+  }
+
+  /** Without a deadline. */
+  public AwaitPodReady(
+      String messageId,
+      String incidentId,
+      Instant occurredAt,
+      String commandId,
+      long volumeId,
+      PodRef pod,
+      String nodeName,
+      Duration timeout) {
+    this(messageId, incidentId, occurredAt, commandId, volumeId, pod, nodeName, timeout, null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.events.cluster;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import dev.lifeboat.events.VolumeCommand;
@@ -10,6 +11,9 @@ import java.time.Instant;
 /**
  * Report when a pod using this claim, other than the one with {@code previousPodUid}, is bound to a
  * healthy node in {@code location}; fail after {@code timeout}.
+ *
+ * @param notAfter when the saga stops waiting for this command: node-watcher neither starts nor
+ *     goes on with it after that (null: no deadline)
  */
 @EventType(name = "lifeboat.cluster.await-replacement-pod", version = 1)
 public record AwaitReplacementPod(
@@ -21,7 +25,8 @@ public record AwaitReplacementPod(
     ClaimRef claim,
     String location,
     String previousPodUid,
-    Duration timeout)
+    Duration timeout,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
     implements ClusterCommand, VolumeCommand {
   public AwaitReplacementPod {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
@@ -29,5 +34,29 @@ public record AwaitReplacementPod(
     Require.present(claim, "claim");
     Require.text(location, "location");
     Require.present(timeout, "timeout");
+  }
+
+  /** Without a deadline. */
+  public AwaitReplacementPod(
+      String messageId,
+      String incidentId,
+      Instant occurredAt,
+      String commandId,
+      long volumeId,
+      ClaimRef claim,
+      String location,
+      String previousPodUid,
+      Duration timeout) {
+    this(
+        messageId,
+        incidentId,
+        occurredAt,
+        commandId,
+        volumeId,
+        claim,
+        location,
+        previousPodUid,
+        timeout,
+        null);
   }
 }

@@ -5,6 +5,7 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.Topic;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -27,6 +28,14 @@ public final class MessageTypes {
   /** The record class of a CloudEvents type, if the contract has it. */
   public static Optional<Class<? extends LifeboatMessage>> classOf(String ceType) {
     return Optional.ofNullable(BY_TYPE.get(ceType));
+  }
+
+  /**
+   * The record classes of a family (a topic's sealed interface), in the order they are declared.
+   */
+  public static List<Class<? extends LifeboatMessage>> ofFamily(
+      Class<? extends LifeboatMessage> family) {
+    return BY_TYPE.values().stream().filter(family::isAssignableFrom).toList();
   }
 
   /** The CloudEvents type of a message class, such as {@code lifeboat.node.gone.v1}. */

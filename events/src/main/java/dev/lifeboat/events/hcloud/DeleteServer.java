@@ -28,7 +28,7 @@ public record DeleteServer(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonSetter(nulls = Nulls.AS_EMPTY)
         List<Long> witnessServerIds,
     @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
-    implements HcloudCommand {
+    implements FenceCommand {
   public DeleteServer {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(serverId, "serverId");

@@ -27,7 +27,7 @@ public record PowerOffServer(
     @JsonInclude(JsonInclude.Include.NON_EMPTY) @JsonSetter(nulls = Nulls.AS_EMPTY)
         List<Long> witnessServerIds,
     @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
-    implements HcloudCommand {
+    implements FenceCommand {
   public PowerOffServer {
     Require.envelope(messageId, incidentId, occurredAt, commandId);
     Require.id(serverId, "serverId");

@@ -25,6 +25,9 @@ public final class Decisions {
   /** Code of a refusal: the command's deadline passed; the saga no longer waits for it. */
   public static final String DEADLINE_PASSED = "deadline_passed";
 
+  /** Code of a refusal: the server an attach names does not run (off, stopping, gone). */
+  public static final String TARGET_NOT_RUNNING = FailureCodes.TARGET_NOT_RUNNING;
+
   /** Code of a refusal: the command's incident ended after the command was sent. */
   public static final String INCIDENT_ENDED = "incident_ended";
 
@@ -137,6 +140,25 @@ public final class Decisions {
             + " is "
             + (starting ? "starting" : serverStatus)
             + ": its fence no longer holds, so no volume is detached from it");
+  }
+
+  /**
+   * An attach only to a server that runs; final otherwise (the replacement pod's node is lost, or
+   * its server was stopped: a new replacement is needed, not another try).
+   *
+   * @param serverStatus the server's status; null when the server does not exist
+   * @return the refusal, or null when the server runs
+   */
+  public static Decision.Refuse unlessRunning(long serverId, String serverStatus) {
+    if ("running".equals(serverStatus)) {
+      return null;
+    }
+    return new Decision.Refuse(
+        TARGET_NOT_RUNNING,
+        "server "
+            + serverId
+            + (serverStatus == null ? " no longer exists" : " is " + serverStatus)
+            + ": no volume is attached to a server that does not run");
   }
 
   /**

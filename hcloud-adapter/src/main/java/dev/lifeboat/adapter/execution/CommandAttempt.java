@@ -14,13 +14,13 @@ import dev.lifeboat.events.VolumeCommand;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.FenceCommand;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
-import dev.lifeboat.events.hcloud.PowerOffServer;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
@@ -91,9 +91,11 @@ public class CommandAttempt {
                     volume.map(HcloudDtos.Volume::server).orElse(null)))
         .chain(
             d ->
-                detach && d instanceof Decision.Act
-                    ? whileFenced(command.serverId(), priority, d)
-                    : Uni.createFrom().item(d))
+                !(d instanceof Decision.Act)
+                    ? Uni.createFrom().item(d)
+                    : detach
+                        ? whileFenced(command.serverId(), priority, d)
+                        : whileRunning(command.serverId(), priority, d))
         .chain(
             d ->
                 carryOut(
@@ -113,10 +115,7 @@ public class CommandAttempt {
   private Uni<HcloudResult> fence(HcloudCommand command, CallPriority priority) {
     long serverId = command.serverId();
     boolean delete = command instanceof DeleteServer;
-    List<Long> witnesses =
-        command instanceof DeleteServer d
-            ? d.witnessServerIds()
-            : ((PowerOffServer) command).witnessServerIds();
+    List<Long> witnesses = ((FenceCommand) command).witnessServerIds();
     return calls
         .server(serverId, priority)
         .chain(server -> decideFence(serverId, delete, server, witnesses, priority))
@@ -175,6 +174,23 @@ public class CommandAttempt {
                         Decisions.unlessFenced(serverId, server.get().status(), start);
                     return refused == null ? act : refused;
                   });
+            });
+  }
+
+  /**
+   * An attach goes only to a server that runs: one that is off (lost meanwhile, fenced by its own
+   * incident, stopped by a person) would hold the volume where no pod can use it, and the next move
+   * of it would first need that server fenced.
+   */
+  private Uni<Decision> whileRunning(long serverId, CallPriority priority, Decision act) {
+    return calls
+        .server(serverId, priority)
+        .map(
+            server -> {
+              Decision refused =
+                  Decisions.unlessRunning(
+                      serverId, server.map(HcloudDtos.Server::status).orElse(null));
+              return refused == null ? act : refused;
             });
   }
 

@@ -220,7 +220,8 @@ public class ClusterActions {
         detail);
   }
 
-  static ClusterCommandFailed failed(
+  /** A failure result of the command. */
+  public static ClusterCommandFailed failed(
       ClusterCommand command, String code, String message, boolean retryable) {
     return new ClusterCommandFailed(
         MessageIds.random(),

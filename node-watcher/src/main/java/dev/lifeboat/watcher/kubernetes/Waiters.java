@@ -11,6 +11,7 @@ import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.watcher.domain.ClusterFacts.PodFacts;
 import dev.lifeboat.watcher.domain.DetectionRules;
+import dev.lifeboat.watcher.domain.Detector;
 import dev.lifeboat.watcher.domain.Inventory;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.messaging.Reports;
@@ -21,6 +22,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -106,7 +108,7 @@ public class Waiters {
                             .map(why -> ": " + why)
                             .orElse(""),
                     true),
-            clock.instant().plus(command.timeout())));
+            deadline(command, command.timeout())));
   }
 
   /** Starts waiting for a pod to be Ready. */
@@ -128,7 +130,14 @@ public class Waiters {
                         + ": "
                         + why(command.pod()),
                     true),
-            clock.instant().plus(command.timeout())));
+            deadline(command, command.timeout())));
+  }
+
+  /** The earlier of the wait's own timeout and the moment the saga stops waiting for it. */
+  private Instant deadline(ClusterCommand command, Duration timeout) {
+    Instant byTimeout = clock.instant().plus(timeout);
+    Instant notAfter = command.notAfter();
+    return notAfter != null && notAfter.isBefore(byTimeout) ? notAfter : byTimeout;
   }
 
   /** Stops waiting for everything (this instance no longer leads). */
@@ -260,6 +269,10 @@ public class Waiters {
   }
 
   private Optional<ClusterResult> ready(AwaitPodReady command) {
+    Optional<ClusterResult> lost = targetLost(command);
+    if (lost.isPresent()) {
+      return lost;
+    }
     Optional<Pod> pod = cache.pod(command.pod().namespace(), command.pod().name());
     if (pod.isEmpty() || !command.pod().uid().equals(pod.get().getMetadata().getUid())) {
       return Optional.empty();
@@ -281,6 +294,42 @@ public class Waiters {
             command.volumeId(),
             command.pod(),
             pod.get().getSpec().getNodeName()));
+  }
+
+  /**
+   * The node the pod waits on was lost after the pod was bound there: declared gone by Lifeboat
+   * (its own incident now holds the volume, from the pods on that node) or deleted. Waiting longer
+   * cannot help, so the wait ends at once, final.
+   */
+  private Optional<ClusterResult> targetLost(AwaitPodReady command) {
+    Optional<NodeFacts> node =
+        cache.nodes().stream().filter(n -> n.name().equals(command.nodeName())).findFirst();
+    String why;
+    if (node.isEmpty()) {
+      why = "node " + command.nodeName() + " no longer exists";
+    } else {
+      String declared = node.get().annotations().get(Detector.DECLARED_ANNOTATION);
+      if (declared == null || declared.equals(command.incidentId())) {
+        return Optional.empty();
+      }
+      why =
+          "node "
+              + command.nodeName()
+              + " was declared lost itself (incident "
+              + declared
+              + "), which moves the volume with the node's pods";
+    }
+    return Optional.of(
+        ClusterActions.failed(
+            command,
+            FailureCodes.TARGET_LOST,
+            "pod "
+                + command.pod().namespace()
+                + "/"
+                + command.pod().name()
+                + " will not be Ready: "
+                + why,
+            false));
   }
 
   /** Why a pod is not Ready, in words, for the timeout's message. */

@@ -1,5 +1,6 @@
 package dev.lifeboat.watcher.messaging;
 
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
@@ -180,6 +181,22 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     LOG.infof(
         "%s %s of incident %s",
         command.getClass().getSimpleName(), command.commandId(), command.incidentId());
+    if (command.notAfter() != null && clock.instant().isAfter(command.notAfter())) {
+      // Read late (a new leader, a backlog): the saga no longer waits for it and may have sent
+      // another attempt, or ended the incident. Acting now could undo what came after.
+      LOG.warnf(
+          "%s %s not carried out: its deadline %s has passed",
+          command.getClass().getSimpleName(), command.commandId(), command.notAfter());
+      reports.publish(
+          ClusterActions.failed(
+              command,
+              FailureCodes.DEADLINE_PASSED,
+              "the command's deadline "
+                  + command.notAfter()
+                  + " had passed when node-watcher read it: it is not carried out",
+              false));
+      return;
+    }
     if (command instanceof AwaitReplacementPod await) {
       waiters.await(await);
     } else if (command instanceof AwaitPodReady await) {

@@ -289,6 +289,35 @@ class DetectorTest {
   }
 
   @Test
+  void nodesThatDiedTogetherAreNeverATargetOnceTheFirstIsDeclared() {
+    // Two of nine workers die at the same moment; their Leases were last renewed up to one period
+    // apart. When the first is declared, its replacement pod may be bound to the other, whose
+    // Lease looked fresh a moment ago: the watcher must already see that Lease overdue, so it never
+    // takes that node as a target (Waiters.refusal) and the volume never lands on a dead server.
+    detector = detector(KUBELET_DEFAULTS);
+    cluster(9);
+    Duration period = KUBELET_DEFAULTS.leaseRenewPeriod();
+    for (long offset = 0; offset < period.toMillis(); offset += 250) {
+      detector = detector(KUBELET_DEFAULTS);
+      Instant first = T0;
+      Instant second = T0.plusMillis(offset);
+      Map<String, Instant> silent = Map.of("worker-1", first, "worker-2", second);
+      Instant declaredAt = null;
+      for (long ms = 0; declaredAt == null && ms <= 60_000; ms += 100) {
+        Instant now = T0.plusMillis(ms);
+        if (evaluate(now, silent).stream().anyMatch(d -> d instanceof Detection.Gone)) {
+          declaredAt = now;
+        }
+      }
+
+      assertThat(declaredAt).as("renewed %d ms apart: a loss is declared", offset).isNotNull();
+      assertThat(KUBELET_DEFAULTS.leaseOverdue(second, declaredAt))
+          .as("renewed %d ms apart: the other dead node looks overdue at the declaration", offset)
+          .isTrue();
+    }
+  }
+
+  @Test
   void aNewLeaderCountsTheLossesTheOldOneDeclaredWithinTheWindow() {
     cluster(6);
     Map<String, Instant> silent = Map.of("worker-1", T0, "worker-2", T0);

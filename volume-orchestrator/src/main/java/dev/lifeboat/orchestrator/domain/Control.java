@@ -1,5 +1,6 @@
 package dev.lifeboat.orchestrator.domain;
 
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.control.CancelIncident;
@@ -220,6 +221,8 @@ public final class Control {
     IncidentState state = run.state;
     VolumeFlow flow = state.volume(volumeId).orElseThrow();
     Step step = flow.failure.step();
+    // Its target's server stopped running: a new replacement pod, not the same attach again.
+    boolean targetGone = FailureCodes.TARGET_NOT_RUNNING.equals(flow.failure.reason());
     flow.failure = null;
     flow.round++; // fresh command ids: the first round's may still be answered late
     flow.endedAt = null;
@@ -234,7 +237,8 @@ public final class Control {
       }
       case DETACH -> flow.phase = Phase.QUEUED;
       case RELEASE -> flow.phase = Phase.DETACHED;
-      case ATTACH -> flows.start(flow, flow.targetServer > 0 ? Phase.ATTACH : Phase.RESCHEDULE);
+      case ATTACH ->
+          flows.start(flow, flow.targetServer > 0 && !targetGone ? Phase.ATTACH : Phase.RESCHEDULE);
       case VERIFY -> flows.start(flow, Phase.VERIFY);
       default -> flows.start(flow, Phase.RESCHEDULE);
     }

@@ -5,6 +5,8 @@ import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.Report.Failure;
 import dev.lifeboat.orchestrator.domain.Report.Success;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * The node-wide out-of-service taint (a RELEASE of the whole node): asked for once no volume is on
@@ -84,16 +86,19 @@ final class OutOfServiceTaint {
 
   /** Sends the taint's or the untaint's command: one quick write to the node, like RELEASE's. */
   private void send(Attempt attempt) {
+    Duration timeout = run.policy.step(Step.RELEASE).timeout();
+    Instant notAfter = run.now.plus(timeout);
     run.send(
         attempt,
         null,
         0,
         (messageId, commandId) ->
             attempt.request == Request.TAINT
-                ? new TaintNodeOutOfService(messageId, run.id(), run.now, commandId, run.nodeName())
+                ? new TaintNodeOutOfService(
+                    messageId, run.id(), run.now, commandId, run.nodeName(), notAfter)
                 : new RemoveOutOfServiceTaint(
-                    messageId, run.id(), run.now, commandId, run.nodeName()),
-        run.policy.step(Step.RELEASE).timeout());
+                    messageId, run.id(), run.now, commandId, run.nodeName(), notAfter),
+        timeout);
   }
 
   void onUntaintReport(Report report) {

@@ -15,6 +15,7 @@ import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.Report.Failure;
 import dev.lifeboat.orchestrator.domain.Report.Success;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -120,12 +121,17 @@ final class VolumeSteps {
   void send(VolumeFlow flow) {
     Attempt attempt = flow.attempt;
     Duration timeout = run.policy.step(attempt.step).timeout();
+    Duration deadline = deadline(attempt);
+    // Every command carries the moment the saga stops waiting for it (its attempt's deadline):
+    // neither the adapter nor the watcher starts or continues it after that.
+    Instant notAfter = run.now.plus(deadline);
     run.send(
         attempt,
         flow.volumeId(),
         flow.round,
-        (messageId, commandId) -> command(attempt.request, flow, messageId, commandId, timeout),
-        deadline(attempt));
+        (messageId, commandId) ->
+            command(attempt.request, flow, messageId, commandId, timeout, notAfter),
+        deadline);
   }
 
   /** How long the saga waits for the result of the attempt's command. */
@@ -236,25 +242,22 @@ final class VolumeSteps {
   // -------------------------------------------------------------------------------
 
   private Command command(
-      Request request, VolumeFlow flow, String messageId, String commandId, Duration timeout) {
+      Request request,
+      VolumeFlow flow,
+      String messageId,
+      String commandId,
+      Duration timeout,
+      Instant notAfter) {
     HeldVolume volume = flow.volume;
     long volumeId = volume.volumeId();
     String incident = run.id();
     return switch (request) {
-      // A Hetzner command carries the moment the saga stops waiting for it (its attempt's
-      // deadline): the adapter neither starts nor continues it after that.
       case DETACH ->
           new DetachVolume(
-              messageId,
-              incident,
-              run.now,
-              commandId,
-              volumeId,
-              run.serverId(),
-              run.now.plus(timeout));
+              messageId, incident, run.now, commandId, volumeId, run.serverId(), notAfter);
       case FORCE_DELETE_PODS ->
           new ForceDeletePods(
-              messageId, incident, run.now, commandId, run.nodeName(), volume.pods());
+              messageId, incident, run.now, commandId, run.nodeName(), volume.pods(), notAfter);
       case DELETE_ATTACHMENTS ->
           new DeleteVolumeAttachments(
               messageId,
@@ -262,7 +265,8 @@ final class VolumeSteps {
               run.now,
               commandId,
               run.nodeName(),
-              List.of(volume.persistentVolume()));
+              List.of(volume.persistentVolume()),
+              notAfter);
       case AWAIT_REPLACEMENT ->
           new AwaitReplacementPod(
               messageId,
@@ -273,16 +277,11 @@ final class VolumeSteps {
               volume.claim(),
               volume.location(),
               volume.pods().isEmpty() ? null : volume.pods().get(0).uid(),
-              timeout);
+              timeout,
+              notAfter);
       case ATTACH ->
           new AttachVolume(
-              messageId,
-              incident,
-              run.now,
-              commandId,
-              volumeId,
-              flow.targetServer,
-              run.now.plus(timeout));
+              messageId, incident, run.now, commandId, volumeId, flow.targetServer, notAfter);
       case REQUEUE ->
           new RequeueVolumeAttachment(
               messageId,
@@ -291,7 +290,8 @@ final class VolumeSteps {
               commandId,
               volumeId,
               volume.persistentVolume(),
-              flow.targetNode);
+              flow.targetNode,
+              notAfter);
       case AWAIT_READY ->
           new AwaitPodReady(
               messageId,
@@ -301,7 +301,8 @@ final class VolumeSteps {
               volumeId,
               flow.replacementPod,
               flow.targetNode,
-              timeout);
+              timeout,
+              notAfter);
       default -> throw new IllegalArgumentException(request + " is not a step of a volume");
     };
   }

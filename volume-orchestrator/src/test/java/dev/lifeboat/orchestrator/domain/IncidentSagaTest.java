@@ -3,6 +3,7 @@ package dev.lifeboat.orchestrator.domain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.events.Command;
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
@@ -40,6 +41,7 @@ import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
+import dev.lifeboat.events.saga.IncidentPartial;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
@@ -113,6 +115,48 @@ class IncidentSagaTest {
             "AwaitPodReady");
     assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
     assertThat(last(IncidentCompleted.class).movedVolumes()).containsExactly(100001L);
+    // Every command carries the moment the saga stops waiting for it, its attempt's deadline.
+    assertThat(sent.stream().filter(Command.class::isInstance).map(Command.class::cast))
+        .allSatisfy(
+            command ->
+                assertThat(command.notAfter())
+                    .as(command.toString())
+                    .isAfter(command.occurredAt()));
+    assertThat(last(AwaitPodReady.class).notAfter())
+        .isEqualTo(
+            last(AwaitPodReady.class).occurredAt().plus(ready.timeout()).plus(Run.REPORT_MARGIN));
+  }
+
+  @Test
+  void anAttachRefusedBecauseTheTargetStoppedRunningIsRetriedWithANewReplacementPod() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(hcloudDone(last(DetachVolume.class)));
+    receive(clusterDone(last(TaintNodeOutOfService.class)));
+    receive(clusterDone(last(ForceDeletePods.class)));
+    receive(clusterDone(last(DeleteVolumeAttachments.class)));
+    receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
+    AttachVolume attach = last(AttachVolume.class);
+    // worker-3 was lost after its pod was bound there: its server is off.
+    receive(
+        new HcloudCommandFailed(
+            id(),
+            INCIDENT,
+            now,
+            attach.commandId(),
+            FailureCodes.TARGET_NOT_RUNNING,
+            "server 4203 is off: no volume is attached to a server that does not run",
+            false,
+            null));
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    assertThat(last(IncidentPartial.class).failures())
+        .singleElement()
+        .satisfies(f -> assertThat(f.reason()).isEqualTo(FailureCodes.TARGET_NOT_RUNNING));
+
+    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "node replaced"));
+
+    assertThat(commandTypes()).endsWith("AttachVolume", "AwaitReplacementPod");
+    assertThat(commandTypes().stream().filter("AttachVolume"::equals)).hasSize(1);
   }
 
   @Test
