@@ -56,12 +56,13 @@ class DryRunTest extends WithTopics {
             r ->
                 assertThat(r.wouldCall())
                     .isEqualTo("dry-run: POST /volumes/100001/actions/detach"));
-    assertThat(run(topics, attach(100006, 4202)))
+    // To a server that runs (4202 is off now: an attach there is refused before any call).
+    assertThat(run(topics, attach(100006, 4203)))
         .isInstanceOfSatisfying(
             HcloudCommandDryRun.class,
             r ->
                 assertThat(r.wouldCall())
-                    .isEqualTo("dry-run: POST /volumes/100006/actions/attach {\"server\":4202}"));
+                    .isEqualTo("dry-run: POST /volumes/100006/actions/attach {\"server\":4203}"));
     assertThat(run(topics, attach(100001, 4202))).isInstanceOf(HcloudCommandAlreadyDone.class);
 
     assertThat(requests()).isNotEmpty();
