@@ -28,6 +28,7 @@ import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.local.Failover;
 import dev.lifeboat.local.LocalApis;
 import dev.lifeboat.local.Stack;
+import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.LifeboatTopics;
 import java.time.Duration;
 import java.time.Instant;
@@ -333,6 +334,41 @@ class FailoverIT {
     assertThat(Failover.TERMINAL).contains(second.status());
     assertThat(apis.report(first.incidentId())).as("the first incident's report stays").isPresent();
     assertThat(apis.incidents("i-crash")).hasSizeGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  @Order(10)
+  void withATokenOfAnotherProjectNothingIsFencedNorMovedAndTheIncidentSaysWhy() {
+    // Someone copied the Hetzner token of another project: it authenticates, and reads nothing.
+    SharedStack.restartAdapter(HcloudSimProcess.OTHER_PROJECT_TOKEN);
+    try {
+      List<Long> held = volumesOn(6001);
+      Failover failover = new Failover(apis, line -> System.out.println("e2e (j): " + line));
+      Failover.Outcome outcome = crash(failover, "j-wrong-token", 6001, LocalApis.Mode.CRASH);
+
+      assertThat(outcome.status()).isEqualTo("PARTIAL");
+      assertThat(outcome.volumesMoved()).isZero();
+      assertThat(outcome.incident().path("volumes"))
+          .hasSize(held.size())
+          .allSatisfy(
+              v -> {
+                assertThat(v.path("failure").path("reason").asText()).isEqualTo("FENCE_FAILED");
+                assertThat(v.path("failure").path("detail").asText())
+                    .contains("deletion_not_proven");
+              });
+      // The world: not one request changed anything, every volume is where it was.
+      assertThat(adapterRequests(outcome.killedAt(), "POST", "/")).isZero();
+      assertThat(adapterRequests(outcome.killedAt(), "DELETE", "/")).isZero();
+      assertThat(volumesOn(6001)).containsExactlyInAnyOrderElementsOf(held);
+      assertThat(actionsOn("server", 6001)).isEmpty();
+      System.out.printf(
+          "e2e (j): wrong token: %s, %d volumes left on server 6001: %s%n",
+          outcome.status(),
+          held.size(),
+          outcome.incident().path("volumes").get(0).path("failure").path("detail").asText());
+    } finally {
+      SharedStack.restartAdapter(null);
+    }
   }
 
   private static Failover.Outcome crash(

@@ -4,6 +4,7 @@ import dev.lifeboat.local.LocalApis;
 import dev.lifeboat.local.Ports;
 import dev.lifeboat.local.Settings;
 import dev.lifeboat.local.Stack;
+import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.JarProcess;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,19 @@ final class SharedStack {
 
   private static Stack stack;
 
+  private static final Stack.Progress PROGRESS =
+      new Stack.Progress() {
+        @Override
+        public void starting(String component) {
+          System.out.println("e2e: starting " + component);
+        }
+
+        @Override
+        public void up(String component, Duration took) {
+          System.out.printf("e2e: %s up in %.1f s%n", component, took.toMillis() / 1000.0);
+        }
+      };
+
   private SharedStack() {}
 
   static synchronized Stack get() {
@@ -34,6 +48,9 @@ final class SharedStack {
               Ports.of(JarProcess::freePort),
               Optional.of(module.resolve("src/test/resources/e2e.yaml")),
               Map.of(
+                  "hcloud-sim",
+                  // A token that authenticates but reads another (empty) project.
+                  Map.of("hcloud-sim.other-project-tokens", HcloudSimProcess.OTHER_PROJECT_TOKEN),
                   "cluster-sim",
                   Map.of(
                       "cluster-sim.kubelet.lease-interval", "2s",
@@ -48,22 +65,20 @@ final class SharedStack {
                       "lifeboat.watcher.storm.window", "10s")),
               Duration.ofSeconds(240));
       Stack starting = new Stack(settings);
-      starting.up(
-          new Stack.Progress() {
-            @Override
-            public void starting(String component) {
-              System.out.println("e2e: starting " + component);
-            }
-
-            @Override
-            public void up(String component, Duration took) {
-              System.out.printf("e2e: %s up in %.1f s%n", component, took.toMillis() / 1000.0);
-            }
-          });
+      starting.up(PROGRESS);
       Runtime.getRuntime().addShutdownHook(new Thread(starting::down, "e2e-stack-down"));
       stack = starting;
     }
     return stack;
+  }
+
+  /** Restarts hcloud-adapter with this Hetzner API token; with null, with the stack's own. */
+  static void restartAdapter(String token) {
+    get()
+        .restart(
+            "hcloud-adapter",
+            token == null ? Map.of() : Map.of("LIFEBOAT_HCLOUD_TOKEN", token),
+            PROGRESS);
   }
 
   static LocalApis apis() {

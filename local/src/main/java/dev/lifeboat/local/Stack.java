@@ -229,10 +229,41 @@ public final class Stack {
     }
   }
 
+  /**
+   * Stops one component and starts it again with these environment variables added (a token, say),
+   * returning once it is up; the rest of the stack runs on.
+   */
+  public void restart(String name, Map<String, String> environment, Progress progress) {
+    Component component =
+        components().stream()
+            .filter(c -> c.name().equals(name))
+            .findFirst()
+            .orElseThrow(() -> new IllegalArgumentException(name + " is not a component"));
+    stop(List.of(component));
+    Map<String, String> changed = new LinkedHashMap<>(component.environment());
+    changed.putAll(environment);
+    Component again =
+        new Component(
+            component.name(),
+            component.wave(),
+            component.port(),
+            component.health(),
+            component.command(),
+            changed);
+    progress.starting(name);
+    start(again);
+    awaitUp(Map.of(again, Instant.now()), progress);
+  }
+
   /** Stops every component that runs (its whole process tree), newest first. */
   public void down() {
     List<Component> all = new ArrayList<>(components());
     all.sort(Comparator.comparingInt(Component::wave).reversed());
+    stop(all);
+  }
+
+  /** Stops these components (each one's whole process tree), in this order, and waits. */
+  private void stop(List<Component> all) {
     List<ProcessHandle> stopping = new ArrayList<>();
     for (Component component : all) {
       pid(component.name())
