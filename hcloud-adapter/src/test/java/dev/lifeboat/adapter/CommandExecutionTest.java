@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.lifeboat.adapter.domain.Decisions;
+import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
@@ -162,7 +162,7 @@ class CommandExecutionTest extends WithTopics {
         .isInstanceOfSatisfying(
             HcloudCommandFailed.class,
             f -> {
-              assertThat(f.errorCode()).isEqualTo(Decisions.TARGET_NOT_RUNNING);
+              assertThat(f.errorCode()).isEqualTo(FailureCodes.TARGET_NOT_RUNNING);
               assertThat(f.retryable()).isFalse();
               assertThat(f.errorMessage()).contains("server 4202 is off");
             });

@@ -25,9 +25,6 @@ public final class Decisions {
   /** Code of a refusal: the command's deadline passed; the saga no longer waits for it. */
   public static final String DEADLINE_PASSED = "deadline_passed";
 
-  /** Code of a refusal: the server an attach names does not run (off, stopping, gone). */
-  public static final String TARGET_NOT_RUNNING = FailureCodes.TARGET_NOT_RUNNING;
-
   /** Code of a refusal: the command's incident ended after the command was sent. */
   public static final String INCIDENT_ENDED = "incident_ended";
 
@@ -154,7 +151,7 @@ public final class Decisions {
       return null;
     }
     return new Decision.Refuse(
-        TARGET_NOT_RUNNING,
+        FailureCodes.TARGET_NOT_RUNNING,
         "server "
             + serverId
             + (serverStatus == null ? " no longer exists" : " is " + serverStatus)

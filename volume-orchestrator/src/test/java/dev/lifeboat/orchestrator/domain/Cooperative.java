@@ -14,23 +14,18 @@ import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.PodRef;
-import dev.lifeboat.events.permit.FencePermitGranted;
-import dev.lifeboat.events.permit.FencePermitReleased;
-import dev.lifeboat.events.permit.FencePermitRequested;
 import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Services that do what the saga asks, at once and successfully: the watcher binds every
  * replacement pod to the first eligible node of its location and reports it Ready. The fencing
- * permits are the real ones ({@link FencingPermits}), over {@link #holders}; they always answer, as
- * they are part of the orchestrator.
+ * permits are the real ones ({@link PermitDesk}); they always answer, as they are part of the
+ * orchestrator.
  */
 final class Cooperative {
 
@@ -41,7 +36,7 @@ final class Cooperative {
   final List<LifeboatMessage> sent = new ArrayList<>();
 
   /** The incidents holding a fencing permit. */
-  final Set<String> holders = new HashSet<>();
+  final PermitDesk permits = new PermitDesk();
 
   IncidentState state;
 
@@ -58,9 +53,7 @@ final class Cooperative {
 
   /** With this many other incidents holding a fencing permit. */
   Cooperative othersFencing(int count) {
-    for (int i = 0; i < count; i++) {
-      holders.add("other-incident-" + i);
-    }
+    permits.othersFencing(count);
     return this;
   }
 
@@ -74,14 +67,11 @@ final class Cooperative {
         sent.add(message);
         if (answer && message instanceof Command command) {
           inbox.add(result(command));
-        } else if (message instanceof FencePermitRequested request) {
-          PermitMessage decision = FencingPermits.decide(holders, request, now);
-          if (decision instanceof FencePermitGranted) {
-            holders.add(request.incidentId());
+        } else if (message instanceof PermitMessage sentPermit) {
+          PermitMessage decision = permits.take(sentPermit, now);
+          if (decision != null) {
+            inbox.add(decision);
           }
-          inbox.add(decision);
-        } else if (message instanceof FencePermitReleased released) {
-          holders.remove(released.incidentId());
         }
       }
     }

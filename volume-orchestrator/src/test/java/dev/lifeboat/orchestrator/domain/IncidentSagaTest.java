@@ -34,9 +34,6 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
-import dev.lifeboat.events.permit.FencePermitGranted;
-import dev.lifeboat.events.permit.FencePermitReleased;
-import dev.lifeboat.events.permit.FencePermitRequested;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
@@ -50,10 +47,8 @@ import dev.lifeboat.events.saga.StepSucceeded;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The saga given messages, without a broker: which commands it sends, in which order. */
@@ -69,7 +64,7 @@ class IncidentSagaTest {
   private IncidentState state;
   private Instant now = T0;
   private Conditions conditions = Conditions.CALM;
-  private final Set<String> permitHolders = new HashSet<>();
+  private final PermitDesk permits = new PermitDesk();
 
   @Test
   void oneVolumeMovesThroughEveryStepInOrder() {
@@ -501,23 +496,15 @@ class IncidentSagaTest {
   /** The fencing permits (the real rule) answer at once: they are part of the orchestrator. */
   private void askPermits(Outcome outcome) {
     for (LifeboatMessage message : outcome.messages()) {
-      if (message instanceof FencePermitRequested request) {
-        PermitMessage answer = FencingPermits.decide(permitHolders, request, now);
-        if (answer instanceof FencePermitGranted) {
-          permitHolders.add(request.incidentId());
-        }
+      PermitMessage answer = permits.take(message, now);
+      if (answer != null) {
         receive(answer);
-      } else if (message instanceof FencePermitReleased) {
-        permitHolders.remove(message.incidentId());
       }
     }
   }
 
   private void othersFencing(int count) {
-    permitHolders.removeIf(holder -> holder.startsWith("other-incident-"));
-    for (int i = 0; i < count; i++) {
-      permitHolders.add("other-incident-" + i);
-    }
+    permits.othersFencing(count);
   }
 
   private List<String> commandTypes() {

@@ -33,9 +33,6 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
-import dev.lifeboat.events.permit.FencePermitGranted;
-import dev.lifeboat.events.permit.FencePermitReleased;
-import dev.lifeboat.events.permit.FencePermitRequested;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
@@ -80,7 +77,7 @@ final class SagaWorld {
   private Instant pausedUntil;
 
   /** The incidents holding a fencing permit: in some worlds many others, for good. */
-  private final java.util.Set<String> permitHolders = new java.util.HashSet<>();
+  private final PermitDesk permits = new PermitDesk();
 
   private int busyFlows;
   private int busyFor;
@@ -130,9 +127,7 @@ final class SagaWorld {
       pausedUntil = pausedFrom.plusSeconds(5 + random.nextInt(120));
     }
     if (random.nextInt(10) == 0) {
-      for (int i = 0; i < 50; i++) {
-        permitHolders.add("other-incident-" + i);
-      }
+      permits.othersFencing(50);
     }
     if (random.nextInt(8) == 0) {
       poweredOnAt = T0.plusSeconds(5 + random.nextInt(40));
@@ -248,15 +243,12 @@ final class SagaWorld {
       if (message instanceof Command command) {
         checkCommand(command);
         answer(command);
-      } else if (message instanceof FencePermitRequested request) {
-        // The permits decide in the order requests arrive, a moment later.
-        PermitMessage decision = FencingPermits.decide(permitHolders, request, now);
-        if (decision instanceof FencePermitGranted) {
-          permitHolders.add(request.incidentId());
+      } else if (message instanceof PermitMessage sentPermit) {
+        // The permits decide in the order requests arrive; the answer comes a moment later.
+        PermitMessage answer = permits.take(sentPermit, now);
+        if (answer != null) {
+          deliver(answer, now.plusMillis(random.nextInt(2000)));
         }
-        deliver(decision, now.plusMillis(random.nextInt(2000)));
-      } else if (message instanceof FencePermitReleased released) {
-        permitHolders.remove(released.incidentId());
       }
     }
     // Rule: an ended incident holds no fencing permit (it would count against the cap forever).
@@ -298,7 +290,7 @@ final class SagaWorld {
     }
     if (command instanceof PowerOffServer || command instanceof DeleteServer) {
       // Rule: no fence without a permit: the cap is counted exactly.
-      if (state.permit() != Permit.GRANTED || !permitHolders.contains(gone.incidentId())) {
+      if (state.permit() != Permit.GRANTED || !permits.holders.contains(gone.incidentId())) {
         throw new AssertionError(fail(command + " was sent without a fencing permit"));
       }
       return;
