@@ -4,6 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,9 +12,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A packaged Quarkus app (a module's {@code target/quarkus-app/quarkus-run.jar}) run as its own
@@ -22,15 +27,50 @@ import java.util.List;
  */
 public final class JarProcess {
 
+  private static final int PORTS_FROM = 20_000;
+  private static final Random RANDOM = new SecureRandom();
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
   private JarProcess() {}
 
-  /** A TCP port nobody listens on right now. */
+  /**
+   * A TCP port nobody listens on right now, handed out once per JVM, and below the kernel's range
+   * of ephemeral ports: a port from that range (what {@code new ServerSocket(0)} gives) can be
+   * taken as the local end of any outgoing connection between the moment it is chosen and the
+   * moment a child process binds it, which once stopped the local run's cluster-sim at start.
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
+    int below = ephemeralLow();
+    int low = Math.min(PORTS_FROM, below - 1000);
+    for (int tries = 0; tries < 500; tries++) {
+      int port = low + RANDOM.nextInt(below - low);
+      if (HANDED_OUT.add(port)) {
+        if (bindable(port)) {
+          return port;
+        }
+      }
+    }
+    throw new IllegalStateException("no free port between " + low + " and " + below);
+  }
+
+  /** The first port of the kernel's ephemeral range (Linux), else IANA's 49152. */
+  static int ephemeralLow() {
+    Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    try {
+      int low = Integer.parseInt(Files.readString(range).trim().split("\\s+")[0]);
+      return low > PORTS_FROM + 2000 ? low : 49152;
+    } catch (IOException | RuntimeException e) {
+      return 49152;
+    }
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.setReuseAddress(false);
+      socket.bind(new InetSocketAddress("0.0.0.0", port));
+      return true;
     } catch (IOException e) {
-      throw new UncheckedIOException("no free port", e);
+      return false;
     }
   }
 
