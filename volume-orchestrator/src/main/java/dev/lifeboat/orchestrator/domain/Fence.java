@@ -90,7 +90,8 @@ final class Fence {
     }
     if (answer instanceof FencePermitGranted) {
       state.permit = Permit.GRANTED;
-      if (state.status != IncidentStatus.RUNNING || state.fenced) {
+      // Fenced already and the fence holds: nothing to do. A lost fence is fenced again.
+      if (state.status != IncidentStatus.RUNNING || (state.fenced && !state.fenceLost)) {
         return;
       }
       if (state.resumedBy != null && state.fencing == FencePolicy.NONE) {
@@ -283,6 +284,14 @@ final class Fence {
                 + held
                 + " stay on the server and wait for a person: resume fences it again, abort"
                 + " leaves them"));
+  }
+
+  /** The fence was lost and a person's resume asked for a new one, not yet proven. */
+  boolean fencingAgain() {
+    IncidentState state = run.state;
+    boolean fenceUnderWay =
+        state.fence != null && (state.fence.commandId != null || state.fence.retryAt != null);
+    return state.fenceLost && (state.permit == Permit.REQUESTED || fenceUnderWay);
   }
 
   static void hold(VolumeFlow flow) {

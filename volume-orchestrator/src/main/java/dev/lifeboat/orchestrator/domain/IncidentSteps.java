@@ -124,24 +124,44 @@ final class IncidentSteps {
 
   /**
    * A volume's report. A detach refused because the server runs again (a person powered it on)
-   * means the fence no longer holds: every volume not yet detached is held for a person.
+   * means the fence no longer holds: every volume not yet detached is held for a person, and so is
+   * one whose detach, on its way at that moment, fails or times out.
    */
   private void onFlowReport(VolumeFlow flow, Report report) {
-    if (flow.phase == Phase.DETACH
-        && report instanceof Failure failure
-        && FailureCodes.SERVER_RUNNING.equals(failure.code())) {
-      run.failed(
-          Step.DETACH,
-          flow.volumeId(),
-          flow.attempt.number,
-          failure.code(),
-          failure.message(),
-          false);
-      Fence.hold(flow);
-      fence.loseFence("server " + run.serverId() + " was powered on during the incident");
-      return;
+    if (flow.phase == Phase.DETACH && report instanceof Failure failure) {
+      boolean serverRuns = FailureCodes.SERVER_RUNNING.equals(failure.code());
+      // A detach on its way when the fence was lost that did not happen is never tried again
+      // against the running server.
+      if (serverRuns || (run.state.fenceLost && failure.retryable())) {
+        run.failed(
+            Step.DETACH,
+            flow.volumeId(),
+            flow.attempt.number,
+            failure.code(),
+            failure.message(),
+            false);
+        detachDidNotHappen(
+            flow,
+            serverRuns
+                ? "server " + run.serverId() + " was powered on during the incident"
+                : "the fence of server " + run.serverId() + " no longer holds");
+        return;
+      }
     }
     flows.onReport(flow, report);
+  }
+
+  /**
+   * A detach that did not happen because the fence no longer holds, or may not: the volume waits
+   * for the new fence when a person already asked for one, else for a person with the others.
+   */
+  private void detachDidNotHappen(VolumeFlow flow, String why) {
+    Fence.hold(flow);
+    if (run.state.status == IncidentStatus.RUNNING && fence.fencingAgain()) {
+      flow.phase = Phase.AWAITING_FENCE;
+      return;
+    }
+    fence.loseFence(why);
   }
 
   // ---- the gates between the volumes' steps -----------------------------------------------------

@@ -297,6 +297,88 @@ class IncidentSagaTest {
   }
 
   @Test
+  void aDetachOnItsWayWhenTheFenceWasLostIsHeldAndNeverSentAgain() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), volume(100002)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    List<DetachVolume> detaches =
+        sent.stream().filter(m -> m instanceof DetachVolume).map(m -> (DetachVolume) m).toList();
+    receive(serverRunning(detaches.get(0)));
+
+    // The other detach's answer is lost: its deadline passes while the server runs again.
+    tick(T0.plus(Duration.ofMinutes(10)));
+    tick(T0.plus(Duration.ofMinutes(20)));
+
+    assertThat(commandTypes())
+        .as("no detach is tried again against the running server")
+        .containsExactly("PowerOffServer", "DetachVolume", "DetachVolume");
+    assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(state.volumes()).extracting(VolumeFlow::phase).containsOnly(Phase.HELD);
+  }
+
+  @Test
+  void aLateServerRunningAnswerWhileThePersonsNewFenceIsUnderWayWaitsForThatFence() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), volume(100002)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    List<DetachVolume> detaches =
+        sent.stream().filter(m -> m instanceof DetachVolume).map(m -> (DetachVolume) m).toList();
+    receive(serverRunning(detaches.get(0)));
+    receive(new ResumeIncident(id(), INCIDENT, now, "oncall", "fence it again"));
+    PowerOffServer again = last(PowerOffServer.class);
+
+    // The other detach's refusal was on its way: old news about the fence being fenced again.
+    receive(serverRunning(detaches.get(1)));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.RUNNING);
+    assertThat(sent.stream().filter(m -> m instanceof IncidentHeld)).hasSize(1);
+    receive(hcloudDone(again));
+    assertThat(sent.stream().filter(m -> m instanceof DetachVolume))
+        .as("both volumes detach after the new fence")
+        .hasSize(4);
+  }
+
+  private HcloudCommandFailed serverRunning(DetachVolume detach) {
+    return new HcloudCommandFailed(
+        id(),
+        INCIDENT,
+        now,
+        detach.commandId(),
+        "server_running",
+        "server 4202 is running",
+        false,
+        null);
+  }
+
+  @Test
+  void aFenceLostAfterARetryOfAnEndedIncidentIsFencedAgainWhenAPersonResumes() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(
+        new HcloudCommandFailed(
+            id(),
+            INCIDENT,
+            now,
+            last(DetachVolume.class).commandId(),
+            "invalid_input",
+            "refused",
+            false,
+            null));
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    assertThat(state.permit()).as("given back when it ended").isEqualTo(Permit.RELEASED);
+
+    // Retried later, after a person powered the server on: the adapter refuses the detach.
+    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "again"));
+    receive(serverRunning(last(DetachVolume.class)));
+    assertThat(last(IncidentHeld.class).code()).isEqualTo("FENCE_LOST");
+
+    receive(new ResumeIncident(id(), INCIDENT, now, "oncall", "fence it again"));
+
+    assertThat(sent.stream().filter(m -> m instanceof PowerOffServer))
+        .as("the resume fences the server again, with a new permit")
+        .hasSize(2);
+    assertThat(state.permit()).isEqualTo(Permit.GRANTED);
+  }
+
+  @Test
   void aNodeBackAfterItsFenceHoldsTheVolumesNotYetDetached() {
     saga =
         new IncidentSaga(

@@ -15,15 +15,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The rules the saga never breaks, each checked over 1,000 random worlds (seeded: a failure names
- * its seed; run one with {@code -Dlifeboat.saga.seed=N}). {@link SagaWorld} checks the rules after
- * every call of the saga: no command that touches the volumes or pods before the fence succeeded,
- * no attach across locations, at most one outstanding mutating command per volume, duplicate or
- * late results change nothing, every outstanding command has a deadline. This test adds that every
- * saga ends, and ends consistently.
+ * its seed; run one with {@code -Dlifeboat.saga.seed=N}, more worlds with {@code
+ * -Dlifeboat.saga.worlds=N}). {@link SagaWorld} is a model of Hetzner and the cluster that the
+ * commands act on, and checks the rules after every call of the saga and every change of that
+ * world: no command that touches the volumes or pods before the fence succeeded, no detach from a
+ * running server, no pod released while its volume is on a running server, no volume on two
+ * servers, no attach across locations, at most one outstanding mutating command per volume,
+ * duplicate or late results change nothing, every outstanding command has a deadline, every volume
+ * called moved is on its pod's server. This test adds that every saga ends, and ends consistently.
  */
 class SagaRulesTest {
 
-  private static final int WORLDS = 1_000;
+  /** 1,000 by default; more with {@code -Dlifeboat.saga.worlds=N} (a multiple of 100). */
+  private static final int WORLDS = Integer.getInteger("lifeboat.saga.worlds", 1_000);
+
   private static final int BATCH = 100;
 
   static Stream<Long> batches() {

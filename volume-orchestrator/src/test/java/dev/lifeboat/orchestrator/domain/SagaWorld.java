@@ -11,8 +11,12 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
+import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
+import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.control.CancelIncident;
 import dev.lifeboat.events.control.ResumeIncident;
@@ -43,17 +47,24 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
+import java.util.Set;
 
 /**
- * A random world around one saga, from a seed: a lost node with random volumes and capacity, a
- * random policy, and services that answer commands late, twice, wrongly or never, with a node that
- * may come back and people who resume, cancel, abort and retry. It runs the pure saga and checks
- * its rules after every call; a broken rule fails with the seed, so the case can be replayed.
+ * A model of the world around one saga, from a seed: Hetzner's servers (power state, one action at
+ * a time), its volumes (on which server), the replacement pods (on which node), and the adapter and
+ * watcher deciding each command against that world as the real ones do (observe, then act or answer
+ * "already so" or refuse), with delays, lost and duplicated answers, commands executed twice, late
+ * answers, API flakes, a person powering the fenced server on, a hung node that comes back, a
+ * target node that crashes, an orchestrator that crashes before committing (its output lost, its
+ * input read again), and people who resume, cancel, abort and retry. It runs the pure saga and
+ * checks the rules after every call, on the messages and on the world; a broken rule fails with the
+ * seed, so the case can be replayed.
  */
 final class SagaWorld {
 
@@ -68,7 +79,7 @@ final class SagaWorld {
   private final PriorityQueue<Delivery> deliveries = new PriorityQueue<>();
   private final Map<Long, List<Sent>> mutatingByVolume = new HashMap<>();
   private final List<LifeboatMessage> sent = new ArrayList<>();
-  private final java.util.Set<String> commandIds = new java.util.HashSet<>();
+  private final Set<String> commandIds = new HashSet<>();
   private Instant now = T0;
   private IncidentState state;
   private int sequence;
@@ -84,19 +95,37 @@ final class SagaWorld {
   private boolean retried;
   private boolean personActed;
   private boolean returnedBeforeFence;
+  private int crashes;
 
-  /**
-   * When a person powers the fenced server on again (in some worlds), and whether it is off again.
-   */
+  /** When a person powers the fenced server on again (in some worlds). */
   private Instant poweredOnAt;
-
-  private boolean offAgain;
 
   /** The saga was told the server runs (a detach refused) and no fence has succeeded since. */
   private boolean sagaToldServerRuns;
 
+  // ---- the world: Hetzner's servers and volumes, and where the replacement pods run
+  // ---------------
+
+  private enum Power {
+    RUNNING,
+    STARTING,
+    OFF,
+    DELETED
+  }
+
+  private final Map<Long, Power> power = new HashMap<>();
+
+  /** A server's running action (Hetzner runs one at a time) lasts until then. */
+  private final Map<Long, Instant> busyUntil = new HashMap<>();
+
+  /** Each volume's server; a detached volume has none. */
+  private final Map<Long, Long> attachedTo = new HashMap<>();
+
+  /** The server of each node the world knows. */
+  private final Map<String, Long> nodeServer = new HashMap<>();
+
   /** A message due at a time; ties keep their order. */
-  private record Delivery(Instant at, int order, LifeboatMessage message)
+  private record Delivery(Instant at, int order, LifeboatMessage message, Runnable change)
       implements Comparable<Delivery> {
     @Override
     public int compareTo(Delivery other) {
@@ -129,14 +158,50 @@ final class SagaWorld {
     if (random.nextInt(10) == 0) {
       permits.othersFencing(50);
     }
-    if (random.nextInt(8) == 0) {
-      poweredOnAt = T0.plusSeconds(5 + random.nextInt(40));
-    }
     busyFlows = random.nextInt(4) == 0 ? 100 : 0;
     busyFor = random.nextInt(300);
     fenceProven =
         saga.policy().fencingFor(gone.nodeLabels()) == FencePolicy.NONE
             && gone.reason() == GoneReason.SERVER_SHUTDOWN;
+    buildTheWorld();
+  }
+
+  /**
+   * The lost server as its loss left it (off after a shutdown; hung and running, crashed off, or
+   * deleted otherwise), every volume on it, the other nodes' servers running; then what will happen
+   * to it regardless of the saga: a person powering the server on, a target node crashing.
+   */
+  private void buildTheWorld() {
+    long lost = gone.node().serverId();
+    Power start =
+        switch (gone.reason()) {
+          case SERVER_SHUTDOWN -> Power.OFF;
+          case NODE_DELETED -> random.nextBoolean() ? Power.DELETED : Power.OFF;
+          default -> random.nextBoolean() ? Power.RUNNING : Power.OFF;
+        };
+    power.put(lost, start);
+    if (fenceProven && start == Power.RUNNING) {
+      power.put(lost, Power.OFF);
+    }
+    nodeServer.put(gone.node().name(), lost);
+    gone.eligibleNodes().values().stream()
+        .flatMap(List::stream)
+        .forEach(
+            node -> {
+              power.put(node.serverId(), Power.RUNNING);
+              nodeServer.put(node.name(), node.serverId());
+            });
+    gone.volumes().forEach(volume -> attachedTo.put(volume.volumeId(), lost));
+    if (random.nextInt(8) == 0) {
+      poweredOnAt = T0.plusSeconds(5 + random.nextInt(40));
+      at(poweredOnAt, this::personPowersTheServerOn);
+    }
+    List<EligibleNode> targets =
+        gone.eligibleNodes().values().stream().flatMap(List::stream).toList();
+    if (!targets.isEmpty() && random.nextInt(8) == 0) {
+      EligibleNode doomed = targets.get(random.nextInt(targets.size()));
+      at(T0.plusSeconds(random.nextInt(90)), () -> power.put(doomed.serverId(), Power.OFF));
+    }
   }
 
   /** Runs until the saga has ended and every delivery is made; returns the final state. */
@@ -151,6 +216,7 @@ final class SagaWorld {
         if (state != null && state.status().terminal() && !retried && personMayRetry()) {
           continue;
         }
+        checkTheWorldAtTheEnd();
         return state;
       }
       if (target.isAfter(now)) {
@@ -158,17 +224,22 @@ final class SagaWorld {
       }
       if (next != null && !next.at.isAfter(now)) {
         deliveries.poll();
-        if (next.message instanceof FenceMarker marker) {
+        if (next.change != null) {
+          next.change.run();
+        } else if (next.message instanceof FenceMarker marker) {
+          boolean proven = fenceProven;
+          boolean told = sagaToldServerRuns;
           fenceProven = true;
-          if (poweredOnAt != null && !now.isBefore(poweredOnAt)) {
-            offAgain = true;
-          }
           sagaToldServerRuns = false;
-          receive(marker.result);
-        } else {
-          receive(next.message);
+          if (!receive(marker.result)) {
+            fenceProven = proven;
+            sagaToldServerRuns = told;
+            deliveries.add(new Delivery(afterRestart(), ++sequence, marker, null));
+          }
+        } else if (!receive(next.message)) {
+          deliver(next.message, afterRestart());
         }
-      } else {
+      } else if (state != null) {
         check(saga.tick(state, now, conditions()), null);
       }
     }
@@ -201,7 +272,20 @@ final class SagaWorld {
 
   // ---- the world's reactions -------------------------------------------------------------------
 
-  private void receive(LifeboatMessage message) {
+  /**
+   * Hands a message to the saga. False when the orchestrator crashed before its transaction
+   * committed: the state stays as committed, nothing it would have sent is sent, and the message is
+   * read again after the restart.
+   */
+  private boolean receive(LifeboatMessage message) {
+    if (crashes < 2 && random.nextInt(150) == 0) {
+      // The restarted orchestrator restores the state its changelog committed.
+      crashes++;
+      byte[] committed = state == null ? null : SagaStateCodec.write(state);
+      saga.apply(state, message, now, conditions());
+      state = committed == null ? null : SagaStateCodec.read(committed);
+      return false;
+    }
     String before = state == null ? null : new String(SagaStateCodec.write(state));
     boolean awaited =
         message instanceof CommandResult result
@@ -216,7 +300,8 @@ final class SagaWorld {
     if (message instanceof NodeReturned && !fenceProven) {
       returnedBeforeFence = true;
     }
-    if (message instanceof HcloudCommandFailed f
+    if (awaited
+        && message instanceof HcloudCommandFailed f
         && FailureCodes.SERVER_RUNNING.equals(f.errorCode())) {
       sagaToldServerRuns = true;
     }
@@ -230,6 +315,12 @@ final class SagaWorld {
       }
     }
     check(outcome, message);
+    return true;
+  }
+
+  /** When a crashed orchestrator reads again (a restart and a rebalance). */
+  private Instant afterRestart() {
+    return now.plusSeconds(5 + random.nextInt(15));
   }
 
   private void check(Outcome outcome, LifeboatMessage cause) {
@@ -299,7 +390,7 @@ final class SagaWorld {
     if (mutating(command) && !fenceProven && !(command instanceof ClusterCommand c && untaint(c))) {
       throw new AssertionError(fail(command + " was sent before the fence succeeded"));
     }
-    if (command instanceof dev.lifeboat.events.cluster.TaintNodeOutOfService) {
+    if (command instanceof TaintNodeOutOfService) {
       // Rule: the node-wide taint never force-detaches a volume that stays on the server.
       boolean staying =
           !state.serverDeleted
@@ -350,24 +441,256 @@ final class SagaWorld {
     return command.getClass().getSimpleName().equals("RemoveOutOfServiceTaint");
   }
 
+  // ---- the adapter and the watcher, executing commands against the world -----------------------
+
+  /**
+   * The command reaches its executor a moment later; now and then it is executed twice (the
+   * executor crashed after acting, before committing its offset), the second time against the world
+   * the first left.
+   */
   private void answer(Command command) {
+    Instant arrives = now.plusMillis(20 + random.nextInt(500));
+    at(arrives, () -> execute(command));
+    if (random.nextInt(20) == 0) {
+      at(arrives.plusSeconds(1 + random.nextInt(20)), () -> execute(command));
+    }
+  }
+
+  private void execute(Command command) {
+    if (command.notAfter() != null && now.isAfter(command.notAfter())) {
+      reply(command, failed(command, FailureCodes.DEADLINE_PASSED, false));
+      return;
+    }
+    if (command instanceof HcloudCommand hcloud) {
+      executeAtHetzner(hcloud);
+    } else {
+      executeInTheCluster(command);
+    }
+  }
+
+  /** As the adapter decides: observe first, then act, answer "already so", or refuse. */
+  private void executeAtHetzner(HcloudCommand command) {
+    if (random.nextInt(100) < 4) {
+      reply(command, failed(command, "server_error", true));
+      return;
+    }
+    if (command instanceof PowerOffServer off) {
+      Power p = power.get(off.serverId());
+      if (p == Power.DELETED || p == Power.OFF) {
+        reply(command, alreadyDone(command, p == Power.DELETED));
+      } else {
+        act(command, off.serverId(), () -> power.put(off.serverId(), Power.OFF));
+      }
+    } else if (command instanceof DeleteServer delete) {
+      if (power.get(delete.serverId()) == Power.DELETED) {
+        reply(command, alreadyDone(command, true));
+      } else {
+        act(command, delete.serverId(), () -> deleteServer(delete.serverId()));
+      }
+    } else if (command instanceof DetachVolume detach) {
+      Long on = attachedTo.get(detach.volumeId());
+      Power p = power.get(detach.expectedServerId());
+      if (on == null) {
+        reply(command, alreadyDone(command, false));
+      } else if (on != detach.expectedServerId()) {
+        reply(command, failed(command, "attached_elsewhere", false));
+      } else if (p == Power.RUNNING || p == Power.STARTING) {
+        reply(command, failed(command, FailureCodes.SERVER_RUNNING, false));
+      } else {
+        act(command, on, () -> detach(detach.volumeId(), detach.expectedServerId()));
+      }
+    } else if (command instanceof AttachVolume attach) {
+      Long on = attachedTo.get(attach.volumeId());
+      if (power.get(attach.serverId()) != Power.RUNNING) {
+        reply(command, failed(command, FailureCodes.TARGET_NOT_RUNNING, false));
+      } else if (on != null && on == attach.serverId()) {
+        reply(command, alreadyDone(command, false));
+      } else if (on != null) {
+        reply(command, failed(command, "attached_elsewhere", false));
+      } else {
+        act(command, attach.serverId(), () -> attach(attach.volumeId(), attach.serverId()));
+      }
+    }
+  }
+
+  /** A Hetzner action: the server is locked while it runs; the answer comes when it ends. */
+  private void act(Command command, long serverId, Runnable change) {
+    Instant busy = busyUntil.get(serverId);
+    if (busy != null && busy.isAfter(now)) {
+      reply(command, failed(command, "locked", true));
+      return;
+    }
+    Instant started = now;
+    Instant ends = now.plusMillis(500 + random.nextInt(4_000));
+    busyUntil.put(serverId, ends);
+    at(
+        ends,
+        () -> {
+          change.run();
+          reply(
+              command,
+              new HcloudCommandSucceeded(
+                  MessageIds.random(),
+                  command.incidentId(),
+                  now,
+                  command.commandId(),
+                  1 + random.nextInt(1000),
+                  started,
+                  now));
+        });
+  }
+
+  private void deleteServer(long serverId) {
+    power.put(serverId, Power.DELETED);
+    attachedTo.values().removeIf(server -> server == serverId);
+  }
+
+  private void detach(long volumeId, long serverId) {
+    Power p = power.get(serverId);
+    // Rule: no volume leaves a server that runs (it would pull the disk from a live workload).
+    if (p == Power.RUNNING || p == Power.STARTING) {
+      throw new AssertionError(fail("volume " + volumeId + " was detached from running " + p));
+    }
+    attachedTo.remove(volumeId);
+  }
+
+  private void attach(long volumeId, long serverId) {
+    // Rule: a volume is on one server at a time.
+    if (attachedTo.get(volumeId) != null) {
+      throw new AssertionError(fail("volume " + volumeId + " attached to two servers"));
+    }
+    attachedTo.put(volumeId, serverId);
+  }
+
+  /** As the watcher answers: from the nodes and pods as they are. */
+  private void executeInTheCluster(Command command) {
+    int roll = random.nextInt(100);
+    if (command instanceof AwaitReplacementPod await) {
+      reply(command, replacement(await, roll));
+      return;
+    }
+    if (command instanceof AwaitPodReady await) {
+      Long server = nodeServer.get(await.nodeName());
+      if (server == null || power.get(server) != Power.RUNNING) {
+        reply(command, failed(command, FailureCodes.TARGET_LOST, false));
+      } else if (server.equals(attachedTo.get(await.volumeId())) && roll < 90) {
+        reply(
+            command,
+            new PodReady(
+                MessageIds.random(),
+                command.incidentId(),
+                now,
+                command.commandId(),
+                await.volumeId(),
+                await.pod(),
+                await.nodeName()));
+      } else {
+        reply(command, failed(command, FailureCodes.TIMEOUT, true));
+      }
+      return;
+    }
+    long lost = gone.node().serverId();
+    boolean lostRuns = power.get(lost) == Power.RUNNING || power.get(lost) == Power.STARTING;
+    if (command instanceof ForceDeletePods release && lostRuns) {
+      // Rule: a pod is released only once its volume is off the old server, or that server is off.
+      gone.volumes().stream()
+          .filter(v -> !v.pods().isEmpty() && release.pods().containsAll(v.pods()))
+          .filter(v -> Long.valueOf(lost).equals(attachedTo.get(v.volumeId())))
+          .findFirst()
+          .ifPresent(
+              v -> {
+                throw new AssertionError(
+                    fail("pods of volume " + v.volumeId() + " released on a running server"));
+              });
+    }
+    if (command instanceof TaintNodeOutOfService && lostRuns && attachedTo.containsValue(lost)) {
+      // Rule: the taint never makes Kubernetes force-detach a volume from a running server.
+      throw new AssertionError(fail("out-of-service taint while the server runs with volumes"));
+    }
+    if (roll < 85) {
+      reply(
+          command,
+          new ClusterCommandSucceeded(
+              MessageIds.random(), command.incidentId(), now, command.commandId(), false, "done"));
+    } else if (roll < 97) {
+      reply(command, failed(command, "CONFLICT", true));
+    } else {
+      reply(command, failed(command, "FORBIDDEN", false));
+    }
+  }
+
+  /** The scheduler's choice: a running node of the volume's location, mostly. */
+  private CommandResult replacement(AwaitReplacementPod await, int roll) {
+    List<EligibleNode> nodes =
+        gone.eligibleIn(await.location()).stream()
+            .filter(n -> power.get(n.serverId()) == Power.RUNNING)
+            .toList();
+    if (roll < 80 && !nodes.isEmpty()) {
+      return scheduled(await, nodes.get(random.nextInt(nodes.size())));
+    }
+    if (roll < 85) {
+      // A watcher bug: a node in another location (the saga must not attach there).
+      String other = LOCATIONS[(Arrays.asList(LOCATIONS).indexOf(await.location()) + 1) % 3];
+      List<EligibleNode> elsewhere = gone.eligibleIn(other);
+      EligibleNode wrong =
+          elsewhere.isEmpty() ? new EligibleNode("wrong", 998, other) : elsewhere.get(0);
+      serverLocation.putIfAbsent(wrong.serverId(), wrong.location());
+      power.putIfAbsent(wrong.serverId(), Power.RUNNING);
+      nodeServer.putIfAbsent(wrong.name(), wrong.serverId());
+      return scheduled(await, wrong);
+    }
+    if (roll < 93 || nodes.isEmpty()) {
+      return failed(await, FailureCodes.NO_ELIGIBLE_NODE, false);
+    }
+    return failed(await, FailureCodes.TIMEOUT, true);
+  }
+
+  /**
+   * The answer travels back: now and then lost, late (after the saga's deadline) or twice; a fence
+   * success marks the fence proven when the saga receives it.
+   */
+  private void reply(Command command, CommandResult result) {
     int roll = random.nextInt(100);
     if (roll < 4) {
-      return; // lost
+      return;
     }
-    Instant at = now.plusMillis(100 + random.nextInt(8_000));
+    Instant at = now.plusMillis(10 + random.nextInt(3_000));
     if (roll < 12) {
       at = now.plus(policy().step(Step.VERIFY).timeout()).plusSeconds(20 + random.nextInt(60));
     }
-    CommandResult result = result(command);
-    if (isFenceSuccess(command, result)) {
-      deliveries.add(new Delivery(at, ++sequence, new FenceMarker(result, at)));
+    boolean fence = isFenceSuccess(command, result);
+    deliverResult(result, at, fence);
+    if (random.nextInt(10) == 0) {
+      deliverResult(result, at.plusMillis(random.nextInt(30_000)), fence);
+    }
+  }
+
+  private void deliverResult(CommandResult result, Instant at, boolean fenceSuccess) {
+    if (fenceSuccess) {
+      deliveries.add(new Delivery(at, ++sequence, new FenceMarker(result, at), null));
     } else {
       deliver(result, at);
     }
-    if (random.nextInt(10) == 0) {
-      deliver(result, at.plusMillis(random.nextInt(30_000)));
+  }
+
+  private CommandResult failed(Command command, String code, boolean retryable) {
+    String id = MessageIds.random();
+    if (command instanceof HcloudCommand) {
+      return new HcloudCommandFailed(
+          id, command.incidentId(), now, command.commandId(), code, code, retryable, null);
     }
+    return new ClusterCommandFailed(
+        id, command.incidentId(), now, command.commandId(), code, code, retryable);
+  }
+
+  private CommandResult alreadyDone(Command command, boolean serverDeleted) {
+    return new HcloudCommandAlreadyDone(
+        MessageIds.random(),
+        command.incidentId(),
+        now,
+        command.commandId(),
+        "already so",
+        serverDeleted);
   }
 
   /** A fence success: the world records the fence as proven when it delivers it. */
@@ -393,72 +716,6 @@ final class SagaWorld {
         && (result instanceof HcloudCommandSucceeded || result instanceof HcloudCommandAlreadyDone);
   }
 
-  private CommandResult result(Command command) {
-    String id = MessageIds.random();
-    String incident = command.incidentId();
-    String cid = command.commandId();
-    int roll = random.nextInt(100);
-    if (command instanceof DetachVolume
-        && poweredOnAt != null
-        && !now.isBefore(poweredOnAt)
-        && !offAgain) {
-      // A person powered the server on: the adapter's check before a detach refuses it.
-      return new HcloudCommandFailed(
-          id, incident, now, cid, FailureCodes.SERVER_RUNNING, "server runs again", false, null);
-    }
-    if (command instanceof HcloudCommand) {
-      if (roll < 55) {
-        return new HcloudCommandSucceeded(
-            id, incident, now, cid, 1 + random.nextInt(1000), now, now);
-      }
-      if (roll < 75) {
-        return new HcloudCommandAlreadyDone(
-            id, incident, now, cid, "already so", random.nextInt(5) == 0);
-      }
-      if (roll < 94) {
-        return new HcloudCommandFailed(id, incident, now, cid, "locked", "locked", true, null);
-      }
-      return new HcloudCommandFailed(
-          id, incident, now, cid, "invalid_input", "refused", false, null);
-    }
-    if (command instanceof AwaitReplacementPod await) {
-      if (roll < 80) {
-        List<EligibleNode> nodes = gone.eligibleIn(await.location());
-        EligibleNode node =
-            nodes.isEmpty()
-                ? new EligibleNode("far-away", 999, "ash")
-                : nodes.get(random.nextInt(nodes.size()));
-        return scheduled(await, node);
-      }
-      if (roll < 85) {
-        String other = LOCATIONS[(Arrays.asList(LOCATIONS).indexOf(await.location()) + 1) % 3];
-        List<EligibleNode> nodes = gone.eligibleIn(other);
-        EligibleNode wrong = nodes.isEmpty() ? new EligibleNode("wrong", 998, other) : nodes.get(0);
-        serverLocation.putIfAbsent(wrong.serverId(), wrong.location());
-        return scheduled(await, wrong);
-      }
-      if (roll < 92) {
-        return new ClusterCommandFailed(
-            id, incident, now, cid, FailureCodes.NO_ELIGIBLE_NODE, "all full", false);
-      }
-      return new ClusterCommandFailed(id, incident, now, cid, "TIMEOUT", "not yet", true);
-    }
-    if (command instanceof AwaitPodReady await) {
-      if (roll < 85) {
-        return new PodReady(
-            id, incident, now, cid, await.volumeId(), await.pod(), await.nodeName());
-      }
-      return new ClusterCommandFailed(id, incident, now, cid, "TIMEOUT", "not Ready", true);
-    }
-    if (roll < 85) {
-      return new ClusterCommandSucceeded(id, incident, now, cid, false, "done");
-    }
-    if (roll < 97) {
-      return new ClusterCommandFailed(id, incident, now, cid, "CONFLICT", "conflict", true);
-    }
-    return new ClusterCommandFailed(id, incident, now, cid, "FORBIDDEN", "forbidden", false);
-  }
-
   private ReplacementPodScheduled scheduled(AwaitReplacementPod await, EligibleNode node) {
     PodRef pod =
         new PodRef(await.claim().namespace(), "replacement", MessageIds.random(), null, null);
@@ -480,9 +737,8 @@ final class SagaWorld {
     }
     if (cause instanceof NodeGone) {
       if (random.nextInt(6) == 0) {
-        deliver(
-            new NodeReturned(MessageIds.random(), gone.incidentId(), now, gone.node()),
-            now.plusSeconds(random.nextInt(60)));
+        // A hung node recovers, if nothing has powered its server off meanwhile.
+        at(now.plusSeconds(random.nextInt(60)), this::kubeletComesBackIfTheServerRuns);
       }
       if (random.nextInt(30) == 0) {
         deliver(
@@ -501,15 +757,75 @@ final class SagaWorld {
                   ? new AbortIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "no")
                   : new CancelIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "no")
               : new ResumeIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "ok");
+      Instant when = now.plusSeconds(5 + random.nextInt(60));
       if (decision instanceof ResumeIncident && state.fencing() == FencePolicy.NONE) {
-        // The person vouches for the fence: they made sure the server is off.
-        fenceProven = true;
-        if (poweredOnAt != null) {
-          offAgain = true;
-        }
-        sagaToldServerRuns = false;
+        // The person vouches for the fence: right before resuming, they power the server off.
+        at(
+            when,
+            () -> {
+              power.computeIfPresent(
+                  gone.node().serverId(), (id, p) -> p == Power.DELETED ? p : Power.OFF);
+              fenceProven = true;
+              sagaToldServerRuns = false;
+            });
       }
-      deliver(decision, now.plusSeconds(5 + random.nextInt(60)));
+      deliver(decision, when);
+    }
+  }
+
+  /** As the {@code hcloud} CLI would: a start action on the fenced server, once it is free. */
+  private void personPowersTheServerOn() {
+    long lost = gone.node().serverId();
+    if (power.get(lost) != Power.OFF) {
+      return;
+    }
+    Instant busy = busyUntil.get(lost);
+    if (busy != null && busy.isAfter(now)) {
+      at(busy.plusSeconds(1), this::personPowersTheServerOn);
+      return;
+    }
+    power.put(lost, Power.STARTING);
+    Instant started = now.plusSeconds(2);
+    busyUntil.put(lost, started);
+    at(
+        started,
+        () -> {
+          power.put(lost, Power.RUNNING);
+          if (random.nextInt(10) < 7) {
+            at(now.plusSeconds(1 + random.nextInt(8)), this::kubeletComesBackIfTheServerRuns);
+          }
+        });
+  }
+
+  private void kubeletComesBackIfTheServerRuns() {
+    if (power.get(gone.node().serverId()) == Power.RUNNING) {
+      deliver(new NodeReturned(MessageIds.random(), gone.incidentId(), now, gone.node()), now);
+    }
+  }
+
+  /**
+   * The world after the saga ended: every volume it calls moved is on the server of its pod's node,
+   * and no volume is on a server the saga never attached it to.
+   */
+  private void checkTheWorldAtTheEnd() {
+    for (VolumeFlow flow : state.volumes()) {
+      Long on = attachedTo.get(flow.volumeId());
+      if (flow.phase() == Phase.MOVED && (on == null || on != flow.targetServer())) {
+        throw new AssertionError(
+            fail("volume " + flow.volumeId() + " called moved but is on server " + on));
+      }
+      boolean attachedThere =
+          on == null
+              || on == gone.node().serverId()
+              || sent.stream()
+                  .anyMatch(
+                      m ->
+                          m instanceof AttachVolume a
+                              && a.volumeId() == flow.volumeId()
+                              && a.serverId() == on);
+      if (!attachedThere) {
+        throw new AssertionError(fail("volume " + flow.volumeId() + " is on server " + on));
+      }
     }
   }
 
@@ -532,7 +848,12 @@ final class SagaWorld {
   }
 
   private void deliver(LifeboatMessage message, Instant at) {
-    deliveries.add(new Delivery(at, ++sequence, message));
+    deliveries.add(new Delivery(at, ++sequence, message, null));
+  }
+
+  /** The world changes at that time (an action ends, a person acts, a server crashes). */
+  private void at(Instant at, Runnable change) {
+    deliveries.add(new Delivery(at, ++sequence, null, change));
   }
 
   // ---- the saga's view of the world ----------------------------------------------------------
@@ -575,21 +896,21 @@ final class SagaWorld {
     if (command instanceof AttachVolume a) {
       return a.volumeId();
     }
-    if (command instanceof dev.lifeboat.events.cluster.DeleteVolumeAttachments d) {
+    if (command instanceof DeleteVolumeAttachments d) {
       return gone.volumes().stream()
           .filter(v -> d.persistentVolumes().contains(v.persistentVolume()))
           .map(HeldVolume::volumeId)
           .findFirst()
           .orElse(null);
     }
-    if (command instanceof dev.lifeboat.events.cluster.ForceDeletePods f) {
+    if (command instanceof ForceDeletePods f) {
       return gone.volumes().stream()
           .filter(v -> v.pods().equals(f.pods()))
           .map(HeldVolume::volumeId)
           .findFirst()
           .orElse(null);
     }
-    if (command instanceof dev.lifeboat.events.cluster.RequeueVolumeAttachment r) {
+    if (command instanceof RequeueVolumeAttachment r) {
       return r.volumeId();
     }
     return null;
