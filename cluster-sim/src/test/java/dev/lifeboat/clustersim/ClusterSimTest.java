@@ -118,7 +118,9 @@ class ClusterSimTest {
     assertThat(worker.getMetadata().getLabels())
         .containsEntry(K3s.CSI_LOCATION_LABEL, "nbg1")
         .containsEntry(K3s.REGION_LABEL, "nbg1");
-    assertThat(client.nodes().list().getItems()).hasSize(10);
+    assertThat(client.nodes().list().getItems())
+        .as("one per server of cluster-test.yaml")
+        .hasSize(12);
 
     Pod fill = client.pods().inNamespace("default").withName("fill-7").get();
     assertThat(fill.getSpec().getNodeName()).isEqualTo("t-hel-full");
@@ -292,6 +294,28 @@ class ClusterSimTest {
                         assertThat(c.getReason()).isEqualTo("Unschedulable");
                         assertThat(c.getMessage()).contains("hel1", "16");
                       });
+            });
+  }
+
+  @Test
+  void aServerLabelledCordonedRegistersItsNodeUnschedulableAndNothingIsPlacedThere() {
+    assertThat(client.nodes().withName("t-hil-cordoned").get().getSpec().getUnschedulable())
+        .isTrue();
+    assertThat(client.nodes().withName("t-hil-old").get().getSpec().getUnschedulable()).isNull();
+
+    sim("POST", "/_sim/servers/51/die");
+    awaitUnknown("t-hil-old");
+    client.pods().inNamespace("default").withName("lone-0").withGracePeriod(0).delete();
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              Pod pod = client.pods().inNamespace("default").withName("lone-0").get();
+              assertThat(pod).isNotNull();
+              assertThat(pod.getSpec().getNodeName()).isNull();
+              assertThat(pod.getStatus().getConditions())
+                  .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("Unschedulable"));
             });
   }
 

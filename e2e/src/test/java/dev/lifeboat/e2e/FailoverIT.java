@@ -24,6 +24,7 @@ import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.local.Failover;
 import dev.lifeboat.local.LocalApis;
@@ -48,8 +49,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * The whole of Lifeboat as real processes (Kafka, PostgreSQL, hcloud-sim, cluster-sim and the four
  * services, started by the local run's {@code Stack}) losing nodes of {@code e2e.yaml}: crashed,
  * deleted, with nowhere to go, back within the grace, with the CSI attacher, hung for good (with a
- * lost answer), powered on by a person mid-incident, and lost again after its incident ended. After
- * each scenario the safety rules are checked from hcloud-sim's action log.
+ * lost answer), powered on by a person mid-incident, lost again after its incident ended, with a
+ * token of another project, and after a scale-down of more than a third of the nodes. After each
+ * scenario the safety rules are checked from hcloud-sim's action log.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FailoverIT {
@@ -369,6 +371,60 @@ class FailoverIT {
     } finally {
       SharedStack.restartAdapter(null);
     }
+  }
+
+  @Test
+  @Order(11)
+  void aScaleDownOfMoreThanAThirdOfTheNodesNeverBlocksALaterLoss() {
+    List<LocalApis.Server> pool =
+        apis.servers().stream().filter(s -> s.name().startsWith("k-scale-")).toList();
+    Instant start = Instant.now();
+    try (LifeboatTopics topics =
+        new LifeboatTopics(
+            "127.0.0.1:" + SharedStack.get().settings().ports().kafka(), Stack.TOPIC_PREFIX)) {
+      // The autoscaler removes a cordoned, empty pool at once: its servers are deleted, and the
+      // cloud controller manager deletes their Nodes. More than a third of the nodes in one go
+      // looks like a storm to the guard.
+      for (LocalApis.Server server : pool) {
+        OUTSIDE.add(new SafetyRules.Outside(server.id(), Instant.now(), true));
+        apis.killNode(server.name(), LocalApis.Mode.DELETE);
+      }
+      StormGuardTripped tripped =
+          topics.awaitMessage(
+              Topic.NODE_EVENTS,
+              StormGuardTripped.class,
+              e -> e.node().name().startsWith("k-scale-") && !e.occurredAt().isBefore(start));
+      System.out.printf("e2e (k): scale-down of %d nodes: %s%n", pool.size(), tripped.detail());
+    }
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .until(() -> nodeNames().stream().noneMatch(n -> n.startsWith("k-scale-")));
+    // A deleted Node counts against the guard for one window; once it has passed, a real loss
+    // is judged on its own (before the fix, the scale-down counted until a restart).
+    Instant windowOver = Instant.now().plus(SharedStack.STORM_WINDOW).plusSeconds(1);
+    await()
+        .pollInterval(Duration.ofMillis(200))
+        .atMost(SharedStack.STORM_WINDOW.multipliedBy(2))
+        .until(() -> Instant.now().isAfter(windowOver));
+
+    Failover failover = new Failover(apis, line -> System.out.println("e2e (k): " + line));
+    Failover.Outcome outcome = crash(failover, "k-crash", 6101, LocalApis.Mode.CRASH);
+
+    assertThat(outcome.status()).isEqualTo("COMPLETED");
+    assertThat(outcome.volumesMoved()).isEqualTo(5);
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, "a-spare");
+    for (LocalApis.Server server : pool) {
+      assertThat(adapterRequests(start, "POST", "/servers/" + server.id()))
+          .as("Lifeboat never acts on a server removed on purpose")
+          .isZero();
+      assertThat(adapterRequests(start, "DELETE", "/servers/" + server.id())).isZero();
+    }
+  }
+
+  private static List<String> nodeNames() {
+    List<String> names = new ArrayList<>();
+    apis.cluster().path("nodes").forEach(n -> names.add(n.path("name").asText()));
+    return names;
   }
 
   private static Failover.Outcome crash(

@@ -19,6 +19,9 @@ import java.util.Optional;
  */
 final class SharedStack {
 
+  /** The storm guard's window: a loss, or a Node deleted, counts against the guard this long. */
+  static final Duration STORM_WINDOW = Duration.ofSeconds(10);
+
   private static Stack stack;
 
   private static final Stack.Progress PROGRESS =
@@ -62,7 +65,7 @@ final class SharedStack {
                       "lifeboat.watcher.lease-grace", "8s",
                       "lifeboat.watcher.lease-renew-period", "2s",
                       "lifeboat.watcher.not-ready-grace", "8s",
-                      "lifeboat.watcher.storm.window", "10s")),
+                      "lifeboat.watcher.storm.window", STORM_WINDOW.toSeconds() + "s")),
               Duration.ofSeconds(240));
       Stack starting = new Stack(settings);
       starting.up(PROGRESS);

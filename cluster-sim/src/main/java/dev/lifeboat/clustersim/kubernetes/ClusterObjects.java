@@ -130,6 +130,13 @@ public final class ClusterObjects {
     return new Plan(namespaces, nodes, leases, volumes, claims, statefulSets, placements);
   }
 
+  /** The server label that registers its Node cordoned, as a node pool being scaled down is. */
+  public static final String CORDONED_LABEL = "cordoned";
+
+  private static boolean cordoned(World.Server server) {
+    return "true".equals(server.labels().get(CORDONED_LABEL));
+  }
+
   /** The Node of a server, as the kubelet registers it and the CCM labels it. */
   public static Node node(World.Server server, Instant now) {
     Map<String, String> labels = new LinkedHashMap<>();
@@ -161,6 +168,7 @@ public final class ClusterObjects {
         .withNewSpec()
         .withProviderID(K3s.providerId(server.id()))
         .withTaints(taints)
+        .withUnschedulable(cordoned(server) ? Boolean.TRUE : null)
         .endSpec()
         .withNewStatus()
         .withConditions(ready(server.alive() ? "True" : "Unknown", now))
