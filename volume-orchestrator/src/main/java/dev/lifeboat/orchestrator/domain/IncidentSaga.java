@@ -28,6 +28,9 @@ import java.util.Optional;
  *                                                      only)
  * ATTACH      AttachVolume                             VERIFY                 volume PARTIAL
  * VERIFY      RequeueVolumeAttachment, AwaitPodReady   MOVED                  volume PARTIAL
+ *             (a target lost meanwhile, target_not_running at ATTACH or TARGET_LOST at VERIFY:
+ *             the volume is handed on, at most twice: DETACH from the target's server if it was
+ *             attached there, RELEASE of the replacement pod on the target, RESCHEDULE again)
  * -- gates ---------------------------------------------------------------------------------------
  * admission   the incident's flows start only while other incidents have fewer than
  *             maxActiveFlows in progress (decided once, after the fence)

@@ -128,7 +128,7 @@ final class IncidentSteps {
    * one whose detach, on its way at that moment, fails or times out.
    */
   private void onFlowReport(VolumeFlow flow, Report report) {
-    if (flow.phase == Phase.DETACH && report instanceof Failure failure) {
+    if (flow.phase == Phase.DETACH && !flow.handingOn && report instanceof Failure failure) {
       boolean serverRuns = FailureCodes.SERVER_RUNNING.equals(failure.code());
       // A detach on its way when the fence was lost that did not happen is never tried again
       // against the running server.

@@ -18,6 +18,16 @@ public final class VolumeFlow {
   Instant endedAt;
   int round;
 
+  /**
+   * Moving the volume off its target again: the target node was lost (or its server stopped) after
+   * the replacement pod was bound there. Detach and release then act on the target, not on the
+   * incident's node; set until a new replacement pod is bound.
+   */
+  boolean handingOn;
+
+  /** How many times the volume was handed on from a lost target. */
+  int handOns;
+
   VolumeFlow() {}
 
   VolumeFlow(HeldVolume volume, Phase phase) {
@@ -63,6 +73,16 @@ public final class VolumeFlow {
   /** Why the flow failed; null unless {@link Phase#FAILED}. */
   public VolumeFailure failure() {
     return failure;
+  }
+
+  /** Whether the volume is being moved off a target that was lost after its pod was bound there. */
+  public boolean handingOn() {
+    return handingOn;
+  }
+
+  /** How many times the volume was handed on from a lost target. */
+  public int handOns() {
+    return handOns;
   }
 
   /** When the flow ended; null until it did. */

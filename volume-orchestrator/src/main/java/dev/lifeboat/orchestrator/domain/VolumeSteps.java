@@ -11,6 +11,7 @@ import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.Report.Failure;
 import dev.lifeboat.orchestrator.domain.Report.Success;
@@ -89,8 +90,19 @@ final class VolumeSteps {
   /** Whether a step's command applies to this volume at all. */
   private static boolean applies(Request request, VolumeFlow flow) {
     // A volume that no pod used has no pod to delete.
-    return request != Request.FORCE_DELETE_PODS || !flow.volume.pods().isEmpty();
+    return request != Request.FORCE_DELETE_PODS || !podsToRelease(flow).isEmpty();
   }
+
+  /** The pods a release deletes: the node's, or the replacement on a lost target. */
+  private static List<PodRef> podsToRelease(VolumeFlow flow) {
+    if (flow.handingOn) {
+      return flow.replacementPod == null ? List.of() : List.of(flow.replacementPod);
+    }
+    return flow.volume.pods();
+  }
+
+  /** How often a volume is handed on from a lost target before its flow fails. */
+  static final int MAX_HAND_ONS = 2;
 
   private final Run run;
 
@@ -151,7 +163,24 @@ final class VolumeSteps {
     Row row = BY_PHASE.get(flow.phase);
     Attempt attempt = flow.attempt;
     if (report instanceof Failure failure) {
+      if (targetLost(flow, failure) && flow.handOns < MAX_HAND_ONS) {
+        run.failed(
+            attempt.step,
+            flow.volumeId(),
+            attempt.number,
+            failure.code(),
+            failure.message(),
+            false);
+        handOn(flow, failure.code().equals(FailureCodes.TARGET_LOST));
+        return;
+      }
       Failure given = row.finalCodes().contains(failure.code()) ? failure.asFinal() : failure;
+      if (flow.handingOn
+          && flow.phase == Phase.DETACH
+          && FailureCodes.SERVER_RUNNING.equals(failure.code())) {
+        // The lost target still runs: its own incident fences it; until then, wait and try again.
+        given = new Failure(failure.code(), failure.message(), true);
+      }
       run.failOrRetry(
           attempt,
           flow.volumeId(),
@@ -174,6 +203,11 @@ final class VolumeSteps {
       }
     }
     run.succeeded(row.step(), flow.volumeId(), attempt.number, detail);
+    if (row.phase() == Phase.DETACH && flow.handingOn) {
+      // Off the lost target: no node-wide taint to wait for, its replacement pod goes next.
+      start(flow, Phase.RELEASE);
+      return;
+    }
     if (BY_PHASE.containsKey(row.next())) {
       start(flow, row.next());
     } else {
@@ -183,6 +217,27 @@ final class VolumeSteps {
         flow.endedAt = run.now;
       }
     }
+  }
+
+  /**
+   * Whether the failure says the target is lost: its server stopped running before the attach, or
+   * its node was declared lost while the pod waited there.
+   */
+  private static boolean targetLost(VolumeFlow flow, Failure failure) {
+    return (flow.phase == Phase.ATTACH && FailureCodes.TARGET_NOT_RUNNING.equals(failure.code()))
+        || (flow.phase == Phase.VERIFY && FailureCodes.TARGET_LOST.equals(failure.code()));
+  }
+
+  /**
+   * Hands the volume on from a lost target: detached from the target's server once that server is
+   * off or gone (when it was attached there), the replacement pod on the target deleted, then a new
+   * replacement, attach and verify, with requests of their own.
+   */
+  private void handOn(VolumeFlow flow, boolean attachedThere) {
+    flow.handingOn = true;
+    flow.handOns++;
+    flow.round++;
+    start(flow, attachedThere ? Phase.DETACH : Phase.RELEASE);
   }
 
   /**
@@ -221,6 +276,7 @@ final class VolumeSteps {
     flow.targetNode = scheduled.nodeName();
     flow.targetServer = scheduled.serverId();
     flow.replacementPod = scheduled.pod();
+    flow.handingOn = false;
     return "pod "
         + scheduled.pod().name()
         + " bound to "
@@ -254,17 +310,29 @@ final class VolumeSteps {
     return switch (request) {
       case DETACH ->
           new DetachVolume(
-              messageId, incident, run.now, commandId, volumeId, run.serverId(), notAfter);
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              volumeId,
+              flow.handingOn ? flow.targetServer : run.serverId(),
+              notAfter);
       case FORCE_DELETE_PODS ->
           new ForceDeletePods(
-              messageId, incident, run.now, commandId, run.nodeName(), volume.pods(), notAfter);
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              releaseOn(flow),
+              podsToRelease(flow),
+              notAfter);
       case DELETE_ATTACHMENTS ->
           new DeleteVolumeAttachments(
               messageId,
               incident,
               run.now,
               commandId,
-              run.nodeName(),
+              releaseOn(flow),
               List.of(volume.persistentVolume()),
               notAfter);
       case AWAIT_REPLACEMENT ->
@@ -276,7 +344,7 @@ final class VolumeSteps {
               volumeId,
               volume.claim(),
               volume.location(),
-              volume.pods().isEmpty() ? null : volume.pods().get(0).uid(),
+              previousPodUid(flow),
               timeout,
               notAfter);
       case ATTACH ->
@@ -305,5 +373,18 @@ final class VolumeSteps {
               notAfter);
       default -> throw new IllegalArgumentException(request + " is not a step of a volume");
     };
+  }
+
+  /** The node whose pods and attachment a release removes. */
+  private String releaseOn(VolumeFlow flow) {
+    return flow.handingOn ? flow.targetNode : run.nodeName();
+  }
+
+  /** The pod the replacement replaces: the node's, or the one bound to the lost target. */
+  private static String previousPodUid(VolumeFlow flow) {
+    if (flow.handingOn && flow.replacementPod != null) {
+      return flow.replacementPod.uid();
+    }
+    return flow.volume.pods().isEmpty() ? null : flow.volume.pods().get(0).uid();
   }
 }

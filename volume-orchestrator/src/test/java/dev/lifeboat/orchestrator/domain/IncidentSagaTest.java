@@ -9,6 +9,7 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
@@ -38,7 +39,6 @@ import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
-import dev.lifeboat.events.saga.IncidentPartial;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
@@ -58,6 +58,7 @@ class IncidentSagaTest {
   private static final NodeRef NODE = new NodeRef("worker-2", "uid-2", 4202, "fsn1");
   private static final String INCIDENT = IncidentId.forNode(NODE.name(), NODE.uid());
   private static final EligibleNode WORKER_3 = new EligibleNode("worker-3", 4203, "fsn1");
+  private static final EligibleNode WORKER_4 = new EligibleNode("worker-4", 4204, "fsn1");
 
   private final List<LifeboatMessage> sent = new ArrayList<>();
   private IncidentSaga saga = new IncidentSaga(SagaPolicy.defaults());
@@ -90,12 +91,7 @@ class IncidentSagaTest {
     receive(scheduled(await, WORKER_3));
     AttachVolume attach = last(AttachVolume.class);
     assertThat(attach.serverId()).isEqualTo(4203);
-    receive(hcloudDone(attach));
-    receive(clusterDone(last(RequeueVolumeAttachment.class)));
-    AwaitPodReady ready = last(AwaitPodReady.class);
-    receive(
-        new PodReady(
-            id(), INCIDENT, now, ready.commandId(), 100001, ready.pod(), ready.nodeName()));
+    finishVerify(attach);
 
     assertThat(commandTypes())
         .containsExactly(
@@ -119,19 +115,15 @@ class IncidentSagaTest {
                     .isAfter(command.occurredAt()));
     assertThat(last(AwaitPodReady.class).notAfter())
         .isEqualTo(
-            last(AwaitPodReady.class).occurredAt().plus(ready.timeout()).plus(Run.REPORT_MARGIN));
+            last(AwaitPodReady.class)
+                .occurredAt()
+                .plus(last(AwaitPodReady.class).timeout())
+                .plus(Run.REPORT_MARGIN));
   }
 
   @Test
-  void anAttachRefusedBecauseTheTargetStoppedRunningIsRetriedWithANewReplacementPod() {
-    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
-    receive(hcloudDone(last(PowerOffServer.class)));
-    receive(hcloudDone(last(DetachVolume.class)));
-    receive(clusterDone(last(TaintNodeOutOfService.class)));
-    receive(clusterDone(last(ForceDeletePods.class)));
-    receive(clusterDone(last(DeleteVolumeAttachments.class)));
-    receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
-    AttachVolume attach = last(AttachVolume.class);
+  void anAttachRefusedBecauseTheTargetStoppedRunningIsHandedOnToANewReplacementPod() {
+    AttachVolume attach = movedUpToTheAttachOnWorker3();
     // worker-3 was lost after its pod was bound there: its server is off.
     receive(
         new HcloudCommandFailed(
@@ -143,15 +135,96 @@ class IncidentSagaTest {
             "server 4203 is off: no volume is attached to a server that does not run",
             false,
             null));
-    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
-    assertThat(last(IncidentPartial.class).failures())
-        .singleElement()
-        .satisfies(f -> assertThat(f.reason()).isEqualTo(FailureCodes.TARGET_NOT_RUNNING));
 
-    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "node replaced"));
+    // The replacement pod stuck on the lost worker-3 is released there, and a new one awaited.
+    ForceDeletePods release = last(ForceDeletePods.class);
+    assertThat(release.nodeName()).isEqualTo("worker-3");
+    assertThat(release.pods()).extracting(PodRef::uid).containsExactly("uid-new");
+    receive(clusterDone(release));
+    assertThat(last(DeleteVolumeAttachments.class).nodeName()).isEqualTo("worker-3");
+    receive(clusterDone(last(DeleteVolumeAttachments.class)));
+    AwaitReplacementPod again = last(AwaitReplacementPod.class);
+    assertThat(again.previousPodUid()).isEqualTo("uid-new");
+    receive(scheduledAs(again, WORKER_4, "uid-newer"));
+    assertThat(last(AttachVolume.class).serverId()).isEqualTo(4204);
+    finishVerify(last(AttachVolume.class));
 
-    assertThat(commandTypes()).endsWith("AttachVolume", "AwaitReplacementPod");
-    assertThat(commandTypes().stream().filter("AttachVolume"::equals)).hasSize(1);
+    assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
+    assertThat(state.volume(100001).orElseThrow().targetServer()).isEqualTo(4204);
+    assertThat(commandTypes().stream().filter("DetachVolume"::equals))
+        .as("nothing to detach: the refused attach never happened")
+        .hasSize(1);
+  }
+
+  @Test
+  void aVolumeWhoseTargetWasLostAfterTheAttachIsDetachedThereOnceItsServerIsOffAndMovedOn() {
+    AttachVolume attach = movedUpToTheAttachOnWorker3();
+    receive(hcloudDone(attach));
+    receive(clusterDone(last(RequeueVolumeAttachment.class)));
+    AwaitPodReady ready = last(AwaitPodReady.class);
+    // worker-3 is declared lost while the pod waits there: the volume is on its server.
+    receive(
+        new ClusterCommandFailed(
+            id(),
+            INCIDENT,
+            now,
+            ready.commandId(),
+            FailureCodes.TARGET_LOST,
+            "node worker-3 was declared lost",
+            false));
+
+    DetachVolume fromTarget = last(DetachVolume.class);
+    assertThat(fromTarget.expectedServerId()).isEqualTo(4203);
+    // Its own incident has not fenced it yet: the adapter refuses; the detach waits, nothing held.
+    receive(
+        new HcloudCommandFailed(
+            id(),
+            INCIDENT,
+            now,
+            fromTarget.commandId(),
+            FailureCodes.SERVER_RUNNING,
+            "server 4203 is running",
+            false,
+            null));
+    assertThat(state.status()).isEqualTo(IncidentStatus.RUNNING);
+    assertThat(sent.stream().filter(m -> m instanceof IncidentHeld)).isEmpty();
+    tick(now.plus(Duration.ofMinutes(1)));
+    DetachVolume again = last(DetachVolume.class);
+    assertThat(again.commandId()).isNotEqualTo(fromTarget.commandId());
+    assertThat(again.expectedServerId()).isEqualTo(4203);
+    receive(hcloudDone(again));
+
+    assertThat(last(ForceDeletePods.class).nodeName()).isEqualTo("worker-3");
+    receive(clusterDone(last(ForceDeletePods.class)));
+    receive(clusterDone(last(DeleteVolumeAttachments.class)));
+    receive(scheduledAs(last(AwaitReplacementPod.class), WORKER_4, "uid-newer"));
+    finishVerify(last(AttachVolume.class));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
+    assertThat(last(AttachVolume.class).serverId()).isEqualTo(4204);
+    assertThat(sent.stream().filter(m -> m instanceof PowerOffServer))
+        .as("the target's fence is its own incident's")
+        .hasSize(1);
+  }
+
+  private AttachVolume movedUpToTheAttachOnWorker3() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(hcloudDone(last(DetachVolume.class)));
+    receive(clusterDone(last(TaintNodeOutOfService.class)));
+    receive(clusterDone(last(ForceDeletePods.class)));
+    receive(clusterDone(last(DeleteVolumeAttachments.class)));
+    receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
+    return last(AttachVolume.class);
+  }
+
+  private void finishVerify(AttachVolume attach) {
+    receive(hcloudDone(attach));
+    receive(clusterDone(last(RequeueVolumeAttachment.class)));
+    AwaitPodReady ready = last(AwaitPodReady.class);
+    receive(
+        new PodReady(
+            id(), INCIDENT, now, ready.commandId(), 100001, ready.pod(), ready.nodeName()));
   }
 
   @Test
@@ -635,13 +708,18 @@ class IncidentSagaTest {
   }
 
   private ReplacementPodScheduled scheduled(AwaitReplacementPod await, EligibleNode node) {
+    return scheduledAs(await, node, "uid-new");
+  }
+
+  private ReplacementPodScheduled scheduledAs(
+      AwaitReplacementPod await, EligibleNode node, String podUid) {
     return new ReplacementPodScheduled(
         id(),
         INCIDENT,
         now,
         await.commandId(),
         await.volumeId(),
-        new PodRef("shop", "db-new", "uid-new", "StatefulSet", "db"),
+        new PodRef("shop", "db-new", podUid, "StatefulSet", "db"),
         node.name(),
         node.serverId(),
         node.location());

@@ -39,6 +39,7 @@ import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentStatus;
+import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.messaging.SagaStateCodec;
 import java.time.Duration;
@@ -124,6 +125,12 @@ final class SagaWorld {
   /** The server of each node the world knows. */
   private final Map<String, Long> nodeServer = new HashMap<>();
 
+  /** Nodes declared lost while their server still runs (hung). */
+  private final Set<String> lostNodes = new HashSet<>();
+
+  /** Every command the saga sent, by id. */
+  private final Map<String, Command> commands = new HashMap<>();
+
   /** A message due at a time; ties keep their order. */
   private record Delivery(Instant at, int order, LifeboatMessage message, Runnable change)
       implements Comparable<Delivery> {
@@ -199,8 +206,20 @@ final class SagaWorld {
     List<EligibleNode> targets =
         gone.eligibleNodes().values().stream().flatMap(List::stream).toList();
     if (!targets.isEmpty() && random.nextInt(8) == 0) {
+      // A target node is lost too: it crashes (off), or hangs (its server runs on) and is fenced
+      // by its own incident a while later, or never (that incident held by a guard).
       EligibleNode doomed = targets.get(random.nextInt(targets.size()));
-      at(T0.plusSeconds(random.nextInt(90)), () -> power.put(doomed.serverId(), Power.OFF));
+      Instant lostAt = T0.plusSeconds(random.nextInt(90));
+      if (random.nextBoolean()) {
+        at(lostAt, () -> power.put(doomed.serverId(), Power.OFF));
+      } else {
+        at(lostAt, () -> lostNodes.add(doomed.name()));
+        if (random.nextInt(10) < 7) {
+          at(
+              lostAt.plusSeconds(10 + random.nextInt(110)),
+              () -> power.put(doomed.serverId(), Power.OFF));
+        }
+      }
     }
   }
 
@@ -302,7 +321,9 @@ final class SagaWorld {
     }
     if (awaited
         && message instanceof HcloudCommandFailed f
-        && FailureCodes.SERVER_RUNNING.equals(f.errorCode())) {
+        && FailureCodes.SERVER_RUNNING.equals(f.errorCode())
+        && commands.get(f.commandId()) instanceof DetachVolume d
+        && d.expectedServerId() == gone.node().serverId()) {
       sagaToldServerRuns = true;
     }
     Outcome outcome = saga.apply(state, message, now, conditions());
@@ -331,6 +352,12 @@ final class SagaWorld {
     }
     for (LifeboatMessage message : outcome.messages()) {
       sent.add(message);
+      if (message instanceof RequestRefused refused && refused.request().contains("cancel")) {
+        // Told that only an abort stops an incident that has acted, the person aborts.
+        deliver(
+            new AbortIncident(MessageIds.random(), gone.incidentId(), now, "oncall", "then abort"),
+            now.plusSeconds(5 + random.nextInt(60)));
+      }
       if (message instanceof Command command) {
         checkCommand(command);
         answer(command);
@@ -372,7 +399,10 @@ final class SagaWorld {
     }
     // Rule: once told the fenced server runs again, no detach until a new fence succeeded (the
     // adapter refuses one from a running server; the saga must not keep asking).
-    if (command instanceof DetachVolume && sagaToldServerRuns) {
+    commands.put(command.commandId(), command);
+    if (command instanceof DetachVolume d
+        && d.expectedServerId() == gone.node().serverId()
+        && sagaToldServerRuns) {
       throw new AssertionError(fail(command + " sent though the server runs again"));
     }
     // Rule: a command id names one request: never sent again for another attempt or round.
@@ -571,7 +601,9 @@ final class SagaWorld {
     }
     if (command instanceof AwaitPodReady await) {
       Long server = nodeServer.get(await.nodeName());
-      if (server == null || power.get(server) != Power.RUNNING) {
+      if (server == null
+          || power.get(server) != Power.RUNNING
+          || lostNodes.contains(await.nodeName())) {
         reply(command, failed(command, FailureCodes.TARGET_LOST, false));
       } else if (server.equals(attachedTo.get(await.volumeId())) && roll < 90) {
         reply(
@@ -624,6 +656,7 @@ final class SagaWorld {
     List<EligibleNode> nodes =
         gone.eligibleIn(await.location()).stream()
             .filter(n -> power.get(n.serverId()) == Power.RUNNING)
+            .filter(n -> !lostNodes.contains(n.name()))
             .toList();
     if (roll < 80 && !nodes.isEmpty()) {
       return scheduled(await, nodes.get(random.nextInt(nodes.size())));
