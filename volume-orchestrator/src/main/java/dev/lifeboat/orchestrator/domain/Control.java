@@ -221,7 +221,8 @@ public final class Control {
     IncidentState state = run.state;
     VolumeFlow flow = state.volume(volumeId).orElseThrow();
     Step step = flow.failure.step();
-    // Its target's server stopped running: a new replacement pod, not the same attach again.
+    // Its target's server stopped running: handed on to a new replacement pod, not the same
+    // attach again.
     boolean targetGone = FailureCodes.TARGET_NOT_RUNNING.equals(flow.failure.reason());
     flow.failure = null;
     flow.round++; // fresh command ids: the first round's may still be answered late
@@ -237,8 +238,14 @@ public final class Control {
       }
       case DETACH -> flow.phase = Phase.QUEUED;
       case RELEASE -> flow.phase = Phase.DETACHED;
-      case ATTACH ->
-          flows.start(flow, flow.targetServer > 0 && !targetGone ? Phase.ATTACH : Phase.RESCHEDULE);
+      case ATTACH -> {
+        if (targetGone) {
+          // The replacement pod waits on the lost target: released there, then a new one.
+          flows.handOn(flow, false);
+        } else {
+          flows.start(flow, flow.targetServer > 0 ? Phase.ATTACH : Phase.RESCHEDULE);
+        }
+      }
       case VERIFY -> flows.start(flow, Phase.VERIFY);
       default -> flows.start(flow, Phase.RESCHEDULE);
     }

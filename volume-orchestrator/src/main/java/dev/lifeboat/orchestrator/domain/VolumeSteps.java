@@ -233,7 +233,7 @@ final class VolumeSteps {
    * off or gone (when it was attached there), the replacement pod on the target deleted, then a new
    * replacement, attach and verify, with requests of their own.
    */
-  private void handOn(VolumeFlow flow, boolean attachedThere) {
+  void handOn(VolumeFlow flow, boolean attachedThere) {
     flow.handingOn = true;
     flow.handOns++;
     flow.round++;

@@ -125,16 +125,7 @@ class IncidentSagaTest {
   void anAttachRefusedBecauseTheTargetStoppedRunningIsHandedOnToANewReplacementPod() {
     AttachVolume attach = movedUpToTheAttachOnWorker3();
     // worker-3 was lost after its pod was bound there: its server is off.
-    receive(
-        new HcloudCommandFailed(
-            id(),
-            INCIDENT,
-            now,
-            attach.commandId(),
-            FailureCodes.TARGET_NOT_RUNNING,
-            "server 4203 is off: no volume is attached to a server that does not run",
-            false,
-            null));
+    receive(targetNotRunning(attach));
 
     // The replacement pod stuck on the lost worker-3 is released there, and a new one awaited.
     ForceDeletePods release = last(ForceDeletePods.class);
@@ -205,6 +196,42 @@ class IncidentSagaTest {
     assertThat(sent.stream().filter(m -> m instanceof PowerOffServer))
         .as("the target's fence is its own incident's")
         .hasSize(1);
+  }
+
+  @Test
+  void aPersonsRetryOfAVolumeWhoseTargetsStoppedRunningReleasesThePodStuckThere() {
+    AttachVolume attach = movedUpToTheAttachOnWorker3();
+    for (int handOn = 0; handOn <= VolumeSteps.MAX_HAND_ONS; handOn++) {
+      receive(targetNotRunning(attach));
+      if (handOn < VolumeSteps.MAX_HAND_ONS) {
+        receive(clusterDone(last(ForceDeletePods.class)));
+        receive(clusterDone(last(DeleteVolumeAttachments.class)));
+        receive(scheduledAs(last(AwaitReplacementPod.class), WORKER_4, "uid-" + handOn));
+        attach = last(AttachVolume.class);
+      }
+    }
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    long releases = sent.stream().filter(m -> m instanceof ForceDeletePods).count();
+
+    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "node replaced"));
+
+    assertThat(sent.stream().filter(m -> m instanceof ForceDeletePods)).hasSize((int) releases + 1);
+    assertThat(last(ForceDeletePods.class).nodeName()).isEqualTo("worker-4");
+    assertThat(last(ForceDeletePods.class).pods())
+        .extracting(PodRef::uid)
+        .containsExactly("uid-" + (VolumeSteps.MAX_HAND_ONS - 1));
+  }
+
+  private HcloudCommandFailed targetNotRunning(AttachVolume attach) {
+    return new HcloudCommandFailed(
+        id(),
+        INCIDENT,
+        now,
+        attach.commandId(),
+        FailureCodes.TARGET_NOT_RUNNING,
+        "server " + attach.serverId() + " is off",
+        false,
+        null);
   }
 
   private AttachVolume movedUpToTheAttachOnWorker3() {
