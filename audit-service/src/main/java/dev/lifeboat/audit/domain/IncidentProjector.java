@@ -150,6 +150,11 @@ public final class IncidentProjector {
         if (started.step() == Step.FENCE && status == IncidentStatus.HELD) {
           status = IncidentStatus.RUNNING; // a person resumed it
         }
+        if (ended != null) {
+          // A step of an ended incident: it runs again (a person's retry, a dry run handled live).
+          status = IncidentStatus.RUNNING;
+          ended = null;
+        }
       } else if (message instanceof StepSucceeded succeeded) {
         step(succeeded.step(), succeeded.volumeId()).succeeded(succeeded.attempt(), at);
         if (succeeded.step() == Step.FENCE && fenced == null) {

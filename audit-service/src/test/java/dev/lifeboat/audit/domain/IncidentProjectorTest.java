@@ -9,6 +9,7 @@ import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RetryScheduled;
@@ -45,6 +46,21 @@ class IncidentProjectorTest {
     add(
         new StepStarted(
             MessageIds.random(), INCIDENT, T0.plusSeconds(9), Step.FENCE, null, 1, "c"));
+    assertThat(status()).isEqualTo(IncidentStatus.RUNNING.name());
+  }
+
+  @Test
+  void anEndedIncidentWhoseStepsStartAgainRunsAgain() {
+    add(gone());
+    add(
+        new IncidentCancelled(
+            MessageIds.random(), INCIDENT, T0.plusSeconds(1), "dry run: no command was sent"));
+    assertThat(status()).isEqualTo(IncidentStatus.CANCELLED.name());
+
+    // Switched to live while the node is still lost: the same incident runs again.
+    add(
+        new StepStarted(
+            MessageIds.random(), INCIDENT, T0.plusSeconds(60), Step.PRE_FLIGHT, null, 1, null));
     assertThat(status()).isEqualTo(IncidentStatus.RUNNING.name());
   }
 

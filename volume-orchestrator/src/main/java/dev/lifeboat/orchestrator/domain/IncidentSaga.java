@@ -92,6 +92,34 @@ public final class IncidentSaga {
   }
 
   /**
+   * Whether an incident that was only a dry run is handled live now: the saga is live, the dry run
+   * ended, and the node did not come back since (the loss stands; the watcher will not report it
+   * again).
+   */
+  public boolean handlesLive(IncidentState state) {
+    return state != null
+        && state.dryRun
+        && !policy.dryRun()
+        && state.status.terminal()
+        && !state.nodeReturned;
+  }
+
+  /**
+   * Handles live a loss that was a dry run when it was reported (Lifeboat was switched to live
+   * since): the same incident opens again from the same inventory, its events numbered on from the
+   * dry run's, so the timeline shows both. Nothing happens unless {@link #handlesLive} holds.
+   */
+  public Outcome goLive(IncidentState state, Instant now, Conditions conditions) {
+    if (!handlesLive(state)) {
+      return new Run(policy, state, now, conditions).outcome();
+    }
+    Parts parts = new Parts(new Run(policy, null, now, conditions));
+    parts.incident.open(state.inventory, state.sequence);
+    parts.incident.settle();
+    return parts.run.outcome();
+  }
+
+  /**
    * Why a request of this kind cannot change the incident now, or empty when the saga will act on
    * it. The API asks this before it accepts a request; a request that arrives after the state moved
    * on is answered by a {@link dev.lifeboat.events.saga.RequestRefused} event with the same words.
@@ -119,7 +147,7 @@ public final class IncidentSaga {
     void on(LifeboatMessage message) {
       if (message instanceof NodeGone gone) {
         if (run.state == null) {
-          incident.open(gone);
+          incident.open(gone, 0);
         }
         return;
       }

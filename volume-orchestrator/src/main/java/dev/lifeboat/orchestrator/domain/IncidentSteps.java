@@ -58,9 +58,15 @@ final class IncidentSteps {
   // ---- PRE_FLIGHT
   // ---------------------------------------------------------------------------------
 
-  void open(NodeGone gone) {
+  /**
+   * Opens the incident of a loss.
+   *
+   * @param sequenceFrom the number of the incident's events so far (0 for a new incident)
+   */
+  void open(NodeGone gone, long sequenceFrom) {
     IncidentState state = new IncidentState();
     run.state = state;
+    state.sequence = sequenceFrom;
     state.incidentId = gone.incidentId();
     state.inventory = gone;
     state.node = gone.node();

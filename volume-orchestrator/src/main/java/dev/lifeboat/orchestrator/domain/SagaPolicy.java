@@ -95,4 +95,17 @@ public record SagaPolicy(
   public int fencingCap(int knownNodes) {
     return Math.max(1, (int) Math.floor(knownNodes * maxFencingShare + 0.01));
   }
+
+  /** The same policy in dry run: every step recorded as it would go, no command sent. */
+  public SagaPolicy inDryRun() {
+    return new SagaPolicy(
+        fencing,
+        deletePoolLabels,
+        steps,
+        maxParallelVolumes,
+        maxActiveFlows,
+        maxFencingShare,
+        pauseRecheck,
+        true);
+  }
 }

@@ -28,6 +28,7 @@ import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -61,6 +62,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private KeyValueStore<String, String> settings;
   private KeyValueStore<String, String> ledger;
   private KeyValueStore<String, String> permits;
+  private Cancellable goLiveOnce;
 
   SagaProcessor(IncidentSaga saga, Arrivals arrivals, Duration tickInterval, Duration retention) {
     this.saga = saga;
@@ -78,6 +80,8 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     ledger = context.getStateStore(SagaStores.LEDGER);
     permits = context.getStateStore(SagaStores.PERMITS);
     context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
+    goLiveOnce =
+        context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::handleDryRunsLive);
     context.schedule(
         RETENTION_SWEEP,
         PunctuationType.WALL_CLOCK_TIME,
@@ -142,6 +146,30 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
       run(
           SagaStores.incidentOf(entry.key),
           (state, conditions) -> saga.tick(state, now, conditions));
+    }
+  }
+
+  /**
+   * Once after a start: the losses that were only dry runs and whose nodes are still lost are
+   * handled live, when Lifeboat runs live now (it was switched since). The watcher reports a loss
+   * once, so nothing else would bring them back.
+   */
+  private void handleDryRunsLive(long wallClockMillis) {
+    goLiveOnce.cancel();
+    Instant now = Instant.ofEpochMilli(wallClockMillis);
+    List<String> live = new ArrayList<>();
+    try (KeyValueIterator<String, IncidentState> all = sagas.all()) {
+      all.forEachRemaining(
+          entry -> {
+            if (saga.handlesLive(entry.value)) {
+              live.add(entry.key);
+            }
+          });
+    }
+    for (String incidentId : live) {
+      LOG.infof(
+          "incident %s was a dry run and its node is still lost: handled live now", incidentId);
+      run(incidentId, (state, conditions) -> saga.goLive(state, now, conditions));
     }
   }
 

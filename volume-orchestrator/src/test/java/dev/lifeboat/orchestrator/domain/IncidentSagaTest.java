@@ -35,6 +35,7 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.permit.FencePermitRequested;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
@@ -232,6 +233,39 @@ class IncidentSagaTest {
         "server " + attach.serverId() + " is off",
         false,
         null);
+  }
+
+  @Test
+  void aDryRunLossIsHandledLiveOnlyWhileTheNodeIsStillLostAndOnlyOnce() {
+    SagaPolicy live = SagaPolicy.defaults();
+    IncidentSaga dry = new IncidentSaga(live.inDryRun());
+    IncidentState stillLost =
+        dry.apply(
+                null,
+                gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)),
+                now,
+                Conditions.CALM)
+            .state();
+    IncidentState back =
+        dry.apply(
+                dry.apply(
+                        null,
+                        gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)),
+                        now,
+                        Conditions.CALM)
+                    .state(),
+                new NodeReturned(id(), INCIDENT, now, NODE),
+                now,
+                Conditions.CALM)
+            .state();
+
+    assertThat(dry.handlesLive(stillLost)).as("the saga itself runs dry").isFalse();
+    assertThat(saga.handlesLive(back)).as("the node came back: nothing to handle").isFalse();
+    assertThat(saga.handlesLive(stillLost)).isTrue();
+    Outcome opened = saga.goLive(stillLost, now, Conditions.CALM);
+    assertThat(opened.messages()).anyMatch(m -> m instanceof FencePermitRequested);
+    assertThat(saga.handlesLive(opened.state())).as("once").isFalse();
+    assertThat(saga.goLive(opened.state(), now, Conditions.CALM).messages()).isEmpty();
   }
 
   private AttachVolume movedUpToTheAttachOnWorker3() {

@@ -23,8 +23,10 @@ import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepStarted;
 import dev.lifeboat.orchestrator.Inventories;
+import dev.lifeboat.orchestrator.domain.Conditions;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
+import dev.lifeboat.orchestrator.domain.Outcome;
 import dev.lifeboat.orchestrator.domain.SagaPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -113,6 +115,35 @@ class SagaTopologyTest {
     PowerOffServer second = read(hcloudCommands.readRecord(), PowerOffServer.class);
     assertThat(second.commandId()).isNotEqualTo(first.commandId());
     assertThat(second.serverId()).isEqualTo(first.serverId());
+  }
+
+  @Test
+  void aLossThatWasADryRunIsHandledLiveOnceAfterTheSwitchToLive() {
+    // Reported while Lifeboat ran in dry run: recorded, nothing sent, the incident ended.
+    SagaPolicy live = SagaPolicy.defaults();
+    SagaPolicy dryRun = live.inDryRun();
+    NodeGone gone = Inventories.oneVolume("worker-12", 6, T0);
+    Outcome dry = new IncidentSaga(dryRun).apply(null, gone, T0, Conditions.CALM);
+    assertThat(dry.state().status()).isEqualTo(IncidentStatus.CANCELLED);
+    KeyValueStore<String, IncidentState> sagas = driver.getKeyValueStore(SagaStores.SAGAS);
+    sagas.put(gone.incidentId(), dry.state());
+
+    // This (live) orchestrator starts; the node is still lost, and the watcher reports a loss once.
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    PowerOffServer fence = read(hcloudCommands.readRecord(), PowerOffServer.class);
+    assertThat(fence.incidentId()).isEqualTo(gone.incidentId());
+    List<String> liveEvents =
+        sagaEvents.readRecordsToList().stream().map(r -> decode(r).messageId()).toList();
+    assertThat(liveEvents)
+        .as("numbered on from the dry run's events: the audit keeps both")
+        .isNotEmpty()
+        .doesNotContainAnyElementsOf(
+            dry.messages().stream().map(LifeboatMessage::messageId).toList());
+    assertThat(sagas.get(gone.incidentId()).dryRun()).isFalse();
+
+    driver.advanceWallClockTime(Duration.ofSeconds(5));
+    assertThat(hcloudCommands.isEmpty()).as("handled live once").isTrue();
   }
 
   @Test
