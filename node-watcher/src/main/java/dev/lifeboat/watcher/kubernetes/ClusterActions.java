@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,7 @@ public class ClusterActions {
       boolean retryable = e.getCode() == 0 || e.getCode() == 409 || e.getCode() >= 500;
       return failed(
           command,
+          clock.instant(),
           e.getCode() == 403 ? "FORBIDDEN" : e.getCode() == 409 ? "CONFLICT" : "API_ERROR",
           "Kubernetes API: " + e.getMessage(),
           retryable);
@@ -209,24 +211,24 @@ public class ClusterActions {
         .toList();
   }
 
-  static ClusterCommandSucceeded succeeded(
+  private ClusterCommandSucceeded succeeded(
       ClusterCommand command, boolean alreadyDone, String detail) {
     return new ClusterCommandSucceeded(
         MessageIds.random(),
         command.incidentId(),
-        java.time.Instant.now(),
+        clock.instant(),
         command.commandId(),
         alreadyDone,
         detail);
   }
 
-  /** A failure result of the command. */
+  /** A failure result of the command, at that moment. */
   public static ClusterCommandFailed failed(
-      ClusterCommand command, String code, String message, boolean retryable) {
+      ClusterCommand command, Instant at, String code, String message, boolean retryable) {
     return new ClusterCommandFailed(
         MessageIds.random(),
         command.incidentId(),
-        java.time.Instant.now(),
+        at,
         command.commandId(),
         code,
         message,

@@ -97,6 +97,7 @@ public class Waiters {
             () ->
                 ClusterActions.failed(
                     command,
+                    clock.instant(),
                     FailureCodes.TIMEOUT,
                     "no pod using claim "
                         + command.claim().namespace()
@@ -120,6 +121,7 @@ public class Waiters {
             () ->
                 ClusterActions.failed(
                     command,
+                    clock.instant(),
                     FailureCodes.TIMEOUT,
                     "pod "
                         + command.pod().namespace()
@@ -225,6 +227,7 @@ public class Waiters {
       return Optional.of(
           ClusterActions.failed(
               command,
+              clock.instant(),
               FailureCodes.NO_ELIGIBLE_NODE,
               "no Ready, schedulable node in " + command.location(),
               false));
@@ -234,6 +237,7 @@ public class Waiters {
       return Optional.of(
           ClusterActions.failed(
               command,
+              clock.instant(),
               FailureCodes.NO_ELIGIBLE_NODE,
               "every node in "
                   + command.location()
@@ -322,6 +326,7 @@ public class Waiters {
     return Optional.of(
         ClusterActions.failed(
             command,
+            clock.instant(),
             FailureCodes.TARGET_LOST,
             "pod "
                 + command.pod().namespace()

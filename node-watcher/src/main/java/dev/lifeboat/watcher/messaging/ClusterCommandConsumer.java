@@ -190,6 +190,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       reports.publish(
           ClusterActions.failed(
               command,
+              clock.instant(),
               FailureCodes.DEADLINE_PASSED,
               "the command's deadline "
                   + command.notAfter()
