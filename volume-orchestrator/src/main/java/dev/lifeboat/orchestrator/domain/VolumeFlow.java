@@ -75,16 +75,6 @@ public final class VolumeFlow {
     return failure;
   }
 
-  /** Whether the volume is being moved off a target that was lost after its pod was bound there. */
-  public boolean handingOn() {
-    return handingOn;
-  }
-
-  /** How many times the volume was handed on from a lost target. */
-  public int handOns() {
-    return handOns;
-  }
-
   /** When the flow ended; null until it did. */
   public Instant endedAt() {
     return endedAt;
