@@ -40,6 +40,10 @@ import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitRefused;
 import dev.lifeboat.events.permit.FencePermitReleased;
 import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRefused;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
@@ -184,7 +188,11 @@ public final class SampleMessages {
             AT,
             List.of("k3s-pool-a-worker-5-1f0c2a9e77d1", "k3s-pool-a-worker-7-0b3e5d8c1a42"),
             2),
-        new FencePermitReleased(id(41), INCIDENT, AT));
+        new FencePermitReleased(id(41), INCIDENT, AT),
+        new FlowSlotsRequested(id(42), INCIDENT, AT, 8, 32, false),
+        new FlowSlotsGranted(id(43), INCIDENT, AT, 6, 26),
+        new FlowSlotsRefused(id(44), INCIDENT, AT, 32, 32),
+        new FlowSlotsReturned(id(45), INCIDENT, AT, 3));
   }
 
   private static String id(int n) {

@@ -59,13 +59,14 @@ class OrchestratorCrashIT {
         FakeServices services = new FakeServices(topics);
         KafkaConsumer<String, byte[]> uncommitted = uncommittedCommands(broker)) {
       services.script(gone.incidentId(), command -> FakeServices.healthy(gone, command));
-      // Commits every 20 s: the detach sent after the fence's result stays uncommitted long
-      // enough to kill the process while it is.
+      // Commits every 10 s: the detach sent after the fence's result (and after the answers to
+      // the fencing permit and flow slots, a commit each way) stays uncommitted long enough to
+      // kill the process while it is.
       Process first =
           start(
               broker,
               "first",
-              "kafka-streams.commit.interval.ms=20000",
+              "kafka-streams.commit.interval.ms=10000",
               "kafka-streams.producer.transaction.timeout.ms=60000");
       topics.send(gone);
 

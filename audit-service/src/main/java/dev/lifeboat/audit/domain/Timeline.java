@@ -34,6 +34,10 @@ import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitRefused;
 import dev.lifeboat.events.permit.FencePermitReleased;
 import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRefused;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
@@ -304,6 +308,31 @@ public final class Timeline {
       }
       if (message instanceof FencePermitReleased) {
         return "fencing permit given back";
+      }
+      if (message instanceof FlowSlotsRequested r) {
+        return "flow slots asked for: "
+            + r.wanted()
+            + " at once (limit "
+            + r.limit()
+            + (r.override() ? "; a person's retry, granted past the limit" : "")
+            + ")";
+      }
+      if (message instanceof FlowSlotsGranted g) {
+        return "flow slots granted: "
+            + g.granted()
+            + " at once ("
+            + g.othersHeld()
+            + " held by other incidents)";
+      }
+      if (message instanceof FlowSlotsRefused r) {
+        return "flow slots refused: other incidents hold "
+            + r.othersHeld()
+            + " of the limit of "
+            + r.limit()
+            + "; asking again";
+      }
+      if (message instanceof FlowSlotsReturned r) {
+        return r.kept() == 0 ? "flow slots given back" : "flow slots given back but " + r.kept();
       }
       String type = message.getClass().getSimpleName();
       return type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);

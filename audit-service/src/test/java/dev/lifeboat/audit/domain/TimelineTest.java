@@ -18,6 +18,10 @@ import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.SuspicionReason;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRefused;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepStarted;
 import dev.lifeboat.events.saga.StepSucceeded;
@@ -88,6 +92,27 @@ class TimelineTest {
         .extracting(Entry::message)
         .isNotEqualTo(entries.stream().map(Entry::message).toList());
     assertThat(Timeline.lines(restored)).isEqualTo(lines);
+  }
+
+  @Test
+  void theFlowLimitSaysWhatAnIncidentAskedForGotAndGaveBack() {
+    List<Entry> entries = new ArrayList<>();
+    add(entries, Topic.FENCING_PERMITS, new FlowSlotsRequested(id(), INCIDENT, T0, 8, 32, false));
+    add(entries, Topic.FENCING_PERMITS, new FlowSlotsRefused(id(), INCIDENT, T0, 32, 32));
+    add(entries, Topic.FENCING_PERMITS, new FlowSlotsGranted(id(), INCIDENT, T0, 3, 29));
+    add(entries, Topic.FENCING_PERMITS, new FlowSlotsReturned(id(), INCIDENT, T0, 2));
+    add(entries, Topic.FENCING_PERMITS, new FlowSlotsRequested(id(), INCIDENT, T0, 1, 32, true));
+    add(entries, Topic.FENCING_PERMITS, new FlowSlotsReturned(id(), INCIDENT, T0, 0));
+
+    assertThat(Timeline.lines(entries))
+        .extracting(Timeline.Line::summary)
+        .containsExactly(
+            "flow slots asked for: 8 at once (limit 32)",
+            "flow slots refused: other incidents hold 32 of the limit of 32; asking again",
+            "flow slots granted: 3 at once (29 held by other incidents)",
+            "flow slots given back but 2",
+            "flow slots asked for: 1 at once (limit 32; a person's retry, granted past the limit)",
+            "flow slots given back");
   }
 
   private static void add(List<Entry> entries, Topic topic, LifeboatMessage message) {

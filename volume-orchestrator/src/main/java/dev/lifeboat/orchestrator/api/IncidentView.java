@@ -24,6 +24,9 @@ import java.util.TreeMap;
  * @param fencing the fencing chosen for the node
  * @param fencingPermit NONE, REQUESTED (the answer is on its way), GRANTED (the incident counts
  *     against the fencing cap) or RELEASED (given back when it ended)
+ * @param flowSlots the same for its share of the limit of flows in progress: NONE (not asked yet,
+ *     or refused and asking again), REQUESTED, GRANTED or RELEASED
+ * @param flowSlotsHeld how many of its flows may run at once under that limit
  * @param fenced whether the server is proven unable to write
  * @param dryRun whether it ran in dry-run mode
  * @param openedAt when the saga opened it
@@ -43,6 +46,8 @@ public record IncidentView(
     String holdReason,
     String fencing,
     String fencingPermit,
+    String flowSlots,
+    int flowSlotsHeld,
     boolean fenced,
     boolean dryRun,
     Instant openedAt,
@@ -111,6 +116,8 @@ public record IncidentView(
         state.holdReason(),
         state.fencing().name().toLowerCase(java.util.Locale.ROOT),
         state.permit().name(),
+        state.flowSlots().name(),
+        state.slotsHeld(),
         state.fenced(),
         state.dryRun(),
         state.openedAt(),

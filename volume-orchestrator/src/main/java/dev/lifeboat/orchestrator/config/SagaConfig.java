@@ -17,8 +17,8 @@ public interface SagaConfig {
   int maxParallelVolumes();
 
   /**
-   * How many volume flows of all incidents may be in progress before a newly fenced incident waits
-   * to start its own (an incident once started is never held back).
+   * How many volume flows of all incidents may run at once, on any number of instances (a person's
+   * retry may pass it); a fenced incident waits for its share, and once granted is never held back.
    */
   @WithDefault("32")
   int maxActiveFlows();
@@ -34,7 +34,9 @@ public interface SagaConfig {
   @WithDefault("false")
   boolean dryRun();
 
-  /** How often a flow held by a pause (maintenance) looks again. */
+  /**
+   * How often a flow held by a pause (maintenance), or an incident refused flow slots, looks again.
+   */
   @WithDefault("5s")
   Duration pauseRecheck();
 

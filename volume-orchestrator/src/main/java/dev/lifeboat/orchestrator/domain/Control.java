@@ -249,6 +249,7 @@ public final class Control {
       case VERIFY -> flows.start(flow, Phase.VERIFY);
       default -> flows.start(flow, Phase.RESCHEDULE);
     }
+    incident.admission.askForRetry();
   }
 
   private static String reasonSuffix(String reason) {

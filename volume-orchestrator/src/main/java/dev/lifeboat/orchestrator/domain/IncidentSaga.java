@@ -5,6 +5,8 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRefused;
 import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
 import java.util.Optional;
@@ -32,8 +34,10 @@ import java.util.Optional;
  *             the volume is handed on, at most twice: DETACH from the target's server if it was
  *             attached there, RELEASE of the replacement pod on the target, RESCHEDULE again)
  * -- gates ---------------------------------------------------------------------------------------
- * admission   the incident's flows start only while other incidents have fewer than
- *             maxActiveFlows in progress (decided once, after the fence)
+ * admission   after the fence the incident asks for flow slots (FlowSlotsRequested, answered
+ *             Granted: up to the room other incidents leave under maxActiveFlows, or Refused:
+ *             asks again after pauseRecheck); it runs at most the slots it holds at once and
+ *             gives back what it no longer needs (FlowSlotsReturned), all of it at the end
  * taint       TaintNodeOutOfService once no volume is on the server; RELEASE waits for it
  *             (a taint that gives up lets the flows go on); none at all while a volume that
  *             does not move stays on the server (the taint would force-detach it)
@@ -43,14 +47,14 @@ import java.util.Optional;
  * </pre>
  *
  * <p>The parts: {@link IncidentSteps} (open, gates, end), {@link Fence} (fence or hold, and the
- * fence lost when the server runs again), {@link OutOfServiceTaint}, {@link VolumeSteps} (the
- * volume table and its commands), {@link Control} (the node returning and people's requests, with
- * {@link #refusal}), {@link Run} (attempts: sending, matching results, deadlines, backoff, ids).
- * Every command's id is derived from the incident, step, volume, attempt and the command's place in
- * its step, created before it is sent, so a replay after a crash sends the same ids. A result
- * counts only while its command is awaited: duplicates and results of abandoned attempts change
- * nothing. The state passed in belongs to the call, which may change it and returns it as the new
- * state.
+ * fence lost when the server runs again), {@link Admission} (flow slots), {@link
+ * OutOfServiceTaint}, {@link VolumeSteps} (the volume table and its commands), {@link Control} (the
+ * node returning and people's requests, with {@link #refusal}), {@link Run} (attempts: sending,
+ * matching results, deadlines, backoff, ids). Every command's id is derived from the incident,
+ * step, volume, attempt and the command's place in its step, created before it is sent, so a replay
+ * after a crash sends the same ids. A result counts only while its command is awaited: duplicates
+ * and results of abandoned attempts change nothing. The state passed in belongs to the call, which
+ * may change it and returns it as the new state.
  */
 public final class IncidentSaga {
 
@@ -160,6 +164,8 @@ public final class IncidentSaga {
         run.deliver(result, incident.awaiters());
       } else if (message instanceof ControlRequest request) {
         control.on(request);
+      } else if (message instanceof FlowSlotsGranted || message instanceof FlowSlotsRefused) {
+        incident.admission.onAnswer((PermitMessage) message);
       } else if (message instanceof PermitMessage answer) {
         incident.fence.onPermit(answer);
       }

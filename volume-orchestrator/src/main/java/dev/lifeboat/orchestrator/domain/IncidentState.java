@@ -39,7 +39,9 @@ public final class IncidentState {
   boolean nodeReturned;
   boolean mutatingSent;
   boolean dryRun;
-  boolean admitted;
+  Permit slots = Permit.NONE;
+  int slotsHeld;
+  String slotsRequest;
   Instant recheckAt;
   long sequence;
   List<VolumeFlow> volumes = new ArrayList<>();
@@ -94,6 +96,16 @@ public final class IncidentState {
   /** Where the incident's fencing permit stands. */
   public Permit permit() {
     return permit;
+  }
+
+  /** Where the incident's share of the limit of flows in progress stands ({@link FlowSlots}). */
+  public Permit flowSlots() {
+    return slots;
+  }
+
+  /** How many volume flows the incident holds under that limit (0 unless granted). */
+  public int slotsHeld() {
+    return slotsHeld;
   }
 
   /** The fence's attempt; null until it started. */

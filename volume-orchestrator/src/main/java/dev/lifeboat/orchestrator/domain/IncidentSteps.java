@@ -14,9 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The incident's own steps: open it (PRE_FLIGHT; the fence is {@link Fence}'s), admit its flows,
- * start each volume's steps as the gates allow (the per-incident limit, the out-of-service taint),
- * and end it.
+ * The incident's own steps: open it (PRE_FLIGHT; the fence is {@link Fence}'s, the admission of its
+ * flows {@link Admission}'s), start each volume's steps as the gates allow (the slots it holds, the
+ * out-of-service taint), and end it.
  */
 final class IncidentSteps {
 
@@ -24,12 +24,14 @@ final class IncidentSteps {
   private final VolumeSteps flows;
   private final OutOfServiceTaint taint;
   final Fence fence;
+  final Admission admission;
 
   IncidentSteps(Run run, VolumeSteps flows) {
     this.run = run;
     this.flows = flows;
     this.taint = new OutOfServiceTaint(run);
     this.fence = new Fence(run, flows);
+    this.admission = new Admission(run);
   }
 
   /** Every attempt that may await a command, with what reacts to its reports. */
@@ -177,10 +179,10 @@ final class IncidentSteps {
     IncidentState state = run.state;
     boolean fenceHolds = state.fenced && !state.fenceLost;
     if (fenceHolds) {
-      if (!admitted()) {
+      if (!admission.admitted()) {
         return;
       }
-    } else if (!state.admitted) {
+    } else if (state.slots != Permit.GRANTED) {
       return; // not fenced yet
     }
     // Detaches start only while the fence holds; what is detached goes on regardless.
@@ -251,30 +253,9 @@ final class IncidentSteps {
         .toList();
   }
 
-  /**
-   * Admission of the incident's flows: decided right after the fence and then only at each recheck,
-   * so that no other message (a duplicate result, say) changes it. Once admitted, an incident is
-   * never held back.
-   */
-  private boolean admitted() {
-    IncidentState state = run.state;
-    if (state.admitted) {
-      return true;
-    }
-    if (state.recheckAt != null) {
-      return false;
-    }
-    if (run.conditions.otherActiveFlows() >= run.policy.maxActiveFlows()) {
-      state.recheckAt = run.now.plus(run.policy.pauseRecheck());
-      return false;
-    }
-    state.admitted = true;
-    return true;
-  }
-
   private boolean freeSlot() {
     return run.state.volumes.stream().filter(flow -> flow.phase.active()).count()
-        < run.policy.maxParallelVolumes();
+        < admission.slots();
   }
 
   // ---- the end --------------------------------------------------------------------------------
@@ -297,6 +278,7 @@ final class IncidentSteps {
       taint.removeIfBack();
       fence.releasePermit();
     }
+    admission.giveBack();
   }
 
   private void end() {

@@ -13,12 +13,13 @@ import java.util.Map;
  *     their server; empty selects none
  * @param steps timeout and retry per step
  * @param maxParallelVolumes how many volume flows of one incident run at once
- * @param maxActiveFlows how many volume flows of all incidents may be in progress before a newly
- *     fenced incident waits to start its own (admission: a started incident is never held back, so
- *     incidents cannot wait on each other)
+ * @param maxActiveFlows how many volume flows of all incidents may run at once (flow slots: a
+ *     fenced incident is granted up to the room the others leave, and once granted never held back,
+ *     so incidents cannot wait on each other)
  * @param maxFencingShare the share of the cluster's nodes that may be fenced by concurrent
  *     incidents; past it a new incident waits for a person
- * @param pauseRecheck how often a flow held by a pause (maintenance) looks again
+ * @param pauseRecheck how often a flow held by a pause (maintenance) looks again, and an incident
+ *     refused flow slots asks again
  * @param dryRun run the logic and record what would be done, without sending any command
  */
 public record SagaPolicy(

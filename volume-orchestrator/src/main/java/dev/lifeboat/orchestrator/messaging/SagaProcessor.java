@@ -10,9 +10,13 @@ import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitReleased;
 import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.orchestrator.domain.Conditions;
 import dev.lifeboat.orchestrator.domain.FencingPermits;
+import dev.lifeboat.orchestrator.domain.FlowSlots;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.Outcome;
@@ -22,8 +26,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -60,8 +66,8 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private KeyValueStore<String, IncidentState> sagas;
   private KeyValueStore<String, String> wakeUps;
   private KeyValueStore<String, String> settings;
-  private KeyValueStore<String, String> ledger;
   private KeyValueStore<String, String> permits;
+  private KeyValueStore<String, Integer> flowSlots;
   private Cancellable goLiveOnce;
 
   SagaProcessor(IncidentSaga saga, Arrivals arrivals, Duration tickInterval, Duration retention) {
@@ -77,8 +83,8 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     sagas = context.getStateStore(SagaStores.SAGAS);
     wakeUps = context.getStateStore(SagaStores.WAKE_UPS);
     settings = context.getStateStore(SagaStores.SETTINGS);
-    ledger = context.getStateStore(SagaStores.LEDGER);
     permits = context.getStateStore(SagaStores.PERMITS);
+    flowSlots = context.getStateStore(SagaStores.FLOW_SLOTS);
     context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     goLiveOnce =
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::handleDryRunsLive);
@@ -108,6 +114,10 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
       decidePermit(request, now);
     } else if (message instanceof FencePermitReleased released) {
       permits.delete(released.incidentId());
+    } else if (message instanceof FlowSlotsRequested request) {
+      decideSlots(request, now);
+    } else if (message instanceof FlowSlotsReturned returned) {
+      keepSlots(returned);
     } else {
       run(message.incidentId(), (state, conditions) -> saga.apply(state, message, now, conditions));
     }
@@ -133,6 +143,43 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
         new Record<String, Object>(
             request.incidentId(), answer, context.currentSystemTimeMs(), new RecordHeaders()),
         SagaTopology.FENCING_PERMITS_SINK);
+  }
+
+  /** This task owns the flow slots' partition too: what each incident holds, exactly once. */
+  private void decideSlots(FlowSlotsRequested request, Instant now) {
+    Map<String, Integer> held = new HashMap<>();
+    try (KeyValueIterator<String, Integer> all = flowSlots.all()) {
+      all.forEachRemaining(entry -> held.put(entry.key, entry.value));
+    }
+    PermitMessage answer = FlowSlots.decide(held, request, now);
+    if (answer instanceof FlowSlotsGranted granted) {
+      flowSlots.put(request.incidentId(), granted.granted());
+      LOG.infof(
+          "flow slots for %s: %d granted of %d wanted, %d held by others, limit %d",
+          request.incidentId(),
+          granted.granted(),
+          request.wanted(),
+          granted.othersHeld(),
+          request.limit());
+    } else {
+      flowSlots.delete(request.incidentId());
+      LOG.infof(
+          "flow slots for %s refused: others hold the limit of %d",
+          request.incidentId(), request.limit());
+    }
+    context.forward(
+        new Record<String, Object>(
+            request.incidentId(), answer, context.currentSystemTimeMs(), new RecordHeaders()),
+        SagaTopology.FENCING_PERMITS_SINK);
+  }
+
+  /** An incident keeps fewer slots (none once it ended); one holding none stays without. */
+  private void keepSlots(FlowSlotsReturned returned) {
+    if (returned.kept() == 0) {
+      flowSlots.delete(returned.incidentId());
+    } else if (flowSlots.get(returned.incidentId()) != null) {
+      flowSlots.put(returned.incidentId(), returned.kept());
+    }
   }
 
   private void punctuate(long wallClockMillis) {
@@ -177,9 +224,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private void run(String incidentId, BiFunction<IncidentState, Conditions, Outcome> step) {
     IncidentState before = sagas.get(incidentId);
     Instant wakeUpBefore = before == null ? null : before.nextWakeUp();
-    Conditions conditions =
-        new Conditions(
-            settings.get(SagaStores.PAUSED) != null, SagaLedger.othersFlows(ledger, incidentId));
+    Conditions conditions = new Conditions(settings.get(SagaStores.PAUSED) != null);
     Outcome outcome = step.apply(before, conditions);
     IncidentState after = outcome.state();
     if (wakeUpBefore != null) {
@@ -194,9 +239,9 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     }
     long timestamp = context.currentSystemTimeMs();
     for (LifeboatMessage message : outcome.messages()) {
-      // Requests and releases of fencing permits all go to the one partition that decides them.
+      // Requests, releases and returns of permits all go to the one partition that decides them.
       String key =
-          message instanceof FencePermitRequested || message instanceof FencePermitReleased
+          message instanceof PermitMessage permit && permit.toAuthority()
               ? PermitMessage.AUTHORITY_KEY
               : incidentId;
       context.forward(

@@ -20,15 +20,18 @@ public final class SagaStores {
   /** The key present in {@link #SETTINGS} while a person has paused mutating commands. */
   public static final String PAUSED = "paused";
 
-  /** Global ledger of the volume flows in progress, fed by saga events. */
-  public static final String LEDGER = "saga-ledger";
-
   /**
    * The incidents holding a fencing permit, by incident id (value: when granted). Only the task of
    * the partition that {@code PermitMessage.AUTHORITY_KEY} lands on writes it; the others' stay
    * empty.
    */
   public static final String PERMITS = "fencing-permits";
+
+  /**
+   * How many volume flows each incident holds under the limit, by incident id. Written, like {@link
+   * #PERMITS}, only by the task that decides the permits.
+   */
+  public static final String FLOW_SLOTS = "flow-slots";
 
   private SagaStores() {}
 

@@ -23,10 +23,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The orchestrator's Kafka Streams topology (Processor API): the three input topics, the control
- * topic and the fencing permits (co-partitioned, keyed by incident id; permit requests by the
- * permits' own key) into {@link SagaProcessor}, with its persistent stores, out to the command,
- * saga-event and permit topics and the dead-letter topic; and the global ledger of flows fed by the
- * saga events.
+ * topic and the permits (co-partitioned, keyed by incident id; requests and returns of permits and
+ * flow slots by the permits' own key) into {@link SagaProcessor}, with its persistent stores, out
+ * to the command, saga-event and permit topics and the dead-letter topic.
  */
 @ApplicationScoped
 public class SagaTopology {
@@ -101,16 +100,12 @@ public class SagaTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SagaStores.PERMITS), Serdes.String(), Serdes.String()),
         PROCESSOR);
-    topology.addGlobalStore(
+    topology.addStateStore(
         Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(SagaStores.LEDGER), Serdes.String(), Serdes.String())
-            .withLoggingDisabled(),
-        "ledger-source",
-        new StringDeserializer(),
-        new ByteArrayDeserializer(),
-        Topic.SAGA_EVENTS.nameWith(prefix),
-        "saga-ledger",
-        SagaLedger::new);
+            Stores.persistentKeyValueStore(SagaStores.FLOW_SLOTS),
+            Serdes.String(),
+            Serdes.Integer()),
+        PROCESSOR);
     topology.addSink(
         CLUSTER_COMMANDS_SINK,
         Topic.CLUSTER_COMMANDS.nameWith(prefix),

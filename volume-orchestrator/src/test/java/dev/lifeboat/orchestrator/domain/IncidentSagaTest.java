@@ -36,6 +36,10 @@ import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRefused;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
@@ -67,6 +71,7 @@ class IncidentSagaTest {
   private Instant now = T0;
   private Conditions conditions = Conditions.CALM;
   private final PermitDesk permits = new PermitDesk();
+  private final List<PermitMessage> answers = new ArrayList<>();
 
   @Test
   void oneVolumeMovesThroughEveryStepInOrder() {
@@ -579,7 +584,7 @@ class IncidentSagaTest {
 
   @Test
   void aNodeThatReturnsBeforeItsFenceIsSentCancelsWithoutAnyCommand() {
-    conditions = new Conditions(true, 0);
+    conditions = new Conditions(true);
     receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
     assertThat(commandTypes()).as("paused: the fence waits").isEmpty();
 
@@ -615,6 +620,74 @@ class IncidentSagaTest {
     receive(new ResumeIncident(id(), INCIDENT, now, "oncall", "checked"));
 
     assertThat(commandTypes()).containsExactly("PowerOffServer");
+  }
+
+  @Test
+  void aFencedIncidentWaitsForFlowSlotsAndRunsNoMoreFlowsThanItHolds() {
+    // The limit is 32 flows; other incidents hold all of them.
+    permits.othersHoldFlows(32);
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), volume(100002)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+
+    assertThat(lastAnswer(FlowSlotsRefused.class).othersHeld()).isEqualTo(32);
+    assertThat(commandTypes()).containsExactly("PowerOffServer");
+    Duration recheck = SagaPolicy.defaults().pauseRecheck();
+    tick(T0.plus(recheck).minusMillis(1));
+    assertThat(sent.stream().filter(FlowSlotsRequested.class::isInstance)).hasSize(1);
+
+    // One flow is given back elsewhere: the incident, asking again, gets that one.
+    permits.othersHoldFlows(31);
+    tick(T0.plus(recheck));
+    assertThat(last(FlowSlotsRequested.class).wanted()).isEqualTo(2);
+    assertThat(lastAnswer(FlowSlotsGranted.class).granted()).isEqualTo(1);
+    assertThat(commandTypes()).containsExactly("PowerOffServer", "DetachVolume");
+
+    // Its volumes go one at a time; when the last ends, so does the incident, and it holds none.
+    receive(finalFailure(last(DetachVolume.class)));
+    assertThat(last(DetachVolume.class).volumeId()).isEqualTo(100002);
+    receive(finalFailure(last(DetachVolume.class)));
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    assertThat(last(FlowSlotsReturned.class).kept()).isZero();
+    assertThat(permits.slots).doesNotContainKey(INCIDENT);
+  }
+
+  @Test
+  void anIncidentGivesBackTheFlowSlotsItNoLongerNeedsAndAPersonsRetryIsCountedPastTheLimit() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(1), volume(2), volume(3)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    assertThat(lastAnswer(FlowSlotsGranted.class).granted()).isEqualTo(3);
+    List<DetachVolume> detaches =
+        sent.stream().filter(DetachVolume.class::isInstance).map(DetachVolume.class::cast).toList();
+    assertThat(detaches).hasSize(3);
+
+    receive(finalFailure(detaches.get(0)));
+    assertThat(last(FlowSlotsReturned.class).kept()).isEqualTo(2);
+    assertThat(permits.slots).containsEntry(INCIDENT, 2);
+    receive(finalFailure(detaches.get(1)));
+    receive(finalFailure(detaches.get(2)));
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    assertThat(permits.slots).doesNotContainKey(INCIDENT);
+
+    // Every flow is held elsewhere now; a person retries a volume all the same.
+    permits.othersHoldFlows(32);
+    receive(new RetryVolume(id(), INCIDENT, now, "oncall", 1, "disk checked"));
+
+    assertThat(last(FlowSlotsRequested.class).override()).isTrue();
+    assertThat(permits.slots).containsEntry(INCIDENT, 1);
+    assertThat(last(DetachVolume.class).volumeId()).isEqualTo(1);
+    assertThat(sent.stream().filter(DetachVolume.class::isInstance)).hasSize(4);
+  }
+
+  private HcloudCommandFailed finalFailure(DetachVolume detach) {
+    return new HcloudCommandFailed(
+        id(),
+        INCIDENT,
+        now,
+        detach.commandId(),
+        "invalid_input",
+        "volume is protected",
+        false,
+        null);
   }
 
   @Test
@@ -714,6 +787,7 @@ class IncidentSagaTest {
     for (LifeboatMessage message : outcome.messages()) {
       PermitMessage answer = permits.take(message, now);
       if (answer != null) {
+        answers.add(answer);
         receive(answer);
       }
     }
@@ -728,6 +802,14 @@ class IncidentSagaTest {
         .filter(m -> m instanceof Command)
         .map(m -> m.getClass().getSimpleName())
         .toList();
+  }
+
+  private <T> T lastAnswer(Class<T> type) {
+    return answers.stream()
+        .filter(type::isInstance)
+        .map(type::cast)
+        .reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in " + answers));
   }
 
   private <T> T last(Class<T> type) {

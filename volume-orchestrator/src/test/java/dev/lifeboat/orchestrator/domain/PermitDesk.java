@@ -3,31 +3,55 @@ package dev.lifeboat.orchestrator.domain;
 import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitReleased;
 import dev.lifeboat.events.permit.FencePermitRequested;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The fencing permits as the host keeps them, for tests without a broker: the real rule ({@link
- * FencingPermits}) over a set of holders.
+ * The permits as the host keeps them, for tests without a broker: the real rules ({@link
+ * FencingPermits}, {@link FlowSlots}) over the holders of fencing permits and of flow slots.
  */
 final class PermitDesk {
 
-  /** The incidents holding a permit. */
+  private static final String OTHERS = "other-incident-";
+
+  /** The incidents holding a fencing permit. */
   final Set<String> holders = new HashSet<>();
+
+  /** The flow slots each incident holds. */
+  final Map<String, Integer> slots = new HashMap<>();
 
   /** With this many other incidents holding a permit (any earlier such others replaced). */
   void othersFencing(int count) {
-    holders.removeIf(holder -> holder.startsWith("other-incident-"));
+    holders.removeIf(holder -> holder.startsWith(OTHERS));
     for (int i = 0; i < count; i++) {
-      holders.add("other-incident-" + i);
+      holders.add(OTHERS + i);
     }
+  }
+
+  /** With other incidents holding this many flow slots (any earlier such others replaced). */
+  void othersHoldFlows(int count) {
+    slots.keySet().removeIf(holder -> holder.startsWith(OTHERS));
+    if (count > 0) {
+      slots.put(OTHERS + "flows", count);
+    }
+  }
+
+  /** How many flow slots the incidents hold together. */
+  int slotsHeld() {
+    return slots.values().stream().mapToInt(Integer::intValue).sum();
   }
 
   /**
    * Takes a permit message the saga sent: the answer to a request (a grant joins the holders), or
-   * null for a release (the incident leaves them) and for anything else.
+   * null for a release or return (the incident leaves the holders, or keeps fewer slots) and for
+   * anything else.
    */
   PermitMessage take(Object sent, Instant now) {
     if (sent instanceof FencePermitRequested request) {
@@ -37,8 +61,24 @@ final class PermitDesk {
       }
       return answer;
     }
+    if (sent instanceof FlowSlotsRequested request) {
+      PermitMessage answer = FlowSlots.decide(slots, request, now);
+      if (answer instanceof FlowSlotsGranted granted) {
+        slots.put(request.incidentId(), granted.granted());
+      } else {
+        slots.remove(request.incidentId());
+      }
+      return answer;
+    }
     if (sent instanceof FencePermitReleased released) {
       holders.remove(released.incidentId());
+    }
+    if (sent instanceof FlowSlotsReturned returned) {
+      if (returned.kept() == 0) {
+        slots.remove(returned.incidentId());
+      } else {
+        slots.computeIfPresent(returned.incidentId(), (incident, held) -> returned.kept());
+      }
     }
     return null;
   }

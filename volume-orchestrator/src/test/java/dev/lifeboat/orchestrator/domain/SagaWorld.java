@@ -37,6 +37,7 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RequestRefused;
@@ -91,8 +92,6 @@ final class SagaWorld {
   /** The incidents holding a fencing permit: in some worlds many others, for good. */
   private final PermitDesk permits = new PermitDesk();
 
-  private int busyFlows;
-  private int busyFor;
   private boolean retried;
   private boolean personActed;
   private boolean returnedBeforeFence;
@@ -165,8 +164,12 @@ final class SagaWorld {
     if (random.nextInt(10) == 0) {
       permits.othersFencing(50);
     }
-    busyFlows = random.nextInt(4) == 0 ? 100 : 0;
-    busyFor = random.nextInt(300);
+    // Other incidents' flows come and go: now and then enough to hold this one back a while, or
+    // to leave it fewer slots than it wants.
+    if (random.nextInt(4) == 0) {
+      permits.othersHoldFlows(1 + random.nextInt(saga.policy().maxActiveFlows()));
+      at(T0.plusSeconds(random.nextInt(300)), () -> permits.othersHoldFlows(0));
+    }
     fenceProven =
         saga.policy().fencingFor(gone.nodeLabels()) == FencePolicy.NONE
             && gone.reason() == GoneReason.SERVER_SHUTDOWN;
@@ -374,6 +377,7 @@ final class SagaWorld {
         && (state.permit() == Permit.REQUESTED || state.permit() == Permit.GRANTED)) {
       throw new AssertionError(fail("incident ended holding its fencing permit"));
     }
+    checkFlowSlots();
     // Rule: every outstanding command has a deadline, in the future.
     state
         .outstanding()
@@ -389,6 +393,27 @@ final class SagaWorld {
       throw new AssertionError(fail("a cancelled incident sent a mutating command"));
     }
     actAsPeople(cause);
+  }
+
+  /**
+   * Rules of the flow limit, against what the deciding partition counts: the incident never runs
+   * more flows at once than it holds there, all incidents together hold no more than the limit
+   * (unless a person's retry asked past it), and an ended incident holds none.
+   */
+  private void checkFlowSlots() {
+    int held = permits.slots.getOrDefault(gone.incidentId(), 0);
+    long active = state.volumes().stream().filter(flow -> flow.phase().active()).count();
+    if (active > held) {
+      throw new AssertionError(fail(active + " flows run while the incident holds " + held));
+    }
+    boolean pastTheLimitOnAPersonsWord =
+        sent.stream().anyMatch(m -> m instanceof FlowSlotsRequested r && r.override());
+    if (permits.slotsHeld() > saga.policy().maxActiveFlows() && !pastTheLimitOnAPersonsWord) {
+      throw new AssertionError(fail(permits.slotsHeld() + " flow slots are held, past the limit"));
+    }
+    if (state.status().terminal() && held > 0) {
+      throw new AssertionError(fail("incident ended holding " + held + " flow slots"));
+    }
   }
 
   private void checkCommand(Command command) {
@@ -893,9 +918,7 @@ final class SagaWorld {
 
   private Conditions conditions() {
     boolean paused = pausedFrom != null && !now.isBefore(pausedFrom) && now.isBefore(pausedUntil);
-    // Other incidents' flows come and go: now and then enough to hold this one back a while.
-    int flows = now.isBefore(T0.plusSeconds(busyFor)) ? busyFlows : 0;
-    return new Conditions(paused, flows);
+    return new Conditions(paused);
   }
 
   private Instant pauseEdgeAfter(Instant time) {

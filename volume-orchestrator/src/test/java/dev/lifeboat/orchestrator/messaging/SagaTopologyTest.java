@@ -16,12 +16,10 @@ import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
-import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
-import dev.lifeboat.events.saga.StepStarted;
 import dev.lifeboat.orchestrator.Inventories;
 import dev.lifeboat.orchestrator.domain.Conditions;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
@@ -33,9 +31,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -63,7 +64,6 @@ class SagaTopologyTest {
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> nodeEvents;
   private TestInputTopic<String, byte[]> control;
-  private TestInputTopic<String, byte[]> sagaEventsIn;
   private TestInputTopic<String, byte[]> hcloudResults;
   private TestOutputTopic<String, byte[]> hcloudCommands;
   private TestOutputTopic<String, byte[]> sagaEvents;
@@ -71,6 +71,15 @@ class SagaTopologyTest {
 
   @BeforeEach
   void start() {
+    start(SagaPolicy.defaults());
+  }
+
+  private void restartWith(SagaPolicy policy) {
+    driver.close();
+    start(policy);
+  }
+
+  private void start(SagaPolicy policy) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "saga-topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -78,7 +87,7 @@ class SagaTopologyTest {
     driver =
         new TopologyTestDriver(
             SagaTopology.build(
-                new IncidentSaga(SagaPolicy.defaults()),
+                new IncidentSaga(policy),
                 Duration.ofSeconds(1),
                 Duration.ofDays(7),
                 new SimpleMeterRegistry(),
@@ -87,7 +96,6 @@ class SagaTopologyTest {
             T0);
     nodeEvents = input(Topic.NODE_EVENTS);
     control = input(Topic.CONTROL);
-    sagaEventsIn = input(Topic.SAGA_EVENTS);
     hcloudResults = input(Topic.HCLOUD_RESULTS);
     hcloudCommands = output(Topic.HCLOUD_COMMANDS);
     sagaEvents = output(Topic.SAGA_EVENTS);
@@ -221,29 +229,73 @@ class SagaTopologyTest {
   }
 
   @Test
-  void anIncidentWaitsToStartItsFlowsWhileOtherIncidentsHaveTheLimitInProgress() {
-    for (long volume = 1; volume <= 32; volume++) {
-      pipe(
-          sagaEventsIn,
-          new StepStarted(MessageIds.random(), "busy", T0, Step.DETACH, volume, 1, "c" + volume));
+  void aBurstOfFencedIncidentsRunsAtMostTheFlowLimitAndAnEndedIncidentMakesRoom() {
+    // At most 6 flows in progress; each incident runs up to 4 at once.
+    SagaPolicy defaults = SagaPolicy.defaults();
+    restartWith(
+        new SagaPolicy(
+            defaults.fencing(),
+            defaults.deletePoolLabels(),
+            defaults.steps(),
+            4,
+            6,
+            defaults.maxFencingShare(),
+            defaults.pauseRecheck(),
+            false));
+    List<NodeGone> burst = new ArrayList<>();
+    for (int n = 1; n <= 3; n++) {
+      burst.add(Inventories.withVolumes("worker-flows-" + n, 4, 30, T0));
     }
-    NodeGone gone = Inventories.oneVolume("worker-11", 6, T0);
-    pipe(nodeEvents, gone);
-    PowerOffServer fence = read(hcloudCommands.readRecord(), PowerOffServer.class);
+    burst.forEach(gone -> pipe(nodeEvents, gone));
+    List<PowerOffServer> fences = readAll(hcloudCommands, PowerOffServer.class);
+    assertThat(fences).hasSize(3);
+    // Every fence succeeds at once.
+    fences.forEach(
+        fence ->
+            pipe(
+                hcloudResults,
+                new HcloudCommandSucceeded(
+                    MessageIds.random(), fence.incidentId(), T0, fence.commandId(), 1, T0, T0)));
+
+    Map<String, Long> detaching = detachesByIncident();
+    assertThat(detaching)
+        .as("the first takes 4, the second the 2 left, the third waits")
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(burst.get(0).incidentId(), 4L, burst.get(1).incidentId(), 2L));
+    assertThat(flowSlots())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(burst.get(0).incidentId(), 4, burst.get(1).incidentId(), 2));
+    driver.advanceWallClockTime(defaults.pauseRecheck());
+    assertThat(detachesByIncident()).as("asked again: still no room").isEmpty();
+
+    // The first incident ends (a person aborts it): its slots go back, and the third, asking
+    // again at its recheck, gets them.
     pipe(
-        hcloudResults,
-        new HcloudCommandSucceeded(
-            MessageIds.random(), gone.incidentId(), T0, fence.commandId(), 1, T0, T0));
-    driver.advanceWallClockTime(Duration.ofSeconds(6));
-    assertThat(hcloudCommands.isEmpty()).as("held back: 32 flows in progress elsewhere").isTrue();
-
-    pipe(sagaEventsIn, new IncidentCompleted(MessageIds.random(), "busy", T0, List.of()));
-    driver.advanceWallClockTime(Duration.ofSeconds(6));
-
-    assertThat(read(hcloudCommands.readRecord(), DetachVolume.class).volumeId()).isEqualTo(100001);
+        control,
+        new AbortIncident(MessageIds.random(), burst.get(0).incidentId(), T0, "oncall", "by hand"));
+    assertThat(flowSlots()).containsExactlyEntriesOf(Map.of(burst.get(1).incidentId(), 2));
+    driver.advanceWallClockTime(defaults.pauseRecheck());
+    assertThat(detachesByIncident())
+        .containsExactlyEntriesOf(Map.of(burst.get(2).incidentId(), 4L));
+    assertThat(flowSlots().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(6);
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** How many volumes each incident was sent detaching (those read from the topic since). */
+  private Map<String, Long> detachesByIncident() {
+    return readAll(hcloudCommands, DetachVolume.class).stream()
+        .collect(Collectors.groupingBy(DetachVolume::incidentId, Collectors.counting()));
+  }
+
+  private Map<String, Integer> flowSlots() {
+    KeyValueStore<String, Integer> store = driver.getKeyValueStore(SagaStores.FLOW_SLOTS);
+    Map<String, Integer> held = new HashMap<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(entry -> held.put(entry.key, entry.value));
+    }
+    return held;
+  }
 
   private List<String> permitHolders() {
     KeyValueStore<String, String> store = driver.getKeyValueStore(SagaStores.PERMITS);

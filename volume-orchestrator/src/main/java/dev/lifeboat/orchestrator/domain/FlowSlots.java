@@ -1,0 +1,46 @@
+package dev.lifeboat.orchestrator.domain;
+
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRefused;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.PermitMessage;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The limit of volume flows in progress, decided where the fencing cap is ({@link FencingPermits}):
+ * every request and return goes to one partition, whose owner answers them one after the other from
+ * what each incident holds. A fenced incident runs at most as many flows at once as it was granted,
+ * and gives back what it no longer needs, so the flows all incidents run never exceed the limit,
+ * however many incidents are fenced in one commit interval or on how many instances.
+ */
+public final class FlowSlots {
+
+  private FlowSlots() {}
+
+  /**
+   * The answer to a request, given what every incident holds now: as many as it wants up to the
+   * room the others leave under the limit, refused when they leave none. The answer replaces what
+   * the incident held before (the host stores a grant and forgets the holding on a refusal), so a
+   * newer request of the same incident replaces an older one; a person's override gets what it
+   * wants.
+   */
+  public static PermitMessage decide(
+      Map<String, Integer> held, FlowSlotsRequested request, Instant now) {
+    String id = MessageIds.derived(request.messageId(), "answer");
+    int others =
+        held.entrySet().stream()
+            .filter(entry -> !entry.getKey().equals(request.incidentId()))
+            .mapToInt(Map.Entry::getValue)
+            .sum();
+    int granted =
+        request.override()
+            ? request.wanted()
+            : Math.min(request.wanted(), request.limit() - others);
+    if (granted < 1) {
+      return new FlowSlotsRefused(id, request.incidentId(), now, others, request.limit());
+    }
+    return new FlowSlotsGranted(id, request.incidentId(), now, granted, others);
+  }
+}

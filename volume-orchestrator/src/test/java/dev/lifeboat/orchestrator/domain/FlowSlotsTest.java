@@ -1,0 +1,71 @@
+package dev.lifeboat.orchestrator.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lifeboat.events.permit.FlowSlotsGranted;
+import dev.lifeboat.events.permit.FlowSlotsRefused;
+import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.PermitMessage;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FlowSlotsTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T03:00:00Z");
+
+  @Test
+  void grantedWhatItWantsUpToTheRoomTheOthersLeave() {
+    PermitMessage whole = FlowSlots.decide(Map.of("a", 2), request("b", 4, 10, false), T0);
+    PermitMessage part = FlowSlots.decide(Map.of("a", 2, "b", 4), request("c", 8, 10, false), T0);
+
+    assertThat(whole)
+        .isInstanceOfSatisfying(
+            FlowSlotsGranted.class,
+            granted -> {
+              assertThat(granted.granted()).isEqualTo(4);
+              assertThat(granted.othersHeld()).isEqualTo(2);
+            });
+    assertThat(part)
+        .isInstanceOfSatisfying(
+            FlowSlotsGranted.class, granted -> assertThat(granted.granted()).isEqualTo(4));
+  }
+
+  @Test
+  void refusedWhenTheOthersHoldTheLimit() {
+    PermitMessage answer = FlowSlots.decide(Map.of("a", 6, "b", 4), request("c", 1, 10, false), T0);
+
+    assertThat(answer)
+        .isInstanceOfSatisfying(
+            FlowSlotsRefused.class,
+            refused -> {
+              assertThat(refused.othersHeld()).isEqualTo(10);
+              assertThat(refused.limit()).isEqualTo(10);
+            });
+  }
+
+  @Test
+  void whatTheIncidentHeldItselfIsReplacedNotAddedAndAReplayIsAnsweredTheSame() {
+    FlowSlotsRequested again = request("a", 4, 6, false);
+
+    PermitMessage first = FlowSlots.decide(Map.of("a", 4, "b", 2), again, T0);
+    PermitMessage replayed = FlowSlots.decide(Map.of("a", 4, "b", 2), again, T0);
+
+    assertThat(first)
+        .isInstanceOfSatisfying(
+            FlowSlotsGranted.class, granted -> assertThat(granted.granted()).isEqualTo(4));
+    assertThat(replayed).isEqualTo(first);
+  }
+
+  @Test
+  void aPersonsRetryIsGrantedWhatItWantsPastTheLimit() {
+    assertThat(FlowSlots.decide(Map.of("a", 10), request("b", 3, 10, true), T0))
+        .isInstanceOfSatisfying(
+            FlowSlotsGranted.class, granted -> assertThat(granted.granted()).isEqualTo(3));
+  }
+
+  private static FlowSlotsRequested request(
+      String incident, int wanted, int limit, boolean override) {
+    return new FlowSlotsRequested("request-of-" + incident, incident, T0, wanted, limit, override);
+  }
+}
