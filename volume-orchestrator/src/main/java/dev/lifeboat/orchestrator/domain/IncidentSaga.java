@@ -41,6 +41,8 @@ import java.util.Optional;
  * taint       TaintNodeOutOfService once no volume is on the server; RELEASE waits for it
  *             (a taint that gives up lets the flows go on); none at all while a volume that
  *             does not move stays on the server (the taint would force-detach it)
+ * pods        a pod is released only once every volume it uses is off the server: not while
+ *             one of them is held there, never when one of them stays (POD_KEEPS_VOLUME)
  * end         COMPLETED | PARTIAL once every flow ended; CANCELLED when the node came back, or a
  *             person cancelled, before any mutating command; RemoveOutOfServiceTaint afterwards
  *             if the node came back

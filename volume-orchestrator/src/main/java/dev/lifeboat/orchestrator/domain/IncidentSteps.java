@@ -3,6 +3,7 @@ package dev.lifeboat.orchestrator.domain;
 import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentPartial;
@@ -12,6 +13,10 @@ import dev.lifeboat.events.saga.VolumeFailure;
 import dev.lifeboat.orchestrator.domain.Report.Failure;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The incident's own steps: open it (PRE_FLIGHT; the fence is {@link Fence}'s, the admission of its
@@ -204,17 +209,14 @@ final class IncidentSteps {
         }
       }
     }
-    // Tainting releases every pod of the node at once: only when no volume is still on the
-    // server, or the replacements would meet FailedPrecondition and back off (docs/design.md).
-    boolean allDetached =
-        state.volumes.stream()
-            .noneMatch(
-                flow ->
-                    flow.phase == Phase.AWAITING_FENCE
-                        || flow.phase == Phase.QUEUED
-                        || flow.phase == Phase.DETACH);
-    boolean anyDetached = state.volumes.stream().anyMatch(flow -> flow.phase == Phase.DETACHED);
-    if (allDetached && anyDetached) {
+    // Tainting releases every pod of the node at once and keeps the scheduler from putting the
+    // replacements back on the node (it looks Ready to Kubernetes for a while yet): only when
+    // nothing this incident moves is left on the server, or the replacements would meet
+    // FailedPrecondition and back off; never while a volume that stays is there, which it would
+    // have force-detached (docs/design.md).
+    boolean noneLeftToDetach = state.volumes.stream().noneMatch(IncidentSteps::onTheServer);
+    boolean anyLeft = state.volumes.stream().anyMatch(IncidentSteps::leftTheServer);
+    if (noneLeftToDetach && anyLeft) {
       List<Long> staying = volumesStayingOnServer();
       if (staying.isEmpty()) {
         taint.ask();
@@ -223,12 +225,76 @@ final class IncidentSteps {
       }
     }
     if (state.taintStatus.settled()) {
-      for (VolumeFlow flow : state.volumes) {
-        if (flow.phase == Phase.DETACHED && freeSlot()) {
-          flows.start(flow, Phase.RELEASE);
-        }
+      releaseWhatIsFree();
+    }
+  }
+
+  /**
+   * Starts RELEASE for every detached volume whose pods are free: a pod is released only once every
+   * volume it uses is off the server; one whose other volume stays there is not released at all.
+   */
+  private void releaseWhatIsFree() {
+    List<Long> staying = volumesStayingOnServer();
+    for (VolumeFlow flow : run.state.volumes) {
+      if (flow.phase != Phase.DETACHED) {
+        continue;
+      }
+      Optional<VolumeFlow> keeps =
+          siblings(flow)
+              .filter(other -> other.phase != Phase.HELD && staying.contains(other.volumeId()))
+              .findFirst();
+      if (keeps.isPresent()) {
+        String why =
+            "its pod also uses volume "
+                + keeps.get().volumeId()
+                + ", which stays on server "
+                + run.serverId()
+                + ": the pod cannot run elsewhere, so it is not released (the volume is detached)";
+        run.failed(Step.RELEASE, flow.volumeId(), 1, SagaCodes.POD_KEEPS_VOLUME, why, true);
+        flows.fail(flow, Step.RELEASE, SagaCodes.POD_KEEPS_VOLUME, why);
+      } else if (podsFree(flow) && freeSlot()) {
+        flows.start(flow, Phase.RELEASE);
       }
     }
+  }
+
+  /** Still on the server, waiting for or in its detach from it. */
+  private static boolean onTheServer(VolumeFlow flow) {
+    return flow.phase == Phase.AWAITING_FENCE
+        || flow.phase == Phase.QUEUED
+        || (flow.phase == Phase.DETACH && !flow.handingOn);
+  }
+
+  /** Detached from the server by this incident (moving on, moved, or failed after that). */
+  private static boolean leftTheServer(VolumeFlow flow) {
+    return switch (flow.phase) {
+      case DETACHED, RELEASE, RESCHEDULE, ATTACH, VERIFY, MOVED -> true;
+      case DETACH -> flow.handingOn;
+      case FAILED ->
+          flow.handingOn
+              || (flow.failure.step() != Step.PRE_FLIGHT
+                  && flow.failure.step() != Step.FENCE
+                  && flow.failure.step() != Step.DETACH);
+      default -> false;
+    };
+  }
+
+  /**
+   * Whether the flow's pods may be released: every volume they use is off the server, or will not
+   * leave it (its flow ended). A pod released earlier would be replaced at once, and its
+   * replacement would wait on the volume still attached to the dead server; one of them held on a
+   * server that runs again may still be in use there.
+   */
+  private boolean podsFree(VolumeFlow flow) {
+    return siblings(flow).noneMatch(other -> onTheServer(other) || other.phase == Phase.HELD);
+  }
+
+  /** The other volumes that a pod of this flow uses. */
+  private Stream<VolumeFlow> siblings(VolumeFlow flow) {
+    Set<String> pods = flow.volume().pods().stream().map(PodRef::uid).collect(Collectors.toSet());
+    return run.state.volumes.stream()
+        .filter(other -> other != flow)
+        .filter(other -> other.volume().pods().stream().anyMatch(pod -> pods.contains(pod.uid())));
   }
 
   /**
@@ -246,6 +312,7 @@ final class IncidentSteps {
                 flow.phase == Phase.SKIPPED
                     || flow.phase == Phase.HELD
                     || (flow.phase == Phase.FAILED
+                        && !flow.handingOn // a detach from a lost target failed: not on this server
                         && (flow.failure.step() == Step.PRE_FLIGHT
                             || flow.failure.step() == Step.FENCE
                             || flow.failure.step() == Step.DETACH)))

@@ -21,5 +21,11 @@ public final class SagaCodes {
   /** The node has no hcloud:// providerID, so its server is unknown and cannot be fenced. */
   public static final String NO_SERVER = "NO_SERVER";
 
+  /**
+   * The volume's pod also uses a volume that stays on the old server (opted out, no room, failed
+   * before its detach): the pod cannot run elsewhere, so it is not released.
+   */
+  public static final String POD_KEEPS_VOLUME = "POD_KEEPS_VOLUME";
+
   private SagaCodes() {}
 }

@@ -691,6 +691,44 @@ class IncidentSagaTest {
   }
 
   @Test
+  void aPodWhoseOtherVolumeIsHeldOnAServerThatRunsAgainIsNotReleased() {
+    receive(onePodOnTwoVolumes(null));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    List<DetachVolume> detaches = sentOf(DetachVolume.class);
+
+    receive(hcloudDone(detaches.get(0)));
+    // A person powered the server on before the second detach: that volume is held there.
+    receive(serverRunning(detaches.get(1)));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
+    assertThat(state.volume(2).orElseThrow().phase()).isEqualTo(Phase.HELD);
+    assertThat(commandTypes())
+        .as("db-0 may still run there with volume 2: not released")
+        .doesNotContain("ForceDeletePods", "TaintNodeOutOfService");
+  }
+
+  @Test
+  void aPodThatAlsoUsesAVolumeThatStaysIsNotReleased() {
+    receive(onePodOnTwoVolumes("lifeboat.dev/failover: disabled"));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(hcloudDone(last(DetachVolume.class)));
+
+    assertThat(commandTypes()).containsExactly("PowerOffServer", "DetachVolume");
+    assertThat(state.volume(1).orElseThrow().failure().reason()).isEqualTo("POD_KEEPS_VOLUME");
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+  }
+
+  /** Pod db-0 uses volumes 1 and 2; the second opted out when {@code skipped} says so. */
+  private NodeGone onePodOnTwoVolumes(String skipped) {
+    List<PodRef> pod = List.of(new PodRef("shop", "db-0", "uid-db-0", "StatefulSet", "db"));
+    return gone(
+        GoneReason.LEASE_EXPIRED,
+        Map.of(),
+        new HeldVolume(1, "pv-1", new ClaimRef("shop", "data-db-0"), "fsn1", pod),
+        new HeldVolume(2, "pv-2", new ClaimRef("shop", "logs-db-0"), "fsn1", pod, skipped));
+  }
+
+  @Test
   void aRetryableFailureIsRetriedAfterItsBackoffWithANewCommandId() {
     receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
     PowerOffServer first = last(PowerOffServer.class);
@@ -802,6 +840,10 @@ class IncidentSagaTest {
         .filter(m -> m instanceof Command)
         .map(m -> m.getClass().getSimpleName())
         .toList();
+  }
+
+  private <T> List<T> sentOf(Class<T> type) {
+    return sent.stream().filter(type::isInstance).map(type::cast).toList();
   }
 
   private <T> T lastAnswer(Class<T> type) {

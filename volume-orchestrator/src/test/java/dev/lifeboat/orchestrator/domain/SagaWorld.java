@@ -378,14 +378,23 @@ final class SagaWorld {
       throw new AssertionError(fail("incident ended holding its fencing permit"));
     }
     checkFlowSlots();
-    // Rule: every outstanding command has a deadline, in the future.
+    // Rule: every outstanding command has a deadline, not yet past.
     state
         .outstanding()
         .forEach(
             attempt -> {
-              if (attempt.deadline() == null || !attempt.deadline().isAfter(now)) {
+              // (A message of the same instant may come before the tick that ends the attempt.)
+              if (attempt.deadline() == null || attempt.deadline().isBefore(now)) {
                 throw new AssertionError(
-                    fail("command " + attempt.commandId() + " is outstanding without a deadline"));
+                    fail(
+                        "command "
+                            + attempt.commandId()
+                            + " is outstanding without a deadline ahead: "
+                            + attempt.deadline()
+                            + " at "
+                            + now
+                            + ", orchestrator crashes so far "
+                            + crashes));
               }
             });
     if (state.status() == IncidentStatus.CANCELLED
@@ -403,8 +412,17 @@ final class SagaWorld {
   private void checkFlowSlots() {
     int held = permits.slots.getOrDefault(gone.incidentId(), 0);
     long active = state.volumes().stream().filter(flow -> flow.phase().active()).count();
-    if (active > held) {
-      throw new AssertionError(fail(active + " flows run while the incident holds " + held));
+    if (active > held && !state.status().terminal()) { // an ended incident runs nothing
+      throw new AssertionError(
+          fail(
+              active
+                  + " flows run while the incident holds "
+                  + held
+                  + ": "
+                  + state.volumes().stream()
+                      .filter(flow -> flow.phase().active())
+                      .map(flow -> flow.volumeId() + " " + flow.phase())
+                      .toList()));
     }
     boolean pastTheLimitOnAPersonsWord =
         sent.stream().anyMatch(m -> m instanceof FlowSlotsRequested r && r.override());
@@ -446,17 +464,22 @@ final class SagaWorld {
       throw new AssertionError(fail(command + " was sent before the fence succeeded"));
     }
     if (command instanceof TaintNodeOutOfService) {
-      // Rule: the node-wide taint never force-detaches a volume that stays on the server.
+      // Rule: the node-wide taint never force-detaches a volume: none is on the server (in the
+      // world, not only as the saga sees it).
+      long lost = gone.node().serverId();
       boolean staying =
-          !state.serverDeleted
-              && state.volumes().stream()
-                  .anyMatch(
-                      f ->
-                          f.phase() == Phase.SKIPPED
-                              || (f.phase() == Phase.FAILED
-                                  && f.failure().step().compareTo(Step.DETACH) <= 0));
+          power.get(lost) != Power.DELETED // a deleted server holds nothing
+              && attachedTo.values().stream().anyMatch(server -> server == lost);
       if (staying) {
-        throw new AssertionError(fail(command + " would force-detach a volume that stays"));
+        throw new AssertionError(
+            fail(
+                command
+                    + " would force-detach a volume on the server: "
+                    + attachedTo.entrySet().stream()
+                        .filter(e -> e.getValue() == lost)
+                        .map(
+                            e -> e.getKey() + " " + state.volume(e.getKey()).map(VolumeFlow::phase))
+                        .toList()));
       }
     }
     if (command instanceof AttachVolume attach) {
@@ -571,7 +594,9 @@ final class SagaWorld {
   /** A Hetzner action: the server is locked while it runs; the answer comes when it ends. */
   private void act(Command command, long serverId, Runnable change) {
     Instant busy = busyUntil.get(serverId);
-    if (busy != null && busy.isAfter(now)) {
+    // Locked up to and including the instant its action ends (the action's change may not have
+    // run yet within that instant).
+    if (busy != null && !busy.isBefore(now)) {
       reply(command, failed(command, "locked", true));
       return;
     }
@@ -658,6 +683,21 @@ final class SagaWorld {
               v -> {
                 throw new AssertionError(
                     fail("pods of volume " + v.volumeId() + " released on a running server"));
+              });
+    }
+    if (command instanceof ForceDeletePods release) {
+      // Rule: a pod is released only once every volume it uses that will leave the old server
+      // has left it (its replacement would wait on the one still there).
+      gone.volumes().stream()
+          .filter(v -> v.pods().stream().anyMatch(release.pods()::contains))
+          .filter(v -> Long.valueOf(lost).equals(attachedTo.get(v.volumeId())))
+          .filter(v -> state.volume(v.volumeId()).map(f -> stillToDetach(f.phase())).orElse(false))
+          .findFirst()
+          .ifPresent(
+              v -> {
+                throw new AssertionError(
+                    fail(
+                        "a pod of volume " + v.volumeId() + " released while it is on the server"));
               });
     }
     if (command instanceof TaintNodeOutOfService && lostRuns && attachedTo.containsValue(lost)) {
@@ -960,9 +1000,11 @@ final class SagaWorld {
           .orElse(null);
     }
     if (command instanceof ForceDeletePods f) {
-      return gone.volumes().stream()
-          .filter(v -> v.pods().equals(f.pods()))
-          .map(HeldVolume::volumeId)
+      // A pod may use two volumes: the volume is the one whose flow sent this command.
+      return state.volumes().stream()
+          .filter(flow -> flow.attempt() != null)
+          .filter(flow -> f.commandId().equals(flow.attempt().commandId()))
+          .map(VolumeFlow::volumeId)
           .findFirst()
           .orElse(null);
     }
@@ -970,6 +1012,10 @@ final class SagaWorld {
       return r.volumeId();
     }
     return null;
+  }
+
+  private static boolean stillToDetach(Phase phase) {
+    return phase == Phase.AWAITING_FENCE || phase == Phase.QUEUED || phase == Phase.DETACH;
   }
 
   private HeldVolume volume(long volumeId) {
@@ -1000,10 +1046,13 @@ final class SagaWorld {
     for (int i = 0; i < count; i++) {
       String volumeLocation =
           random.nextInt(5) == 0 ? LOCATIONS[random.nextInt(LOCATIONS.length)] : location;
+      // Now and then a pod uses two volumes (the one before and this one).
       List<PodRef> pods =
           random.nextInt(6) == 0
               ? List.of()
-              : List.of(new PodRef("shop", "db-" + i, "pod-uid-" + i, "StatefulSet", "db"));
+              : i > 0 && random.nextInt(5) == 0 && !volumes.get(i - 1).pods().isEmpty()
+                  ? volumes.get(i - 1).pods()
+                  : List.of(new PodRef("shop", "db-" + i, "pod-uid-" + i, "StatefulSet", "db"));
       volumes.add(
           new HeldVolume(
               100_000 + i,
