@@ -4,9 +4,11 @@ import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRefused;
 import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The limit of volume flows in progress, decided where the fencing cap is ({@link FencingPermits}):
@@ -42,5 +44,25 @@ public final class FlowSlots {
       return new FlowSlotsRefused(id, request.incidentId(), now, others, request.limit());
     }
     return new FlowSlotsGranted(id, request.incidentId(), now, granted, others);
+  }
+
+  /**
+   * What the incident holds after the answer to its request: what was granted, or nothing after a
+   * refusal (the answer replaces any earlier holding).
+   */
+  public static Optional<Integer> heldAfter(PermitMessage answer) {
+    return answer instanceof FlowSlotsGranted granted
+        ? Optional.of(granted.granted())
+        : Optional.empty();
+  }
+
+  /**
+   * What the incident holds after it gave slots back: what it kept, nothing once it kept none, and
+   * still nothing if it held none (a return never creates a holding).
+   */
+  public static Optional<Integer> heldAfter(Integer heldBefore, FlowSlotsReturned returned) {
+    return heldBefore == null || returned.kept() == 0
+        ? Optional.empty()
+        : Optional.of(returned.kept());
   }
 }

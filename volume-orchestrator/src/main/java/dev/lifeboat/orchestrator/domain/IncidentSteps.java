@@ -270,13 +270,21 @@ final class IncidentSteps {
     return switch (flow.phase) {
       case DETACHED, RELEASE, RESCHEDULE, ATTACH, VERIFY, MOVED -> true;
       case DETACH -> flow.handingOn;
-      case FAILED ->
-          flow.handingOn
-              || (flow.failure.step() != Step.PRE_FLIGHT
-                  && flow.failure.step() != Step.FENCE
-                  && flow.failure.step() != Step.DETACH);
+      case FAILED -> !failedOnTheServer(flow);
       default -> false;
     };
+  }
+
+  /**
+   * Failed before it left the server (PRE_FLIGHT, FENCE, or its detach from it), so it stays there.
+   * A failed detach from a lost target is not on this server.
+   */
+  private static boolean failedOnTheServer(VolumeFlow flow) {
+    return flow.phase == Phase.FAILED
+        && !flow.handingOn
+        && (flow.failure.step() == Step.PRE_FLIGHT
+            || flow.failure.step() == Step.FENCE
+            || flow.failure.step() == Step.DETACH);
   }
 
   /**
@@ -309,13 +317,7 @@ final class IncidentSteps {
     return run.state.volumes.stream()
         .filter(
             flow ->
-                flow.phase == Phase.SKIPPED
-                    || flow.phase == Phase.HELD
-                    || (flow.phase == Phase.FAILED
-                        && !flow.handingOn // a detach from a lost target failed: not on this server
-                        && (flow.failure.step() == Step.PRE_FLIGHT
-                            || flow.failure.step() == Step.FENCE
-                            || flow.failure.step() == Step.DETACH)))
+                flow.phase == Phase.SKIPPED || flow.phase == Phase.HELD || failedOnTheServer(flow))
         .map(VolumeFlow::volumeId)
         .toList();
   }

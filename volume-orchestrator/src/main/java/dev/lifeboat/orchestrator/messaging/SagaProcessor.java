@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -117,7 +118,9 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     } else if (message instanceof FlowSlotsRequested request) {
       decideSlots(request, now);
     } else if (message instanceof FlowSlotsReturned returned) {
-      keepSlots(returned);
+      keep(
+          returned.incidentId(),
+          FlowSlots.heldAfter(flowSlots.get(returned.incidentId()), returned));
     } else {
       run(message.incidentId(), (state, conditions) -> saga.apply(state, message, now, conditions));
     }
@@ -139,10 +142,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
         request.nodeName(),
         answer instanceof FencePermitGranted ? "granted" : "refused",
         holders.size());
-    context.forward(
-        new Record<String, Object>(
-            request.incidentId(), answer, context.currentSystemTimeMs(), new RecordHeaders()),
-        SagaTopology.FENCING_PERMITS_SINK);
+    answer(answer);
   }
 
   /** This task owns the flow slots' partition too: what each incident holds, exactly once. */
@@ -152,8 +152,8 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
       all.forEachRemaining(entry -> held.put(entry.key, entry.value));
     }
     PermitMessage answer = FlowSlots.decide(held, request, now);
+    keep(request.incidentId(), FlowSlots.heldAfter(answer));
     if (answer instanceof FlowSlotsGranted granted) {
-      flowSlots.put(request.incidentId(), granted.granted());
       LOG.infof(
           "flow slots for %s: %d granted of %d wanted, %d held by others, limit %d",
           request.incidentId(),
@@ -162,24 +162,27 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
           granted.othersHeld(),
           request.limit());
     } else {
-      flowSlots.delete(request.incidentId());
       LOG.infof(
           "flow slots for %s refused: others hold the limit of %d",
           request.incidentId(), request.limit());
     }
-    context.forward(
-        new Record<String, Object>(
-            request.incidentId(), answer, context.currentSystemTimeMs(), new RecordHeaders()),
-        SagaTopology.FENCING_PERMITS_SINK);
+    answer(answer);
   }
 
-  /** An incident keeps fewer slots (none once it ended); one holding none stays without. */
-  private void keepSlots(FlowSlotsReturned returned) {
-    if (returned.kept() == 0) {
-      flowSlots.delete(returned.incidentId());
-    } else if (flowSlots.get(returned.incidentId()) != null) {
-      flowSlots.put(returned.incidentId(), returned.kept());
+  private void keep(String incidentId, Optional<Integer> held) {
+    if (held.isPresent()) {
+      flowSlots.put(incidentId, held.get());
+    } else {
+      flowSlots.delete(incidentId);
     }
+  }
+
+  /** A permit's answer, back to the incident's own partition. */
+  private void answer(PermitMessage answer) {
+    context.forward(
+        new Record<String, Object>(
+            answer.incidentId(), answer, context.currentSystemTimeMs(), new RecordHeaders()),
+        SagaTopology.FENCING_PERMITS_SINK);
   }
 
   private void punctuate(long wallClockMillis) {

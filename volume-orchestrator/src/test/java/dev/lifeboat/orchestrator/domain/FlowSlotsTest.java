@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRefused;
 import dev.lifeboat.events.permit.FlowSlotsRequested;
+import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
 import java.util.Map;
@@ -62,6 +63,15 @@ class FlowSlotsTest {
     assertThat(FlowSlots.decide(Map.of("a", 10), request("b", 3, 10, true), T0))
         .isInstanceOfSatisfying(
             FlowSlotsGranted.class, granted -> assertThat(granted.granted()).isEqualTo(3));
+  }
+
+  @Test
+  void anAnswerReplacesTheHoldingAndAReturnOnlyEverLowersOne() {
+    assertThat(FlowSlots.heldAfter(new FlowSlotsGranted("g", "a", T0, 3, 0))).contains(3);
+    assertThat(FlowSlots.heldAfter(new FlowSlotsRefused("r", "a", T0, 10, 10))).isEmpty();
+    assertThat(FlowSlots.heldAfter(4, new FlowSlotsReturned("k", "a", T0, 2))).contains(2);
+    assertThat(FlowSlots.heldAfter(4, new FlowSlotsReturned("k", "a", T0, 0))).isEmpty();
+    assertThat(FlowSlots.heldAfter(null, new FlowSlotsReturned("k", "a", T0, 2))).isEmpty();
   }
 
   private static FlowSlotsRequested request(

@@ -3,7 +3,6 @@ package dev.lifeboat.orchestrator.domain;
 import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitReleased;
 import dev.lifeboat.events.permit.FencePermitRequested;
-import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRequested;
 import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
@@ -11,6 +10,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -63,23 +63,23 @@ final class PermitDesk {
     }
     if (sent instanceof FlowSlotsRequested request) {
       PermitMessage answer = FlowSlots.decide(slots, request, now);
-      if (answer instanceof FlowSlotsGranted granted) {
-        slots.put(request.incidentId(), granted.granted());
-      } else {
-        slots.remove(request.incidentId());
-      }
+      keep(request.incidentId(), FlowSlots.heldAfter(answer));
       return answer;
     }
     if (sent instanceof FencePermitReleased released) {
       holders.remove(released.incidentId());
     }
     if (sent instanceof FlowSlotsReturned returned) {
-      if (returned.kept() == 0) {
-        slots.remove(returned.incidentId());
-      } else {
-        slots.computeIfPresent(returned.incidentId(), (incident, held) -> returned.kept());
-      }
+      keep(returned.incidentId(), FlowSlots.heldAfter(slots.get(returned.incidentId()), returned));
     }
     return null;
+  }
+
+  private void keep(String incidentId, Optional<Integer> held) {
+    if (held.isPresent()) {
+      slots.put(incidentId, held.get());
+    } else {
+      slots.remove(incidentId);
+    }
   }
 }
