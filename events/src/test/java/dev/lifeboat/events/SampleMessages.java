@@ -4,6 +4,7 @@ import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
@@ -167,6 +168,7 @@ public final class SampleMessages {
         new ResumeCommands(
             id(34), PauseCommands.MAINTENANCE, AT, "oncall@example.org", "maintenance over"),
         new RemoveOutOfServiceTaint(id(35), INCIDENT, AT, cmd(35), NODE.name()),
+        new CordonNode(id(46), INCIDENT, AT, cmd(46), NODE.name(), true, AT.plusSeconds(30)),
         new IncidentHeld(
             id(36),
             INCIDENT,

@@ -12,6 +12,7 @@ import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
@@ -108,6 +109,24 @@ class ClusterCommandsTest {
     assertThat(run(new RemoveOutOfServiceTaint(id(), "inc", now(), id(), lost)).alreadyDone())
         .isFalse();
     assertThat(client.nodes().withName(lost).get().getSpec().getTaints()).isEmpty();
+  }
+
+  @Test
+  void theNodeIsCordonedOnceAndUncordoned() {
+    ClusterCommandSucceeded first = run(new CordonNode(id(), "inc", now(), id(), lost, true, null));
+    ClusterCommandSucceeded again = run(new CordonNode(id(), "inc", now(), id(), lost, true, null));
+
+    assertThat(first.alreadyDone()).isFalse();
+    assertThat(again.alreadyDone()).isTrue();
+    assertThat(client.nodes().withName(lost).get().getSpec().getUnschedulable()).isTrue();
+
+    ClusterCommandSucceeded uncordon =
+        run(new CordonNode(id(), "inc", now(), id(), lost, false, null));
+    assertThat(uncordon.alreadyDone()).isFalse();
+    assertThat(client.nodes().withName(lost).get().getSpec().getUnschedulable())
+        .isNotEqualTo(Boolean.TRUE);
+    assertThat(run(new CordonNode(id(), "inc", now(), id(), lost, false, null)).alreadyDone())
+        .isTrue();
   }
 
   @Test

@@ -149,7 +149,7 @@ class OrchestratorApiTest {
         .body("volumes[0].likelyNode", equalTo("worker-6"))
         .body("volumes[1].outcome", equalTo("NO_ELIGIBLE_NODE"))
         .body("hetznerRequests", equalTo(9))
-        .body("expectedDuration", equalTo("PT16S"));
+        .body("expectedDuration", equalTo("PT14S"));
   }
 
   @Test

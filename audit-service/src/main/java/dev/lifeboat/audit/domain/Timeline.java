@@ -8,6 +8,7 @@ import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
@@ -351,6 +352,9 @@ public final class Timeline {
       }
       if (command instanceof AttachVolume a) {
         return "attach " + volume(a.volumeId()) + " to server " + a.serverId();
+      }
+      if (command instanceof CordonNode c) {
+        return (c.unschedulable() ? "cordon node " : "uncordon node ") + c.nodeName();
       }
       if (command instanceof TaintNodeOutOfService t) {
         return "taint node " + t.nodeName() + " out-of-service";

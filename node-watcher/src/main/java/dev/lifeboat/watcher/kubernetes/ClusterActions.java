@@ -5,6 +5,7 @@ import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
@@ -49,6 +50,9 @@ public class ClusterActions {
   /** Carries out a command that changes the cluster and says how it went. */
   public ClusterResult run(ClusterCommand command) {
     try {
+      if (command instanceof CordonNode cordon) {
+        return cordon(cordon);
+      }
       if (command instanceof TaintNodeOutOfService taint) {
         return taint(taint, taint.nodeName(), true);
       }
@@ -74,6 +78,32 @@ public class ClusterActions {
           "Kubernetes API: " + e.getMessage(),
           retryable);
     }
+  }
+
+  /**
+   * Sets {@code spec.unschedulable} as asked. "Already done" tells the saga that someone else had
+   * cordoned the node, so that it never uncordons what it did not cordon.
+   */
+  private ClusterResult cordon(CordonNode command) {
+    String nodeName = command.nodeName();
+    Node node = client.nodes().withName(nodeName).get();
+    if (node == null) {
+      return succeeded(command, true, "node " + nodeName + " no longer exists");
+    }
+    boolean wanted = command.unschedulable();
+    if (Boolean.TRUE.equals(node.getSpec().getUnschedulable()) == wanted) {
+      return succeeded(
+          command, true, "node " + nodeName + (wanted ? " was already" : " is not") + " cordoned");
+    }
+    client
+        .nodes()
+        .withName(nodeName)
+        .edit(
+            n -> {
+              n.getSpec().setUnschedulable(wanted ? Boolean.TRUE : null);
+              return n;
+            });
+    return succeeded(command, false, (wanted ? "cordoned " : "uncordoned ") + nodeName);
   }
 
   private ClusterResult taint(ClusterCommand command, String nodeName, boolean wanted) {

@@ -115,11 +115,13 @@ public final class Drill {
     int waves = (moving + policy.maxParallelVolumes() - 1) / policy.maxParallelVolumes();
     Duration perVolume =
         times.attach().plus(times.cluster().multipliedBy(3)); // release, reschedule, pod start
-    Duration expected =
-        fence
-            .plus(detaches ? times.detach().multipliedBy(waves) : Duration.ZERO)
-            .plus(times.cluster()) // the taint
-            .plus(perVolume.multipliedBy(waves));
+    Duration detach = detaches ? times.detach() : Duration.ZERO;
+    // Volumes are pipelined: the detaches run one after another (one action per server at a time)
+    // while each detached volume moves on, so the last one is back a volume's tail after the last
+    // detach; unless the flows a slot allows at once are fewer, and each wave waits for the last.
+    Duration pipelined = detach.multipliedBy(moving).plus(perVolume);
+    Duration inWaves = detach.plus(perVolume).multipliedBy(waves);
+    Duration expected = fence.plus(pipelined.compareTo(inWaves) >= 0 ? pipelined : inWaves);
     return new Plan(
         inventory.node().name(),
         inventory.node().serverId(),

@@ -23,7 +23,7 @@ import java.util.Optional;
  *             FencePermitRequested answered Granted, or Refused: held, FENCING_CAP)
  * -- per volume, VolumeSteps.TABLE, at most maxParallelVolumes at once --------------------------
  * DETACH      DetachVolume (none if the server was     DETACHED, then the     volume PARTIAL
- *             deleted)                                 taint gate
+ *             deleted)                                 pods gate
  * RELEASE     ForceDeletePods (if it has pods),        RESCHEDULE             volume PARTIAL
  *             DeleteVolumeAttachments
  * RESCHEDULE  AwaitReplacementPod                      ATTACH (same location  volume PARTIAL, detached
@@ -38,9 +38,13 @@ import java.util.Optional;
  *             Granted: up to the room other incidents leave under maxActiveFlows, or Refused:
  *             asks again after pauseRecheck); it runs at most the slots it holds at once and
  *             gives back what it no longer needs (FlowSlotsReturned), all of it at the end
- * taint       TaintNodeOutOfService once no volume is on the server; RELEASE waits for it
- *             (a taint that gives up lets the flows go on); none at all while a volume that
- *             does not move stays on the server (the taint would force-detach it)
+ * cordon      CordonNode once the fence holds; each volume's RELEASE waits for it, as the
+ *             scheduler must keep replacement pods off a node that still looks Ready
+ *             (a cordon that gives up: RELEASE waits for the taint instead); uncordoned
+ *             after the end if the node came back and this incident had cordoned it
+ * taint       TaintNodeOutOfService once no volume is on the server (it releases the node's
+ *             other pods); a taint that gives up lets the flows go on; none at all while a
+ *             volume that does not move stays on the server (the taint would force-detach it)
  * pods        a pod is released only once every volume it uses is off the server: not while
  *             one of them is held there, never when one of them stays (POD_KEEPS_VOLUME)
  * end         COMPLETED | PARTIAL once every flow ended; CANCELLED when the node came back, or a
@@ -49,14 +53,14 @@ import java.util.Optional;
  * </pre>
  *
  * <p>The parts: {@link IncidentSteps} (open, gates, end), {@link Fence} (fence or hold, and the
- * fence lost when the server runs again), {@link Admission} (flow slots), {@link
- * OutOfServiceTaint}, {@link VolumeSteps} (the volume table and its commands), {@link Control} (the
- * node returning and people's requests, with {@link #refusal}), {@link Run} (attempts: sending,
- * matching results, deadlines, backoff, ids). Every command's id is derived from the incident,
- * step, volume, attempt and the command's place in its step, created before it is sent, so a replay
- * after a crash sends the same ids. A result counts only while its command is awaited: duplicates
- * and results of abandoned attempts change nothing. The state passed in belongs to the call, which
- * may change it and returns it as the new state.
+ * fence lost when the server runs again), {@link Admission} (flow slots), {@link NodeCordon},
+ * {@link OutOfServiceTaint}, {@link VolumeSteps} (the volume table and its commands), {@link
+ * Control} (the node returning and people's requests, with {@link #refusal}), {@link Run}
+ * (attempts: sending, matching results, deadlines, backoff, ids). Every command's id is derived
+ * from the incident, step, volume, attempt and the command's place in its step, created before it
+ * is sent, so a replay after a crash sends the same ids. A result counts only while its command is
+ * awaited: duplicates and results of abandoned attempts change nothing. The state passed in belongs
+ * to the call, which may change it and returns it as the new state.
  */
 public final class IncidentSaga {
 

@@ -33,6 +33,10 @@ public final class IncidentState {
   boolean fenced;
   boolean fenceLost;
   boolean serverDeleted;
+  Attempt cordon;
+  TaintStatus cordonStatus = TaintStatus.NONE;
+  boolean cordonedHere;
+  Attempt uncordon;
   Attempt taint;
   TaintStatus taintStatus = TaintStatus.NONE;
   Attempt untaint;
@@ -118,6 +122,11 @@ public final class IncidentState {
     return fenced;
   }
 
+  /** Where the cordon of the node stands. */
+  public TaintStatus cordonStatus() {
+    return cordonStatus;
+  }
+
   /** Where the node-wide out-of-service taint stands. */
   public TaintStatus taintStatus() {
     return taintStatus;
@@ -166,7 +175,7 @@ public final class IncidentState {
 
   private Stream<Attempt> attempts() {
     return Stream.concat(
-            Stream.of(fence, taint, untaint),
+            Stream.of(fence, cordon, uncordon, taint, untaint),
             volumes.stream().filter(flow -> !flow.phase.ended()).map(flow -> flow.attempt))
         .filter(attempt -> attempt != null);
   }

@@ -21,12 +21,13 @@ import java.util.stream.Stream;
 /**
  * The incident's own steps: open it (PRE_FLIGHT; the fence is {@link Fence}'s, the admission of its
  * flows {@link Admission}'s), start each volume's steps as the gates allow (the slots it holds, the
- * out-of-service taint), and end it.
+ * cordon or the out-of-service taint), and end it.
  */
 final class IncidentSteps {
 
   private final Run run;
   private final VolumeSteps flows;
+  private final NodeCordon cordon;
   private final OutOfServiceTaint taint;
   final Fence fence;
   final Admission admission;
@@ -34,6 +35,7 @@ final class IncidentSteps {
   IncidentSteps(Run run, VolumeSteps flows) {
     this.run = run;
     this.flows = flows;
+    this.cordon = new NodeCordon(run);
     this.taint = new OutOfServiceTaint(run);
     this.fence = new Fence(run, flows);
     this.admission = new Admission(run);
@@ -45,6 +47,12 @@ final class IncidentSteps {
     List<Run.Awaiter> awaiters = new ArrayList<>();
     if (state.fence != null) {
       awaiters.add(new Run.Awaiter(state.fence, fence::onFenceReport, fence::sendFence));
+    }
+    if (state.cordon != null) {
+      awaiters.add(new Run.Awaiter(state.cordon, cordon::onReport, cordon::send));
+    }
+    if (state.uncordon != null) {
+      awaiters.add(new Run.Awaiter(state.uncordon, cordon::onUncordonReport, cordon::sendUncordon));
     }
     if (state.taint != null) {
       awaiters.add(new Run.Awaiter(state.taint, taint::onReport, taint::send));
@@ -184,6 +192,8 @@ final class IncidentSteps {
     IncidentState state = run.state;
     boolean fenceHolds = state.fenced && !state.fenceLost;
     if (fenceHolds) {
+      // The scheduler is kept off the node even while the flows wait for slots.
+      cordon.ask();
       if (!admission.admitted()) {
         return;
       }
@@ -209,9 +219,8 @@ final class IncidentSteps {
         }
       }
     }
-    // Tainting releases every pod of the node at once and keeps the scheduler from putting the
-    // replacements back on the node (it looks Ready to Kubernetes for a while yet): only when
-    // nothing this incident moves is left on the server, or the replacements would meet
+    // Tainting releases every pod of the node at once (those without Hetzner volumes too): only
+    // when nothing this incident moves is left on the server, or the replacements would meet
     // FailedPrecondition and back off; never while a volume that stays is there, which it would
     // have force-detached (docs/design.md).
     boolean noneLeftToDetach = state.volumes.stream().noneMatch(IncidentSteps::onTheServer);
@@ -224,7 +233,10 @@ final class IncidentSteps {
         taint.forgo(staying);
       }
     }
-    if (state.taintStatus.settled()) {
+    // Pods are released volume by volume once the cordon keeps the scheduler off the node (it
+    // looks Ready to Kubernetes for a while yet); without the cordon, only once nothing is left to
+    // detach from the server and the taint is settled.
+    if (cordon.holds() || (noneLeftToDetach && state.taintStatus.settled())) {
       releaseWhatIsFree();
     }
   }
@@ -344,6 +356,7 @@ final class IncidentSteps {
       progress(); // the volumes already detached go on; the held ones wait
     }
     if (state.status.terminal()) {
+      cordon.removeIfBack();
       taint.removeIfBack();
       fence.releasePermit();
     }
@@ -382,6 +395,7 @@ final class IncidentSteps {
     if (state.fence != null) {
       state.fence.retryAt = null;
     }
+    cordon.abandon();
     taint.abandon();
     for (VolumeFlow flow : state.volumes) {
       if (!flow.phase.ended()) {
@@ -394,11 +408,15 @@ final class IncidentSteps {
     run.event(new IncidentCancelled(run.eventId(), run.id(), run.now, why));
   }
 
-  /** The fence and the taint wait for nothing more; a taint not yet settled is abandoned. */
+  /**
+   * The fence, the cordon and the taint wait for nothing more; a cordon or taint not yet settled is
+   * abandoned.
+   */
   void stopIncidentAttempts() {
     if (run.state.fence != null) {
       run.state.fence.idle();
     }
+    cordon.abandon();
     taint.abandon();
   }
 }

@@ -13,7 +13,10 @@ public enum Phase {
   QUEUED(Step.DETACH),
   /** Detaching from the fenced server. */
   DETACH(Step.DETACH),
-  /** Detached; waiting until every volume of the incident is detached and the node is tainted. */
+  /**
+   * Detached; waiting until every other volume its pods use is off the server and the node is
+   * cordoned (or, without the cordon, until the node-wide taint is settled).
+   */
   DETACHED(Step.RELEASE),
   /** Force-deleting its pods and deleting its stale VolumeAttachment. */
   RELEASE(Step.RELEASE),

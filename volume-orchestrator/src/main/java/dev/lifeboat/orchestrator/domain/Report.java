@@ -20,11 +20,13 @@ sealed interface Report {
    * @param detail what happened, for the timeline
    * @param serverDeleted the fence found the server deleted, which detached its volumes
    * @param scheduled where the replacement pod was bound, for RESCHEDULE
+   * @param alreadyDone the world already was as asked (someone else did it)
    */
-  record Success(String detail, boolean serverDeleted, ReplacementPodScheduled scheduled)
+  record Success(
+      String detail, boolean serverDeleted, ReplacementPodScheduled scheduled, boolean alreadyDone)
       implements Report {
     Success(String detail) {
-      this(detail, false, null);
+      this(detail, false, null, false);
     }
   }
 
@@ -49,7 +51,7 @@ sealed interface Report {
       return new Success("action " + s.actionId() + " finished");
     }
     if (result instanceof HcloudCommandAlreadyDone d) {
-      return new Success(d.observed(), d.serverDeleted(), null);
+      return new Success(d.observed(), d.serverDeleted(), null, true);
     }
     if (result instanceof HcloudCommandDryRun d) {
       // A dry-run adapter proves nothing: going on would release pods of an unfenced node.
@@ -62,10 +64,10 @@ sealed interface Report {
       return new Failure(f.errorCode(), f.errorMessage(), f.retryable());
     }
     if (result instanceof ClusterCommandSucceeded s) {
-      return new Success(s.detail() == null ? "done" : s.detail());
+      return new Success(s.detail() == null ? "done" : s.detail(), false, null, s.alreadyDone());
     }
     if (result instanceof ReplacementPodScheduled p) {
-      return new Success("scheduled", false, p);
+      return new Success("scheduled", false, p, false);
     }
     if (result instanceof PodReady p) {
       return new Success("pod " + p.pod().name() + " is Ready on " + p.nodeName());

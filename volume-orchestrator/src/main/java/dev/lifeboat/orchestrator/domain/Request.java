@@ -4,6 +4,7 @@ import dev.lifeboat.events.Command;
 import dev.lifeboat.events.CommandResult;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
@@ -21,6 +22,10 @@ import dev.lifeboat.events.hcloud.PowerOffServer;
 public enum Request {
   POWER_OFF(PowerOffServer.class, true),
   DELETE_SERVER(DeleteServer.class, true),
+  /** The incident's cordon of the node, once its fence holds (a part of RELEASE). */
+  CORDON(CordonNode.class, true),
+  /** Not a step of its own: undoes the cordon after the end, when the node came back. */
+  UNCORDON(CordonNode.class, true),
   TAINT(TaintNodeOutOfService.class, true),
   /** Not a step of its own: undoes the taint after the end, when the node came back. */
   UNTAINT(RemoveOutOfServiceTaint.class, true),
@@ -51,6 +56,19 @@ public enum Request {
    */
   public boolean mutating() {
     return mutating;
+  }
+
+  /**
+   * True for the incident's own requests that share their step with another (the cordon and the
+   * taint are both RELEASE): their command ids are derived from their own name, not the step's.
+   */
+  boolean namesItsCommands() {
+    return this == CORDON || this == UNCORDON || this == UNTAINT;
+  }
+
+  /** True for a request that undoes what the incident did, after its end: not a step's start. */
+  boolean undoes() {
+    return this == UNTAINT || this == UNCORDON;
   }
 
   /** True when the result is of a kind that can answer this command. */

@@ -109,7 +109,7 @@ final class Run {
     attempt.commandId = command.commandId();
     attempt.deadline = now.plus(deadlineIn);
     attempt.retryAt = null;
-    if (attempt.announced != attempt.number && attempt.request != Request.UNTAINT) {
+    if (attempt.announced != attempt.number && !attempt.request.undoes()) {
       attempt.announced = attempt.number;
       started(attempt.step, volumeId, attempt.number, command.commandId());
     }
@@ -182,7 +182,7 @@ final class Run {
   private String baseCommandId(Attempt attempt, Long volumeId) {
     return MessageIds.derived(
         state.incidentId,
-        attempt.request == Request.UNTAINT ? "UNTAINT" : attempt.step.name(),
+        attempt.request.namesItsCommands() ? attempt.request.name() : attempt.step.name(),
         volumeId == null ? "-" : volumeId.toString(),
         Integer.toString(attempt.number),
         Integer.toString(VolumeSteps.placeInStep(attempt.request)));

@@ -1,8 +1,9 @@
 package dev.lifeboat.orchestrator.domain;
 
 /**
- * Where the node-wide out-of-service taint stands. It is a help, not a need: per-volume force
- * deletion releases the volumes anyway, so a taint that could not be applied lets the flows go on.
+ * Where the node-wide out-of-service taint, or the cordon of the node, stands. Each is a help, not
+ * a need: per-volume force deletion releases the volumes anyway, so a taint that could not be
+ * applied lets the flows go on, and without the cordon the pods wait for the taint.
  */
 public enum TaintStatus {
   /** Not asked for yet: some volume is still on the server. */

@@ -11,9 +11,11 @@ import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
@@ -85,6 +87,9 @@ class IncidentSagaTest {
         .as("the adapter drops the fence once the saga stopped waiting for it")
         .isEqualTo(now.plus(SagaPolicy.defaults().step(Step.FENCE).timeout()));
     receive(hcloudDone(fence));
+    CordonNode cordon = last(CordonNode.class);
+    assertThat(cordon.unschedulable()).isTrue();
+    receive(clusterDone(cordon));
     DetachVolume detach = last(DetachVolume.class);
     assertThat(detach.expectedServerId()).isEqualTo(4202);
     assertThat(detach.notAfter()).isAfter(now);
@@ -102,6 +107,7 @@ class IncidentSagaTest {
     assertThat(commandTypes())
         .containsExactly(
             "PowerOffServer",
+            "CordonNode",
             "DetachVolume",
             "TaintNodeOutOfService",
             "ForceDeletePods",
@@ -125,6 +131,93 @@ class IncidentSagaTest {
                 .occurredAt()
                 .plus(last(AwaitPodReady.class).timeout())
                 .plus(Run.REPORT_MARGIN));
+  }
+
+  @Test
+  void aVolumesPodIsReleasedOnceItsVolumeIsOffTheServerWhileTheNextStillDetaches() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), volume(100002)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(clusterDone(last(CordonNode.class)));
+    List<DetachVolume> detaches = sentOf(DetachVolume.class);
+
+    receive(hcloudDone(detaches.get(0)));
+
+    // The cordon keeps the scheduler off the node: the first pod goes now, not after the last
+    // detach; the node-wide taint waits until nothing is left on the server.
+    assertThat(last(ForceDeletePods.class).pods())
+        .extracting(PodRef::uid)
+        .containsExactly("uid-100001");
+    assertThat(commandTypes()).doesNotContain("TaintNodeOutOfService");
+    receive(clusterDone(last(ForceDeletePods.class)));
+    receive(clusterDone(last(DeleteVolumeAttachments.class)));
+    receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
+    assertThat(last(AttachVolume.class).volumeId()).isEqualTo(100001);
+    assertThat(state.volume(100002).orElseThrow().phase()).isEqualTo(Phase.DETACH);
+
+    receive(hcloudDone(detaches.get(1)));
+    assertThat(commandTypes()).containsOnlyOnce("TaintNodeOutOfService");
+    assertThat(last(ForceDeletePods.class).pods())
+        .extracting(PodRef::uid)
+        .containsExactly("uid-100002");
+  }
+
+  @Test
+  void withoutTheCordonPodsWaitUntilNothingIsLeftOnTheServerAndTheTaint() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001), volume(100002)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(
+        new ClusterCommandFailed(
+            id(),
+            INCIDENT,
+            now,
+            last(CordonNode.class).commandId(),
+            "FORBIDDEN",
+            "nodes is forbidden",
+            false));
+    List<DetachVolume> detaches = sentOf(DetachVolume.class);
+
+    receive(hcloudDone(detaches.get(0)));
+    assertThat(commandTypes()).doesNotContain("ForceDeletePods", "TaintNodeOutOfService");
+
+    receive(hcloudDone(detaches.get(1)));
+    receive(clusterDone(last(TaintNodeOutOfService.class)));
+    assertThat(sentOf(ForceDeletePods.class)).hasSize(2);
+    assertThat(state.cordonStatus()).isEqualTo(TaintStatus.GIVEN_UP);
+  }
+
+  @Test
+  void aNodeBackAfterTheEndIsUncordonedOnlyWhenThisIncidentCordonedIt() {
+    for (boolean cordonedBefore : List.of(false, true)) {
+      sent.clear();
+      state = null;
+      receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+      receive(hcloudDone(last(PowerOffServer.class)));
+      receive(
+          new ClusterCommandSucceeded(
+              id(), INCIDENT, now, last(CordonNode.class).commandId(), cordonedBefore, "done"));
+      receive(hcloudDone(last(DetachVolume.class)));
+      receive(clusterDone(last(TaintNodeOutOfService.class)));
+      receive(clusterDone(last(ForceDeletePods.class)));
+      receive(clusterDone(last(DeleteVolumeAttachments.class)));
+      receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
+      finishVerify(last(AttachVolume.class));
+      assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
+
+      receive(new NodeReturned(id(), INCIDENT, now, NODE));
+
+      List<CordonNode> uncordons =
+          sentOf(CordonNode.class).stream().filter(c -> !c.unschedulable()).toList();
+      if (cordonedBefore) {
+        assertThat(uncordons).as("a person had cordoned it: it stays cordoned").isEmpty();
+      } else {
+        assertThat(uncordons)
+            .singleElement()
+            .extracting(CordonNode::nodeName)
+            .isEqualTo("worker-2");
+        assertThat(uncordons.get(0).commandId())
+            .isNotEqualTo(last(RemoveOutOfServiceTaint.class).commandId());
+      }
+    }
   }
 
   @Test
@@ -418,7 +511,7 @@ class IncidentSagaTest {
     tick(T0.plus(Duration.ofHours(1)));
     assertThat(commandTypes())
         .as("never fenced again against the person's action, never detached from it")
-        .containsExactly("PowerOffServer", "DetachVolume", "DetachVolume");
+        .containsExactly("PowerOffServer", "CordonNode", "DetachVolume", "DetachVolume");
 
     // The person fences it again: the held volumes move, with requests of their own.
     receive(new ResumeIncident(id(), INCIDENT, now, "oncall", "powered on by mistake"));
@@ -448,8 +541,9 @@ class IncidentSagaTest {
     tick(T0.plus(Duration.ofMinutes(20)));
 
     assertThat(commandTypes())
-        .as("no detach is tried again against the running server")
-        .containsExactly("PowerOffServer", "DetachVolume", "DetachVolume");
+        .as("no detach is tried again against the running server (the unanswered cordon is)")
+        .containsExactly(
+            "PowerOffServer", "CordonNode", "DetachVolume", "DetachVolume", "CordonNode");
     assertThat(state.status()).isEqualTo(IncidentStatus.HELD);
     assertThat(state.volumes()).extracting(VolumeFlow::phase).containsOnly(Phase.HELD);
   }
@@ -579,7 +673,8 @@ class IncidentSagaTest {
     DeleteServer delete = last(DeleteServer.class);
     receive(hcloudDone(delete));
 
-    assertThat(commandTypes()).containsExactly("DeleteServer", "TaintNodeOutOfService");
+    assertThat(commandTypes())
+        .containsExactly("DeleteServer", "CordonNode", "TaintNodeOutOfService");
   }
 
   @Test
@@ -630,7 +725,7 @@ class IncidentSagaTest {
     receive(hcloudDone(last(PowerOffServer.class)));
 
     assertThat(lastAnswer(FlowSlotsRefused.class).othersHeld()).isEqualTo(32);
-    assertThat(commandTypes()).containsExactly("PowerOffServer");
+    assertThat(commandTypes()).containsExactly("PowerOffServer", "CordonNode");
     Duration recheck = SagaPolicy.defaults().pauseRecheck();
     tick(T0.plus(recheck).minusMillis(1));
     assertThat(sent.stream().filter(FlowSlotsRequested.class::isInstance)).hasSize(1);
@@ -640,7 +735,7 @@ class IncidentSagaTest {
     tick(T0.plus(recheck));
     assertThat(last(FlowSlotsRequested.class).wanted()).isEqualTo(2);
     assertThat(lastAnswer(FlowSlotsGranted.class).granted()).isEqualTo(1);
-    assertThat(commandTypes()).containsExactly("PowerOffServer", "DetachVolume");
+    assertThat(commandTypes()).containsExactly("PowerOffServer", "CordonNode", "DetachVolume");
 
     // Its volumes go one at a time; when the last ends, so does the incident, and it holds none.
     receive(finalFailure(last(DetachVolume.class)));
@@ -713,7 +808,7 @@ class IncidentSagaTest {
     receive(hcloudDone(last(PowerOffServer.class)));
     receive(hcloudDone(last(DetachVolume.class)));
 
-    assertThat(commandTypes()).containsExactly("PowerOffServer", "DetachVolume");
+    assertThat(commandTypes()).containsExactly("PowerOffServer", "CordonNode", "DetachVolume");
     assertThat(state.volume(1).orElseThrow().failure().reason()).isEqualTo("POD_KEEPS_VOLUME");
     assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
   }

@@ -11,9 +11,11 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
+import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
@@ -56,6 +58,8 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * A model of the world around one saga, from a seed: Hetzner's servers (power state, one action at
@@ -123,6 +127,17 @@ final class SagaWorld {
 
   /** The server of each node the world knows. */
   private final Map<String, Long> nodeServer = new HashMap<>();
+
+  /** The lost node is cordoned; in some worlds a person had cordoned it before the loss. */
+  private boolean cordoned;
+
+  private boolean cordonedByPerson;
+
+  /** The lost node carries the out-of-service taint. */
+  private boolean tainted;
+
+  /** The saga was told the node came back. */
+  private boolean nodeReturned;
 
   /** Nodes declared lost while their server still runs (hung). */
   private final Set<String> lostNodes = new HashSet<>();
@@ -202,6 +217,8 @@ final class SagaWorld {
               nodeServer.put(node.name(), node.serverId());
             });
     gone.volumes().forEach(volume -> attachedTo.put(volume.volumeId(), lost));
+    cordonedByPerson = random.nextInt(10) == 0;
+    cordoned = cordonedByPerson;
     if (random.nextInt(8) == 0) {
       poweredOnAt = T0.plusSeconds(5 + random.nextInt(40));
       at(poweredOnAt, this::personPowersTheServerOn);
@@ -319,8 +336,9 @@ final class SagaWorld {
           .filter(s -> s.commandId.equals(result.commandId()))
           .forEach(s -> s.answered = true);
     }
-    if (message instanceof NodeReturned && !fenceProven) {
-      returnedBeforeFence = true;
+    if (message instanceof NodeReturned) {
+      nodeReturned = true;
+      returnedBeforeFence |= !fenceProven;
     }
     if (awaited
         && message instanceof HcloudCommandFailed f
@@ -460,7 +478,7 @@ final class SagaWorld {
       return;
     }
     // Rule: nothing that touches the volumes or the node's pods before the fence succeeded.
-    if (mutating(command) && !fenceProven && !(command instanceof ClusterCommand c && untaint(c))) {
+    if (mutating(command) && !fenceProven && !(command instanceof ClusterCommand c && undoes(c))) {
       throw new AssertionError(fail(command + " was sent before the fence succeeded"));
     }
     if (command instanceof TaintNodeOutOfService) {
@@ -480,6 +498,31 @@ final class SagaWorld {
                         .map(
                             e -> e.getKey() + " " + state.volume(e.getKey()).map(VolumeFlow::phase))
                         .toList()));
+      }
+    }
+    if (command instanceof ForceDeletePods release
+        && release.nodeName().equals(gone.node().name())
+        && !cordoned
+        && !tainted) {
+      // Rule: while a volume the incident moves is still on the server, the node looks Ready to
+      // the scheduler: a pod is released only while the node is cordoned (or tainted), else its
+      // replacement could be bound back onto the lost node.
+      noneOf(
+          stillToDetachFrom(gone.volumes().stream(), gone.node().serverId()),
+          v ->
+              "a pod released while volume "
+                  + v.volumeId()
+                  + " is still to detach and the node is neither cordoned nor tainted");
+    }
+    if (command instanceof CordonNode cordon && !cordon.unschedulable()) {
+      // Rule: the node is uncordoned only when it came back, and never when a person cordoned it.
+      if (!nodeReturned || cordonedByPerson) {
+        throw new AssertionError(
+            fail(
+                command
+                    + (cordonedByPerson
+                        ? " uncordons a node a person had cordoned"
+                        : " uncordons a node that did not come back")));
       }
     }
     if (command instanceof AttachVolume attach) {
@@ -515,8 +558,10 @@ final class SagaWorld {
     return message instanceof PowerOffServer || message instanceof DeleteServer;
   }
 
-  private boolean untaint(ClusterCommand command) {
-    return command.getClass().getSimpleName().equals("RemoveOutOfServiceTaint");
+  /** Undoes what the incident did to the node after its end: the untaint, the uncordon. */
+  private boolean undoes(ClusterCommand command) {
+    return command instanceof RemoveOutOfServiceTaint
+        || (command instanceof CordonNode cordon && !cordon.unschedulable());
   }
 
   // ---- the adapter and the watcher, executing commands against the world -----------------------
@@ -675,30 +720,41 @@ final class SagaWorld {
     boolean lostRuns = power.get(lost) == Power.RUNNING || power.get(lost) == Power.STARTING;
     if (command instanceof ForceDeletePods release && lostRuns) {
       // Rule: a pod is released only once its volume is off the old server, or that server is off.
-      gone.volumes().stream()
-          .filter(v -> !v.pods().isEmpty() && release.pods().containsAll(v.pods()))
-          .filter(v -> Long.valueOf(lost).equals(attachedTo.get(v.volumeId())))
-          .findFirst()
-          .ifPresent(
-              v -> {
-                throw new AssertionError(
-                    fail("pods of volume " + v.volumeId() + " released on a running server"));
-              });
+      noneOf(
+          gone.volumes().stream()
+              .filter(v -> !v.pods().isEmpty() && release.pods().containsAll(v.pods()))
+              .filter(v -> Long.valueOf(lost).equals(attachedTo.get(v.volumeId()))),
+          v -> "pods of volume " + v.volumeId() + " released on a running server");
     }
     if (command instanceof ForceDeletePods release) {
       // Rule: a pod is released only once every volume it uses that will leave the old server
       // has left it (its replacement would wait on the one still there).
-      gone.volumes().stream()
-          .filter(v -> v.pods().stream().anyMatch(release.pods()::contains))
-          .filter(v -> Long.valueOf(lost).equals(attachedTo.get(v.volumeId())))
-          .filter(v -> state.volume(v.volumeId()).map(f -> stillToDetach(f.phase())).orElse(false))
-          .findFirst()
-          .ifPresent(
-              v -> {
-                throw new AssertionError(
-                    fail(
-                        "a pod of volume " + v.volumeId() + " released while it is on the server"));
-              });
+      noneOf(
+          stillToDetachFrom(
+              gone.volumes().stream()
+                  .filter(v -> v.pods().stream().anyMatch(release.pods()::contains)),
+              lost),
+          v -> "a pod of volume " + v.volumeId() + " released while it is on the server");
+    }
+    if (command instanceof CordonNode cordon && roll < 85) {
+      boolean already = cordoned == cordon.unschedulable();
+      cordoned = cordon.unschedulable();
+      reply(
+          command,
+          new ClusterCommandSucceeded(
+              MessageIds.random(),
+              command.incidentId(),
+              now,
+              command.commandId(),
+              already,
+              "done"));
+      return;
+    }
+    if (command instanceof TaintNodeOutOfService) {
+      tainted = true;
+    }
+    if (command instanceof RemoveOutOfServiceTaint) {
+      tainted = false;
     }
     if (command instanceof TaintNodeOutOfService && lostRuns && attachedTo.containsValue(lost)) {
       // Rule: the taint never makes Kubernetes force-detach a volume from a running server.
@@ -1012,6 +1068,23 @@ final class SagaWorld {
       return r.volumeId();
     }
     return null;
+  }
+
+  /** The volumes attached to that server in the world that the saga has still to detach. */
+  private Stream<HeldVolume> stillToDetachFrom(Stream<HeldVolume> volumes, long server) {
+    return volumes
+        .filter(v -> Long.valueOf(server).equals(attachedTo.get(v.volumeId())))
+        .filter(v -> state.volume(v.volumeId()).map(f -> stillToDetach(f.phase())).orElse(false));
+  }
+
+  /** A rule broken by the first of these volumes, if there is one. */
+  private void noneOf(Stream<HeldVolume> breaking, Function<HeldVolume, String> why) {
+    breaking
+        .findFirst()
+        .ifPresent(
+            v -> {
+              throw new AssertionError(fail(why.apply(v)));
+            });
   }
 
   private static boolean stillToDetach(Phase phase) {
