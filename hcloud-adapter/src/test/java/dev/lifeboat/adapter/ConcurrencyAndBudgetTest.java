@@ -50,6 +50,38 @@ class ConcurrencyAndBudgetTest extends WithTopics {
   }
 
   @Test
+  void anActionIsAskedAboutAroundWhenItsKindLatelyTookNotManyTimesBefore() {
+    HcloudSimProcess sim = HcloudSimProcess.shared();
+    sim.reset(scenario(12, 12));
+    sim.send(
+        "PUT", "/_sim/settings", HcloudSimProcess.settings(Duration.ofSeconds(1), 3600, 1, true));
+
+    // One attach after another, each to its own server: every poll between two attaches is for
+    // the first of them.
+    for (int i = 0; i < 12; i++) {
+      AttachVolume attach = attach(200_001 + i, 5001 + i);
+      topics.send(attach);
+      assertThat(result(topics, attach)).isInstanceOf(HcloudCommandSucceeded.class);
+    }
+
+    List<Integer> polls = new ArrayList<>();
+    for (String request : requests()) {
+      if (request.startsWith("POST /v1/volumes/") && request.contains("/actions/attach")) {
+        polls.add(0);
+      } else if (request.startsWith("GET /v1/actions?") && !polls.isEmpty()) {
+        polls.set(polls.size() - 1, polls.get(polls.size() - 1) + 1);
+      }
+    }
+    System.out.printf("polls per 1 s attach, in order: %s%n", polls);
+    assertThat(polls).hasSize(12);
+    // Backing off from 250 ms asks at 0.25, 0.63, 1.19 s: three polls or more for a 1 s action.
+    // Once attaches have lately taken 1 s, the first ask comes after that, and mostly finds it
+    // done.
+    double lastFour = polls.subList(8, 12).stream().mapToInt(Integer::intValue).average().orElse(0);
+    assertThat(lastFour).as("polls per attach, the last four: %s", polls).isLessThanOrEqualTo(1.5);
+  }
+
+  @Test
   void lowBudgetServesFencingFirstWithoutABurstOf429s() {
     HcloudSimProcess sim = HcloudSimProcess.shared();
     sim.reset(scenario(23, 20));

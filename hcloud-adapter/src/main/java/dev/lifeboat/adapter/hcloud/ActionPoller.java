@@ -1,6 +1,7 @@
 package dev.lifeboat.adapter.hcloud;
 
 import dev.lifeboat.adapter.config.AdapterConfig;
+import dev.lifeboat.adapter.domain.ActionDurations;
 import dev.lifeboat.adapter.domain.CallPriority;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,14 +21,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * Waits for Hetzner actions: one poller for every action the process waits on, asking {@code GET
- * /actions?id=..} for at most 25 ids at a time. The interval starts short when an action is added
- * and backs off while nothing changes, so many concurrent actions cost a few requests per second.
- * Batches holding fencing actions go first when the budget is low.
+ * /actions?id=..} for at most 25 ids at a time, every action in flight in the same request. Each
+ * action is first asked about when actions of its kind have lately taken (their median, {@link
+ * ActionDurations}, plus the initial interval), or after the initial interval while none has ended
+ * yet; then ever less often while it runs on. A poll made for one action carries every other, so
+ * many concurrent actions cost a few requests per second. Batches holding fencing actions go first
+ * when the budget is low.
  */
 @Singleton
 public class ActionPoller {
@@ -35,8 +40,31 @@ public class ActionPoller {
   /** The most ids hcloud-go puts in one poll, and the API's default page size. */
   public static final int BATCH = 25;
 
-  private record Waiting(
-      long id, CallPriority priority, CompletableFuture<HcloudDtos.Action> done, long deadline) {}
+  /** An action waited on; {@code askAt} and {@code step} belong to the poller's thread. */
+  private static final class Waiting {
+    final long id;
+    final CallPriority priority;
+    final CompletableFuture<HcloudDtos.Action> done = new CompletableFuture<>();
+    final long deadline;
+    volatile long askAt;
+    long step;
+
+    Waiting(long id, CallPriority priority, long deadline, long askAt, long step) {
+      this.id = id;
+      this.priority = priority;
+      this.deadline = deadline;
+      this.askAt = askAt;
+      this.step = step;
+    }
+
+    CallPriority priority() {
+      return priority;
+    }
+
+    long id() {
+      return id;
+    }
+  }
 
   private final HcloudApi api;
   private final RateLimitBudget budget;
@@ -45,6 +73,7 @@ public class ActionPoller {
   private final Duration initial;
   private final Duration max;
   private final Duration actionTimeout;
+  private final ActionDurations durations = new ActionDurations();
   private final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -53,9 +82,9 @@ public class ActionPoller {
             thread.setDaemon(true);
             return thread;
           });
-  private Duration interval;
+  private ScheduledFuture<?> next;
+  private long nextAt = Long.MAX_VALUE;
   private boolean polling;
-  private boolean pollSoon;
 
   ActionPoller(
       @RestClient HcloudApi api,
@@ -70,7 +99,6 @@ public class ActionPoller {
     this.initial = config.poll().initialInterval();
     this.max = config.poll().maxInterval();
     this.actionTimeout = config.poll().actionTimeout();
-    this.interval = initial;
   }
 
   /** Completes with the action once it has ended (success or error). */
@@ -79,6 +107,8 @@ public class ActionPoller {
       record(action);
       return Uni.createFrom().item(action);
     }
+    long now = clock.millis();
+    Duration first = durations.median(action.command()).map(initial::plus).orElse(initial);
     Waiting entry =
         waiting.computeIfAbsent(
             action.id(),
@@ -86,10 +116,11 @@ public class ActionPoller {
                 new Waiting(
                     id,
                     priority,
-                    new CompletableFuture<>(),
-                    clock.millis() + actionTimeout.toMillis()));
-    startSoon();
-    return Uni.createFrom().completionStage(entry.done());
+                    now + actionTimeout.toMillis(),
+                    now + first.toMillis(),
+                    initial.toMillis()));
+    askBy(entry.askAt);
+    return Uni.createFrom().completionStage(entry.done);
   }
 
   @PreDestroy
@@ -97,17 +128,24 @@ public class ActionPoller {
     timer.shutdownNow();
   }
 
-  private synchronized void startSoon() {
-    interval = initial;
-    if (polling) {
-      pollSoon = true;
+  /** Makes sure a poll happens by then; one in flight reschedules itself when it is answered. */
+  private synchronized void askBy(long at) {
+    if (polling || at >= nextAt) {
       return;
     }
-    polling = true;
-    timer.schedule(this::poll, initial.toMillis(), TimeUnit.MILLISECONDS);
+    if (next != null) {
+      next.cancel(false);
+    }
+    nextAt = at;
+    next = timer.schedule(this::poll, Math.max(0, at - clock.millis()), TimeUnit.MILLISECONDS);
   }
 
   private void poll() {
+    synchronized (this) {
+      polling = true;
+      next = null;
+      nextAt = Long.MAX_VALUE;
+    }
     expireOverdue();
     List<Waiting> all = new ArrayList<>(waiting.values());
     all.sort(Comparator.comparing(Waiting::priority).thenComparingLong(Waiting::id));
@@ -122,7 +160,7 @@ public class ActionPoller {
         .collect()
         .with(java.util.stream.Collectors.summingInt(Integer::intValue))
         .subscribe()
-        .with(this::scheduleNext, failure -> scheduleNext(0));
+        .with(ended -> scheduleNext(), failure -> scheduleNext());
   }
 
   private Uni<Integer> pollBatch(List<Waiting> batch) {
@@ -141,7 +179,7 @@ public class ActionPoller {
                   Waiting entry = waiting.remove(action.id());
                   if (entry != null) {
                     record(action);
-                    entry.done().complete(action);
+                    entry.done.complete(action);
                     ended++;
                   }
                 }
@@ -156,31 +194,36 @@ public class ActionPoller {
             });
   }
 
-  private synchronized void scheduleNext(int ended) {
-    if (waiting.isEmpty()) {
-      polling = false;
-      pollSoon = false;
-      return;
+  /**
+   * After a poll: each action that was due and still runs is asked about again a little later than
+   * last time (from the initial interval up to the longest); the next poll is at the earliest time
+   * any action is due.
+   */
+  private void scheduleNext() {
+    synchronized (this) {
+      polling = false; // an action added from now on schedules its own poll
     }
-    if (ended > 0 || pollSoon) {
-      interval = initial;
-    } else {
-      interval = Duration.ofMillis(Math.min(max.toMillis(), (long) (interval.toMillis() * 1.5)));
+    long now = clock.millis();
+    long earliest = Long.MAX_VALUE;
+    for (Waiting entry : waiting.values()) {
+      if (entry.askAt <= now) {
+        entry.askAt = now + entry.step;
+        entry.step = Math.min(max.toMillis(), (long) (entry.step * 1.5));
+      }
+      earliest = Math.min(earliest, entry.askAt);
     }
-    pollSoon = false;
-    timer.schedule(this::poll, interval.toMillis(), TimeUnit.MILLISECONDS);
+    if (earliest != Long.MAX_VALUE) {
+      askBy(earliest);
+    }
   }
 
   private void expireOverdue() {
     long now = clock.millis();
     for (Waiting entry : List.copyOf(waiting.values())) {
-      if (entry.deadline() < now && waiting.remove(entry.id(), entry)) {
-        entry
-            .done()
-            .completeExceptionally(
-                HcloudException.noAnswer(
-                    "action_timeout",
-                    "action " + entry.id() + " did not end within " + actionTimeout));
+      if (entry.deadline < now && waiting.remove(entry.id, entry)) {
+        entry.done.completeExceptionally(
+            HcloudException.noAnswer(
+                "action_timeout", "action " + entry.id + " did not end within " + actionTimeout));
       }
     }
   }
@@ -192,6 +235,9 @@ public class ActionPoller {
     Duration took =
         Duration.between(
             OffsetDateTime.parse(action.started()), OffsetDateTime.parse(action.finished()));
+    if ("success".equals(action.status())) {
+      durations.record(action.command(), took);
+    }
     Timer.builder("lifeboat.hcloud.action.duration")
         .description("How long Hetzner actions took, from started to finished")
         .tag("command", action.command())
