@@ -9,9 +9,9 @@ import dev.lifeboat.events.permit.PermitMessage;
 
 /**
  * The incident's share of the limit of volume flows in progress ({@link FlowSlots}): asked for once
- * the fence holds, asked for again at each recheck while refused, given back as the incident needs
- * fewer, and all of it when the incident ends. The incident runs at most as many flows at once as
- * it holds.
+ * the fence holds, asked for again at each recheck while refused or granted fewer than it wants (a
+ * top-up, which never takes away what it holds), given back as the incident needs fewer, and all of
+ * it when the incident ends. The incident runs at most as many flows at once as it holds.
  */
 final class Admission {
 
@@ -28,7 +28,13 @@ final class Admission {
   boolean admitted() {
     IncidentState state = run.state;
     return switch (state.slots) {
-      case GRANTED -> true;
+      case GRANTED -> {
+        // Granted fewer than it wants: asks for more at each recheck, running what it holds.
+        if (state.recheckAt == null && state.slotsRequest == null && state.slotsHeld < wanted()) {
+          request(false);
+        }
+        yield true;
+      }
       case REQUESTED -> false;
       case NONE, RELEASED -> {
         if (state.recheckAt == null) {
@@ -53,8 +59,12 @@ final class Admission {
   }
 
   private void ask(boolean override) {
+    run.state.slots = Permit.REQUESTED;
+    request(override);
+  }
+
+  private void request(boolean override) {
     IncidentState state = run.state;
-    state.slots = Permit.REQUESTED;
     state.slotsRequest = run.eventId();
     run.event(
         new FlowSlotsRequested(
@@ -72,13 +82,19 @@ final class Admission {
    */
   void onAnswer(PermitMessage answer) {
     IncidentState state = run.state;
-    if (state.slots != Permit.REQUESTED
+    boolean awaited = state.slots == Permit.REQUESTED || state.slots == Permit.GRANTED;
+    if (!awaited
+        || state.slotsRequest == null
         || !answer.messageId().equals(MessageIds.derived(state.slotsRequest, "answer"))) {
       return;
     }
+    state.slotsRequest = null;
     if (answer instanceof FlowSlotsGranted granted) {
       state.slots = Permit.GRANTED;
       state.slotsHeld = granted.granted();
+      if (granted.granted() < wanted()) {
+        state.recheckAt = run.now.plus(run.policy.pauseRecheck());
+      }
     } else if (answer instanceof FlowSlotsRefused) {
       state.slots = Permit.NONE;
       state.recheckAt = run.now.plus(run.policy.pauseRecheck());
@@ -111,6 +127,8 @@ final class Admission {
     int left = unended();
     if (state.slots == Permit.GRANTED && left < state.slotsHeld) {
       state.slotsHeld = left;
+      // A top-up on its way was decided before this return: its answer would be stale.
+      state.slotsRequest = null;
       run.event(new FlowSlotsReturned(run.eventId(), run.id(), run.now, left));
     }
   }

@@ -25,8 +25,9 @@ public final class FlowSlots {
    * The answer to a request, given what every incident holds now: as many as it wants up to the
    * room the others leave under the limit, refused when they leave none. The answer replaces what
    * the incident held before (the host stores a grant and forgets the holding on a refusal), so a
-   * newer request of the same incident replaces an older one; a person's override gets what it
-   * wants.
+   * newer request of the same incident replaces an older one; but a request never takes away what
+   * the incident holds (a top-up while its flows run is granted at least that); a person's override
+   * gets what it wants.
    */
   public static PermitMessage decide(
       Map<String, Integer> held, FlowSlotsRequested request, Instant now) {
@@ -36,10 +37,11 @@ public final class FlowSlots {
             .filter(entry -> !entry.getKey().equals(request.incidentId()))
             .mapToInt(Map.Entry::getValue)
             .sum();
+    int own = held.getOrDefault(request.incidentId(), 0);
     int granted =
         request.override()
             ? request.wanted()
-            : Math.min(request.wanted(), request.limit() - others);
+            : Math.max(own, Math.min(request.wanted(), request.limit() - others));
     if (granted < 1) {
       return new FlowSlotsRefused(id, request.incidentId(), now, others, request.limit());
     }

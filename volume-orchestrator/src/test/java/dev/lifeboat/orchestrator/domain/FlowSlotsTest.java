@@ -8,6 +8,7 @@ import dev.lifeboat.events.permit.FlowSlotsRequested;
 import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,24 @@ class FlowSlotsTest {
         .isInstanceOfSatisfying(
             FlowSlotsGranted.class, granted -> assertThat(granted.granted()).isEqualTo(4));
     assertThat(replayed).isEqualTo(first);
+  }
+
+  @Test
+  void aTopUpNeverTakesAwayWhatTheIncidentHolds() {
+    // "a" holds 2 and wants 4; the others took the rest of the room meanwhile.
+    PermitMessage full = FlowSlots.decide(Map.of("a", 2, "b", 8), request("a", 4, 10, false), T0);
+    PermitMessage fuller = FlowSlots.decide(Map.of("a", 2, "b", 9), request("a", 4, 10, false), T0);
+    PermitMessage room = FlowSlots.decide(Map.of("a", 2, "b", 5), request("a", 4, 10, false), T0);
+
+    assertThat(List.of(full, fuller))
+        .allSatisfy(
+            answer ->
+                assertThat(answer)
+                    .isInstanceOfSatisfying(
+                        FlowSlotsGranted.class, g -> assertThat(g.granted()).isEqualTo(2)));
+    assertThat(room)
+        .isInstanceOfSatisfying(
+            FlowSlotsGranted.class, granted -> assertThat(granted.granted()).isEqualTo(4));
   }
 
   @Test

@@ -773,6 +773,32 @@ class IncidentSagaTest {
     assertThat(sent.stream().filter(DetachVolume.class::isInstance)).hasSize(4);
   }
 
+  @Test
+  void anIncidentGrantedFewerSlotsThanItWantsGetsMoreOnceOthersGiveThemBack() {
+    permits.othersHoldFlows(30);
+    receive(
+        gone(
+            GoneReason.LEASE_EXPIRED,
+            Map.of(),
+            volume(100001),
+            volume(100002),
+            volume(100003),
+            volume(100004)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    assertThat(lastAnswer(FlowSlotsGranted.class).granted()).isEqualTo(2);
+    assertThat(sentOf(DetachVolume.class)).hasSize(2);
+
+    // The others end their flows; at the next recheck the incident asks again, and keeps running
+    // its two meanwhile.
+    permits.othersHoldFlows(0);
+    tick(T0.plus(SagaPolicy.defaults().pauseRecheck()));
+
+    assertThat(last(FlowSlotsRequested.class).wanted()).isEqualTo(4);
+    assertThat(lastAnswer(FlowSlotsGranted.class).granted()).isEqualTo(4);
+    assertThat(permits.slots).containsEntry(INCIDENT, 4);
+    assertThat(sentOf(DetachVolume.class)).hasSize(4);
+  }
+
   private HcloudCommandFailed finalFailure(DetachVolume detach) {
     return new HcloudCommandFailed(
         id(),
