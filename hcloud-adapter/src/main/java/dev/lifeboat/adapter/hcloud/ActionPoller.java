@@ -29,10 +29,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * Waits for Hetzner actions: one poller for every action the process waits on, asking {@code GET
  * /actions?id=..} for at most 25 ids at a time, every action in flight in the same request. Each
  * action is first asked about when actions of its kind have lately taken (their median, {@link
- * ActionDurations}, plus the initial interval), or after the initial interval while none has ended
- * yet; then ever less often while it runs on. A poll made for one action carries every other, so
- * many concurrent actions cost a few requests per second. Batches holding fencing actions go first
- * when the budget is low.
+ * ActionDurations}), or after the initial interval while none has ended yet; then ever less often
+ * while it runs on. A poll made for one action carries every other, so many concurrent actions cost
+ * a few requests per second. Batches holding fencing actions go first when the budget is low.
  */
 @Singleton
 public class ActionPoller {
@@ -108,7 +107,8 @@ public class ActionPoller {
       return Uni.createFrom().item(action);
     }
     long now = clock.millis();
-    Duration first = durations.median(action.command()).map(initial::plus).orElse(initial);
+    // The action started before its POST was answered, so its median end is at most this far off.
+    Duration first = durations.median(action.command()).orElse(initial);
     Waiting entry =
         waiting.computeIfAbsent(
             action.id(),
