@@ -28,6 +28,7 @@ import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.local.Failover;
 import dev.lifeboat.local.LocalApis;
+import dev.lifeboat.local.SafetyRules;
 import dev.lifeboat.local.Stack;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.LifeboatTopics;

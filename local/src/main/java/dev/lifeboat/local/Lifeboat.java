@@ -22,7 +22,8 @@ import picocli.CommandLine.Parameters;
       Lifeboat.Up.class,
       Lifeboat.KillNode.class,
       Lifeboat.Status.class,
-      Lifeboat.Down.class
+      Lifeboat.Down.class,
+      Lifeboat.Bench.class
     })
 public final class Lifeboat implements Runnable {
 
@@ -240,6 +241,99 @@ public final class Lifeboat implements Runnable {
         OUT.println("Incidents: the orchestrator does not answer (" + e.getMessage() + ")");
       }
       return all ? 0 : 1;
+    }
+  }
+
+  /** A benchmark on the local run (docs/benchmarks.md). */
+  @Command(
+      name = "bench",
+      description =
+          "Benchmark on the local run: 'node' crashes a node of N volumes R times and prints the"
+              + " times and Hetzner requests (median, p99). Needs Lifeboat not running here.")
+  static final class Bench implements Callable<Integer> {
+    @Parameters(paramLabel = "SCENARIO", description = "node")
+    String scenario;
+
+    @Option(
+        names = "--volumes",
+        description = "Volumes on the node (default ${DEFAULT-VALUE}).",
+        defaultValue = "8")
+    int volumes;
+
+    @Option(
+        names = "--runs",
+        description = "How many nodes crash, one after another (default ${DEFAULT-VALUE}).",
+        defaultValue = "5")
+    int runs;
+
+    @Override
+    public Integer call() throws java.io.IOException {
+      if (!scenario.equals("node")) {
+        throw new IllegalArgumentException("bench " + scenario + ": the scenario is node");
+      }
+      if (volumes < 1 || volumes > 16 || runs < 1 || runs > 20) {
+        throw new IllegalArgumentException(
+            "--volumes must be 1..16 (Hetzner's limit per server) and --runs 1..20");
+      }
+      Stack local = stack();
+      if (local.anyAlive()) {
+        throw new IllegalStateException(
+            "Lifeboat runs here: the benchmark starts its own world (./lifeboat down first)");
+      }
+      Settings settings = local.settings();
+      java.nio.file.Files.createDirectories(settings.home());
+      Path world = settings.home().resolve("bench-node.yaml");
+      java.nio.file.Files.writeString(world, BenchNode.scenario(runs, volumes));
+      Stack stack =
+          new Stack(
+              new Settings(
+                  settings.root(),
+                  settings.home(),
+                  settings.java(),
+                  settings.ports(),
+                  java.util.Optional.of(world),
+                  settings.properties(),
+                  settings.startTimeout()));
+      up(stack);
+      try {
+        LocalApis apis = new LocalApis(settings.ports());
+        java.util.List<BenchNode.Run> results = new java.util.ArrayList<>();
+        SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
+        java.util.List<SafetyRules.Outside> outside = new java.util.ArrayList<>();
+        for (int run = 1; run <= runs; run++) {
+          Failover failover = new Failover(apis, line -> {});
+          long server = apis.server(BenchNode.node(run)).orElseThrow().id();
+          outside.add(new SafetyRules.Outside(server, java.time.Instant.now(), false));
+          Failover.Outcome outcome =
+              failover.run(BenchNode.node(run), LocalApis.Mode.CRASH, Duration.ofMinutes(5));
+          if (outcome.volumesMoved() != volumes) {
+            failover.summary(outcome).forEach(OUT::println);
+            throw new IllegalStateException(
+                "run " + run + ": " + outcome.volumesMoved() + " of " + volumes + " moved");
+          }
+          BenchNode.Run figures =
+              BenchNode.Run.of(
+                  outcome, apis.hcloudRequestsSince(outcome.killedAt(), Failover.ADAPTER_AGENT));
+          results.add(figures);
+          java.util.List<String> violations =
+              SafetyRules.violations(start, apis.hcloudState(), outside);
+          OUT.printf(
+              "run %d: %s, last pod Ready %.1f s after the kill; safety rules on the action log:"
+                  + " %d violations%n",
+              run, BenchNode.node(run), figures.lastReady().toMillis() / 1000.0, violations.size());
+          if (!violations.isEmpty()) {
+            violations.forEach(OUT::println);
+            return 1;
+          }
+        }
+        OUT.printf(
+            "%nnode: %d volumes on a crashed node, %d runs, default timings (%s)%n",
+            volumes, runs, world);
+        BenchNode.report(results).forEach(OUT::println);
+        return 0;
+      } finally {
+        stack.down();
+      }
     }
   }
 

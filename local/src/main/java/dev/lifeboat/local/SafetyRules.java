@@ -1,4 +1,4 @@
-package dev.lifeboat.e2e;
+package dev.lifeboat.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Instant;
@@ -18,21 +18,21 @@ import java.util.Optional;
  * stop, shutdown or delete action succeeded, and no start action began since (a person may power it
  * on again). A volume detached while its server was off may move on after the server runs again.
  */
-final class SafetyRules {
+public final class SafetyRules {
 
   /**
    * A server lost outside the API at that time: died (off, volumes still attached) or deleted
    * (gone, its volumes detached).
    */
-  record Outside(long serverId, Instant at, boolean deleted) {}
+  public record Outside(long serverId, Instant at, boolean deleted) {}
 
   /** A volume and a server as the world started. */
-  record Start(
+  public record Start(
       Map<Long, Long> volumeServer,
       Map<Long, String> volumeLocation,
       Map<Long, String> serverLocation) {
 
-    static Start of(JsonNode state) {
+    public static Start of(JsonNode state) {
       Map<Long, Long> volumeServer = new HashMap<>();
       Map<Long, String> volumeLocation = new HashMap<>();
       Map<Long, String> serverLocation = new HashMap<>();
@@ -62,7 +62,7 @@ final class SafetyRules {
   private SafetyRules() {}
 
   /** Every rule broken, in words; empty when all hold. */
-  static List<String> violations(Start start, JsonNode state, List<Outside> outside) {
+  public static List<String> violations(Start start, JsonNode state, List<Outside> outside) {
     List<Action> actions = new ArrayList<>();
     for (JsonNode a : state.path("actions")) {
       long volume = 0;

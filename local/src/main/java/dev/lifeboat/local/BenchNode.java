@@ -1,0 +1,193 @@
+package dev.lifeboat.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The {@code node} benchmark: one node with N volumes crashes, on the local run with its default
+ * timings, several times; each run loses another node of the same shape, so the runs are alike.
+ * docs/benchmarks.md explains the figures.
+ */
+final class BenchNode {
+
+  /** Nodes with room for the moved volumes: enough that no run trips the storm guard. */
+  static int spares(int runs) {
+    return 2 * runs;
+  }
+
+  static String node(int run) {
+    return "bench-node-" + run;
+  }
+
+  /**
+   * hcloud-sim's scenario: one control-plane server, {@code runs} bench nodes of {@code volumes}
+   * volumes each (registered cordoned, so that no run's pods land on a later run's node) and the
+   * spare nodes, all in fsn1.
+   */
+  static String scenario(int runs, int volumes) {
+    StringBuilder yaml =
+        new StringBuilder("# ./lifeboat bench node: written by the benchmark\n")
+            .append("locations: [fsn1]\nservers:\n")
+            .append(
+                "  - {id: 7000, name: bench-master, location: fsn1, server_type: cpx21,"
+                    + " labels: {role: master}}\n");
+    for (int run = 1; run <= runs; run++) {
+      yaml.append(
+          String.format(
+              Locale.ROOT,
+              "  - {id: %d, name: %s, location: fsn1, server_type: cpx31,"
+                  + " labels: {role: worker, cordoned: \"true\"}}%n",
+              7000 + run,
+              node(run)));
+    }
+    for (int spare = 1; spare <= spares(runs); spare++) {
+      yaml.append(
+          String.format(
+              Locale.ROOT,
+              "  - {id: %d, name: bench-spare-%d, location: fsn1, server_type: cpx31,"
+                  + " labels: {role: worker}}%n",
+              7100 + spare,
+              spare));
+    }
+    yaml.append("volumes:\n");
+    for (int run = 1; run <= runs; run++) {
+      for (int v = 1; v <= volumes; v++) {
+        yaml.append(
+            String.format(
+                Locale.ROOT,
+                "  - {id: %d, name: pvc-bench-%d-%d, location: fsn1, size: 10, format: ext4,"
+                    + " server: %s}%n",
+                200_000 + run * 100 + v,
+                run,
+                v,
+                node(run)));
+      }
+    }
+    return yaml.toString();
+  }
+
+  /**
+   * One run's figures.
+   *
+   * @param detection from the kill to the node declared gone
+   * @param fence from the kill to the fence's success
+   * @param lastReady from the kill to the last replacement pod Ready
+   * @param volumes volumes moved
+   * @param requestsByEndpoint the adapter's Hetzner requests since the kill, per endpoint
+   */
+  record Run(
+      Duration detection,
+      Duration fence,
+      Duration lastReady,
+      int volumes,
+      Map<String, Integer> requestsByEndpoint) {
+
+    static Run of(Failover.Outcome outcome, List<JsonNode> requests) {
+      Map<String, Integer> byEndpoint = new TreeMap<>();
+      for (JsonNode request : requests) {
+        byEndpoint.merge(request.path("endpoint").asText(), 1, Integer::sum);
+      }
+      return new Run(
+          outcome.toDetection().orElseThrow(),
+          outcome.toFence().orElseThrow(),
+          outcome.toLastPodReady().orElseThrow(),
+          outcome.volumesMoved(),
+          byEndpoint);
+    }
+
+    int requests() {
+      return requestsByEndpoint.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  /** The table: each run, then median and p99 (nearest rank) of each column. */
+  static List<String> report(List<Run> runs) {
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            Locale.ROOT,
+            "%-8s %10s %10s %16s %17s %9s %11s",
+            "run",
+            "detected",
+            "fenced",
+            "last pod Ready",
+            "after detection",
+            "requests",
+            "per volume"));
+    for (int i = 0; i < runs.size(); i++) {
+      Run run = runs.get(i);
+      lines.add(row(String.valueOf(i + 1), run));
+    }
+    lines.add(stat("median", runs, 0.5));
+    lines.add(stat("p99", runs, 0.99));
+    lines.add("requests per moved volume by endpoint (median of the runs):");
+    Map<String, List<Double>> perEndpoint = new TreeMap<>();
+    for (Run run : runs) {
+      run.requestsByEndpoint()
+          .forEach(
+              (endpoint, count) ->
+                  perEndpoint
+                      .computeIfAbsent(endpoint, e -> new ArrayList<>())
+                      .add((double) count / run.volumes()));
+    }
+    perEndpoint.forEach(
+        (endpoint, values) -> {
+          while (values.size() < runs.size()) {
+            values.add(0.0);
+          }
+          lines.add(String.format(Locale.ROOT, "  %-40s %5.2f", endpoint, quantile(values, 0.5)));
+        });
+    return lines;
+  }
+
+  private static String row(String name, Run run) {
+    return String.format(
+        Locale.ROOT,
+        "%-8s %9.1fs %9.1fs %15.1fs %16.1fs %9d %11.2f",
+        name,
+        seconds(run.detection()),
+        seconds(run.fence()),
+        seconds(run.lastReady()),
+        seconds(run.lastReady().minus(run.detection())),
+        run.requests(),
+        (double) run.requests() / run.volumes());
+  }
+
+  private static String stat(String name, List<Run> runs, double q) {
+    return String.format(
+        Locale.ROOT,
+        "%-8s %9.1fs %9.1fs %15.1fs %16.1fs %9.0f %11.2f",
+        name,
+        quantile(values(runs, r -> seconds(r.detection())), q),
+        quantile(values(runs, r -> seconds(r.fence())), q),
+        quantile(values(runs, r -> seconds(r.lastReady())), q),
+        quantile(values(runs, r -> seconds(r.lastReady().minus(r.detection()))), q),
+        quantile(values(runs, r -> (double) r.requests()), q),
+        quantile(values(runs, r -> (double) r.requests() / r.volumes()), q));
+  }
+
+  private static List<Double> values(List<Run> runs, Function<Run, Double> of) {
+    return runs.stream().map(of).toList();
+  }
+
+  /** The median interpolates between the middle two; other quantiles take the nearest rank. */
+  static double quantile(List<Double> values, double q) {
+    List<Double> sorted = values.stream().sorted().toList();
+    int n = sorted.size();
+    if (q == 0.5) {
+      return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+    int rank = (int) Math.ceil(q * n);
+    return sorted.get(Math.max(0, Math.min(n - 1, rank - 1)));
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+}
