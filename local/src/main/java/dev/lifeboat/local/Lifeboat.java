@@ -1,9 +1,14 @@
 package dev.lifeboat.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -267,7 +272,7 @@ public final class Lifeboat implements Runnable {
     int runs;
 
     @Override
-    public Integer call() throws java.io.IOException {
+    public Integer call() throws IOException {
       if (!scenario.equals("node")) {
         throw new IllegalArgumentException("bench " + scenario + ": the scenario is node");
       }
@@ -281,29 +286,20 @@ public final class Lifeboat implements Runnable {
             "Lifeboat runs here: the benchmark starts its own world (./lifeboat down first)");
       }
       Settings settings = local.settings();
-      java.nio.file.Files.createDirectories(settings.home());
+      Files.createDirectories(settings.home());
       Path world = settings.home().resolve("bench-node.yaml");
-      java.nio.file.Files.writeString(world, BenchNode.scenario(runs, volumes));
-      Stack stack =
-          new Stack(
-              new Settings(
-                  settings.root(),
-                  settings.home(),
-                  settings.java(),
-                  settings.ports(),
-                  java.util.Optional.of(world),
-                  settings.properties(),
-                  settings.startTimeout()));
+      Files.writeString(world, BenchNode.scenario(runs, volumes));
+      Stack stack = new Stack(settings.withScenario(world));
       up(stack);
       try {
         LocalApis apis = new LocalApis(settings.ports());
-        java.util.List<BenchNode.Run> results = new java.util.ArrayList<>();
+        List<BenchNode.Run> results = new ArrayList<>();
         SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
-        java.util.List<SafetyRules.Outside> outside = new java.util.ArrayList<>();
+        List<SafetyRules.Outside> outside = new ArrayList<>();
         for (int run = 1; run <= runs; run++) {
           Failover failover = new Failover(apis, line -> {});
           long server = apis.server(BenchNode.node(run)).orElseThrow().id();
-          outside.add(new SafetyRules.Outside(server, java.time.Instant.now(), false));
+          outside.add(new SafetyRules.Outside(server, Instant.now(), false));
           Failover.Outcome outcome =
               failover.run(BenchNode.node(run), LocalApis.Mode.CRASH, Duration.ofMinutes(5));
           if (outcome.volumesMoved() != volumes) {
@@ -315,8 +311,7 @@ public final class Lifeboat implements Runnable {
               BenchNode.Run.of(
                   outcome, apis.hcloudRequestsSince(outcome.killedAt(), Failover.ADAPTER_AGENT));
           results.add(figures);
-          java.util.List<String> violations =
-              SafetyRules.violations(start, apis.hcloudState(), outside);
+          List<String> violations = SafetyRules.violations(start, apis.hcloudState(), outside);
           OUT.printf(
               "run %d: %s, last pod Ready %.1f s after the kill; safety rules on the action log:"
                   + " %d violations%n",

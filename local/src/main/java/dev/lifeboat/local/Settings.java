@@ -25,6 +25,11 @@ public record Settings(
     Map<String, Map<String, String>> properties,
     Duration startTimeout) {
 
+  /** The same run on another hcloud-sim scenario. */
+  public Settings withScenario(Path scenario) {
+    return new Settings(root, home, java, ports, Optional.of(scenario), properties, startTimeout);
+  }
+
   /** The local run of the repository at {@code root}, ports from the environment. */
   public static Settings local(Path root, Map<String, String> env) {
     return new Settings(
