@@ -85,6 +85,10 @@ class FailoverIT {
     assertThat(outcome.status()).isEqualTo("COMPLETED");
     assertThat(outcome.volumesTotal()).isEqualTo(4);
     assertThat(outcome.volumesMoved()).isEqualTo(4);
+    // Detection from both sides: the crashed server is off at Hetzner, so the node is lost as
+    // soon as its Lease is overdue (or at the cloud controller's shutdown taint if it came first),
+    // not after the grace.
+    assertThat(outcome.report().path("reason").asText()).isIn("SERVER_OFF", "SERVER_SHUTDOWN");
     assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, "a-spare");
     Map<String, Integer> types = timelineTypes(outcome.incidentId());
     assertThat(types)
@@ -260,6 +264,8 @@ class FailoverIT {
       assertThat(outcome.status()).isEqualTo("COMPLETED");
       assertThat(outcome.volumesMoved()).isEqualTo(2);
       assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome, null);
+      // Its server runs, which proves nothing: the node is lost only after the Lease grace.
+      assertThat(outcome.report().path("reason").asText()).isEqualTo("LEASE_EXPIRED");
       // The server stayed running when its OS hung: Lifeboat powered it off itself.
       assertThat(actionsOn("server", 5701)).contains("stop_server");
       assertThat(
@@ -390,12 +396,19 @@ class FailoverIT {
         OUTSIDE.add(new SafetyRules.Outside(server.id(), Instant.now(), true));
         apis.killNode(server.name(), LocalApis.Mode.DELETE);
       }
-      StormGuardTripped tripped =
-          topics.awaitMessage(
-              Topic.NODE_EVENTS,
-              StormGuardTripped.class,
-              e -> e.node().name().startsWith("k-scale-") && !e.occurredAt().isBefore(start));
-      System.out.printf("e2e (k): scale-down of %d nodes: %s%n", pool.size(), tripped.detail());
+      // Each node of the pool is held by the guard (the cloud controller manager deleted its Node
+      // first, one of a storm), declared gone while the share still had room (NODE_DELETED), or
+      // declared at once on the Hetzner side's evidence (its Lease was overdue first and the
+      // orchestrator read its server deleted: SERVER_OFF needs no fence, so the guard has no
+      // reason to hold it); any of them counts towards the share for one window.
+      Map<String, String> decided =
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .until(
+                  () -> scaleDownDecisions(topics, start),
+                  found -> pool.stream().allMatch(s -> found.containsKey(s.name())));
+      System.out.printf("e2e (k): scale-down of %d nodes: %s%n", pool.size(), decided);
+      assertThat(decided.values()).isSubsetOf("STORM_GUARD", "SERVER_OFF", "NODE_DELETED");
     }
     await()
         .atMost(Duration.ofMinutes(1))
@@ -422,6 +435,25 @@ class FailoverIT {
     }
   }
 
+  /** What became of each node of the scale-down: held by the guard, or gone and why. */
+  private static Map<String, String> scaleDownDecisions(LifeboatTopics topics, Instant since) {
+    Map<String, String> decided = new HashMap<>();
+    topics.records(Topic.NODE_EVENTS).stream()
+        .map(r -> MessageCodec.read(KafkaHeaders.asText(r.headers()), r.value()))
+        .filter(r -> r instanceof ReadResult.Read)
+        .map(ReadResult::orThrow)
+        .filter(m -> !m.occurredAt().isBefore(since))
+        .forEach(
+            m -> {
+              if (m instanceof StormGuardTripped g && g.node().name().startsWith("k-scale-")) {
+                decided.putIfAbsent(g.node().name(), "STORM_GUARD");
+              } else if (m instanceof NodeGone g && g.node().name().startsWith("k-scale-")) {
+                decided.putIfAbsent(g.node().name(), g.reason().name());
+              }
+            });
+    return decided;
+  }
+
   private static List<String> nodeNames() {
     List<String> names = new ArrayList<>();
     apis.cluster().path("nodes").forEach(n -> names.add(n.path("name").asText()));
@@ -434,6 +466,14 @@ class FailoverIT {
     if (mode == LocalApis.Mode.CRASH || mode == LocalApis.Mode.DELETE) {
       OUTSIDE.add(new SafetyRules.Outside(serverId, Instant.now(), mode == LocalApis.Mode.DELETE));
     }
+    // The orchestrator reports ready before its streams run (a known gap, issue 20); a loss while
+    // they still rebalance after the stack's start is read only when they run, which may be after
+    // the test profile's short grace (suspected at 4 s, gone at 8 s), and then no longer shows the
+    // Hetzner side's evidence at work.
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .until(() -> apis.incidents(node) != null);
     return failover.run(node, mode, LIMIT);
   }
 

@@ -10,7 +10,10 @@ import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.ObserveServer;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -30,15 +33,17 @@ class AnswersTest {
           continue;
         }
         boolean expected =
-            command instanceof HcloudCommand
-                ? result instanceof HcloudResult
-                : command instanceof AwaitReplacementPod
-                    ? result instanceof ReplacementPodScheduled
-                        || result instanceof ClusterCommandFailed
-                    : command instanceof AwaitPodReady
-                        ? result instanceof PodReady || result instanceof ClusterCommandFailed
-                        : result instanceof ClusterCommandSucceeded
-                            || result instanceof ClusterCommandFailed;
+            command instanceof ObserveServer
+                ? result instanceof ServerObserved || result instanceof HcloudCommandFailed
+                : command instanceof HcloudCommand
+                    ? result instanceof HcloudResult && !(result instanceof ServerObserved)
+                    : command instanceof AwaitReplacementPod
+                        ? result instanceof ReplacementPodScheduled
+                            || result instanceof ClusterCommandFailed
+                        : command instanceof AwaitPodReady
+                            ? result instanceof PodReady || result instanceof ClusterCommandFailed
+                            : result instanceof ClusterCommandSucceeded
+                                || result instanceof ClusterCommandFailed;
         assertThat(command.answeredBy(result))
             .as(
                 command.getClass().getSimpleName()
@@ -53,7 +58,7 @@ class AnswersTest {
   void theSamplesHoldEveryKindOfCommandAndResult() {
     assertThat(samples.stream().filter(m -> m instanceof ClusterCommand).map(Object::getClass))
         .containsExactlyInAnyOrder(ClusterCommand.class.getPermittedSubclasses());
-    assertThat(samples.stream().filter(m -> m instanceof HcloudCommand).count()).isEqualTo(4);
-    assertThat(samples.stream().filter(m -> m instanceof CommandResult).count()).isEqualTo(8);
+    assertThat(samples.stream().filter(m -> m instanceof HcloudCommand).count()).isEqualTo(5);
+    assertThat(samples.stream().filter(m -> m instanceof CommandResult).count()).isEqualTo(9);
   }
 }

@@ -5,6 +5,7 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.CordonNode;
+import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
@@ -25,7 +26,9 @@ import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.GoneReason;
@@ -194,7 +197,18 @@ public final class SampleMessages {
         new FlowSlotsRequested(id(42), INCIDENT, AT, 8, 32, false),
         new FlowSlotsGranted(id(43), INCIDENT, AT, 6, 26),
         new FlowSlotsRefused(id(44), INCIDENT, AT, 32, 32),
-        new FlowSlotsReturned(id(45), INCIDENT, AT, 3));
+        new FlowSlotsReturned(id(45), INCIDENT, AT, 3),
+        new ObserveServer(id(47), INCIDENT, AT, cmd(47), NODE.serverId(), AT.plusSeconds(10)),
+        new ServerObserved(id(48), INCIDENT, AT, cmd(47), NODE.serverId(), "off", false),
+        new DeclareNodeGone(
+            id(49),
+            INCIDENT,
+            AT,
+            cmd(49),
+            NODE.name(),
+            NODE.serverId(),
+            "server " + NODE.serverId() + " status off",
+            AT.plusSeconds(10)));
   }
 
   private static String id(int n) {

@@ -9,6 +9,7 @@ import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.LifeboatTopics;
@@ -47,6 +48,11 @@ final class AdapterTestSupport {
   static AttachVolume attach(long volume, long server) {
     return new AttachVolume(
         MessageIds.random(), incident(), Instant.now(), MessageIds.random(), volume, server);
+  }
+
+  static ObserveServer observe(long server) {
+    return new ObserveServer(
+        MessageIds.random(), incident(), Instant.now(), MessageIds.random(), server, null);
   }
 
   /** Sends the command and waits for its result. */

@@ -6,6 +6,7 @@ import static dev.lifeboat.adapter.AdapterTestSupport.delete;
 import static dev.lifeboat.adapter.AdapterTestSupport.detach;
 import static dev.lifeboat.adapter.AdapterTestSupport.fenced;
 import static dev.lifeboat.adapter.AdapterTestSupport.mutatingRequests;
+import static dev.lifeboat.adapter.AdapterTestSupport.observe;
 import static dev.lifeboat.adapter.AdapterTestSupport.powerOff;
 import static dev.lifeboat.adapter.AdapterTestSupport.requests;
 import static dev.lifeboat.adapter.AdapterTestSupport.run;
@@ -21,6 +22,7 @@ import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -64,6 +66,40 @@ class CommandExecutionTest extends WithTopics {
               assertThat(r.serverDeleted()).isFalse();
             });
     assertThat(mutatingRequests()).isEmpty();
+  }
+
+  @Test
+  void anObservationReadsTheServerOnceAndChangesNothing() {
+    fenced(4202); // crashed: off at once, its volumes still attached
+    HcloudSimProcess.shared().send("POST", "/_sim/servers/4203/delete", "");
+    clearLog();
+
+    HcloudResult off = run(topics, observe(4202));
+    List<String> offRequests = requests();
+    HcloudResult running = run(topics, observe(4206));
+    HcloudResult deleted = run(topics, observe(4203));
+
+    assertThat(off)
+        .isInstanceOfSatisfying(
+            ServerObserved.class,
+            o -> {
+              assertThat(o.status()).isEqualTo("off");
+              assertThat(o.provesDown()).isTrue();
+            });
+    assertThat(offRequests).containsExactly("GET /v1/servers/4202 200");
+    assertThat(running)
+        .isInstanceOfSatisfying(
+            ServerObserved.class,
+            o -> {
+              assertThat(o.status()).isEqualTo("running");
+              assertThat(o.provesDown()).isFalse();
+            });
+    assertThat(deleted)
+        .isInstanceOfSatisfying(
+            ServerObserved.class, o -> assertThat(o.status()).isEqualTo(ServerObserved.DELETED));
+    assertThat(mutatingRequests()).isEmpty();
+    assertThat(server(4202).get("status").asText()).isEqualTo("off");
+    assertThat(volume(100001).get("server").asLong()).isEqualTo(4202);
   }
 
   @Test

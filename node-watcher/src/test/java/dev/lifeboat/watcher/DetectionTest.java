@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.events.LifeboatMessage;
+import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.ClusterCommandFailed;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.GoneReason;
@@ -18,6 +23,7 @@ import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.kubernetes.ClusterCache;
+import dev.lifeboat.watcher.kubernetes.NodeWatch;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -51,6 +57,7 @@ class DetectionTest {
 
   @Inject KubernetesClient client;
   @Inject ClusterCache cache;
+  @Inject NodeWatch detection;
 
   private static LifeboatTopics topics;
   private SimulatedNodes nodes;
@@ -209,6 +216,47 @@ class DetectionTest {
   }
 
   @Test
+  void aSuspectedNodeWhoseServerIsShownOffIsGoneBeforeTheGrace() {
+    Instant lastRenew = nodes.stopRenewing(name(2));
+    NodeSuspected suspected = awaitEvent(NodeSuspected.class, name(2));
+
+    ClusterResult answer = detection.declareGone(declare(suspected));
+    NodeGone gone = awaitEvent(NodeGone.class, name(2));
+
+    assertThat(answer)
+        .isInstanceOfSatisfying(
+            ClusterCommandSucceeded.class,
+            s -> assertThat(s.detail()).contains("declared gone", "status off"));
+    assertThat(gone.reason()).isEqualTo(GoneReason.SERVER_OFF);
+    assertThat(gone.incidentId()).isEqualTo(suspected.incidentId());
+    assertThat(client.nodes().withName(name(2)).get().getMetadata().getAnnotations())
+        .containsEntry("lifeboat.dev/declared-gone", suspected.incidentId());
+    report("SERVER_OFF (from the last renewal)", lastRenew, gone);
+  }
+
+  @Test
+  void theEvidenceAboutANodeThatCameBackDeclaresNothing() {
+    nodes.stopRenewing(name(3));
+    NodeSuspected suspected = awaitEvent(NodeSuspected.class, name(3));
+    nodes.resumeRenewing(name(3));
+    awaitEvent(NodeReturned.class, name(3));
+
+    ClusterResult answer = detection.declareGone(declare(suspected));
+
+    assertThat(answer)
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            f -> {
+              assertThat(f.code()).isEqualTo("NOT_SUSPECTED");
+              assertThat(f.retryable()).isFalse();
+            });
+    await()
+        .pollDelay(GRACE.plusSeconds(1))
+        .atMost(GRACE.plusSeconds(10))
+        .untilAsserted(() -> assertThat(events(NodeGone.class, name(3))).isEmpty());
+  }
+
+  @Test
   void notReadyForLongerThanTheGraceIsGone() {
     Instant trigger = Instant.now();
     nodes.setReady(name(3), "False");
@@ -268,6 +316,18 @@ class DetectionTest {
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
+
+  private static DeclareNodeGone declare(NodeSuspected suspected) {
+    return new DeclareNodeGone(
+        MessageIds.random(),
+        suspected.incidentId(),
+        Instant.now(),
+        MessageIds.random(),
+        suspected.node().name(),
+        suspected.node().serverId(),
+        "server " + suspected.node().serverId() + " status off",
+        null);
+  }
 
   private String name(int i) {
     return "w" + i + "-" + run;

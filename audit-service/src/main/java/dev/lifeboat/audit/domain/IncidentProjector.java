@@ -23,6 +23,7 @@ import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeEvent;
 import dev.lifeboat.events.node.NodeGone;
@@ -431,6 +432,9 @@ public final class IncidentProjector {
       }
       if (result instanceof HcloudCommandAlreadyDone d) {
         return d.observed();
+      }
+      if (result instanceof ServerObserved o) {
+        return "status " + o.status() + (o.locked() ? ", locked" : "");
       }
       if (result instanceof HcloudCommandDryRun d) {
         return "would " + d.wouldCall();

@@ -9,6 +9,7 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.CordonNode;
+import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
@@ -24,7 +25,9 @@ import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
@@ -353,6 +356,12 @@ public final class Timeline {
       if (command instanceof AttachVolume a) {
         return "attach " + volume(a.volumeId()) + " to server " + a.serverId();
       }
+      if (command instanceof ObserveServer o) {
+        return "read server " + o.serverId() + " of the suspected node";
+      }
+      if (command instanceof DeclareNodeGone d) {
+        return "declare node " + d.nodeName() + " gone: " + d.evidence();
+      }
       if (command instanceof CordonNode c) {
         return (c.unschedulable() ? "cordon node " : "uncordon node ") + c.nodeName();
       }
@@ -400,6 +409,12 @@ public final class Timeline {
       }
       if (result instanceof HcloudCommandAlreadyDone d) {
         return "already done: " + d.observed();
+      }
+      if (result instanceof ServerObserved o) {
+        return "server "
+            + o.serverId()
+            + (ServerObserved.DELETED.equals(o.status()) ? " deleted" : " status " + o.status())
+            + (o.locked() ? ", an action running on it" : "");
       }
       if (result instanceof HcloudCommandDryRun d) {
         return "dry run, would " + d.wouldCall();

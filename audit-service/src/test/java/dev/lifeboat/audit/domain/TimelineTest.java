@@ -6,9 +6,13 @@ import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.GoneReason;
@@ -115,6 +119,48 @@ class TimelineTest {
             "flow slots given back");
   }
 
+  @Test
+  void aLossShownOnTheHetznerSideReadsFromSuspicionToDeclaration() {
+    Instant read = T0.plusMillis(50);
+    Instant answered = T0.plusMillis(120);
+    ObserveServer observe = new ObserveServer(id(), INCIDENT, read, "cmd-read", 4202, null);
+    String evidence = "the Hetzner API shows server 4202 status off";
+    DeclareNodeGone declare =
+        new DeclareNodeGone(
+            id(), INCIDENT, answered, "cmd-declare", "worker-2", 4202, evidence, null);
+    List<Entry> entries = new ArrayList<>();
+    add(entries, Topic.CLUSTER_COMMANDS, declare);
+    add(entries, Topic.HCLOUD_COMMANDS, observe);
+    add(entries, Topic.NODE_EVENTS, suspected());
+    add(entries, Topic.NODE_EVENTS, gone(T0.plusMillis(300), GoneReason.SERVER_OFF));
+    add(
+        entries,
+        Topic.HCLOUD_RESULTS,
+        new ServerObserved(id(), INCIDENT, answered, "cmd-read", 4202, "off", false));
+    add(
+        entries,
+        Topic.CLUSTER_RESULTS,
+        new ClusterCommandSucceeded(
+            id(),
+            INCIDENT,
+            T0.plusMillis(300),
+            "cmd-declare",
+            false,
+            "node worker-2 is declared gone"));
+
+    assertThat(Timeline.lines(entries))
+        .extracting(Timeline.Line::summary)
+        .containsExactly(
+            "node worker-2 suspected (LEASE_OVERDUE)",
+            "command: read server 4202 of the suspected node",
+            "result of read server 4202 of the suspected node: server 4202 status off",
+            "command: declare node worker-2 gone: " + evidence,
+            "node worker-2 gone (SERVER_OFF), server 4202, 1 volume(s)",
+            "result of declare node worker-2 gone: "
+                + evidence
+                + ": succeeded: node worker-2 is declared gone");
+  }
+
   private static void add(List<Entry> entries, Topic topic, LifeboatMessage message) {
     entries.add(new Entry(entries.size(), topic.defaultName(), message));
   }
@@ -125,12 +171,16 @@ class TimelineTest {
   }
 
   private static NodeGone gone() {
+    return gone(T0.plusSeconds(6), GoneReason.LEASE_EXPIRED);
+  }
+
+  private static NodeGone gone(Instant at, GoneReason reason) {
     return new NodeGone(
         id(),
         INCIDENT,
-        T0.plusSeconds(6),
+        at,
         NODE,
-        GoneReason.LEASE_EXPIRED,
+        reason,
         List.of(
             new HeldVolume(
                 VOLUME,

@@ -4,7 +4,8 @@ import dev.lifeboat.events.Command;
 
 /** A request from the orchestrator for node-watcher to act on the cluster. */
 public sealed interface ClusterCommand extends Command
-    permits CordonNode,
+    permits DeclareNodeGone,
+        CordonNode,
         TaintNodeOutOfService,
         RemoveOutOfServiceTaint,
         ForceDeletePods,

@@ -9,5 +9,10 @@ public enum GoneReason {
   /** The Ready condition was not True for longer than the not-ready grace. */
   NOT_READY,
   /** The cloud controller manager tainted the node: its server is off. */
-  SERVER_SHUTDOWN
+  SERVER_SHUTDOWN,
+  /**
+   * The node's Lease was overdue and the Hetzner API showed its server off or deleted: lost now,
+   * without waiting for the grace (the orchestrator asked, with that evidence).
+   */
+  SERVER_OFF
 }

@@ -4,6 +4,7 @@ import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 
 /**
@@ -26,6 +27,9 @@ public enum CallPriority {
     }
     if (command instanceof AttachVolume) {
       return ATTACH;
+    }
+    if (command instanceof ObserveServer) {
+      return READ; // it only speeds up detection: the Lease grace decides if it must wait
     }
     throw new IllegalArgumentException("no priority for " + command.getClass().getSimpleName());
   }

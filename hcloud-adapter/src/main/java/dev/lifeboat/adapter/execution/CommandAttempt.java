@@ -21,6 +21,8 @@ import dev.lifeboat.events.hcloud.HcloudCommandDryRun;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.ObserveServer;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
@@ -76,6 +78,9 @@ public class CommandAttempt {
       return carryOut(command, late, null);
     }
     CallPriority priority = CallPriority.of(command);
+    if (command instanceof ObserveServer observe) {
+      return observe(observe, priority);
+    }
     if (!(command instanceof VolumeCommand volumeCommand)) {
       return fence(command, priority);
     }
@@ -125,6 +130,40 @@ public class CommandAttempt {
                     command,
                     d,
                     () -> delete ? calls.deleteServer(serverId) : calls.powerOff(serverId)));
+  }
+
+  /**
+   * One read of a suspected node's server, changing nothing (also in dry-run). A server the API
+   * does not find is reported deleted only while the token reads the project, as for the fence.
+   */
+  private Uni<HcloudResult> observe(ObserveServer command, CallPriority priority) {
+    long serverId = command.serverId();
+    return calls
+        .server(serverId, priority)
+        .chain(
+            server ->
+                server.isPresent()
+                    ? Uni.createFrom()
+                        .item(observed(command, server.get().status(), server.get().locked()))
+                    : calls
+                        .readsProject(serverId, List.of(), priority)
+                        .map(
+                            reads ->
+                                reads
+                                    ? observed(command, ServerObserved.DELETED, false)
+                                    : refused(
+                                        command, Decisions.deletionNotProven(serverId, false))));
+  }
+
+  private HcloudResult observed(ObserveServer command, String status, boolean locked) {
+    return new ServerObserved(
+        id(command),
+        command.incidentId(),
+        now(),
+        command.commandId(),
+        command.serverId(),
+        status,
+        locked);
   }
 
   private Uni<Decision> decideFence(
@@ -216,17 +255,7 @@ public class CommandAttempt {
                   done.serverDeleted()));
     }
     if (decision instanceof Decision.Refuse refuse) {
-      return Uni.createFrom()
-          .item(
-              new HcloudCommandFailed(
-                  id(command),
-                  command.incidentId(),
-                  now(),
-                  command.commandId(),
-                  refuse.code(),
-                  refuse.message(),
-                  false,
-                  null));
+      return Uni.createFrom().item(refused(command, refuse));
     }
     Decision.Act act = (Decision.Act) decision;
     Decision.Refuse late = unwanted(command);
@@ -248,6 +277,19 @@ public class CommandAttempt {
     return call.get()
         .chain(action -> untilDeadline(command, poller.await(action, CallPriority.of(command))))
         .map(action -> ended(command, action));
+  }
+
+  private HcloudResult refused(HcloudCommand command, Decision decision) {
+    Decision.Refuse refuse = (Decision.Refuse) decision;
+    return new HcloudCommandFailed(
+        id(command),
+        command.incidentId(),
+        now(),
+        command.commandId(),
+        refuse.code(),
+        refuse.message(),
+        false,
+        null);
   }
 
   /**

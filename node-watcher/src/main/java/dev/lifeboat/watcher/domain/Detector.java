@@ -53,7 +53,16 @@ public final class Detector {
     Instant deletedAt;
     String uid;
     String incident; // the id of the node's current loss; null while healthy
+    String serverDownFor; // the loss for which the Hetzner side showed the server off or deleted
   }
+
+  /**
+   * What the detector made of the Hetzner side's evidence about a suspected node.
+   *
+   * @param declared whether the node is declared gone (now, or already before)
+   * @param detail in words, for the saga's timeline
+   */
+  public record Answer(boolean declared, String detail) {}
 
   /** What the signals of one node say now. */
   private record Signal(
@@ -96,6 +105,7 @@ public final class Detector {
     for (Signal signal : signals) {
       adopt(signal.node());
     }
+    signals.replaceAll(this::withHetznerEvidence);
     Set<String> deletedNames = new HashSet<>();
     deleted.forEach(node -> deletedNames.add(node.name()));
     for (Signal signal : signals) {
@@ -126,7 +136,7 @@ public final class Detector {
           watchTrouble != null && now.isBefore(watchTrouble.plus(rules.leaseGrace()));
       for (Signal candidate : candidates) {
         Tracked t = tracked.get(candidate.node.name());
-        if (tooMany || watchesShaky) {
+        if ((tooMany || watchesShaky) && !serverProvenDown(candidate.gone)) {
           if (t.status != Status.GUARDED) {
             t.status = Status.GUARDED;
             String detail =
@@ -168,6 +178,7 @@ public final class Detector {
       } else if (signal.healthy() && t.status != Status.HEALTHY) {
         t.status = Status.HEALTHY;
         t.declaredAt = null;
+        t.serverDownFor = null;
         String incident =
             t.incident != null
                 ? t.incident
@@ -183,6 +194,36 @@ public final class Detector {
       }
     }
     return decisions;
+  }
+
+  /**
+   * Evidence from the Hetzner side (the orchestrator read the node's server) that a suspected
+   * node's server is off or deleted: the node is declared gone at the next {@link #evaluate},
+   * without waiting for the grace, and even while the storm guard holds others (a server that is
+   * off needs no fence; it still counts towards the share). Only for the loss it was suspected of:
+   * a node whose Lease was renewed since, or that is lost again as a new incident, is not declared.
+   */
+  public Answer serverDown(String nodeName, String incidentId) {
+    Tracked t = tracked.get(nodeName);
+    if (t == null || !incidentId.equals(t.incident)) {
+      return new Answer(
+          false,
+          "node "
+              + nodeName
+              + " is not suspected of loss "
+              + incidentId
+              + " (its Lease was renewed, or this is not its current loss): not declared");
+    }
+    if (t.status != Status.GONE) {
+      t.serverDownFor = incidentId;
+    }
+    return new Answer(true, "node " + nodeName + " is declared gone");
+  }
+
+  /** Whether the node is declared gone in the loss named {@code incidentId}. */
+  public boolean declared(String nodeName, String incidentId) {
+    Tracked t = tracked.get(nodeName);
+    return t != null && t.status == Status.GONE && incidentId.equals(t.incident);
   }
 
   /**
@@ -234,6 +275,31 @@ public final class Detector {
       }
     }
     return new Signal(node, gone, gone == null ? suspect : null, renewed);
+  }
+
+  /**
+   * A suspected node whose server the Hetzner side showed off or deleted, for this same loss, is
+   * gone now ({@link GoneReason#SERVER_OFF}); a deleted Node or a shutdown taint says so already.
+   */
+  private Signal withHetznerEvidence(Signal signal) {
+    Tracked t = tracked.get(signal.node.name());
+    boolean proven = t.serverDownFor != null && t.serverDownFor.equals(t.incident);
+    if (!proven
+        || signal.healthy()
+        || signal.gone == GoneReason.NODE_DELETED
+        || serverProvenDown(signal.gone)) {
+      return signal;
+    }
+    return new Signal(signal.node, GoneReason.SERVER_OFF, null, signal.lastSeen);
+  }
+
+  /**
+   * Whether the reason itself shows the server off (the cloud controller manager's shutdown taint,
+   * or the orchestrator's read): nothing can still write there, so the storm guard, which waits
+   * because fencing many running servers at once may be wrong, has no reason to hold it.
+   */
+  private static boolean serverProvenDown(GoneReason reason) {
+    return reason == GoneReason.SERVER_OFF || reason == GoneReason.SERVER_SHUTDOWN;
   }
 
   /** Starts tracking a node, taking an earlier leader's declaration from its annotation. */

@@ -2,6 +2,9 @@ package dev.lifeboat.watcher.kubernetes;
 
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
@@ -33,10 +36,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -125,6 +130,55 @@ public class NodeWatch implements Leadership.Listener {
             wakeUp.cancel(false);
           }
         });
+  }
+
+  /**
+   * The orchestrator's evidence that a suspected node's server is off or deleted: the detector
+   * declares the node gone now if it is still suspected of that loss (on the detection thread, in
+   * order with every other decision), and the answer says whether it did.
+   */
+  public ClusterResult declareGone(DeclareNodeGone command) {
+    try {
+      return thread.submit(() -> declare(command)).get(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return notNow(command, "interrupted");
+    } catch (ExecutionException | TimeoutException e) {
+      return notNow(command, "detection did not answer: " + e);
+    }
+  }
+
+  private ClusterResult declare(DeclareNodeGone command) {
+    Instant now = clock.instant();
+    if (detector == null) {
+      return notNow(command, "this node-watcher does not lead");
+    }
+    Detector.Answer answer = detector.serverDown(command.nodeName(), command.incidentId());
+    if (answer.declared()) {
+      evaluate();
+    }
+    if (!detector.declared(command.nodeName(), command.incidentId())) {
+      String why =
+          answer.declared()
+              ? "node " + command.nodeName() + " is no longer suspected: not declared"
+              : answer.detail();
+      LOG.infof("%s (evidence: %s)", why, command.evidence());
+      return ClusterActions.failed(command, now, "NOT_SUSPECTED", why, false);
+    }
+    LOG.infof(
+        "node %s declared gone on the Hetzner side's evidence: %s",
+        command.nodeName(), command.evidence());
+    return new ClusterCommandSucceeded(
+        MessageIds.derived("cluster-result", command.commandId()),
+        command.incidentId(),
+        now,
+        command.commandId(),
+        false,
+        answer.detail() + " (" + command.evidence() + ")");
+  }
+
+  private ClusterResult notNow(DeclareNodeGone command, String why) {
+    return ClusterActions.failed(command, clock.instant(), "NOT_LEADING", why, true);
   }
 
   private void evaluate() {

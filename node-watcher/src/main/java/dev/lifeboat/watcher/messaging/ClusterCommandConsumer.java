@@ -9,6 +9,7 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.service.Arrivals;
@@ -16,6 +17,7 @@ import dev.lifeboat.service.DeadLetters;
 import dev.lifeboat.service.KafkaSend;
 import dev.lifeboat.watcher.kubernetes.ClusterActions;
 import dev.lifeboat.watcher.kubernetes.Leadership;
+import dev.lifeboat.watcher.kubernetes.NodeWatch;
 import dev.lifeboat.watcher.kubernetes.Waiters;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -54,6 +56,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   static final Duration RETRY = Duration.ofSeconds(1);
 
   private final ClusterActions actions;
+  private final NodeWatch detection;
   private final Waiters waiters;
   private final Reports reports;
   private final DeadLetters deadLetters;
@@ -67,6 +70,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
 
   ClusterCommandConsumer(
       ClusterActions actions,
+      NodeWatch detection,
       Waiters waiters,
       Reports reports,
       DeadLetters deadLetters,
@@ -76,6 +80,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix,
       Clock clock) {
     this.actions = actions;
+    this.detection = detection;
     this.waiters = waiters;
     this.reports = reports;
     this.deadLetters = deadLetters;
@@ -202,6 +207,8 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       waiters.await(await);
     } else if (command instanceof AwaitPodReady await) {
       waiters.await(await);
+    } else if (command instanceof DeclareNodeGone declare) {
+      reports.publish(detection.declareGone(declare));
     } else {
       reports.publish(outcome(command));
     }

@@ -73,13 +73,7 @@ class DetectorTest {
   @Test
   void theShutdownTaintAndADeletionAreGoneAtOnce() {
     cluster(6);
-    nodes.put(
-        "worker-3",
-        node(
-            "worker-3",
-            "True",
-            T0,
-            List.of(new NodeFacts.Taint(NodeFacts.SHUTDOWN_TAINT, "NoSchedule"))));
+    nodes.put("worker-3", shutDown("worker-3"));
     NodeFacts deleted = nodes.remove("worker-4");
 
     List<String> decisions = at(T0.plusMillis(100), List.of(deleted));
@@ -107,6 +101,66 @@ class DetectorTest {
     assertThat(at(T0.plusSeconds(30), "worker-1", "worker-2", "worker-3"))
         .as("alerted once")
         .isEmpty();
+  }
+
+  @Test
+  void aSuspectedNodeWhoseServerIsOffIsGoneAtOnceNotAfterTheGrace() {
+    cluster(6);
+    String incident = suspected(T0.plusSeconds(13), "worker-1");
+
+    Detector.Answer answer = detector.serverDown("worker-1", incident);
+
+    assertThat(answer.declared()).isTrue();
+    assertThat(at(T0.plusMillis(13_200), "worker-1")).containsExactly("Gone worker-1 SERVER_OFF");
+    assertThat(detector.declared("worker-1", incident)).isTrue();
+    assertThat(at(T0.plusSeconds(21), "worker-1")).as("declared once").isEmpty();
+  }
+
+  @Test
+  void theEvidenceOfANodeThatCameBackOrOfAnEarlierLossDeclaresNothing() {
+    cluster(6);
+    String first = suspected(T0.plusSeconds(13), "worker-1");
+    assertThat(at(T0.plusSeconds(14))).containsExactly("Returned worker-1");
+
+    assertThat(detector.serverDown("worker-1", first).declared()).isFalse();
+    assertThat(at(T0.plusSeconds(15))).isEmpty();
+
+    // Lost again: a new incident, which the evidence about the first one does not prove.
+    List<Detection> again =
+        detector.evaluate(
+            nodes.values(),
+            List.of(),
+            stale(T0.plusSeconds(27), T0.plusSeconds(14), "worker-1"),
+            T0.plusSeconds(27),
+            null);
+    assertThat(again).singleElement().isInstanceOf(Detection.Suspect.class);
+    assertThat(again.get(0).incidentId()).isNotEqualTo(first);
+    assertThat(detector.serverDown("worker-1", first).declared()).isFalse();
+    assertThat(
+            detector.evaluate(
+                nodes.values(),
+                List.of(),
+                stale(T0.plusSeconds(28), T0.plusSeconds(14), "worker-1"),
+                T0.plusSeconds(28),
+                null))
+        .isEmpty();
+  }
+
+  @Test
+  void inAStormTheNodesWhoseServersAreShownOffAreDeclaredAndTheOthersHeld() {
+    cluster(6);
+    String one = suspected(T0.plusSeconds(13), "worker-1", "worker-2", "worker-3");
+    nodes.put("worker-3", shutDown("worker-3"));
+    detector.serverDown("worker-1", one);
+
+    List<String> decisions = at(T0.plusMillis(13_500), "worker-1", "worker-2", "worker-3");
+    List<String> later = at(T0.plusSeconds(21), "worker-1", "worker-2", "worker-3");
+
+    assertThat(decisions)
+        .containsExactlyInAnyOrder("Gone worker-1 SERVER_OFF", "Gone worker-3 SERVER_SHUTDOWN");
+    assertThat(later)
+        .as("the running one waits for a person: three of six count against the share")
+        .containsExactlyInAnyOrder("Suspect worker-2 STORM_GUARD", "Guarded worker-2 3/6");
   }
 
   @Test
@@ -383,6 +437,12 @@ class DetectorTest {
     }
   }
 
+  /** A Ready node the cloud controller manager tainted: its server is off. */
+  private static NodeFacts shutDown(String name) {
+    return node(
+        name, "True", T0, List.of(new NodeFacts.Taint(NodeFacts.SHUTDOWN_TAINT, "NoSchedule")));
+  }
+
   private static NodeFacts node(
       String name, String ready, Instant since, List<NodeFacts.Taint> taints) {
     return new NodeFacts(
@@ -399,14 +459,34 @@ class DetectorTest {
 
   /** Leases renewed just now, but for the stale ones, last renewed at T0. */
   private Map<String, Instant> stale(Instant now, String... staleNodes) {
+    return stale(now, T0, staleNodes);
+  }
+
+  /** Leases renewed just now, but for the stale ones, last renewed at {@code renewed}. */
+  private Map<String, Instant> stale(Instant now, Instant renewed, String... staleNodes) {
     Map<String, Instant> renewals = new HashMap<>();
     for (String name : nodes.keySet()) {
       renewals.put(name, now);
     }
     for (String name : staleNodes) {
-      renewals.put(name, T0);
+      renewals.put(name, renewed);
     }
     return renewals;
+  }
+
+  /** The stale nodes become suspected at {@code now}; the first one's incident id. */
+  private String suspected(Instant now, String... staleNodes) {
+    List<Detection> decisions =
+        detector.evaluate(nodes.values(), List.of(), stale(now, staleNodes), now, null);
+    assertThat(decisions)
+        .hasSize(staleNodes.length)
+        .allMatch(
+            d -> d instanceof Detection.Suspect s && s.reason() == SuspicionReason.LEASE_OVERDUE);
+    return decisions.stream()
+        .filter(d -> d.node().name().equals(staleNodes[0]))
+        .findFirst()
+        .orElseThrow()
+        .incidentId();
   }
 
   private List<String> at(Instant now, String... staleNodes) {

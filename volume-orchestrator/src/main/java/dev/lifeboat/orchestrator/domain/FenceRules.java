@@ -27,7 +27,7 @@ final class FenceRules {
 
   /** Why the fence must wait for a person, or null when it may start. */
   static Hold hold(IncidentState state) {
-    if (state.fencing == FencePolicy.NONE && state.reason != GoneReason.SERVER_SHUTDOWN) {
+    if (state.fencing == FencePolicy.NONE && !serverShownOff(state.reason)) {
       return new Hold(
           FailureCodes.FENCE_NOT_PROVEN,
           "fencing is none and nothing shows server "
@@ -37,5 +37,13 @@ final class FenceRules {
               + ")");
     }
     return null;
+  }
+
+  /**
+   * Whether the loss itself was seen on the Hetzner side: the shutdown taint of the cloud
+   * controller manager, or the orchestrator's own read of the server ({@link LossEvidence}).
+   */
+  static boolean serverShownOff(GoneReason reason) {
+    return reason == GoneReason.SERVER_SHUTDOWN || reason == GoneReason.SERVER_OFF;
   }
 }

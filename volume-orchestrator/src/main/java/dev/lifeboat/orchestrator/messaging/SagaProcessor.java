@@ -6,7 +6,11 @@ import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.hcloud.HcloudCommand;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitReleased;
 import dev.lifeboat.events.permit.FencePermitRequested;
@@ -19,6 +23,7 @@ import dev.lifeboat.orchestrator.domain.FencingPermits;
 import dev.lifeboat.orchestrator.domain.FlowSlots;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
+import dev.lifeboat.orchestrator.domain.LossEvidence;
 import dev.lifeboat.orchestrator.domain.Outcome;
 import dev.lifeboat.service.Arrivals;
 import dev.lifeboat.service.DeadLetters;
@@ -69,6 +74,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private KeyValueStore<String, String> settings;
   private KeyValueStore<String, String> permits;
   private KeyValueStore<String, Integer> flowSlots;
+  private KeyValueStore<String, String> suspects;
   private Cancellable goLiveOnce;
 
   SagaProcessor(IncidentSaga saga, Arrivals arrivals, Duration tickInterval, Duration retention) {
@@ -86,6 +92,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     settings = context.getStateStore(SagaStores.SETTINGS);
     permits = context.getStateStore(SagaStores.PERMITS);
     flowSlots = context.getStateStore(SagaStores.FLOW_SLOTS);
+    suspects = context.getStateStore(SagaStores.SUSPECTS);
     context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
     goLiveOnce =
         context.schedule(tickInterval, PunctuationType.WALL_CLOCK_TIME, this::handleDryRunsLive);
@@ -121,9 +128,53 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
       keep(
           returned.incidentId(),
           FlowSlots.heldAfter(flowSlots.get(returned.incidentId()), returned));
+    } else if (message instanceof NodeSuspected suspected && unopened(suspected)) {
+      readServer(suspected, now);
+    } else if (message instanceof ServerObserved observed && unopened(observed)) {
+      conclude(observed, now);
     } else {
+      if (message instanceof NodeGone || message instanceof NodeReturned) {
+        suspects.delete(message.incidentId()); // declared or back: nothing more to read
+      }
       run(message.incidentId(), (state, conditions) -> saga.apply(state, message, now, conditions));
     }
+  }
+
+  /** Whether the message's loss has no incident yet: the node is only suspected. */
+  private boolean unopened(LifeboatMessage message) {
+    return sagas.get(message.incidentId()) == null;
+  }
+
+  /** A node suspected of a loss: its server is read once (detection from both sides). */
+  private void readServer(NodeSuspected suspected, Instant now) {
+    Optional<LossEvidence.Suspicion> suspicion = LossEvidence.suspicion(suspected);
+    if (suspicion.isEmpty()) {
+      return;
+    }
+    suspects.put(suspected.incidentId(), SagaStores.suspicion(suspicion.get()));
+    LOG.infof(
+        "node %s suspected (%s): reading server %d",
+        suspected.node().name(), suspected.reason(), suspected.node().serverId());
+    forward(
+        suspected.incidentId(),
+        List.of(LossEvidence.read(suspected.incidentId(), suspicion.get(), now)));
+  }
+
+  /** What the read of a suspected node's server showed: the node declared gone now, or nothing. */
+  private void conclude(ServerObserved observed, Instant now) {
+    LossEvidence.Suspicion suspicion = SagaStores.suspicionOf(suspects.get(observed.incidentId()));
+    if (suspicion == null) {
+      return; // the node was declared gone or came back meanwhile
+    }
+    Optional<? extends LifeboatMessage> declare =
+        LossEvidence.conclude(observed.incidentId(), suspicion, observed, now);
+    LOG.infof(
+        "server %d of suspected node %s is %s%s",
+        observed.serverId(),
+        suspicion.nodeName(),
+        observed.status(),
+        declare.isPresent() ? ": node-watcher is asked to declare it gone now" : "");
+    declare.ifPresent(command -> forward(observed.incidentId(), List.of(command)));
   }
 
   /** This task owns the fencing permits' partition: one request at a time, exactly once. */
@@ -240,8 +291,13 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
         wakeUps.put(SagaStores.wakeUpKey(wakeUp, incidentId), incidentId);
       }
     }
+    forward(incidentId, outcome.messages());
+  }
+
+  /** Sends the messages of an incident, each to its topic. */
+  private void forward(String incidentId, List<? extends LifeboatMessage> messages) {
     long timestamp = context.currentSystemTimeMs();
-    for (LifeboatMessage message : outcome.messages()) {
+    for (LifeboatMessage message : messages) {
       // Requests, releases and returns of permits all go to the one partition that decides them.
       String key =
           message instanceof PermitMessage permit && permit.toAuthority()

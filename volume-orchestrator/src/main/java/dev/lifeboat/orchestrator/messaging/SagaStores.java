@@ -1,5 +1,7 @@
 package dev.lifeboat.orchestrator.messaging;
 
+import dev.lifeboat.events.node.SuspicionReason;
+import dev.lifeboat.orchestrator.domain.LossEvidence;
 import java.time.Instant;
 
 /** Names and keys of the orchestrator's state stores. */
@@ -33,7 +35,28 @@ public final class SagaStores {
    */
   public static final String FLOW_SLOTS = "flow-slots";
 
+  /**
+   * The suspected nodes whose server is read (detection from both sides), by incident id, until the
+   * node is declared gone or returns: {@link #suspicion} and {@link #suspicionOf}.
+   */
+  public static final String SUSPECTS = "suspects";
+
   private SagaStores() {}
+
+  /** A suspicion as stored: node name, server id and reason, one per line. */
+  public static String suspicion(LossEvidence.Suspicion suspicion) {
+    return suspicion.nodeName() + "\n" + suspicion.serverId() + "\n" + suspicion.reason();
+  }
+
+  /** A suspicion as {@link #suspicion} stored it; null for null. */
+  public static LossEvidence.Suspicion suspicionOf(String stored) {
+    if (stored == null) {
+      return null;
+    }
+    String[] parts = stored.split("\n", 3);
+    return new LossEvidence.Suspicion(
+        parts[0], Long.parseLong(parts[1]), SuspicionReason.valueOf(parts[2]));
+  }
 
   /** The wake-up index key of an incident at a time. */
   public static String wakeUpKey(Instant at, String incidentId) {

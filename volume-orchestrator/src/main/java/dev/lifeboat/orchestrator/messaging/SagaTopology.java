@@ -102,6 +102,10 @@ public class SagaTopology {
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(SagaStores.SUSPECTS), Serdes.String(), Serdes.String()),
+        PROCESSOR);
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SagaStores.FLOW_SLOTS),
             Serdes.String(),
             Serdes.Integer()),

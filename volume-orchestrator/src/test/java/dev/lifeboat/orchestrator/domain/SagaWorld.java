@@ -187,7 +187,7 @@ final class SagaWorld {
     }
     fenceProven =
         saga.policy().fencingFor(gone.nodeLabels()) == FencePolicy.NONE
-            && gone.reason() == GoneReason.SERVER_SHUTDOWN;
+            && FenceRules.serverShownOff(gone.reason());
     buildTheWorld();
   }
 
@@ -201,6 +201,7 @@ final class SagaWorld {
     Power start =
         switch (gone.reason()) {
           case SERVER_SHUTDOWN -> Power.OFF;
+          case SERVER_OFF -> random.nextBoolean() ? Power.DELETED : Power.OFF;
           case NODE_DELETED -> random.nextBoolean() ? Power.DELETED : Power.OFF;
           default -> random.nextBoolean() ? Power.RUNNING : Power.OFF;
         };

@@ -6,6 +6,7 @@ import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.control.PauseCommands;
@@ -13,9 +14,14 @@ import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.control.ResumeIncident;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.SuspicionReason;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RetryScheduled;
@@ -123,6 +129,83 @@ class SagaTopologyTest {
     PowerOffServer second = read(hcloudCommands.readRecord(), PowerOffServer.class);
     assertThat(second.commandId()).isNotEqualTo(first.commandId());
     assertThat(second.serverId()).isEqualTo(first.serverId());
+  }
+
+  @Test
+  void aSuspectedNodeWhoseServerIsOffIsDeclaredGoneOnlyWhileNothingElseWasDecided() {
+    TestOutputTopic<String, byte[]> clusterCommands = output(Topic.CLUSTER_COMMANDS);
+    NodeGone gone = Inventories.oneVolume("worker-7", 6, T0);
+    NodeSuspected suspected =
+        new NodeSuspected(
+            "s1", gone.incidentId(), T0, gone.node(), SuspicionReason.LEASE_OVERDUE, T0);
+
+    pipe(nodeEvents, suspected);
+    ObserveServer read = read(hcloudCommands.readRecord(), ObserveServer.class);
+    pipe(hcloudResults, observed(read, "running", false));
+    List<DeclareNodeGone> afterRunning = readAll(clusterCommands, DeclareNodeGone.class);
+    pipe(hcloudResults, observed(read, "off", false));
+    List<DeclareNodeGone> afterOff = readAll(clusterCommands, DeclareNodeGone.class);
+
+    assertThat(read.serverId()).isEqualTo(gone.node().serverId());
+    assertThat(afterRunning).as("a running server proves nothing: the grace decides").isEmpty();
+    assertThat(afterOff)
+        .singleElement()
+        .satisfies(
+            d -> {
+              assertThat(d.nodeName()).isEqualTo("worker-7");
+              assertThat(d.incidentId()).isEqualTo(gone.incidentId());
+              assertThat(d.evidence()).contains("status off");
+            });
+    assertThat(sagaEvents.isEmpty()).as("no incident before the node is declared").isTrue();
+
+    // Declared: the incident opens and fences; a late answer to the read changes nothing.
+    pipe(nodeEvents, gone);
+    assertThat(readAll(hcloudCommands, PowerOffServer.class)).hasSize(1);
+    pipe(hcloudResults, observed(read, "off", false));
+    assertThat(readAll(clusterCommands, DeclareNodeGone.class)).isEmpty();
+    assertThat(suspects()).isEmpty();
+  }
+
+  @Test
+  void aNodeThatCameBackIsNotDeclaredOnALateReadAndANotReadyNodeIsNotRead() {
+    TestOutputTopic<String, byte[]> clusterCommands = output(Topic.CLUSTER_COMMANDS);
+    NodeGone gone = Inventories.oneVolume("worker-8", 6, T0);
+    pipe(
+        nodeEvents,
+        new NodeSuspected(
+            "s2", gone.incidentId(), T0, gone.node(), SuspicionReason.LEASE_OVERDUE, T0));
+    ObserveServer read = read(hcloudCommands.readRecord(), ObserveServer.class);
+
+    pipe(nodeEvents, new NodeReturned("r2", gone.incidentId(), T0, gone.node()));
+    pipe(hcloudResults, observed(read, "off", false));
+    NodeGone other = Inventories.oneVolume("worker-9", 6, T0);
+    pipe(
+        nodeEvents,
+        new NodeSuspected(
+            "s3", other.incidentId(), T0, other.node(), SuspicionReason.NOT_READY, T0));
+
+    assertThat(readAll(clusterCommands, DeclareNodeGone.class)).isEmpty();
+    assertThat(hcloudCommands.isEmpty()).as("a node not Ready renews its Lease: no read").isTrue();
+  }
+
+  private static ServerObserved observed(ObserveServer read, String status, boolean locked) {
+    return new ServerObserved(
+        MessageIds.random(),
+        read.incidentId(),
+        T0,
+        read.commandId(),
+        read.serverId(),
+        status,
+        locked);
+  }
+
+  private List<String> suspects() {
+    KeyValueStore<String, String> store = driver.getKeyValueStore(SagaStores.SUSPECTS);
+    List<String> keys = new ArrayList<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(entry -> keys.add(entry.key));
+    }
+    return keys;
   }
 
   @Test
