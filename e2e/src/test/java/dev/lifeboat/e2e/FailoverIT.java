@@ -289,9 +289,10 @@ class FailoverIT {
   @Test
   @Order(8)
   void aPersonPoweringTheFencedServerOnStopsEveryDetachNotYetStarted() {
-    // Reads of volumes answer slowly, so that the person gets a turn between two detaches.
+    // Reads of servers answer slowly (each detach reads its server first), so that the person
+    // gets a turn between two detaches.
     faults(
-        "{\"rules\": [{\"endpoint\": \"GET /volumes/{id}\", \"rate\": 0,"
+        "{\"rules\": [{\"endpoint\": \"GET /servers/{id}\", \"rate\": 0,"
             + " \"latency_ms\": 1500}]}");
     try {
       Instant killedAt = Instant.now();

@@ -159,12 +159,16 @@ class CommandExecutionTest extends WithTopics {
   @Test
   void detachSucceedsThenIsAlreadyDone() {
     fenced(4202);
+    clearLog();
     HcloudResult first = run(topics, detach(100001, 4202));
 
     assertThat(first)
         .isInstanceOfSatisfying(
             HcloudCommandSucceeded.class, r -> assertThat(r.actionId()).isPositive());
     assertThat(volume(100001).get("server").isNull()).isTrue();
+    // One read before the detach: the fenced server shows both its fence and the volume on it.
+    assertThat(requests().stream().takeWhile(r -> !r.startsWith("POST")))
+        .containsExactly("GET /v1/servers/4202 200");
     clearLog();
 
     assertThat(run(topics, detach(100001, 4202))).isInstanceOf(HcloudCommandAlreadyDone.class);

@@ -81,35 +81,25 @@ public class CommandAttempt {
     if (command instanceof ObserveServer observe) {
       return observe(observe, priority);
     }
-    if (!(command instanceof VolumeCommand volumeCommand)) {
+    if (!(command instanceof VolumeCommand)) {
       return fence(command, priority);
     }
-    long volumeId = volumeCommand.volumeId();
-    boolean detach = command instanceof DetachVolume;
-    return calls
-        .volume(volumeId, priority)
-        .map(
-            volume ->
-                decide(
-                    command,
-                    volume.isPresent(),
-                    volume.map(HcloudDtos.Volume::server).orElse(null)))
+    if (command instanceof DetachVolume detach) {
+      return detach(detach, priority);
+    }
+    return attach((AttachVolume) command, priority);
+  }
+
+  /** An attach reads the volume (free, or already there) and the target server (it must run). */
+  private Uni<HcloudResult> attach(AttachVolume command, CallPriority priority) {
+    long volumeId = command.volumeId();
+    return fromVolume(command, priority)
         .chain(
             d ->
-                !(d instanceof Decision.Act)
-                    ? Uni.createFrom().item(d)
-                    : detach
-                        ? whileFenced(command.serverId(), priority, d)
-                        : whileRunning(command.serverId(), priority, d))
-        .chain(
-            d ->
-                carryOut(
-                    command,
-                    d,
-                    () ->
-                        detach
-                            ? calls.detach(volumeId, command.serverId())
-                            : calls.attach(volumeId, command.serverId())));
+                d instanceof Decision.Act
+                    ? whileRunning(command.serverId(), priority, d)
+                    : Uni.createFrom().item(d))
+        .chain(d -> carryOut(command, d, () -> calls.attach(volumeId, command.serverId())));
   }
 
   /**
@@ -192,6 +182,33 @@ public class CommandAttempt {
   }
 
   /**
+   * A detach reads the fenced server first: that one read shows both whether the fence holds and,
+   * in its volume list, that the volume is attached there, the usual case. Only a volume the server
+   * does not list (already detached, attached elsewhere, gone) is read itself, to tell those apart.
+   */
+  private Uni<HcloudResult> detach(DetachVolume command, CallPriority priority) {
+    long volumeId = command.volumeId();
+    long serverId = command.expectedServerId();
+    return calls
+        .server(serverId, priority)
+        .chain(
+            server ->
+                server.map(s -> s.volumes() != null && s.volumes().contains(volumeId)).orElse(false)
+                    ? fenceHolds(
+                        serverId,
+                        server.get(),
+                        priority,
+                        Decisions.detach(volumeId, serverId, true, serverId))
+                    : fromVolume(command, priority)
+                        .chain(
+                            d ->
+                                d instanceof Decision.Act
+                                    ? whileFenced(serverId, priority, d)
+                                    : Uni.createFrom().item(d)))
+        .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId)));
+  }
+
+  /**
    * The decision to detach, once the server is read again: the fence must still hold (off or gone,
    * no start action), or the detach is refused, final.
    */
@@ -199,21 +216,24 @@ public class CommandAttempt {
     return calls
         .server(serverId, priority)
         .chain(
-            server -> {
-              if (server.isEmpty()) {
-                return Uni.createFrom().item(act);
-              }
-              Uni<Boolean> starting =
-                  server.get().locked()
-                      ? calls.starting(serverId, priority)
-                      : Uni.createFrom().item(false);
-              return starting.map(
-                  start -> {
-                    Decision refused =
-                        Decisions.unlessFenced(serverId, server.get().status(), start);
-                    return refused == null ? act : refused;
-                  });
-            });
+            server ->
+                server.isEmpty()
+                    ? Uni.createFrom().item(act)
+                    : fenceHolds(serverId, server.get(), priority, act));
+  }
+
+  /**
+   * {@code act} if the server as read keeps its fence (off, no start action running), else why not.
+   */
+  private Uni<Decision> fenceHolds(
+      long serverId, HcloudDtos.Server server, CallPriority priority, Decision act) {
+    Uni<Boolean> starting =
+        server.locked() ? calls.starting(serverId, priority) : Uni.createFrom().item(false);
+    return starting.map(
+        start -> {
+          Decision refused = Decisions.unlessFenced(serverId, server.status(), start);
+          return refused == null ? act : refused;
+        });
   }
 
   /**
@@ -231,6 +251,18 @@ public class CommandAttempt {
                       serverId, server.map(HcloudDtos.Server::status).orElse(null));
               return refused == null ? act : refused;
             });
+  }
+
+  /** The decision from the volume as read now: gone, free, or on which server. */
+  private Uni<Decision> fromVolume(HcloudCommand command, CallPriority priority) {
+    return calls
+        .volume(((VolumeCommand) command).volumeId(), priority)
+        .map(
+            volume ->
+                decide(
+                    command,
+                    volume.isPresent(),
+                    volume.map(HcloudDtos.Volume::server).orElse(null)));
   }
 
   private static Decision decide(HcloudCommand command, boolean exists, Long attachedTo) {
