@@ -11,6 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -254,31 +258,40 @@ public final class Lifeboat implements Runnable {
       name = "bench",
       description =
           "Benchmark on the local run: 'node' crashes a node of N volumes R times and prints the"
-              + " times and Hetzner requests (median, p99). Needs Lifeboat not running here.")
+              + " times and Hetzner requests (median, p99); 'storm' crashes M nodes of N volumes"
+              + " at once, R times, with instant Hetzner actions and the guards opened, and prints"
+              + " volume failovers per second. Needs Lifeboat not running here.")
   static final class Bench implements Callable<Integer> {
-    @Parameters(paramLabel = "SCENARIO", description = "node")
+    @Parameters(paramLabel = "SCENARIO", description = "node or storm")
     String scenario;
 
     @Option(
         names = "--volumes",
-        description = "Volumes on the node (default ${DEFAULT-VALUE}).",
+        description = "Volumes on each lost node (default ${DEFAULT-VALUE}).",
         defaultValue = "8")
     int volumes;
 
     @Option(
+        names = "--nodes",
+        description = "storm: nodes lost at once in each run (default ${DEFAULT-VALUE}).",
+        defaultValue = "10")
+    int nodes;
+
+    @Option(
         names = "--runs",
-        description = "How many nodes crash, one after another (default ${DEFAULT-VALUE}).",
-        defaultValue = "5")
-    int runs;
+        description = "How many runs, one after another (default: node 5, storm 3).")
+    Integer runs;
 
     @Override
     public Integer call() throws IOException {
-      if (!scenario.equals("node")) {
-        throw new IllegalArgumentException("bench " + scenario + ": the scenario is node");
+      boolean storm = scenario.equals("storm");
+      if (!storm && !scenario.equals("node")) {
+        throw new IllegalArgumentException("bench " + scenario + ": the scenario is node or storm");
       }
-      if (volumes < 1 || volumes > 16 || runs < 1 || runs > 20) {
+      int runCount = runs != null ? runs : storm ? 3 : 5;
+      if (volumes < 1 || volumes > 16 || runCount < 1 || runCount > 20 || nodes < 1 || nodes > 40) {
         throw new IllegalArgumentException(
-            "--volumes must be 1..16 (Hetzner's limit per server) and --runs 1..20");
+            "--volumes must be 1..16 (Hetzner's limit per server), --runs 1..20, --nodes 1..40");
       }
       Stack local = stack();
       if (local.anyAlive()) {
@@ -287,48 +300,110 @@ public final class Lifeboat implements Runnable {
       }
       Settings settings = local.settings();
       Files.createDirectories(settings.home());
-      Path world = settings.home().resolve("bench-node.yaml");
-      Files.writeString(world, BenchNode.scenario(runs, volumes));
-      Stack stack = new Stack(settings.withScenario(world));
+      Path world = settings.home().resolve("bench-" + scenario + ".yaml");
+      Files.writeString(
+          world,
+          storm
+              ? BenchStorm.scenario(runCount, nodes, volumes)
+              : BenchNode.scenario(runCount, volumes));
+      Settings benchSettings = settings.withScenario(world);
+      if (storm) {
+        benchSettings = benchSettings.withProperties(BenchStorm.properties(nodes, volumes));
+      }
+      Stack stack = new Stack(benchSettings);
       up(stack);
       try {
         LocalApis apis = new LocalApis(settings.ports());
-        List<BenchNode.Run> results = new ArrayList<>();
-        SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
-        List<SafetyRules.Outside> outside = new ArrayList<>();
-        for (int run = 1; run <= runs; run++) {
-          Failover failover = new Failover(apis, line -> {});
-          long server = apis.server(BenchNode.node(run)).orElseThrow().id();
-          outside.add(new SafetyRules.Outside(server, Instant.now(), false));
-          Failover.Outcome outcome =
-              failover.run(BenchNode.node(run), LocalApis.Mode.CRASH, Duration.ofMinutes(5));
-          if (outcome.volumesMoved() != volumes) {
-            failover.summary(outcome).forEach(OUT::println);
-            throw new IllegalStateException(
-                "run " + run + ": " + outcome.volumesMoved() + " of " + volumes + " moved");
+        return storm ? storm(apis, runCount, world) : node(apis, runCount, world);
+      } finally {
+        stack.down();
+      }
+    }
+
+    private int node(LocalApis apis, int runCount, Path world) {
+      List<BenchNode.Run> results = new ArrayList<>();
+      SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
+      List<SafetyRules.Outside> outside = new ArrayList<>();
+      for (int run = 1; run <= runCount; run++) {
+        Failover failover = new Failover(apis, line -> {});
+        long server = apis.server(BenchNode.node(run)).orElseThrow().id();
+        outside.add(new SafetyRules.Outside(server, Instant.now(), false));
+        Failover.Outcome outcome =
+            failover.run(BenchNode.node(run), LocalApis.Mode.CRASH, Duration.ofMinutes(5));
+        if (outcome.volumesMoved() != volumes) {
+          failover.summary(outcome).forEach(OUT::println);
+          throw new IllegalStateException(
+              "run " + run + ": " + outcome.volumesMoved() + " of " + volumes + " moved");
+        }
+        BenchNode.Run figures =
+            BenchNode.Run.of(
+                outcome, apis.hcloudRequestsSince(outcome.killedAt(), Failover.ADAPTER_AGENT));
+        results.add(figures);
+        List<String> violations = SafetyRules.violations(start, apis.hcloudState(), outside);
+        OUT.printf(
+            "run %d: %s, last pod Ready %.1f s after the kill; safety rules on the action log:"
+                + " %d violations%n",
+            run, BenchNode.node(run), figures.lastReady().toMillis() / 1000.0, violations.size());
+        if (!violations.isEmpty()) {
+          violations.forEach(OUT::println);
+          return 1;
+        }
+      }
+      OUT.printf(
+          "%nnode: %d volumes on a crashed node, %d runs, default timings (%s)%n",
+          volumes, runCount, world);
+      BenchNode.report(results).forEach(OUT::println);
+      return 0;
+    }
+
+    private int storm(LocalApis apis, int runCount, Path world) {
+      List<BenchStorm.Storm> results = new ArrayList<>();
+      SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
+      List<SafetyRules.Outside> outside = new ArrayList<>();
+      ExecutorService losses = Executors.newFixedThreadPool(nodes);
+      try {
+        for (int run = 1; run <= runCount; run++) {
+          List<Callable<Failover.Outcome>> crashes = new ArrayList<>();
+          for (int n = 1; n <= nodes; n++) {
+            String node = BenchStorm.node(run, n);
+            long server = apis.server(node).orElseThrow().id();
+            outside.add(new SafetyRules.Outside(server, Instant.now(), false));
+            crashes.add(
+                () ->
+                    new Failover(apis, line -> {})
+                        .run(node, LocalApis.Mode.CRASH, Duration.ofMinutes(5)));
           }
-          BenchNode.Run figures =
-              BenchNode.Run.of(
-                  outcome, apis.hcloudRequestsSince(outcome.killedAt(), Failover.ADAPTER_AGENT));
-          results.add(figures);
+          Instant killedAt = Instant.now();
+          List<Failover.Outcome> outcomes = new ArrayList<>();
+          for (Future<Failover.Outcome> outcome : losses.invokeAll(crashes)) {
+            outcomes.add(outcome.get());
+          }
+          BenchStorm.Storm storm = new BenchStorm.Storm(killedAt, outcomes);
+          results.add(storm);
           List<String> violations = SafetyRules.violations(start, apis.hcloudState(), outside);
           OUT.printf(
-              "run %d: %s, last pod Ready %.1f s after the kill; safety rules on the action log:"
-                  + " %d violations%n",
-              run, BenchNode.node(run), figures.lastReady().toMillis() / 1000.0, violations.size());
-          if (!violations.isEmpty()) {
+              "storm %d: %d nodes, %d of %d volumes moved, %.1f failovers/s; safety rules on the"
+                  + " action log: %d violations%n",
+              run, nodes, storm.volumes(), nodes * volumes, storm.perSecond(), violations.size());
+          if (!violations.isEmpty() || storm.volumes() != nodes * volumes) {
             violations.forEach(OUT::println);
             return 1;
           }
         }
-        OUT.printf(
-            "%nnode: %d volumes on a crashed node, %d runs, default timings (%s)%n",
-            volumes, runs, world);
-        BenchNode.report(results).forEach(OUT::println);
-        return 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
+      } catch (ExecutionException e) {
+        throw new IllegalStateException("a node of the storm: " + e.getCause().getMessage(), e);
       } finally {
-        stack.down();
+        losses.shutdownNow();
       }
+      OUT.printf(
+          "%nstorm: %d nodes of %d volumes lost at once, %d runs, instant Hetzner actions, no rate"
+              + " limit, guards opened (%s)%n",
+          nodes, volumes, runCount, world);
+      BenchStorm.report(results).forEach(OUT::println);
+      return 0;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.lifeboat.local;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -28,6 +29,18 @@ public record Settings(
   /** The same run on another hcloud-sim scenario. */
   public Settings withScenario(Path scenario) {
     return new Settings(root, home, java, ports, Optional.of(scenario), properties, startTimeout);
+  }
+
+  /** The same run with these system properties per component (over the ones it has). */
+  public Settings withProperties(Map<String, Map<String, String>> more) {
+    Map<String, Map<String, String>> all = new HashMap<>(properties);
+    more.forEach(
+        (component, values) -> {
+          Map<String, String> merged = new HashMap<>(all.getOrDefault(component, Map.of()));
+          merged.putAll(values);
+          all.put(component, Map.copyOf(merged));
+        });
+    return new Settings(root, home, java, ports, scenario, Map.copyOf(all), startTimeout);
   }
 
   /** The local run of the repository at {@code root}, ports from the environment. */
