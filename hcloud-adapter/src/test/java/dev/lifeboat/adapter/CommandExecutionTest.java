@@ -84,7 +84,7 @@ class CommandExecutionTest extends WithTopics {
             ServerObserved.class,
             o -> {
               assertThat(o.status()).isEqualTo("off");
-              assertThat(o.provesDown()).isTrue();
+              assertThat(o.locked()).isFalse();
             });
     assertThat(offRequests).containsExactly("GET /v1/servers/4202 200");
     assertThat(running)
@@ -92,7 +92,7 @@ class CommandExecutionTest extends WithTopics {
             ServerObserved.class,
             o -> {
               assertThat(o.status()).isEqualTo("running");
-              assertThat(o.provesDown()).isFalse();
+              assertThat(o.locked()).isFalse();
             });
     assertThat(deleted)
         .isInstanceOfSatisfying(

@@ -33,11 +33,6 @@ public record ServerObserved(
     Require.text(status, "status");
   }
 
-  /** True when the server cannot be running: off with no action on it, or deleted. */
-  public boolean provesDown() {
-    return DELETED.equals(status) || ("off".equals(status) && !locked);
-  }
-
   @Override
   public boolean answers(Class<? extends Command> commandType) {
     return commandType == ObserveServer.class;

@@ -64,7 +64,7 @@ public final class LossEvidence {
       String incidentId, Suspicion suspicion, ServerObserved observed, Instant now) {
     if (!observed.commandId().equals(readId(incidentId, suspicion))
         || observed.serverId() != suspicion.serverId()
-        || !observed.provesDown()) {
+        || !provesDown(observed)) {
       return Optional.empty();
     }
     String commandId = MessageIds.derived("declare-node-gone", incidentId);
@@ -85,6 +85,14 @@ public final class LossEvidence {
                 + suspicion.nodeName()
                 + "'s Lease is overdue",
             now.plus(WAIT)));
+  }
+
+  /**
+   * The server cannot be running: off with no action on it (a start may be on its way), or deleted.
+   */
+  static boolean provesDown(ServerObserved observed) {
+    return ServerObserved.DELETED.equals(observed.status())
+        || ("off".equals(observed.status()) && !observed.locked());
   }
 
   private static String readId(String incidentId, Suspicion suspicion) {
