@@ -302,11 +302,12 @@ class FailoverIT {
   @Test
   @Order(8)
   void aPersonPoweringTheFencedServerOnStopsEveryDetachNotYetStarted() {
-    // Reads of servers answer slowly (each detach reads its server first), so that the person
-    // gets a turn between two detaches.
+    // Detaches reach the API 700 ms after they are sent, so that the person gets a turn between
+    // two of them; the next detach then finds the server locked by the power-on (2 s), reads it
+    // anew instead of trusting the adapter's earlier read, and is refused.
     faults(
-        "{\"rules\": [{\"endpoint\": \"GET /servers/{id}\", \"rate\": 0,"
-            + " \"latency_ms\": 1500}]}");
+        "{\"rules\": [{\"endpoint\": \"POST /volumes/{id}/actions/detach\", \"rate\": 0,"
+            + " \"latency_ms\": 700}]}");
     try {
       Instant killedAt = Instant.now();
       OUTSIDE.add(new SafetyRules.Outside(5801, killedAt, false));

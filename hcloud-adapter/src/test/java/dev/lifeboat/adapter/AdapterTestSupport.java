@@ -114,6 +114,25 @@ final class AdapterTestSupport {
     HcloudSimProcess.shared().send("POST", "/_sim/servers/" + serverId + "/die", "");
   }
 
+  /**
+   * A person powers the server on through the API, as with the hcloud CLI; the start action takes
+   * this long (the simulator's reset before the next test restores its durations).
+   */
+  static void poweredOnByAPerson(long serverId, String startTakes) {
+    HcloudSimProcess.shared()
+        .send(
+            "PUT", "/_sim/settings", "{\"durations\": {\"start_server\": \"" + startTakes + "\"}}");
+    read(
+        io.restassured.RestAssured.given()
+            .baseUri(HcloudSimProcess.shared().apiUrl())
+            .header("Authorization", "Bearer test-token")
+            .post("/servers/" + serverId + "/actions/poweron")
+            .then()
+            .statusCode(201)
+            .extract()
+            .asString());
+  }
+
   static JsonNode state() {
     return read(HcloudSimProcess.shared().send("GET", "/_sim/state", ""));
   }

@@ -121,18 +121,8 @@ class CommandExecutionTest extends WithTopics {
   @Test
   void aDetachFromAServerThatRunsIsRefusedAndTheVolumeStays() {
     // Fenced, then powered on again by a person (as with the hcloud CLI), slowly.
-    HcloudSimProcess.shared()
-        .send("PUT", "/_sim/settings", "{\"durations\": {\"start_server\": \"PT4S\"}}");
     fenced(4202);
-    AdapterTestSupport.read(
-        io.restassured.RestAssured.given()
-            .baseUri(HcloudSimProcess.shared().apiUrl())
-            .header("Authorization", "Bearer test-token")
-            .post("/servers/4202/actions/poweron")
-            .then()
-            .statusCode(201)
-            .extract()
-            .asString());
+    AdapterTestSupport.poweredOnByAPerson(4202, "PT4S");
     clearLog();
 
     HcloudResult starting = run(topics, detach(100001, 4202));

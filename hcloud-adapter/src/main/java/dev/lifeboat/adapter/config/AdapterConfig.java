@@ -23,6 +23,14 @@ public interface AdapterConfig {
   @WithDefault("false")
   boolean dryRun();
 
+  /**
+   * How long a read of a server answers later questions about it without a new read (the fence
+   * still holds, the volume is still listed, the attach target still runs); 0 reads before every
+   * command. At most 30 s. See docs/design.md, "Request economy".
+   */
+  @WithDefault("10s")
+  Duration sightingMaxAge();
+
   /** Waiting for actions. */
   Poll poll();
 

@@ -9,6 +9,7 @@ import dev.lifeboat.adapter.hcloud.ActionPoller;
 import dev.lifeboat.adapter.hcloud.HcloudCalls;
 import dev.lifeboat.adapter.hcloud.HcloudDtos;
 import dev.lifeboat.adapter.hcloud.HcloudException;
+import dev.lifeboat.adapter.hcloud.ServerSightings;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.VolumeCommand;
 import dev.lifeboat.events.hcloud.AttachVolume;
@@ -50,6 +51,7 @@ public class CommandAttempt {
 
   private final HcloudCalls calls;
   private final ActionPoller poller;
+  private final ServerSightings sightings;
   private final Clock clock;
   private final EndedIncidents ended;
   private final boolean dryRun;
@@ -57,11 +59,13 @@ public class CommandAttempt {
   CommandAttempt(
       HcloudCalls calls,
       ActionPoller poller,
+      ServerSightings sightings,
       EndedIncidents ended,
       Clock clock,
       AdapterConfig config) {
     this.calls = calls;
     this.poller = poller;
+    this.sightings = sightings;
     this.ended = ended;
     this.clock = clock;
     this.dryRun = config.dryRun();
@@ -90,16 +94,34 @@ public class CommandAttempt {
     return attach((AttachVolume) command, priority);
   }
 
-  /** An attach reads the volume (free, or already there) and the target server (it must run). */
+  /**
+   * An attach reads the volume (free, or already there) and the target server (it must run). A
+   * volume this process's own detach freed is not read: it is free unless another client attached
+   * it since, which Hetzner refuses ({@code volume_already_attached}); then, or on any other final
+   * refusal of the call, the attach reads the volume and decides as usual.
+   */
   private Uni<HcloudResult> attach(AttachVolume command, CallPriority priority) {
     long volumeId = command.volumeId();
+    long serverId = command.serverId();
+    Supplier<Uni<HcloudDtos.Action>> call = () -> calls.attach(volumeId, serverId);
+    if (dryRun || !sightings.takeFreed(volumeId)) {
+      return observedAttach(command, priority, call);
+    }
+    return whileRunning(serverId, priority, Decisions.attach(volumeId, serverId, true, null))
+        .chain(d -> carryOut(command, d, call))
+        .onFailure(e -> e instanceof HcloudException h && h.fromApi() && !h.retryable())
+        .recoverWithUni(() -> observedAttach(command, priority, call));
+  }
+
+  private Uni<HcloudResult> observedAttach(
+      AttachVolume command, CallPriority priority, Supplier<Uni<HcloudDtos.Action>> call) {
     return fromVolume(command, priority)
         .chain(
             d ->
                 d instanceof Decision.Act
                     ? whileRunning(command.serverId(), priority, d)
                     : Uni.createFrom().item(d))
-        .chain(d -> carryOut(command, d, () -> calls.attach(volumeId, command.serverId())));
+        .chain(d -> carryOut(command, d, call));
   }
 
   /**
@@ -111,8 +133,9 @@ public class CommandAttempt {
     long serverId = command.serverId();
     boolean delete = command instanceof DeleteServer;
     List<Long> witnesses = ((FenceCommand) command).witnessServerIds();
+    // A recent read that found the server off (the suspicion's observation) answers at once.
     return calls
-        .server(serverId, priority)
+        .server(serverId, priority, s -> "off".equals(s.status()))
         .chain(server -> decideFence(serverId, delete, server, witnesses, priority))
         .chain(
             d ->
@@ -183,14 +206,19 @@ public class CommandAttempt {
 
   /**
    * A detach reads the fenced server first: that one read shows both whether the fence holds and,
-   * in its volume list, that the volume is attached there, the usual case. Only a volume the server
-   * does not list (already detached, attached elsewhere, gone) is read itself, to tell those apart.
+   * in its volume list, that the volume is attached there, the usual case. A read of it within the
+   * sighting age that shows both serves instead (the detaches of one incident share it). Only a
+   * volume the server does not list (already detached, attached elsewhere, gone) is read itself, to
+   * tell those apart.
    */
   private Uni<HcloudResult> detach(DetachVolume command, CallPriority priority) {
     long volumeId = command.volumeId();
     long serverId = command.expectedServerId();
     return calls
-        .server(serverId, priority)
+        .server(
+            serverId,
+            priority,
+            s -> "off".equals(s.status()) && s.volumes() != null && s.volumes().contains(volumeId))
         .chain(
             server ->
                 server.map(s -> s.volumes() != null && s.volumes().contains(volumeId)).orElse(false)
@@ -243,7 +271,7 @@ public class CommandAttempt {
    */
   private Uni<Decision> whileRunning(long serverId, CallPriority priority, Decision act) {
     return calls
-        .server(serverId, priority)
+        .server(serverId, priority, s -> "running".equals(s.status()))
         .map(
             server -> {
               Decision refused =
@@ -308,7 +336,21 @@ public class CommandAttempt {
     }
     return call.get()
         .chain(action -> untilDeadline(command, poller.await(action, CallPriority.of(command))))
+        .invoke(action -> remember(command, action))
         .map(action -> ended(command, action));
+  }
+
+  /** What this process's own action changed, kept so that the next command need not read it. */
+  private void remember(HcloudCommand command, HcloudDtos.Action action) {
+    if (!"success".equals(action.status())) {
+      sightings.forget(command.serverId());
+    } else if (command instanceof DetachVolume detach) {
+      sightings.detached(detach.expectedServerId(), detach.volumeId());
+    } else if (command instanceof AttachVolume attach) {
+      sightings.attached(attach.serverId(), attach.volumeId());
+    } else {
+      sightings.forget(command.serverId()); // powered off or deleted: read anew
+    }
   }
 
   private HcloudResult refused(HcloudCommand command, Decision decision) {

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.faulttolerance.Retry;
@@ -20,7 +21,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * attempt that observes first may make it again ({@code CommandAttempt}). A mutating call answered
  * {@code locked} first looks for a running action of the same command on the same resource and
  * server (left by a crashed adapter, an answer lost, or a redelivered command) and waits for that
- * one instead of starting a second; anyone else's action is not adopted.
+ * one instead of starting a second; anyone else's action is not adopted. Every server read is kept
+ * as a sighting ({@link ServerSightings}); a failed mutating call drops its server's.
  */
 @ApplicationScoped
 @Retry(maxRetries = 10, delay = 500, jitter = 250, maxDuration = 300_000)
@@ -30,10 +32,12 @@ public class HcloudCalls {
 
   private final HcloudApi api;
   private final RateLimitBudget budget;
+  private final ServerSightings sightings;
 
-  HcloudCalls(@RestClient HcloudApi api, RateLimitBudget budget) {
+  HcloudCalls(@RestClient HcloudApi api, RateLimitBudget budget, ServerSightings sightings) {
     this.api = api;
     this.budget = budget;
+    this.sightings = sightings;
   }
 
   /**
@@ -44,7 +48,25 @@ public class HcloudCalls {
   public Uni<Optional<HcloudDtos.Server>> server(long id, CallPriority priority) {
     return call(priority, () -> api.server(id).map(s -> Optional.of(s.server())))
         .onFailure(HcloudException.class)
-        .recoverWithUni(failure -> emptyWhenNotFound((HcloudException) failure));
+        .recoverWithUni(failure -> emptyWhenNotFound((HcloudException) failure))
+        .invoke(
+            server -> {
+              if (server.isPresent()) {
+                sightings.seen(server.get());
+              } else {
+                sightings.forget(id);
+              }
+            });
+  }
+
+  /**
+   * The server as lately read ({@link ServerSightings}) when that read answers the question ({@code
+   * answers}), else as read now.
+   */
+  public Uni<Optional<HcloudDtos.Server>> server(
+      long id, CallPriority priority, Predicate<HcloudDtos.Server> answers) {
+    Optional<HcloudDtos.Server> recent = sightings.recent(id).filter(answers);
+    return recent.isPresent() ? Uni.createFrom().item(recent) : server(id, priority);
   }
 
   /** The volume, or empty when it no longer exists. */
@@ -155,6 +177,8 @@ public class HcloudCalls {
       String command,
       long serverId) {
     return call(priority, post)
+        .onFailure()
+        .invoke(() -> sightings.forget(serverId))
         .onFailure(e -> e instanceof HcloudException h && h.code().equals("locked"))
         .recoverWithUni(
             locked ->

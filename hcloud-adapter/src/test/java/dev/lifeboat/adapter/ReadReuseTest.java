@@ -1,0 +1,162 @@
+package dev.lifeboat.adapter;
+
+import static dev.lifeboat.adapter.AdapterTestSupport.attach;
+import static dev.lifeboat.adapter.AdapterTestSupport.clearLog;
+import static dev.lifeboat.adapter.AdapterTestSupport.detach;
+import static dev.lifeboat.adapter.AdapterTestSupport.fenced;
+import static dev.lifeboat.adapter.AdapterTestSupport.observe;
+import static dev.lifeboat.adapter.AdapterTestSupport.powerOff;
+import static dev.lifeboat.adapter.AdapterTestSupport.requests;
+import static dev.lifeboat.adapter.AdapterTestSupport.run;
+import static dev.lifeboat.adapter.AdapterTestSupport.state;
+import static dev.lifeboat.adapter.AdapterTestSupport.volume;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.adapter.domain.Decisions;
+import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
+import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.hcloud.ServerObserved;
+import dev.lifeboat.testkit.HcloudSimProcess;
+import dev.lifeboat.testkit.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Request economy with the default sighting age: a read of the lost server serves its fence and its
+ * detaches, a volume this process freed is attached without reading it, and neither answer kept is
+ * trusted once Hetzner says otherwise (a power-on, another client's attach).
+ */
+@QuarkusTest
+@TestProfile(ReadReuseTest.DefaultSightingAge.class)
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(HcloudSimProcess.Resource.class)
+class ReadReuseTest extends WithTopics {
+
+  /** The production default; the other tests read before every command. */
+  public static class DefaultSightingAge implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("lifeboat.hcloud.sighting-max-age", "10s");
+    }
+  }
+
+  /** Server 4202 crashed (off, volumes 100001, 100003, 100004 on it) and was just observed. */
+  @BeforeEach
+  void crashedAndObserved() {
+    HcloudSimProcess.shared().reset(null);
+    fenced(4202);
+    clearLog();
+    assertThat(run(topics, observe(4202)))
+        .isInstanceOfSatisfying(ServerObserved.class, o -> assertThat(o.status()).isEqualTo("off"));
+  }
+
+  @Test
+  void theObservationServesTheFenceAndEveryDetachAndFreedVolumesAreAttachedUnread() {
+    List<HcloudResult> results = new ArrayList<>();
+    results.add(run(topics, powerOff(4202)));
+    results.add(run(topics, detach(100001, 4202)));
+    results.add(run(topics, detach(100003, 4202)));
+    results.add(run(topics, attach(100001, 4203)));
+    results.add(run(topics, attach(100003, 4203)));
+
+    assertThat(results.get(0))
+        .isInstanceOfSatisfying(
+            HcloudCommandAlreadyDone.class,
+            r -> assertThat(r.observed()).isEqualTo("server 4202 status off"));
+    assertThat(results.subList(1, 5)).allMatch(HcloudCommandSucceeded.class::isInstance);
+    assertThat(volume(100001).get("server").asLong()).isEqualTo(4203);
+    assertThat(volume(100003).get("server").asLong()).isEqualTo(4203);
+    List<String> reads = requests().stream().filter(r -> r.startsWith("GET /v1/s")).toList();
+    assertThat(reads)
+        .as("one read of each server, the lost one by the observation; no volume read")
+        .containsExactly("GET /v1/servers/4202 200", "GET /v1/servers/4203 200");
+    assertThat(requests()).noneMatch(r -> r.startsWith("GET /v1/volumes"));
+  }
+
+  @Test
+  void aServerPoweredOnBetweenTwoDetachesStopsTheNextOneDespiteTheEarlierRead() {
+    assertThat(run(topics, detach(100004, 4202))).isInstanceOf(HcloudCommandSucceeded.class);
+    // A person powers the server on (slowly, as a real boot takes a while) right after.
+    AdapterTestSupport.poweredOnByAPerson(4202, "PT4S");
+
+    HcloudResult next = run(topics, detach(100003, 4202));
+
+    assertThat(next)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            f -> {
+              assertThat(f.errorCode()).isEqualTo("server_running");
+              assertThat(f.retryable()).isFalse();
+              assertThat(f.errorMessage()).contains("starting");
+            });
+    assertThat(volume(100003).get("server").asLong()).isEqualTo(4202);
+    assertThat(actionsOnVolume(100003)).as("no detach ever started").isEmpty();
+    List<String> log = requests();
+    int refused = log.indexOf("POST /v1/volumes/100003/actions/detach 423");
+    assertThat(refused)
+        .as("the earlier read was used, the lock made the adapter read again")
+        .isNotNegative();
+    assertThat(log.subList(refused, log.size())).contains("GET /v1/servers/4202 200");
+  }
+
+  @Test
+  void aFreedVolumeAnotherClientAttachedMeanwhileIsReadAndLeftWhereItIs() {
+    assertThat(run(topics, detach(100001, 4202))).isInstanceOf(HcloudCommandSucceeded.class);
+    // The CSI driver attaches it to 4203 first.
+    io.restassured.RestAssured.given()
+        .baseUri(HcloudSimProcess.shared().apiUrl())
+        .header("Authorization", "Bearer test-token")
+        .contentType("application/json")
+        .body("{\"server\": 4203, \"automount\": false}")
+        .post("/volumes/100001/actions/attach")
+        .then()
+        .statusCode(201);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> volume(100001).path("server").asLong() == 4203);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> !AdapterTestSupport.server(4203).path("locked").asBoolean());
+    clearLog();
+
+    HcloudResult ours = run(topics, attach(100001, 4201));
+
+    assertThat(ours)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            f -> {
+              assertThat(f.errorCode()).isEqualTo(Decisions.ATTACHED_ELSEWHERE);
+              assertThat(f.retryable()).isFalse();
+            });
+    assertThat(volume(100001).get("server").asLong()).isEqualTo(4203);
+    assertThat(requests())
+        .as("attached unread, refused by Hetzner, then read")
+        .containsSubsequence(
+            "POST /v1/volumes/100001/actions/attach 422", "GET /v1/volumes/100001 200");
+    assertThat(actionsOnVolume(100001)).containsExactly("detach_volume", "attach_volume");
+  }
+
+  private static List<String> actionsOnVolume(long id) {
+    List<String> found = new ArrayList<>();
+    for (JsonNode action : state().path("actions")) {
+      for (JsonNode r : action.path("resources")) {
+        if (r.path("type").asText().equals("volume") && r.path("id").asLong() == id) {
+          found.add(action.path("command").asText());
+        }
+      }
+    }
+    return found;
+  }
+}
