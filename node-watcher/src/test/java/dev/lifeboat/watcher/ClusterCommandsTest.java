@@ -40,8 +40,12 @@ import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,6 +131,52 @@ class ClusterCommandsTest {
         .isNotEqualTo(Boolean.TRUE);
     assertThat(run(new CordonNode(id(), "inc", now(), id(), lost, false, null)).alreadyDone())
         .isTrue();
+  }
+
+  @Test
+  void theCommandsOfEachIncidentAreCarriedOutInTheirOrderWhileIncidentsRunSideBySide() {
+    // Five incidents, each cordoning, uncordoning and cordoning its node again, sent interleaved
+    // in one burst: read in the same polls, carried out by incident.
+    List<String> incidents = new ArrayList<>();
+    Map<String, List<String>> sent = new LinkedHashMap<>();
+    for (int i = 0; i < 5; i++) {
+      String node = lost + "-" + i;
+      nodes.add(node, 4310 + i, "fsn1");
+      incidents.add("order-" + UUID.randomUUID());
+    }
+    List<CordonNode> last = new ArrayList<>();
+    for (boolean cordon : List.of(true, false, true)) {
+      for (int i = 0; i < incidents.size(); i++) {
+        CordonNode command =
+            new CordonNode(id(), incidents.get(i), now(), id(), lost + "-" + i, cordon, null);
+        sent.computeIfAbsent(incidents.get(i), k -> new ArrayList<>()).add(command.commandId());
+        topics.send(command);
+        if (cordon && sent.get(incidents.get(i)).size() == 3) {
+          last.add(command);
+        }
+      }
+    }
+    last.forEach(ClusterCommandsTest::result);
+
+    for (int i = 0; i < incidents.size(); i++) {
+      assertThat(client.nodes().withName(lost + "-" + i).get().getSpec().getUnschedulable())
+          .as("cordoned by the last command of its incident")
+          .isTrue();
+    }
+    Map<String, List<String>> answered = new LinkedHashMap<>();
+    Map<String, List<Boolean>> alreadyDone = new LinkedHashMap<>();
+    for (ConsumerRecord<String, byte[]> record : topics.records(Topic.CLUSTER_RESULTS)) {
+      if (sent.containsKey(record.key())) {
+        ClusterCommandSucceeded result =
+            LifeboatTopics.read(record, ClusterCommandSucceeded.class).orElseThrow();
+        answered.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(result.commandId());
+        alreadyDone.computeIfAbsent(record.key(), k -> new ArrayList<>()).add(result.alreadyDone());
+      }
+    }
+    assertThat(answered).as("each incident's results in the order of its commands").isEqualTo(sent);
+    assertThat(alreadyDone.values())
+        .as("every command changed the node: none ran before the one sent ahead of it")
+        .allSatisfy(flags -> assertThat(flags).containsExactly(false, false, false));
   }
 
   @Test

@@ -160,7 +160,8 @@ public final class LifeboatTopics implements AutoCloseable {
     raw.close(Duration.ofSeconds(5));
   }
 
-  private static <T extends LifeboatMessage> Optional<T> read(
+  /** The record's message, if it is one of this type. */
+  public static <T extends LifeboatMessage> Optional<T> read(
       ConsumerRecord<String, byte[]> record, Class<T> type) {
     ReadResult result = MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value());
     return result instanceof ReadResult.Read read && type.isInstance(read.message())

@@ -21,16 +21,27 @@ import dev.lifeboat.watcher.kubernetes.NodeWatch;
 import dev.lifeboat.watcher.kubernetes.Waiters;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -44,8 +55,11 @@ import org.jboss.logging.Logger;
  * Consumes {@code cluster-commands} while this instance leads, and only then: the consumer joins
  * the group when leadership starts and leaves it when leadership ends, so the leader holds every
  * partition and a new leader resumes from the committed offsets. Changing commands run at once;
- * waiting commands are handed to {@link Waiters}. Offsets are committed after each batch: a command
- * whose batch was not committed runs again, which is harmless (every command is idempotent).
+ * waiting commands are handed to {@link Waiters}. The commands of one poll are carried out by
+ * incident (the record key): each incident's in their order, up to {@link #PARALLEL} incidents side
+ * by side, so that a storm of incidents is not served one API call and one commit at a time.
+ * Offsets are committed once per poll, below the first command that failed: a command not committed
+ * runs again, which is harmless (every command is idempotent).
  */
 @ApplicationScoped
 public class ClusterCommandConsumer implements Leadership.Listener {
@@ -54,6 +68,9 @@ public class ClusterCommandConsumer implements Leadership.Listener {
 
   /** How long the consumer waits after a failure before it reads again. */
   static final Duration RETRY = Duration.ofSeconds(1);
+
+  /** How many incidents' commands are carried out at once. */
+  static final int PARALLEL = 8;
 
   private final ClusterActions actions;
   private final NodeWatch detection;
@@ -65,6 +82,14 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   private final Map<String, Object> kafka;
   private final String topic;
   private final Clock clock;
+  private final ExecutorService workers =
+      Executors.newFixedThreadPool(
+          PARALLEL,
+          r -> {
+            Thread worker = new Thread(r, "cluster-command-worker");
+            worker.setDaemon(true);
+            return worker;
+          });
   private volatile KafkaConsumer<String, byte[]> consumer;
   private volatile Thread thread;
 
@@ -145,17 +170,70 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     }
   }
 
-  /** Handles one poll's records, committing each as it is handled; a failure reads it again. */
+  @PreDestroy
+  void close() {
+    workers.shutdownNow();
+  }
+
+  /**
+   * Handles one poll's records, by incident, and commits what was handled: in each partition up to
+   * the first record that failed, which is read again (and so is every record after it there).
+   */
   private void consumeOnce(KafkaConsumer<String, byte[]> consumer) {
-    for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+    ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+    if (records.isEmpty()) {
+      return;
+    }
+    Map<String, List<ConsumerRecord<String, byte[]>>> byIncident = new LinkedHashMap<>();
+    for (ConsumerRecord<String, byte[]> record : records) {
+      byIncident.computeIfAbsent(String.valueOf(record.key()), k -> new ArrayList<>()).add(record);
+    }
+    Map<TopicPartition, Long> firstFailed = new ConcurrentHashMap<>();
+    List<RuntimeException> failures = new CopyOnWriteArrayList<>();
+    List<Future<?>> running = new ArrayList<>();
+    for (List<ConsumerRecord<String, byte[]>> commands : byIncident.values()) {
+      running.add(workers.submit(() -> handleInOrder(commands, firstFailed, failures)));
+    }
+    for (Future<?> each : running) {
+      try {
+        each.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new WakeupException();
+      } catch (ExecutionException e) {
+        failures.add(new IllegalStateException(e.getCause()));
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> handled = new HashMap<>();
+    for (TopicPartition partition : records.partitions()) {
+      List<ConsumerRecord<String, byte[]>> read = records.records(partition);
+      Long failed = firstFailed.get(partition);
+      if (failed != null) {
+        consumer.seek(partition, failed);
+      }
+      long next = failed != null ? failed : read.get(read.size() - 1).offset() + 1;
+      handled.put(partition, new OffsetAndMetadata(next));
+    }
+    consumer.commitSync(handled);
+    if (!failures.isEmpty()) {
+      throw failures.get(0);
+    }
+  }
+
+  /** One incident's commands in their order, up to the first that fails. */
+  private void handleInOrder(
+      List<ConsumerRecord<String, byte[]>> commands,
+      Map<TopicPartition, Long> firstFailed,
+      List<RuntimeException> failures) {
+    for (ConsumerRecord<String, byte[]> record : commands) {
       try {
         handle(record);
       } catch (RuntimeException e) {
-        consumer.seek(partition, record.offset());
-        throw e;
+        firstFailed.merge(
+            new TopicPartition(record.topic(), record.partition()), record.offset(), Math::min);
+        failures.add(e);
+        return;
       }
-      consumer.commitSync(Map.of(partition, new OffsetAndMetadata(record.offset() + 1)));
     }
   }
 
