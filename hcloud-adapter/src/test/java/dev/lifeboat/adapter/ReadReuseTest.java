@@ -31,7 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Request economy with the default sighting age: a read of the lost server serves its fence and its
@@ -42,6 +45,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(ReadReuseTest.DefaultSightingAge.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(HcloudSimProcess.Resource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ReadReuseTest extends WithTopics {
 
   /** The production default; the other tests read before every command. */
@@ -80,8 +84,8 @@ class ReadReuseTest extends WithTopics {
     assertThat(volume(100003).get("server").asLong()).isEqualTo(4203);
     List<String> reads = requests().stream().filter(r -> r.startsWith("GET /v1/s")).toList();
     assertThat(reads)
-        .as("one read of each server, the lost one by the observation; no volume read")
-        .containsExactly("GET /v1/servers/4202 200", "GET /v1/servers/4203 200");
+        .as("the lost server read by the observation, the target on the project's server list")
+        .containsExactly("GET /v1/servers/4202 200", "GET /v1/servers?page=1&per_page=50 200");
     assertThat(requests()).noneMatch(r -> r.startsWith("GET /v1/volumes"));
   }
 
@@ -108,7 +112,8 @@ class ReadReuseTest extends WithTopics {
     assertThat(refused)
         .as("the earlier read was used, the lock made the adapter read again")
         .isNotNegative();
-    assertThat(log.subList(refused, log.size())).contains("GET /v1/servers/4202 200");
+    assertThat(log.subList(refused, log.size()))
+        .anyMatch(r -> r.startsWith("GET /v1/servers/4202 ") || r.startsWith("GET /v1/servers?"));
   }
 
   @Test
@@ -146,6 +151,35 @@ class ReadReuseTest extends WithTopics {
         .containsSubsequence(
             "POST /v1/volumes/100001/actions/attach 422", "GET /v1/volumes/100001 200");
     assertThat(actionsOnVolume(100001)).containsExactly("detach_volume", "attach_volume");
+  }
+
+  @Test
+  @Order(Integer.MAX_VALUE) // last: from then on this adapter reads server by server
+  void aProjectOfMoreServersThanOnePageOfTheListIsReadServerByServer() {
+    StringBuilder world = new StringBuilder("locations: [fsn1]\nservers:\n");
+    for (int id = 5001; id <= 5052; id++) {
+      world.append("  - {id: ").append(id).append(", name: big-").append(id);
+      world.append(", location: fsn1, server_type: cpx31}\n");
+    }
+    world.append("volumes:\n");
+    world.append("  - {id: 900001, name: free-1, location: fsn1, size: 10}\n");
+    world.append("  - {id: 900002, name: free-2, location: fsn1, size: 10}\n");
+    HcloudSimProcess.shared().reset(world.toString());
+    clearLog();
+
+    assertThat(run(topics, attach(900001, 5051))).isInstanceOf(HcloudCommandSucceeded.class);
+    assertThat(run(topics, attach(900002, 5052))).isInstanceOf(HcloudCommandSucceeded.class);
+
+    List<String> serverReads =
+        requests().stream().filter(r -> r.startsWith("GET /v1/servers")).toList();
+    assertThat(serverReads)
+        .as("the first page once; 5051 and 5052 are not on it, so each is read alone")
+        .containsExactly(
+            "GET /v1/servers?page=1&per_page=50 200",
+            "GET /v1/servers/5051 200",
+            "GET /v1/servers/5052 200");
+    assertThat(volume(900001).get("server").asLong()).isEqualTo(5051);
+    assertThat(volume(900002).get("server").asLong()).isEqualTo(5052);
   }
 
   private static List<String> actionsOnVolume(long id) {

@@ -47,6 +47,13 @@ public interface AdapterConfig {
     @WithDefault("2s")
     Duration maxInterval();
 
+    /**
+     * How long an attach's first question may wait for a fence's or detach's poll due after it, to
+     * ask about both in one request (0: never waits).
+     */
+    @WithDefault("3500ms")
+    Duration attachSlack();
+
     /** How long to wait for one action before the command fails (retryable). */
     @WithDefault("10m")
     Duration actionTimeout();

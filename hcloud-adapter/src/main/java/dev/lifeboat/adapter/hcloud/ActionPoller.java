@@ -3,9 +3,11 @@ package dev.lifeboat.adapter.hcloud;
 import dev.lifeboat.adapter.config.AdapterConfig;
 import dev.lifeboat.adapter.domain.ActionDurations;
 import dev.lifeboat.adapter.domain.CallPriority;
+import dev.lifeboat.adapter.domain.PollPlan;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
@@ -31,9 +33,12 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * action is first asked about when actions of its kind have lately taken (their median, {@link
  * ActionDurations}), or after the initial interval while none has ended yet; then ever less often
  * while it runs on. A poll made for one action carries every other, so many concurrent actions cost
- * a few requests per second. Batches holding fencing actions go first when the budget is low.
+ * a few requests per second; an attach due shortly before a fence or detach waits for that one's
+ * poll ({@link PollPlan}, {@code lifeboat.hcloud.poll.attach-slack}). Batches holding fencing
+ * actions go first when the budget is low.
  */
 @Singleton
+@Startup
 public class ActionPoller {
 
   /** The most ids hcloud-go puts in one poll, and the API's default page size. */
@@ -60,6 +65,10 @@ public class ActionPoller {
       return priority;
     }
 
+    PollPlan.Waiting plan() {
+      return new PollPlan.Waiting(askAt, priority == CallPriority.ATTACH);
+    }
+
     long id() {
       return id;
     }
@@ -72,6 +81,7 @@ public class ActionPoller {
   private final Duration initial;
   private final Duration max;
   private final Duration actionTimeout;
+  private final long attachSlack;
   private final ActionDurations durations = new ActionDurations();
   private final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer =
@@ -98,6 +108,7 @@ public class ActionPoller {
     this.initial = config.poll().initialInterval();
     this.max = config.poll().maxInterval();
     this.actionTimeout = config.poll().actionTimeout();
+    this.attachSlack = PollPlan.slackMillis(config.poll().attachSlack());
   }
 
   /** Completes with the action once it has ended (success or error). */
@@ -119,7 +130,7 @@ public class ActionPoller {
                     now + actionTimeout.toMillis(),
                     now + first.toMillis(),
                     initial.toMillis()));
-    askBy(entry.askAt);
+    reschedule();
     return Uni.createFrom().completionStage(entry.done);
   }
 
@@ -128,16 +139,26 @@ public class ActionPoller {
     timer.shutdownNow();
   }
 
-  /** Makes sure a poll happens by then; one in flight reschedules itself when it is answered. */
-  private synchronized void askBy(long at) {
-    if (polling || at >= nextAt) {
+  /**
+   * Plans the next poll for the actions waited on now ({@link PollPlan}); a poll in flight plans
+   * the next one itself when it is answered.
+   */
+  private synchronized void reschedule() {
+    if (polling) {
+      return;
+    }
+    long at = PollPlan.next(waiting.values().stream().map(Waiting::plan).toList(), attachSlack);
+    if (at == nextAt) {
       return;
     }
     if (next != null) {
       next.cancel(false);
+      next = null;
     }
     nextAt = at;
-    next = timer.schedule(this::poll, Math.max(0, at - clock.millis()), TimeUnit.MILLISECONDS);
+    if (at != Long.MAX_VALUE) {
+      next = timer.schedule(this::poll, Math.max(0, at - clock.millis()), TimeUnit.MILLISECONDS);
+    }
   }
 
   private void poll() {
@@ -196,25 +217,20 @@ public class ActionPoller {
 
   /**
    * After a poll: each action that was due and still runs is asked about again a little later than
-   * last time (from the initial interval up to the longest); the next poll is at the earliest time
-   * any action is due.
+   * last time (from the initial interval up to the longest); then the next poll is planned.
    */
   private void scheduleNext() {
     synchronized (this) {
-      polling = false; // an action added from now on schedules its own poll
+      polling = false; // an action added from now on plans the next poll itself
     }
     long now = clock.millis();
-    long earliest = Long.MAX_VALUE;
     for (Waiting entry : waiting.values()) {
       if (entry.askAt <= now) {
         entry.askAt = now + entry.step;
         entry.step = Math.min(max.toMillis(), (long) (entry.step * 1.5));
       }
-      earliest = Math.min(earliest, entry.askAt);
     }
-    if (earliest != Long.MAX_VALUE) {
-      askBy(earliest);
-    }
+    reschedule();
   }
 
   private void expireOverdue() {

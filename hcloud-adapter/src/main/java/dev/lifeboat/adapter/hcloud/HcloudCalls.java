@@ -33,6 +33,11 @@ public class HcloudCalls {
   private final HcloudApi api;
   private final RateLimitBudget budget;
   private final ServerSightings sightings;
+  private Uni<List<HcloudDtos.Server>> listing;
+  private volatile boolean onePage = true;
+
+  /** Servers per page of the list, the API's most. */
+  static final int LIST_PAGE = 50;
 
   HcloudCalls(@RestClient HcloudApi api, RateLimitBudget budget, ServerSightings sightings) {
     this.api = api;
@@ -61,12 +66,63 @@ public class HcloudCalls {
 
   /**
    * The server as lately read ({@link ServerSightings}) when that read answers the question ({@code
-   * answers}), else as read now.
+   * answers}), else as read now. While the project's servers fit on one page of the server list,
+   * "read now" reads that page: one request that refreshes every server's sighting (the lost
+   * server's and every attach target's), shared by every command that needs one meanwhile.
    */
   public Uni<Optional<HcloudDtos.Server>> server(
       long id, CallPriority priority, Predicate<HcloudDtos.Server> answers) {
     Optional<HcloudDtos.Server> recent = sightings.recent(id).filter(answers);
-    return recent.isPresent() ? Uni.createFrom().item(recent) : server(id, priority);
+    if (recent.isPresent()) {
+      return Uni.createFrom().item(recent);
+    }
+    if (!sightings.enabled() || !onePage) {
+      return server(id, priority);
+    }
+    return everyServer(priority)
+        .chain(
+            all ->
+                all.stream()
+                    .filter(s -> s.id() == id)
+                    .findFirst()
+                    .map(s -> Uni.createFrom().item(Optional.of(s)))
+                    // Not on the list: read it alone, which tells a deletion apart.
+                    .orElseGet(() -> server(id, priority)));
+  }
+
+  /**
+   * The first page of the server list (50 servers), each kept as a sighting; one request in flight
+   * at a time, shared by every caller meanwhile. A project with more servers than that is read
+   * server by server from then on.
+   */
+  private Uni<List<HcloudDtos.Server>> everyServer(CallPriority priority) {
+    synchronized (this) {
+      if (listing != null) {
+        return listing;
+      }
+      Uni<List<HcloudDtos.Server>> read =
+          call(priority, () -> api.servers(1, LIST_PAGE))
+              .map(
+                  list -> {
+                    Integer next =
+                        list.meta() == null || list.meta().pagination() == null
+                            ? null
+                            : list.meta().pagination().nextPage();
+                    onePage = next == null;
+                    list.servers().forEach(sightings::seen);
+                    return list.servers();
+                  })
+              .onTermination()
+              .invoke(this::listed)
+              .memoize()
+              .indefinitely();
+      listing = read;
+      return read;
+    }
+  }
+
+  private synchronized void listed() {
+    listing = null;
   }
 
   /** The volume, or empty when it no longer exists. */
@@ -102,7 +158,7 @@ public class HcloudCalls {
 
   /** Every server id of the project, from this page on. */
   private Uni<List<Long>> serverIds(int page, CallPriority priority) {
-    return call(priority, () -> api.servers(page, 50))
+    return call(priority, () -> api.servers(page, LIST_PAGE))
         .chain(
             list -> {
               List<Long> ids = list.servers().stream().map(HcloudDtos.Server::id).toList();
