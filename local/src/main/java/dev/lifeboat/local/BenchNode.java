@@ -2,6 +2,7 @@ package dev.lifeboat.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -80,15 +81,21 @@ final class BenchNode {
    * @param lastReady from the kill to the last replacement pod Ready
    * @param volumes volumes moved
    * @param requestsByEndpoint the adapter's Hetzner requests since the kill, per endpoint
+   * @param overheads Lifeboat's own time for each moved volume ({@link #overheads})
    */
   record Run(
       Duration detection,
       Duration fence,
       Duration lastReady,
       int volumes,
-      Map<String, Integer> requestsByEndpoint) {
+      Map<String, Integer> requestsByEndpoint,
+      List<Duration> overheads) {
 
-    static Run of(Failover.Outcome outcome, List<JsonNode> requests) {
+    static Run of(
+        Failover.Outcome outcome,
+        List<JsonNode> requests,
+        JsonNode incidentDetail,
+        JsonNode hcloudState) {
       Map<String, Integer> byEndpoint = new TreeMap<>();
       for (JsonNode request : requests) {
         byEndpoint.merge(request.path("endpoint").asText(), 1, Integer::sum);
@@ -98,12 +105,123 @@ final class BenchNode {
           outcome.toFence().orElseThrow(),
           outcome.toLastPodReady().orElseThrow(),
           outcome.volumesMoved(),
-          byEndpoint);
+          byEndpoint,
+          BenchNode.overheads(incidentDetail, hcloudState));
     }
 
     int requests() {
       return requestsByEndpoint.values().stream().mapToInt(Integer::intValue).sum();
     }
+  }
+
+  /** A Hetzner action as hcloud-sim's log shows it. */
+  private record Action(
+      String command,
+      boolean succeeded,
+      long volume,
+      long server,
+      Instant started,
+      Instant finished) {
+
+    static Action of(JsonNode action) {
+      long volume = 0;
+      long server = 0;
+      for (JsonNode r : action.path("resources")) {
+        if (r.path("type").asText().equals("volume")) {
+          volume = r.path("id").asLong();
+        } else if (r.path("type").asText().equals("server")) {
+          server = r.path("id").asLong();
+        }
+      }
+      return new Action(
+          action.path("command").asText(),
+          action.path("status").asText().equals("success"),
+          volume,
+          server,
+          instant(action.path("started")),
+          instant(action.path("finished")));
+    }
+  }
+
+  /**
+   * Lifeboat's own time for each moved volume of an incident: from the start of its DETACH step to
+   * the end of its VERIFY step, less what it waited on others there: its detach and attach actions
+   * (started to finished, from hcloud-sim's action log), the time each waited for an earlier action
+   * on its server to finish (Hetzner runs one action per server at a time), and its RESCHEDULE and
+   * VERIFY steps (the StatefulSet controller, the scheduler, the kubelet). What is left is the
+   * Kafka hops, the services' own work, RELEASE's writes to the Kubernetes API, and the time until
+   * a poll noticed that an action had ended.
+   *
+   * @param detail the audit service's incident detail ({@code GET /api/incidents/{id}})
+   * @param hcloudState hcloud-sim's state, with every action
+   */
+  static List<Duration> overheads(JsonNode detail, JsonNode hcloudState) {
+    List<Action> actions = new ArrayList<>();
+    hcloudState.path("actions").forEach(a -> actions.add(Action.of(a)));
+    List<Duration> overheads = new ArrayList<>();
+    for (JsonNode volume : detail.path("volumes")) {
+      if (!volume.path("status").asText().equals("MOVED")) {
+        continue;
+      }
+      Map<String, JsonNode> steps = new TreeMap<>();
+      volume.path("steps").forEach(step -> steps.put(step.path("name").asText(), step));
+      if (!steps.keySet().containsAll(List.of("DETACH", "ATTACH", "RESCHEDULE", "VERIFY"))) {
+        continue;
+      }
+      long id = volume.path("volumeId").asLong();
+      Instant from = instant(steps.get("DETACH").path("startedAt"));
+      Instant to = instant(steps.get("VERIFY").path("endedAt"));
+      Duration waited =
+          waitedOnHetzner(actions, id, "detach_volume", from)
+              .plus(waitedOnHetzner(actions, id, "attach_volume", started(steps.get("ATTACH"))))
+              .plus(stepTime(steps.get("RESCHEDULE")))
+              .plus(stepTime(steps.get("VERIFY")));
+      overheads.add(Duration.between(from, to).minus(waited));
+    }
+    return overheads;
+  }
+
+  /**
+   * How long the step waited on Hetzner for the volume's action of this command that succeeded: for
+   * an earlier action on its server to finish, then for its own to run. The action may have started
+   * before the step (another client's, such as the CSI driver's, which the step adopted): only its
+   * part after the step's start counts.
+   */
+  private static Duration waitedOnHetzner(
+      List<Action> actions, long volume, String command, Instant stepStarted) {
+    Action own =
+        actions.stream()
+            .filter(a -> a.command().equals(command) && a.volume() == volume && a.succeeded())
+            .filter(a -> a.started() != null && a.finished() != null)
+            .filter(a -> a.finished().isAfter(stepStarted))
+            .min(java.util.Comparator.comparing(Action::finished))
+            .orElse(null);
+    if (own == null) {
+      return Duration.ZERO;
+    }
+    Instant ran = own.started().isAfter(stepStarted) ? own.started() : stepStarted;
+    Instant before =
+        actions.stream()
+            .filter(a -> a != own && a.server() == own.server() && a.finished() != null)
+            .map(Action::finished)
+            .filter(end -> !end.isAfter(ran) && end.isAfter(stepStarted))
+            .max(Instant::compareTo)
+            .orElse(stepStarted);
+    return Duration.between(stepStarted, before).plus(Duration.between(ran, own.finished()));
+  }
+
+  private static Instant started(JsonNode step) {
+    return instant(step.path("startedAt"));
+  }
+
+  private static Duration stepTime(JsonNode step) {
+    return Duration.between(started(step), instant(step.path("endedAt")));
+  }
+
+  private static Instant instant(JsonNode time) {
+    return time.isMissingNode() || time.isNull()
+        ? null
+        : java.time.OffsetDateTime.parse(time.asText()).toInstant();
   }
 
   /** The table: each run, then median and p99 (nearest rank) of each column. */
@@ -143,6 +261,18 @@ final class BenchNode {
           }
           lines.add(String.format(Locale.ROOT, "  %-40s %5.2f", endpoint, quantile(values, 0.5)));
         });
+    List<Double> overheads =
+        runs.stream().flatMap(r -> r.overheads().stream()).map(BenchNode::seconds).toList();
+    if (!overheads.isEmpty()) {
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "Lifeboat's own time per moved volume (%d volumes of all runs): median %.2fs,"
+                  + " p99 %.2fs",
+              overheads.size(),
+              quantile(overheads, 0.5),
+              quantile(overheads, 0.99)));
+    }
     return lines;
   }
 

@@ -282,6 +282,13 @@ public final class Lifeboat implements Runnable {
         description = "How many runs, one after another (default: node 5, storm 3).")
     Integer runs;
 
+    @Option(
+        names = "--csi-attacher",
+        description =
+            "node: the simulated CSI attacher races Lifeboat, attaching each volume where its"
+                + " new pod landed the moment the pod is bound (as the hcloud CSI driver does).")
+    boolean csiAttacher;
+
     @Override
     public Integer call() throws IOException {
       boolean storm = scenario.equals("storm");
@@ -321,6 +328,12 @@ public final class Lifeboat implements Runnable {
     }
 
     private int node(LocalApis apis, int runCount, Path world) {
+      if (csiAttacher) {
+        // No pause: it attaches in the same pass that binds the pod, before Lifeboat hears of it.
+        apis.put(
+            apis.clusterSim() + "/_sim/settings",
+            "{\"csi_attacher\": true, \"csi_attacher_pause\": \"PT0S\"}");
+      }
       List<BenchNode.Run> results = new ArrayList<>();
       SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
       List<SafetyRules.Outside> outside = new ArrayList<>();
@@ -337,7 +350,10 @@ public final class Lifeboat implements Runnable {
         }
         BenchNode.Run figures =
             BenchNode.Run.of(
-                outcome, apis.hcloudRequestsSince(outcome.killedAt(), Failover.ADAPTER_AGENT));
+                outcome,
+                apis.hcloudRequestsSince(outcome.killedAt(), Failover.ADAPTER_AGENT),
+                apis.incidentDetail(outcome.incidentId()).orElseThrow(),
+                apis.hcloudState());
         results.add(figures);
         List<String> violations = SafetyRules.violations(start, apis.hcloudState(), outside);
         OUT.printf(
@@ -350,8 +366,8 @@ public final class Lifeboat implements Runnable {
         }
       }
       OUT.printf(
-          "%nnode: %d volumes on a crashed node, %d runs, default timings (%s)%n",
-          volumes, runCount, world);
+          "%nnode: %d volumes on a crashed node, %d runs, default timings%s (%s)%n",
+          volumes, runCount, csiAttacher ? ", the CSI attacher racing Lifeboat" : "", world);
       BenchNode.report(results).forEach(OUT::println);
       return 0;
     }

@@ -171,6 +171,11 @@ public final class LocalApis {
         false);
   }
 
+  /** The audit service's detail of an incident (each volume's steps), if it has it. */
+  public Optional<JsonNode> incidentDetail(String incidentId) {
+    return getIfFound(audit() + "/api/incidents/" + incidentId);
+  }
+
   /** The audit service's report of an incident, if it has it. */
   public Optional<JsonNode> report(String incidentId) {
     return getIfFound(audit() + "/api/incidents/" + incidentId + "/report");
