@@ -1,5 +1,6 @@
 package dev.lifeboat.audit.persistence;
 
+import dev.lifeboat.service.DeadLetters;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,22 +17,27 @@ public class DeadLetterStore {
     this.dataSource = dataSource;
   }
 
-  /** Stores a dead letter with where it came from and why it was refused. */
-  public void store(RawRecord record, String originalTopic, String reason) {
+  /**
+   * Stores a dead letter with where it came from and why it was refused, as the bytes it was: key
+   * and payload as bytes, headers that are not text as base64 ({@link StoredText}); nothing in it
+   * can make the insert fail.
+   */
+  public void store(DeadRecord record) {
     try (Connection db = dataSource.getConnection();
         PreparedStatement insert =
             db.prepareStatement(
                 "insert into dead_letter (topic, kafka_partition, kafka_offset, original_topic,"
-                    + " reason, record_key, headers, payload)"
-                    + " values (?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict do nothing")) {
+                    + " reason, record_key, record_key_bytes, headers, payload)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?) on conflict do nothing")) {
       insert.setString(1, record.topic());
       insert.setInt(2, record.partition());
       insert.setLong(3, record.offset());
-      insert.setString(4, originalTopic);
-      insert.setString(5, reason);
-      insert.setString(6, record.key());
-      insert.setString(7, Projections.json(record.headers()));
-      insert.setBytes(8, record.value());
+      insert.setString(4, record.headerText(DeadLetters.TOPIC));
+      insert.setString(5, record.headerText(DeadLetters.REASON));
+      insert.setString(6, StoredText.of(record.key()).orElse(StoredText.display(record.key())));
+      insert.setBytes(7, record.key());
+      insert.setString(8, Projections.json(StoredText.headers(record.headers())));
+      insert.setBytes(9, record.value());
       insert.executeUpdate();
     } catch (SQLException e) {
       throw new IllegalStateException("storing a dead letter failed", e);

@@ -78,7 +78,7 @@ public class Ingest {
           String type = MessageTypes.typeOf(message.getClass());
           insert.setString(6, type);
           insert.setTimestamp(7, Timestamp.from(message.occurredAt()));
-          insert.setString(8, Projections.json(record.headers()));
+          insert.setString(8, Projections.json(StoredText.textHeaders(record.headers())));
           insert.setString(9, new String(record.value(), StandardCharsets.UTF_8));
           if (insert.executeUpdate() == 1) {
             stored++;
