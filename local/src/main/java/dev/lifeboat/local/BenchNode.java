@@ -114,35 +114,6 @@ final class BenchNode {
     }
   }
 
-  /** A Hetzner action as hcloud-sim's log shows it. */
-  private record Action(
-      String command,
-      boolean succeeded,
-      long volume,
-      long server,
-      Instant started,
-      Instant finished) {
-
-    static Action of(JsonNode action) {
-      long volume = 0;
-      long server = 0;
-      for (JsonNode r : action.path("resources")) {
-        if (r.path("type").asText().equals("volume")) {
-          volume = r.path("id").asLong();
-        } else if (r.path("type").asText().equals("server")) {
-          server = r.path("id").asLong();
-        }
-      }
-      return new Action(
-          action.path("command").asText(),
-          action.path("status").asText().equals("success"),
-          volume,
-          server,
-          instant(action.path("started")),
-          instant(action.path("finished")));
-    }
-  }
-
   /**
    * Lifeboat's own time for each moved volume of an incident: from the start of its DETACH step to
    * the end of its VERIFY step, less what it waited on others there: its detach and attach actions
@@ -156,8 +127,7 @@ final class BenchNode {
    * @param hcloudState hcloud-sim's state, with every action
    */
   static List<Duration> overheads(JsonNode detail, JsonNode hcloudState) {
-    List<Action> actions = new ArrayList<>();
-    hcloudState.path("actions").forEach(a -> actions.add(Action.of(a)));
+    List<SimAction> actions = SimAction.all(hcloudState);
     List<Duration> overheads = new ArrayList<>();
     for (JsonNode volume : detail.path("volumes")) {
       if (!volume.path("status").asText().equals("MOVED")) {
@@ -188,13 +158,13 @@ final class BenchNode {
    * part after the step's start counts.
    */
   private static Duration waitedOnHetzner(
-      List<Action> actions, long volume, String command, Instant stepStarted) {
-    Action own =
+      List<SimAction> actions, long volume, String command, Instant stepStarted) {
+    SimAction own =
         actions.stream()
             .filter(a -> a.command().equals(command) && a.volume() == volume && a.succeeded())
             .filter(a -> a.started() != null && a.finished() != null)
             .filter(a -> a.finished().isAfter(stepStarted))
-            .min(java.util.Comparator.comparing(Action::finished))
+            .min(java.util.Comparator.comparing(SimAction::finished))
             .orElse(null);
     if (own == null) {
       return Duration.ZERO;
@@ -203,7 +173,7 @@ final class BenchNode {
     Instant before =
         actions.stream()
             .filter(a -> a != own && a.server() == own.server() && a.finished() != null)
-            .map(Action::finished)
+            .map(SimAction::finished)
             .filter(end -> !end.isAfter(ran) && end.isAfter(stepStarted))
             .max(Instant::compareTo)
             .orElse(stepStarted);
@@ -219,9 +189,7 @@ final class BenchNode {
   }
 
   private static Instant instant(JsonNode time) {
-    return time.isMissingNode() || time.isNull()
-        ? null
-        : java.time.OffsetDateTime.parse(time.asText()).toInstant();
+    return time.isMissingNode() || time.isNull() ? null : Instant.parse(time.asText());
   }
 
   /** The table: each run, then median and p99 (nearest rank) of each column. */

@@ -56,36 +56,14 @@ public final class SafetyRules {
     }
   }
 
-  private record Action(
-      String command, String status, Instant started, Instant finished, long volume, long server) {}
-
   private SafetyRules() {}
 
   /** Every rule broken, in words; empty when all hold. */
   public static List<String> violations(Start start, JsonNode state, List<Outside> outside) {
-    List<Action> actions = new ArrayList<>();
-    for (JsonNode a : state.path("actions")) {
-      long volume = 0;
-      long server = 0;
-      for (JsonNode r : a.path("resources")) {
-        if (r.path("type").asText().equals("volume")) {
-          volume = r.path("id").asLong();
-        } else if (r.path("type").asText().equals("server")) {
-          server = r.path("id").asLong();
-        }
-      }
-      actions.add(
-          new Action(
-              a.path("command").asText(),
-              a.path("status").asText(),
-              Instant.parse(a.path("started").asText()),
-              a.path("finished").isTextual() ? Instant.parse(a.path("finished").asText()) : null,
-              volume,
-              server));
-    }
+    List<SimAction> actions = SimAction.all(state);
     List<String> broken = new ArrayList<>();
     List<Power> power = power(actions, outside);
-    for (Action a : actions) {
+    for (SimAction a : actions) {
       if (a.command().equals("detach_volume") && !offAt(power, a.server(), a.started())) {
         broken.add(
             "detach of volume "
@@ -99,12 +77,12 @@ public final class SafetyRules {
     }
     // Replay the successful attaches and detaches in the order they took effect.
     Map<Long, Long> on = new HashMap<>(start.volumeServer());
-    List<Action> effects =
+    List<SimAction> effects =
         actions.stream()
-            .filter(a -> a.finished() != null && a.status().equals("success"))
-            .sorted(Comparator.comparing(Action::finished))
+            .filter(a -> a.finished() != null && a.succeeded())
+            .sorted(Comparator.comparing(SimAction::finished))
             .toList();
-    for (Action a : actions) {
+    for (SimAction a : actions) {
       if (!a.command().equals("attach_volume")) {
         continue;
       }
@@ -174,7 +152,7 @@ public final class SafetyRules {
             .sorted(Comparator.comparing(Outside::at))
             .toList();
     int nextDeletion = 0;
-    for (Action e : effects) {
+    for (SimAction e : effects) {
       while (nextDeletion < deletions.size()
           && !deletions.get(nextDeletion).at().isAfter(e.finished())) {
         long gone = deletions.get(nextDeletion++).serverId();
@@ -202,17 +180,17 @@ public final class SafetyRules {
   /** A change of a server's power as the log shows it: off (or gone) or running from then on. */
   private record Power(long server, Instant at, boolean off) {}
 
-  private static List<Power> power(List<Action> actions, List<Outside> outside) {
+  private static List<Power> power(List<SimAction> actions, List<Outside> outside) {
     List<Power> changes = new ArrayList<>();
     outside.forEach(o -> changes.add(new Power(o.serverId(), o.at(), true)));
-    for (Action a : actions) {
+    for (SimAction a : actions) {
       if (a.volume() != 0) {
         continue;
       }
       if (a.command().equals("start_server")) {
         changes.add(new Power(a.server(), a.started(), false)); // running from the moment it starts
       } else if (List.of("stop_server", "shutdown_server", "delete_server").contains(a.command())
-          && a.status().equals("success")
+          && a.succeeded()
           && a.finished() != null) {
         changes.add(new Power(a.server(), a.finished(), true));
       }
@@ -235,9 +213,10 @@ public final class SafetyRules {
     return off;
   }
 
-  private static Optional<Long> previousServer(Start start, List<Action> effects, Action attach) {
+  private static Optional<Long> previousServer(
+      Start start, List<SimAction> effects, SimAction attach) {
     Long server = start.volumeServer().get(attach.volume());
-    for (Action e : effects) {
+    for (SimAction e : effects) {
       if (!e.finished().isBefore(attach.started())) {
         break;
       }

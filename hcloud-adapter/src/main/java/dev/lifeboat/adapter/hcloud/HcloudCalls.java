@@ -104,11 +104,7 @@ public class HcloudCalls {
           call(priority, () -> api.servers(1, LIST_PAGE))
               .map(
                   list -> {
-                    Integer next =
-                        list.meta() == null || list.meta().pagination() == null
-                            ? null
-                            : list.meta().pagination().nextPage();
-                    onePage = next == null;
+                    onePage = nextPage(list) == null;
                     list.servers().forEach(sightings::seen);
                     return list.servers();
                   })
@@ -162,10 +158,7 @@ public class HcloudCalls {
         .chain(
             list -> {
               List<Long> ids = list.servers().stream().map(HcloudDtos.Server::id).toList();
-              Integer next =
-                  list.meta() == null || list.meta().pagination() == null
-                      ? null
-                      : list.meta().pagination().nextPage();
+              Integer next = nextPage(list);
               if (next == null || next <= page) {
                 return Uni.createFrom().item(ids);
               }
@@ -275,6 +268,13 @@ public class HcloudCalls {
                 HcloudException.noAnswer(
                     HcloudErrors.IO_ERROR,
                     "no answer from the Hetzner API: " + e.getClass().getSimpleName()));
+  }
+
+  /** The list's next page, or null on its last. */
+  private static Integer nextPage(HcloudDtos.ServerList list) {
+    return list.meta() == null || list.meta().pagination() == null
+        ? null
+        : list.meta().pagination().nextPage();
   }
 
   private static boolean notFound(Throwable failure) {
