@@ -61,7 +61,8 @@ sealed interface Report {
           false);
     }
     if (result instanceof HcloudCommandFailed f) {
-      return new Failure(f.errorCode(), f.errorMessage(), f.retryable());
+      return new Failure(
+          f.errorCode(), f.errorMessage(), f.retryable() || deadlinePassed(f.errorCode()));
     }
     if (result instanceof ClusterCommandSucceeded s) {
       return new Success(s.detail() == null ? "done" : s.detail(), false, null, s.alreadyDone());
@@ -73,7 +74,18 @@ sealed interface Report {
       return new Success("pod " + p.pod().name() + " is Ready on " + p.nodeName());
     }
     ClusterCommandFailed f = (ClusterCommandFailed) result;
-    return new Failure(f.code(), f.message(), f.retryable());
+    return new Failure(f.code(), f.message(), f.retryable() || deadlinePassed(f.code()));
+  }
+
+  /**
+   * Whether the service stopped at the command's deadline ({@code deadline_passed} from the
+   * adapter, {@code DEADLINE_PASSED} from the watcher). The service calls that final, as it will
+   * not carry this command out; for the saga it is the attempt's timeout, which its own tick may
+   * not have seen yet: another attempt follows as after {@link #timeout}, and finds out what came
+   * of the action.
+   */
+  private static boolean deadlinePassed(String code) {
+    return FailureCodes.DEADLINE_PASSED.equalsIgnoreCase(code);
   }
 
   /** The failure of an attempt whose command had no result by its deadline. */

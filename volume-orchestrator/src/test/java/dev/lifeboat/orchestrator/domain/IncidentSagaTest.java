@@ -879,6 +879,32 @@ class IncidentSagaTest {
   }
 
   @Test
+  void anAdaptersDeadlinePassedThatArrivesBeforeTheSagasOwnTimeoutIsRetriedLikeIt() {
+    // The adapter stops waiting for an action at the command's deadline and says so; that answer
+    // may come before the saga's own tick sees the deadline. It is the same timeout: the step is
+    // tried again (which finds the action's outcome), not failed for good.
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    PowerOffServer first = last(PowerOffServer.class);
+
+    receive(
+        new HcloudCommandFailed(
+            id(),
+            INCIDENT,
+            now,
+            first.commandId(),
+            "deadline_passed",
+            "the command's deadline passed while its action ran",
+            false,
+            null));
+
+    RetryScheduled retry = last(RetryScheduled.class);
+    assertThat(retry.nextAttempt()).isEqualTo(2);
+    assertThat(retry.reason()).startsWith("deadline_passed");
+    tick(retry.retryAt());
+    assertThat(last(PowerOffServer.class).commandId()).isNotEqualTo(first.commandId());
+  }
+
+  @Test
   void aNodeWithoutServerIdIsNeverFencedAndItsVolumesFailWithTheReason() {
     NodeRef unknown = new NodeRef("worker-x", "uid-x", 0, "fsn1");
     receive(
