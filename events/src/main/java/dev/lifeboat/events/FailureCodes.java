@@ -35,8 +35,9 @@ public final class FailureCodes {
   public static final String FENCE_LOST = "FENCE_LOST";
 
   /**
-   * node-watcher did not carry out a command read after its {@code notAfter}: the saga had stopped
-   * waiting for it; final.
+   * node-watcher did not carry out a command read after its {@code notAfter} (hcloud-adapter says
+   * {@code deadline_passed}): the saga stops waiting for it then; final for the service, and for
+   * the saga the attempt's timeout, which another attempt may follow.
    */
   public static final String DEADLINE_PASSED = "DEADLINE_PASSED";
 
