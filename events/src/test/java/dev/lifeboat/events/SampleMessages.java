@@ -40,6 +40,7 @@ import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.node.SuspicionReason;
+import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitRefused;
 import dev.lifeboat.events.permit.FencePermitReleased;
@@ -48,6 +49,7 @@ import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRefused;
 import dev.lifeboat.events.permit.FlowSlotsRequested;
 import dev.lifeboat.events.permit.FlowSlotsReturned;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentHeld;
@@ -198,6 +200,7 @@ public final class SampleMessages {
         new FlowSlotsGranted(id(43), INCIDENT, AT, 6, 26),
         new FlowSlotsRefused(id(44), INCIDENT, AT, 32, 32),
         new FlowSlotsReturned(id(45), INCIDENT, AT, 3),
+        new BudgetReported(id(50), PermitMessage.AUTHORITY_KEY, AT, 12, 3600, 1.0, 0.5, 3, true),
         new ObserveServer(id(47), INCIDENT, AT, cmd(47), NODE.serverId(), AT.plusSeconds(10)),
         new ServerObserved(id(48), INCIDENT, AT, cmd(47), NODE.serverId(), "off", false),
         new DeclareNodeGone(

@@ -6,12 +6,16 @@ import static dev.lifeboat.adapter.AdapterTestSupport.requests;
 import static dev.lifeboat.adapter.AdapterTestSupport.result;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.permit.BudgetReported;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
+import dev.lifeboat.testkit.LifeboatTopics;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -19,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 /** Many commands at once: queued per server, polled in batches, paced by the budget. */
@@ -79,6 +84,43 @@ class ConcurrencyAndBudgetTest extends WithTopics {
     // done.
     double lastFour = polls.subList(8, 12).stream().mapToInt(Integer::intValue).average().orElse(0);
     assertThat(lastFour).as("polls per attach, the last four: %s", polls).isLessThanOrEqualTo(1.5);
+  }
+
+  @Test
+  void aShortBudgetIsReportedToTheFlowSlotsAuthorityAndThenOnceThatItIsNoLonger() {
+    HcloudSimProcess sim = HcloudSimProcess.shared();
+    sim.reset(scenario(20, 20));
+    sim.send(
+        "PUT", "/_sim/settings", HcloudSimProcess.settings(HcloudSimProcess.ACTION, 12, 4, true));
+    List<AttachVolume> attaches = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      attaches.add(attach(200_001 + i, 5001 + i));
+    }
+
+    attaches.forEach(topics::send);
+    attaches.forEach(c -> assertThat(result(topics, c)).isInstanceOf(HcloudCommandSucceeded.class));
+
+    ConsumerRecord<String, byte[]> shortRecord =
+        topics.awaitRecord(
+            Topic.FENCING_PERMITS,
+            r ->
+                LifeboatTopics.read(r, BudgetReported.class)
+                    .filter(b -> b.constrained() && b.limit() == 12)
+                    .isPresent());
+    BudgetReported shortReport =
+        LifeboatTopics.read(shortRecord, BudgetReported.class).orElseThrow();
+    assertThat(shortRecord.key()).isEqualTo(PermitMessage.AUTHORITY_KEY);
+    assertThat(shortReport.remaining()).isLessThan(6);
+    assertThat(shortReport.servedPerSecond()).isGreaterThan(0);
+    // Nothing is asked any more: the bucket fills up again (4 a second), and the adapter says once
+    // that the budget is no longer short.
+    BudgetReported recovered =
+        topics.awaitMessage(
+            Topic.FENCING_PERMITS,
+            BudgetReported.class,
+            b -> !b.constrained() && b.occurredAt().isAfter(shortReport.occurredAt()));
+    assertThat(recovered.remaining()).isGreaterThanOrEqualTo(6);
+    assertThat(recovered.waiting()).isZero();
   }
 
   @Test

@@ -34,6 +34,7 @@ import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.StormGuardTripped;
+import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitRefused;
 import dev.lifeboat.events.permit.FencePermitReleased;
@@ -337,6 +338,18 @@ public final class Timeline {
       }
       if (message instanceof FlowSlotsReturned r) {
         return r.kept() == 0 ? "flow slots given back" : "flow slots given back but " + r.kept();
+      }
+      if (message instanceof BudgetReported b) {
+        return String.format(
+            Locale.ROOT,
+            "Hetzner budget %s: %d of %d requests left, %d calls waiting, the adapter got %.2f of"
+                + " %.2f a second",
+            b.constrained() ? "short" : "no longer short",
+            b.remaining(),
+            b.limit(),
+            b.waiting(),
+            b.servedPerSecond(),
+            b.refillPerSecond());
       }
       String type = message.getClass().getSimpleName();
       return type.replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(Locale.ROOT);

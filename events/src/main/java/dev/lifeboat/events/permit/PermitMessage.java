@@ -5,9 +5,9 @@ import dev.lifeboat.events.LifeboatMessage;
 /**
  * The permits: the one place that decides how many incidents may fence at once (fencing permits)
  * and how many volume flows all incidents may run at once (flow slots); topic {@code
- * fencing-permits}. Requests, releases and returns are keyed by {@link #AUTHORITY_KEY}, so that
- * they all land on one partition and are decided one after the other by whoever owns it; the
- * answers are keyed by the incident, back to its own partition.
+ * fencing-permits}. Requests, releases, returns and the adapter's budget reports are keyed by
+ * {@link #AUTHORITY_KEY}, so that they all land on one partition and are decided one after the
+ * other by whoever owns it; the answers are keyed by the incident, back to its own partition.
  */
 public sealed interface PermitMessage extends LifeboatMessage
     permits FencePermitRequested,
@@ -17,7 +17,8 @@ public sealed interface PermitMessage extends LifeboatMessage
         FlowSlotsRequested,
         FlowSlotsReturned,
         FlowSlotsGranted,
-        FlowSlotsRefused {
+        FlowSlotsRefused,
+        BudgetReported {
 
   /** The record key of every request, release and return. */
   String AUTHORITY_KEY = "fencing-permits";
@@ -27,6 +28,7 @@ public sealed interface PermitMessage extends LifeboatMessage
     return this instanceof FencePermitRequested
         || this instanceof FencePermitReleased
         || this instanceof FlowSlotsRequested
-        || this instanceof FlowSlotsReturned;
+        || this instanceof FlowSlotsReturned
+        || this instanceof BudgetReported;
   }
 }

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -30,6 +31,27 @@ public class RateLimitBudget {
 
   private record Waiter(CallPriority priority, long order, CompletableFuture<Void> go) {}
 
+  /** Over how long the calls this adapter made are counted for {@link View#servedPerSecond}. */
+  static final long SERVED_WINDOW_MILLIS = 60_000;
+
+  /**
+   * The budget as the adapter sees it now.
+   *
+   * @param remaining requests left, as estimated
+   * @param limit the bucket's size
+   * @param refillPerSecond the API's refill
+   * @param servedPerSecond calls this adapter made per second over the last minute
+   * @param waiting calls waiting for the budget
+   */
+  public record View(
+      int remaining, int limit, double refillPerSecond, double servedPerSecond, int waiting) {
+
+    /** Short: calls wait, or less than half of the bucket is left. */
+    public boolean constrained() {
+      return waiting > 0 || remaining < limit / 2;
+    }
+  }
+
   private final int reserve;
   private final Clock clock;
   private final ScheduledExecutorService timer =
@@ -48,6 +70,7 @@ public class RateLimitBudget {
   private long order;
   private int inFlight;
   private ScheduledFuture<?> nextDrain;
+  private final ArrayDeque<Long> served = new ArrayDeque<>();
 
   RateLimitBudget(AdapterConfig config, Clock clock, MeterRegistry registry) {
     this.reserve = config.budget().reserve();
@@ -117,6 +140,21 @@ public class RateLimitBudget {
     return waiters.size();
   }
 
+  /** The budget now, with the calls this adapter made over the last minute. */
+  public synchronized View view() {
+    refill();
+    long since = clock.millis() - SERVED_WINDOW_MILLIS;
+    while (!served.isEmpty() && served.peekFirst() < since) {
+      served.removeFirst();
+    }
+    return new View(
+        (int) Math.max(0, Math.floor(tokens)),
+        limit,
+        refillPerSecond,
+        served.size() / (SERVED_WINDOW_MILLIS / 1000.0),
+        waiters.size());
+  }
+
   @PreDestroy
   void stop() {
     timer.shutdownNow();
@@ -136,6 +174,7 @@ public class RateLimitBudget {
         }
         tokens -= 1;
         inFlight++;
+        served.addLast(clock.millis());
         released.add(waiters.poll().go());
       }
     }

@@ -10,6 +10,12 @@ public final class Channels {
   public static final String HCLOUD_RESULTS = "hcloud-results";
 
   /**
+   * Outgoing: the budget's state while it is short ({@code lifeboat.fencing-permits}, keyed by the
+   * permits' authority key).
+   */
+  public static final String BUDGET_REPORTS = "budget-reports";
+
+  /**
    * Incoming: the orchestrator's saga events ({@code lifeboat.saga-events}), read for the end of
    * each incident.
    */

@@ -42,6 +42,25 @@ class RateLimitBudgetTest {
     await().atMost(Duration.ofSeconds(20)).until(attach::isDone);
   }
 
+  @Test
+  void theViewCountsTheCallsOfTheLastMinuteAndIsShortBelowHalfOrWhileCallsWait() {
+    budget.observe(100, 90, Clock.systemUTC().millis() / 1000 + 10);
+    assertThat(budget.view().constrained()).isFalse();
+    for (int i = 0; i < 42; i++) {
+      budget.acquire(CallPriority.READ);
+      budget.answered();
+    }
+
+    RateLimitBudget.View view = budget.view();
+
+    assertThat(view.servedPerSecond()).isEqualTo(42 / 60.0);
+    assertThat(view.remaining()).isLessThan(50);
+    assertThat(view.limit()).isEqualTo(100);
+    assertThat(view.constrained()).as("%s", view).isTrue();
+    assertThat(new RateLimitBudget.View(80, 100, 1, 0, 1).constrained()).isTrue();
+    assertThat(new RateLimitBudget.View(50, 100, 1, 0, 0).constrained()).isFalse();
+  }
+
   private static RateLimitBudget budget(Map<String, String> properties) {
     AdapterConfig config =
         new SmallRyeConfigBuilder()

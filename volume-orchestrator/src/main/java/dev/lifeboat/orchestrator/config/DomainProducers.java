@@ -1,6 +1,7 @@
 package dev.lifeboat.orchestrator.config;
 
 import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.orchestrator.domain.BudgetShare;
 import dev.lifeboat.orchestrator.domain.Drill;
 import dev.lifeboat.orchestrator.domain.FencePolicy;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
@@ -28,6 +29,28 @@ public class DomainProducers {
   @Singleton
   SagaPolicy policy(SagaConfig config) {
     return policyOf(config);
+  }
+
+  @Produces
+  @Singleton
+  BudgetShare budgetShare(SagaConfig config) {
+    return budgetShareOf(config);
+  }
+
+  /** The budget's share of flows, or an error naming the bad key. */
+  public static BudgetShare budgetShareOf(SagaConfig config) {
+    SagaConfig.Budget budget = config.budget();
+    atLeast(budget.requestsPerVolume(), 1, "budget.requests-per-volume");
+    positive(budget.horizon(), "budget.horizon");
+    if (budget.horizon().compareTo(config.timeout().detach()) >= 0) {
+      throw invalid(
+          "budget.horizon",
+          "must be shorter than timeout.detach ("
+              + config.timeout().detach()
+              + "): the flows it admits must finish their detaches in time",
+          budget.horizon());
+    }
+    return new BudgetShare(budget.requestsPerVolume(), budget.horizon());
   }
 
   @Produces

@@ -51,11 +51,28 @@ public interface SagaConfig {
   /** Retries of every step. */
   Retry retry();
 
+  /** How the project's Hetzner budget, when short, limits the volume flows run at once. */
+  Budget budget();
+
   /** How long one attempt of each step waits for its result. */
   Timeout timeout();
 
   /** Action times the drill's estimates use (defaults: hcloud-sim's, close to Hetzner's). */
   DrillTimes drill();
+
+  /**
+   * While the Hetzner budget is short (the adapter reports it), no more volume flows run at once
+   * than it can pay for within {@code horizon}, at {@code requests-per-volume} each.
+   */
+  interface Budget {
+    /** Hetzner requests one moved volume costs (docs/benchmarks.md: 3.75 measured). */
+    @WithDefault("4")
+    int requestsPerVolume();
+
+    /** How soon the flows admitted should have been paid for: well under timeout.detach. */
+    @WithDefault("45s")
+    Duration horizon();
+  }
 
   /** Action times for the drill. */
   interface DrillTimes {

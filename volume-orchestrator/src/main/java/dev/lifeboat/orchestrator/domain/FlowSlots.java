@@ -9,6 +9,7 @@ import dev.lifeboat.events.permit.PermitMessage;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The limit of volume flows in progress, decided where the fencing cap is ({@link FencingPermits}):
@@ -31,6 +32,16 @@ public final class FlowSlots {
    */
   public static PermitMessage decide(
       Map<String, Integer> held, FlowSlotsRequested request, Instant now) {
+    return decide(held, request, now, OptionalInt.empty());
+  }
+
+  /**
+   * The answer under the lower of the request's limit and what the Hetzner budget carries now
+   * ({@link BudgetShare#flowLimit}); a person's override is not held back by either.
+   */
+  public static PermitMessage decide(
+      Map<String, Integer> held, FlowSlotsRequested request, Instant now, OptionalInt budget) {
+    int limit = Math.min(request.limit(), budget.orElse(Integer.MAX_VALUE));
     String id = MessageIds.derived(request.messageId(), "answer");
     int others =
         held.entrySet().stream()
@@ -41,9 +52,9 @@ public final class FlowSlots {
     int granted =
         request.override()
             ? request.wanted()
-            : Math.max(own, Math.min(request.wanted(), request.limit() - others));
+            : Math.max(own, Math.min(request.wanted(), limit - others));
     if (granted < 1) {
-      return new FlowSlotsRefused(id, request.incidentId(), now, others, request.limit());
+      return new FlowSlotsRefused(id, request.incidentId(), now, others, limit);
     }
     return new FlowSlotsGranted(id, request.incidentId(), now, granted, others);
   }

@@ -11,6 +11,7 @@ import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.events.permit.FencePermitGranted;
 import dev.lifeboat.events.permit.FencePermitReleased;
 import dev.lifeboat.events.permit.FencePermitRequested;
@@ -18,6 +19,7 @@ import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRequested;
 import dev.lifeboat.events.permit.FlowSlotsReturned;
 import dev.lifeboat.events.permit.PermitMessage;
+import dev.lifeboat.orchestrator.domain.BudgetShare;
 import dev.lifeboat.orchestrator.domain.Conditions;
 import dev.lifeboat.orchestrator.domain.FencingPermits;
 import dev.lifeboat.orchestrator.domain.FlowSlots;
@@ -36,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -64,6 +67,7 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private static final Duration RETENTION_SWEEP = Duration.ofMinutes(1);
 
   private final IncidentSaga saga;
+  private final BudgetShare budgetShare;
   private final Arrivals arrivals;
   private final Duration tickInterval;
   private final Duration retention;
@@ -77,8 +81,14 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
   private KeyValueStore<String, String> suspects;
   private Cancellable goLiveOnce;
 
-  SagaProcessor(IncidentSaga saga, Arrivals arrivals, Duration tickInterval, Duration retention) {
+  SagaProcessor(
+      IncidentSaga saga,
+      BudgetShare budgetShare,
+      Arrivals arrivals,
+      Duration tickInterval,
+      Duration retention) {
     this.saga = saga;
+    this.budgetShare = budgetShare;
     this.arrivals = arrivals;
     this.tickInterval = tickInterval;
     this.retention = retention;
@@ -122,6 +132,8 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
       decidePermit(request, now);
     } else if (message instanceof FencePermitReleased released) {
       permits.delete(released.incidentId());
+    } else if (message instanceof BudgetReported budget) {
+      settings.put(SagaStores.BUDGET, SagaStores.budget(budget));
     } else if (message instanceof FlowSlotsRequested request) {
       decideSlots(request, now);
     } else if (message instanceof FlowSlotsReturned returned) {
@@ -202,20 +214,21 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     try (KeyValueIterator<String, Integer> all = flowSlots.all()) {
       all.forEachRemaining(entry -> held.put(entry.key, entry.value));
     }
-    PermitMessage answer = FlowSlots.decide(held, request, now);
+    OptionalInt budget =
+        budgetShare.flowLimit(SagaStores.budgetOf(settings.get(SagaStores.BUDGET)), now);
+    PermitMessage answer = FlowSlots.decide(held, request, now, budget);
     keep(request.incidentId(), FlowSlots.heldAfter(answer));
+    String limit =
+        budget.isPresent() && budget.getAsInt() < request.limit()
+            ? budget.getAsInt() + " (what the Hetzner budget carries now)"
+            : Integer.toString(request.limit());
     if (answer instanceof FlowSlotsGranted granted) {
       LOG.infof(
-          "flow slots for %s: %d granted of %d wanted, %d held by others, limit %d",
-          request.incidentId(),
-          granted.granted(),
-          request.wanted(),
-          granted.othersHeld(),
-          request.limit());
+          "flow slots for %s: %d granted of %d wanted, %d held by others, limit %s",
+          request.incidentId(), granted.granted(), request.wanted(), granted.othersHeld(), limit);
     } else {
       LOG.infof(
-          "flow slots for %s refused: others hold the limit of %d",
-          request.incidentId(), request.limit());
+          "flow slots for %s refused: others hold the limit of %s", request.incidentId(), limit);
     }
     answer(answer);
   }

@@ -1,6 +1,8 @@
 package dev.lifeboat.orchestrator.messaging;
 
 import dev.lifeboat.events.node.SuspicionReason;
+import dev.lifeboat.events.permit.BudgetReported;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.orchestrator.domain.LossEvidence;
 import java.time.Instant;
 
@@ -18,6 +20,12 @@ public final class SagaStores {
 
   /** Per-task settings: {@link #PAUSED} while mutating commands are paused. */
   public static final String SETTINGS = "settings";
+
+  /**
+   * The key in {@link #SETTINGS}, on the permits' task, of the adapter's last budget report: {@link
+   * #budget} and {@link #budgetOf}.
+   */
+  public static final String BUDGET = "hcloud-budget";
 
   /** The key present in {@link #SETTINGS} while a person has paused mutating commands. */
   public static final String PAUSED = "paused";
@@ -56,6 +64,38 @@ public final class SagaStores {
     String[] parts = stored.split("\n", 3);
     return new LossEvidence.Suspicion(
         parts[0], Long.parseLong(parts[1]), SuspicionReason.valueOf(parts[2]));
+  }
+
+  /** A budget report as stored: its fields, one per line. */
+  public static String budget(BudgetReported report) {
+    return String.join(
+        "\n",
+        report.messageId(),
+        report.occurredAt().toString(),
+        Integer.toString(report.remaining()),
+        Integer.toString(report.limit()),
+        Double.toString(report.refillPerSecond()),
+        Double.toString(report.servedPerSecond()),
+        Integer.toString(report.waiting()),
+        Boolean.toString(report.constrained()));
+  }
+
+  /** A budget report as {@link #budget} stored it; null for null. */
+  public static BudgetReported budgetOf(String stored) {
+    if (stored == null) {
+      return null;
+    }
+    String[] parts = stored.split("\n", 8);
+    return new BudgetReported(
+        parts[0],
+        PermitMessage.AUTHORITY_KEY,
+        Instant.parse(parts[1]),
+        Integer.parseInt(parts[2]),
+        Integer.parseInt(parts[3]),
+        Double.parseDouble(parts[4]),
+        Double.parseDouble(parts[5]),
+        Integer.parseInt(parts[6]),
+        Boolean.parseBoolean(parts[7]));
   }
 
   /** The wake-up index key of an incident at a time. */

@@ -4,6 +4,7 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.orchestrator.config.SagaConfig;
+import dev.lifeboat.orchestrator.domain.BudgetShare;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.service.Arrivals;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,16 +40,19 @@ public class SagaTopology {
   static final String DEAD_LETTERS_SINK = "dead-letters";
 
   private final IncidentSaga saga;
+  private final BudgetShare budgetShare;
   private final SagaConfig config;
   private final MeterRegistry registry;
   private final String prefix;
 
   SagaTopology(
       IncidentSaga saga,
+      BudgetShare budgetShare,
       SagaConfig config,
       MeterRegistry registry,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
     this.saga = saga;
+    this.budgetShare = budgetShare;
     this.config = config;
     this.registry = registry;
     this.prefix = prefix;
@@ -56,12 +60,13 @@ public class SagaTopology {
 
   @Produces
   public Topology topology() {
-    return build(saga, config.tickInterval(), config.retention(), registry, prefix);
+    return build(saga, budgetShare, config.tickInterval(), config.retention(), registry, prefix);
   }
 
   /** The topology, also for {@code TopologyTestDriver}. */
   public static Topology build(
       IncidentSaga saga,
+      BudgetShare budgetShare,
       Duration tickInterval,
       Duration retention,
       MeterRegistry registry,
@@ -81,7 +86,9 @@ public class SagaTopology {
         Topic.CONTROL.nameWith(prefix),
         Topic.FENCING_PERMITS.nameWith(prefix));
     topology.addProcessor(
-        PROCESSOR, () -> new SagaProcessor(saga, arrivals, tickInterval, retention), SOURCE);
+        PROCESSOR,
+        () -> new SagaProcessor(saga, budgetShare, arrivals, tickInterval, retention),
+        SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(SagaStores.SAGAS),

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.orchestrator.domain.BudgetShare;
 import dev.lifeboat.orchestrator.domain.FencePolicy;
 import dev.lifeboat.orchestrator.domain.SagaPolicy;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -58,6 +59,9 @@ class DomainProducersTest {
     "lifeboat.saga.timeout.attach, -5s",
     "lifeboat.saga.timeout.verify, 0s",
     "lifeboat.saga.tick-interval, 0s",
+    "lifeboat.saga.budget.requests-per-volume, 0",
+    "lifeboat.saga.budget.horizon, 0s",
+    "lifeboat.saga.budget.horizon, 90s",
   })
   void aBadValueIsRefusedNamingItsKey(String key, String value) {
     String named =
@@ -78,6 +82,20 @@ class DomainProducersTest {
             .withConverter(Duration.class, 100, new DurationConverter())
             .build()
             .getConfigMapping(SagaConfig.class);
+    DomainProducers.budgetShareOf(config);
     return DomainProducers.policyOf(config);
+  }
+
+  @Test
+  void theBudgetsShareDefaultsToFourRequestsAVolumePaidWithin45Seconds() {
+    SagaConfig config =
+        new SmallRyeConfigBuilder()
+            .withMapping(SagaConfig.class)
+            .withConverter(Duration.class, 100, new DurationConverter())
+            .build()
+            .getConfigMapping(SagaConfig.class);
+
+    assertThat(DomainProducers.budgetShareOf(config))
+        .isEqualTo(new BudgetShare(4, Duration.ofSeconds(45)));
   }
 }

@@ -22,11 +22,14 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.SuspicionReason;
+import dev.lifeboat.events.permit.BudgetReported;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.Inventories;
+import dev.lifeboat.orchestrator.domain.BudgetShare;
 import dev.lifeboat.orchestrator.domain.Conditions;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
@@ -94,6 +97,7 @@ class SagaTopologyTest {
         new TopologyTestDriver(
             SagaTopology.build(
                 new IncidentSaga(policy),
+                new BudgetShare(4, Duration.ofSeconds(45)),
                 Duration.ofSeconds(1),
                 Duration.ofDays(7),
                 new SimpleMeterRegistry(),
@@ -365,6 +369,51 @@ class SagaTopologyTest {
     assertThat(flowSlots())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(burst.get(1).incidentId(), 4, burst.get(2).incidentId(), 2));
+  }
+
+  @Test
+  void whileTheAdapterReportsTheBudgetShortNoMoreFlowsRunThanItCanPayFor() {
+    // Nothing left in the bucket, calls waiting, the adapter got 0.5 requests a second: over the
+    // 45 s horizon that pays for 22 requests, 5 flows at 4 each (the configured limit is 32).
+    pipe(
+        input(Topic.FENCING_PERMITS),
+        new BudgetReported(
+            MessageIds.random(), PermitMessage.AUTHORITY_KEY, T0, 0, 3600, 1.0, 0.5, 12, true));
+    List<NodeGone> burst = new ArrayList<>();
+    for (int n = 1; n <= 2; n++) {
+      burst.add(Inventories.withVolumes("worker-budget-" + n, 4, 40, T0));
+    }
+    burst.forEach(gone -> pipe(nodeEvents, gone));
+    readAll(hcloudCommands, PowerOffServer.class)
+        .forEach(
+            fence ->
+                pipe(
+                    hcloudResults,
+                    new HcloudCommandSucceeded(
+                        MessageIds.random(),
+                        fence.incidentId(),
+                        T0,
+                        fence.commandId(),
+                        1,
+                        T0,
+                        T0)));
+
+    assertThat(detachesByIncident())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(burst.get(0).incidentId(), 4L, burst.get(1).incidentId(), 1L));
+    assertThat(flowSlots().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(5);
+    assertThat(driver.getKeyValueStore(SagaStores.SETTINGS).get(SagaStores.BUDGET))
+        .asString()
+        .contains("0.5");
+
+    // The budget recovers: the adapter says so once; at the recheck the second tops up to 4.
+    pipe(
+        input(Topic.FENCING_PERMITS),
+        new BudgetReported(
+            MessageIds.random(), PermitMessage.AUTHORITY_KEY, T0, 2400, 3600, 1.0, 0.5, 0, false));
+    driver.advanceWallClockTime(SagaPolicy.defaults().pauseRecheck());
+    assertThat(detachesByIncident())
+        .containsExactlyEntriesOf(Map.of(burst.get(1).incidentId(), 3L));
   }
 
   // ---- helpers ---------------------------------------------------------------------------------
