@@ -192,6 +192,18 @@ final class BenchNode {
     return time.isMissingNode() || time.isNull() ? null : Instant.parse(time.asText());
   }
 
+  /**
+   * The index of the run whose last pod was Ready at the median (the lower one of an even count).
+   */
+  static int medianRun(List<Run> runs) {
+    List<Integer> order = new ArrayList<>();
+    for (int i = 0; i < runs.size(); i++) {
+      order.add(i);
+    }
+    order.sort(java.util.Comparator.comparing(i -> runs.get(i).lastReady()));
+    return order.get((runs.size() - 1) / 2);
+  }
+
   /** The table: each run, then median and p99 (nearest rank) of each column. */
   static List<String> report(List<Run> runs) {
     List<String> lines = new ArrayList<>();

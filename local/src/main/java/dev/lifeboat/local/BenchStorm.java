@@ -90,16 +90,28 @@ final class BenchStorm {
       sim.put("hcloud-sim.durations." + action, "0s");
     }
     sim.put("hcloud-sim.rate-limit.enabled", "false");
+    return guardsOpened(
+        sim,
+        Map.of(
+            "lifeboat.saga.max-active-flows", Integer.toString(nodes * volumes),
+            "lifeboat.saga.max-parallel-volumes", Integer.toString(volumes)));
+  }
+
+  /**
+   * hcloud-sim's settings and the orchestrator's, with the storm guard and the fencing cap opened
+   * (every node may be declared lost and fenced at once).
+   */
+  static Map<String, Map<String, String>> guardsOpened(
+      Map<String, String> sim, Map<String, String> orchestrator) {
+    Map<String, String> saga = new LinkedHashMap<>(orchestrator);
+    saga.put("lifeboat.saga.max-fencing-share", "1.0");
     return Map.of(
         "hcloud-sim",
         sim,
         "node-watcher",
         Map.of("lifeboat.watcher.storm.max-lost-share", "1.0"),
         "volume-orchestrator",
-        Map.of(
-            "lifeboat.saga.max-fencing-share", "1.0",
-            "lifeboat.saga.max-active-flows", Integer.toString(nodes * volumes),
-            "lifeboat.saga.max-parallel-volumes", Integer.toString(volumes)));
+        saga);
   }
 
   /**

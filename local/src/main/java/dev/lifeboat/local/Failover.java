@@ -160,6 +160,77 @@ public final class Failover {
         apis.hcloudRequestsSince(killedAt, ADAPTER_AGENT).size());
   }
 
+  /**
+   * Follows the incidents of many nodes lost at the same moment until every one has ended (or the
+   * limit passes), with one look at every incident every 2 s, and returns their outcomes once the
+   * audit service has each one's end too; prints how many have ended now and then.
+   *
+   * @param lost the lost nodes' servers, by node
+   */
+  public static List<Outcome> followAll(
+      LocalApis apis,
+      Map<String, LocalApis.Server> lost,
+      Instant killedAt,
+      Duration limit,
+      Consumer<String> out) {
+    Instant deadline = killedAt.plus(limit);
+    Map<String, JsonNode> ended = new HashMap<>();
+    Instant shown = killedAt;
+    while (ended.size() < lost.size() && Instant.now().isBefore(deadline)) {
+      sleep(2000);
+      Map<String, JsonNode> newest = new HashMap<>();
+      try {
+        for (JsonNode incident : apis.incidents()) {
+          newest.putIfAbsent(incident.path("node").asText(), incident);
+        }
+      } catch (RuntimeException e) {
+        out.accept(clock(killedAt, Instant.now()) + "  (orchestrator: " + e.getMessage() + ")");
+        continue;
+      }
+      for (String node : lost.keySet()) {
+        JsonNode incident = newest.get(node);
+        if (incident != null
+            && !Instant.parse(incident.path("openedAt").asText()).isBefore(killedAt)
+            && TERMINAL.contains(incident.path("status").asText())) {
+          ended.put(node, incident);
+        }
+      }
+      if (Duration.between(shown, Instant.now()).toSeconds() >= 30) {
+        shown = Instant.now();
+        out.accept(
+            String.format(
+                "%s  %d of %d incidents ended", clock(killedAt, shown), ended.size(), lost.size()));
+      }
+    }
+    if (ended.size() < lost.size()) {
+      throw new IllegalStateException(
+          (lost.size() - ended.size())
+              + " of "
+              + lost.size()
+              + " incidents did not end within "
+              + limit.toSeconds()
+              + " s: see .lifeboat/logs/");
+    }
+    List<Outcome> outcomes = new ArrayList<>();
+    for (Map.Entry<String, JsonNode> entry : ended.entrySet()) {
+      JsonNode incident = entry.getValue();
+      String id = incident.path("incidentId").asText();
+      String status = incident.path("status").asText();
+      Instant auditDeadline = Instant.now().plusSeconds(120);
+      Optional<JsonNode> report = apis.report(id);
+      while (report.filter(r -> status.equals(r.path("status").asText())).isEmpty()) {
+        if (Instant.now().isAfter(auditDeadline)) {
+          throw new IllegalStateException(
+              "the audit service has no " + status + " report of " + id);
+        }
+        sleep(500);
+        report = apis.report(id);
+      }
+      outcomes.add(new Outcome(lost.get(entry.getKey()), killedAt, incident, report.get(), 0));
+    }
+    return outcomes;
+  }
+
   /** The outcome in lines: times, each volume, requests, where the timeline is. */
   public List<String> summary(Outcome outcome) {
     List<String> lines = new ArrayList<>();
@@ -274,8 +345,12 @@ public final class Failover {
   }
 
   private static void pause() {
+    sleep(300);
+  }
+
+  private static void sleep(long millis) {
     try {
-      Thread.sleep(300); // polling other processes' APIs between looks
+      Thread.sleep(millis); // polling other processes' APIs between looks
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);

@@ -8,8 +8,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -260,9 +263,12 @@ public final class Lifeboat implements Runnable {
           "Benchmark on the local run: 'node' crashes a node of N volumes R times and prints the"
               + " times and Hetzner requests (median, p99); 'storm' crashes M nodes of N volumes"
               + " at once, R times, with instant Hetzner actions and the guards opened, and prints"
-              + " volume failovers per second. Needs Lifeboat not running here.")
+              + " volume failovers per second; 'budget' moves --total volumes under the project's"
+              + " rate limit and prints how close that came to the fastest the budget allows;"
+              + " 'idle' prints each service's resident memory on the demo world, untouched."
+              + " Needs Lifeboat not running here.")
   static final class Bench implements Callable<Integer> {
-    @Parameters(paramLabel = "SCENARIO", description = "node or storm")
+    @Parameters(paramLabel = "SCENARIO", description = "node, storm, budget or idle")
     String scenario;
 
     @Option(
@@ -289,23 +295,56 @@ public final class Lifeboat implements Runnable {
                 + " new pod landed the moment the pod is bound (as the hcloud CSI driver does).")
     boolean csiAttacher;
 
+    @Option(
+        names = "--png",
+        description =
+            "node: write a picture of the median run (each volume's steps and Hetzner actions on"
+                + " a time line from the kill) to this PNG file.")
+    Path png;
+
+    @Option(
+        names = "--total",
+        description = "budget: volumes to move, 8 per lost node (default ${DEFAULT-VALUE}).",
+        defaultValue = "2000")
+    int total;
+
+    @Option(
+        names = "--capacity",
+        description = "budget: the project's bucket of requests (default ${DEFAULT-VALUE}).",
+        defaultValue = "3600")
+    int capacity;
+
+    @Option(
+        names = "--refill",
+        description = "budget: requests added back per second (default ${DEFAULT-VALUE}).",
+        defaultValue = "1")
+    double refill;
+
+    @Option(
+        names = "--seconds",
+        description = "idle: how long to sample once everything is up (default ${DEFAULT-VALUE}).",
+        defaultValue = "60")
+    int seconds;
+
     @Override
     public Integer call() throws IOException {
+      if (scenario.equals("budget")) {
+        return budget();
+      }
+      if (scenario.equals("idle")) {
+        return idle();
+      }
       boolean storm = scenario.equals("storm");
       if (!storm && !scenario.equals("node")) {
-        throw new IllegalArgumentException("bench " + scenario + ": the scenario is node or storm");
+        throw new IllegalArgumentException(
+            "bench " + scenario + ": the scenario is node, storm, budget or idle");
       }
       int runCount = runs != null ? runs : storm ? 3 : 5;
       if (volumes < 1 || volumes > 16 || runCount < 1 || runCount > 20 || nodes < 1 || nodes > 40) {
         throw new IllegalArgumentException(
             "--volumes must be 1..16 (Hetzner's limit per server), --runs 1..20, --nodes 1..40");
       }
-      Stack local = stack();
-      if (local.anyAlive()) {
-        throw new IllegalStateException(
-            "Lifeboat runs here: the benchmark starts its own world (./lifeboat down first)");
-      }
-      Settings settings = local.settings();
+      Settings settings = notRunning().settings();
       Files.createDirectories(settings.home());
       Path world = settings.home().resolve("bench-" + scenario + ".yaml");
       Files.writeString(
@@ -319,12 +358,124 @@ public final class Lifeboat implements Runnable {
       }
       Stack stack = new Stack(benchSettings);
       up(stack);
+      Optional<ResidentMemory> memory = ResidentMemory.sample(stack);
       try {
         LocalApis apis = new LocalApis(settings.ports());
-        return storm ? storm(apis, runCount, world) : node(apis, runCount, world);
+        String kafka = "127.0.0.1:" + settings.ports().kafka();
+        long recordsBefore = KafkaFloor.recordsOnTopics(kafka, Stack.TOPIC_PREFIX);
+        int exit = storm ? storm(apis, runCount, world) : node(apis, runCount, world);
+        memory.ifPresent(m -> printMemory(m.report()));
+        if (exit == 0) {
+          long records = KafkaFloor.recordsOnTopics(kafka, Stack.TOPIC_PREFIX) - recordsBefore;
+          int moved = runCount * volumes * (storm ? nodes : 1);
+          OUT.printf(
+              "records on Lifeboat's topics per moved volume: %.1f (%d records, %d volumes)%n",
+              records / (double) moved, records, moved);
+          OUT.println(KafkaFloor.measure(kafka, 50_000, 300).line());
+        }
+        return exit;
+      } finally {
+        memory.ifPresent(ResidentMemory::close);
+        stack.down();
+      }
+    }
+
+    private int idle() {
+      if (seconds < 10 || seconds > 3600) {
+        throw new IllegalArgumentException("--seconds must be 10..3600");
+      }
+      Stack stack = notRunning();
+      up(stack);
+      try {
+        Optional<ResidentMemory> memory = ResidentMemory.sample(stack);
+        if (memory.isEmpty()) {
+          OUT.println("bench idle reads /proc/<pid>/status: Linux only");
+          return 1;
+        }
+        try (ResidentMemory sampled = memory.get()) {
+          Thread.sleep(seconds * 1000L); // the measurement: the services left alone
+          OUT.printf(
+              "%nidle: the demo world, nothing lost, %d s sampled every 2 s; every service runs"
+                  + " with %s%n",
+              seconds, String.join(" ", Stack.SERVICE_JVM));
+          sampled.report().forEach(OUT::println);
+        }
+        return 0;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return 1;
       } finally {
         stack.down();
       }
+    }
+
+    private int budget() throws IOException {
+      if (total < 8 || total > 4000 || capacity < 1 || refill <= 0 || refill > 100) {
+        throw new IllegalArgumentException(
+            "--total must be 8..4000, --capacity at least 1, --refill above 0 and at most 100");
+      }
+      int lost = BenchBudget.nodes(total);
+      Settings settings = notRunning().settings();
+      Files.createDirectories(settings.home());
+      Path world = settings.home().resolve("bench-budget.yaml");
+      Files.writeString(world, BenchStorm.scenario(1, lost, BenchBudget.VOLUMES_PER_NODE));
+      Stack stack =
+          new Stack(
+              settings
+                  .withScenario(world)
+                  .withProperties(BenchBudget.properties(capacity, refill)));
+      up(stack);
+      Optional<ResidentMemory> memory = ResidentMemory.sample(stack);
+      try {
+        LocalApis apis = new LocalApis(settings.ports());
+        SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
+        List<SafetyRules.Outside> outside = new ArrayList<>();
+        Map<String, LocalApis.Server> servers = new LinkedHashMap<>();
+        for (int n = 1; n <= lost; n++) {
+          String node = BenchStorm.node(1, n);
+          servers.put(node, apis.server(node).orElseThrow());
+          outside.add(new SafetyRules.Outside(servers.get(node).id(), Instant.now(), false));
+        }
+        apis.put(apis.hcloudSim() + "/_sim/settings", BenchBudget.fullBucket(capacity, refill));
+        apis.clearHcloudRequests();
+        Instant killedAt = Instant.now();
+        servers.values().forEach(server -> apis.kill(server, LocalApis.Mode.CRASH));
+        OUT.printf(
+            "budget: %d nodes of %d volumes lost at %s; the bucket full (%d, %s/s)%n",
+            lost, BenchBudget.VOLUMES_PER_NODE, killedAt, capacity, refill);
+        Duration limit = Duration.ofMinutes(15).plusSeconds((long) (5.0 * lost * 8 / refill));
+        List<Failover.Outcome> outcomes =
+            Failover.followAll(apis, servers, killedAt, limit, OUT::println);
+        BenchBudget.Run run =
+            BenchBudget.Run.of(outcomes, killedAt, apis.hcloudRequests(), capacity, refill);
+        List<String> violations = SafetyRules.violations(start, apis.hcloudState(), outside);
+        OUT.printf(
+            "%nbudget: %d of %d volumes moved under a bucket of %d refilled at %s/s, default"
+                + " action times (%s); safety rules on the action log: %d violations%n",
+            run.volumes(), lost * 8, capacity, refill, world, violations.size());
+        BenchBudget.report(run).forEach(OUT::println);
+        memory.ifPresent(m -> printMemory(m.report()));
+        violations.forEach(OUT::println);
+        return violations.isEmpty() && run.volumes() == lost * 8 ? 0 : 1;
+      } finally {
+        memory.ifPresent(ResidentMemory::close);
+        stack.down();
+      }
+    }
+
+    /** The local run's stack, which must not be running: a benchmark starts its own world. */
+    private static Stack notRunning() {
+      Stack local = stack();
+      if (local.anyAlive()) {
+        throw new IllegalStateException(
+            "Lifeboat runs here: the benchmark starts its own world (./lifeboat down first)");
+      }
+      return local;
+    }
+
+    private static void printMemory(List<String> table) {
+      OUT.println("resident memory of each service from start to end, sampled every 2 s:");
+      table.forEach(OUT::println);
     }
 
     private int node(LocalApis apis, int runCount, Path world) {
@@ -335,6 +486,7 @@ public final class Lifeboat implements Runnable {
             "{\"csi_attacher\": true, \"csi_attacher_pause\": \"PT0S\"}");
       }
       List<BenchNode.Run> results = new ArrayList<>();
+      List<Gantt.Chart> charts = new ArrayList<>();
       SafetyRules.Start start = SafetyRules.Start.of(apis.hcloudState());
       List<SafetyRules.Outside> outside = new ArrayList<>();
       for (int run = 1; run <= runCount; run++) {
@@ -348,13 +500,28 @@ public final class Lifeboat implements Runnable {
           throw new IllegalStateException(
               "run " + run + ": " + outcome.volumesMoved() + " of " + volumes + " moved");
         }
+        JsonNode detail = apis.incidentDetail(outcome.incidentId()).orElseThrow();
+        JsonNode hcloudState = apis.hcloudState();
         BenchNode.Run figures =
             BenchNode.Run.of(
                 outcome,
                 apis.hcloudRequestsSince(outcome.killedAt(), Failover.ADAPTER_AGENT),
-                apis.incidentDetail(outcome.incidentId()).orElseThrow(),
-                apis.hcloudState());
+                detail,
+                hcloudState);
         results.add(figures);
+        charts.add(
+            Gantt.chart(
+                String.format(
+                    Locale.ROOT,
+                    "./lifeboat bench node: run %d, %d volumes on a crashed node, last pod Ready"
+                        + " %.1f s after the kill",
+                    run,
+                    volumes,
+                    figures.lastReady().toMillis() / 1000.0),
+                outcome.killedAt(),
+                outcome.report(),
+                detail,
+                hcloudState));
         List<String> violations = SafetyRules.violations(start, apis.hcloudState(), outside);
         OUT.printf(
             "run %d: %s, last pod Ready %.1f s after the kill; safety rules on the action log:"
@@ -369,6 +536,11 @@ public final class Lifeboat implements Runnable {
           "%nnode: %d volumes on a crashed node, %d runs, default timings%s (%s)%n",
           volumes, runCount, csiAttacher ? ", the CSI attacher racing Lifeboat" : "", world);
       BenchNode.report(results).forEach(OUT::println);
+      if (png != null) {
+        int median = BenchNode.medianRun(results);
+        Gantt.write(charts.get(median), png);
+        OUT.printf("the picture of run %d (the median): %s%n", median + 1, png);
+      }
       return 0;
     }
 

@@ -103,6 +103,12 @@ public final class LocalApis {
                             + " (servers: "
                             + servers().stream().map(Server::name).toList()
                             + ")"));
+    kill(server, mode);
+    return server;
+  }
+
+  /** Loses a server already looked up, without another request to the Hetzner API. */
+  public void kill(Server server, Mode mode) {
     switch (mode) {
       case CRASH -> post(hcloudSim() + "/_sim/servers/" + server.id() + "/die", "", false);
       case HANG -> post(hcloudSim() + "/_sim/servers/" + server.id() + "/hang", "", false);
@@ -110,7 +116,6 @@ public final class LocalApis {
       case SHUTDOWN ->
           post(hcloudSim() + "/v1/servers/" + server.id() + "/actions/shutdown", "", true);
     }
-    return server;
   }
 
   /**
@@ -159,9 +164,38 @@ public final class LocalApis {
     return found;
   }
 
+  /** Forgets hcloud-sim's request log, so that {@link #hcloudRequests()} holds what comes after. */
+  public void clearHcloudRequests() {
+    send(HttpRequest.newBuilder(URI.create(hcloudSim() + "/_sim/requests")).DELETE(), false);
+  }
+
+  /**
+   * Every request hcloud-sim answered since its log was last cleared, of every client; fails if the
+   * log kept only the most recent of them.
+   */
+  public List<JsonNode> hcloudRequests() {
+    JsonNode log = get(hcloudSim() + "/_sim/requests", false);
+    List<JsonNode> found = new ArrayList<>();
+    log.path("recent").forEach(found::add);
+    if (log.path("total").asLong() != found.size()) {
+      throw new IllegalStateException(
+          "hcloud-sim kept the last "
+              + found.size()
+              + " of "
+              + log.path("total").asLong()
+              + " requests");
+    }
+    return found;
+  }
+
   /** The cluster in short, from cluster-sim. */
   public JsonNode cluster() {
     return get(clusterSim() + "/_sim/cluster", false);
+  }
+
+  /** Every incident the orchestrator knows, newest first. */
+  public JsonNode incidents() {
+    return get(orchestrator() + "/api/incidents", false);
   }
 
   /** The orchestrator's incidents of a node, newest first. */

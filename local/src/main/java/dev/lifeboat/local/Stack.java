@@ -32,6 +32,13 @@ public final class Stack {
   /** The bearer token of the local run (adapter to hcloud-sim, the orchestrator's API). */
   public static final String TOKEN = "lifeboat-local";
 
+  /**
+   * The JVM settings of each service of the local run (and of the simulators): a heap of at most
+   * 256 MB, and the first JIT tier only, which starts faster and is enough on 2 shared cores
+   * (docs/benchmarks.md, "Idle memory").
+   */
+  public static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
+
   /** Topic prefix of the local run. */
   public static final String TOPIC_PREFIX = "lifeboat.";
 
@@ -460,8 +467,7 @@ public final class Stack {
       Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(settings.java().toString());
-    command.add("-Xmx256m");
-    command.add("-XX:TieredStopAtLevel=1");
+    command.addAll(SERVICE_JVM);
     command.add("-Dquarkus.http.port=" + port);
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     settings
@@ -485,7 +491,11 @@ public final class Stack {
     return settings.home().resolve("run").resolve(component + ".ready");
   }
 
-  private Optional<Long> pid(String component) {
+  /**
+   * The pid a component was started with, from its pid file; no look at its health (which would
+   * make the adapter probe the Hetzner API).
+   */
+  public Optional<Long> pid(String component) {
     try {
       Path file = pidFile(component);
       return Files.exists(file)

@@ -32,6 +32,24 @@ class BenchNodeTest {
   }
 
   @Test
+  void thePictureIsOfTheRunWhoseLastPodWasReadyAtTheMedian() {
+    List<BenchNode.Run> runs = List.of(ready(40), ready(31), ready(52), ready(35), ready(38));
+
+    assertThat(BenchNode.medianRun(runs)).isEqualTo(4);
+    assertThat(BenchNode.medianRun(runs.subList(0, 2))).isEqualTo(1);
+  }
+
+  private static BenchNode.Run ready(int seconds) {
+    return new BenchNode.Run(
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(6),
+        Duration.ofSeconds(seconds),
+        8,
+        Map.of(),
+        List.of());
+  }
+
+  @Test
   void theReportGivesEachRunTheMedianAndRequestsPerVolumeByEndpoint() {
     BenchNode.Run fast =
         new BenchNode.Run(

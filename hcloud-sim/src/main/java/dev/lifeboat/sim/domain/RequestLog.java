@@ -15,7 +15,7 @@ import java.util.TreeMap;
 public final class RequestLog {
 
   /** How many recent requests are kept. */
-  public static final int KEPT = 10_000;
+  public static final int KEPT = 50_000;
 
   /**
    * One answered request.
