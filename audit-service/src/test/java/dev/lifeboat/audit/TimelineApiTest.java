@@ -9,6 +9,9 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.lifeboat.audit.cli.ReplayCommand;
 import dev.lifeboat.audit.persistence.Queries;
+import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.permit.BudgetReported;
+import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
@@ -123,6 +126,50 @@ class TimelineApiTest {
         .then()
         .body("total", equalTo(1))
         .body("items[0].status", equalTo("PARTIAL"));
+  }
+
+  @Test
+  void theAdaptersBudgetReportsBelongToNoIncidentAndAreNotStoredAsOne() {
+    BudgetReported report =
+        new BudgetReported(
+            MessageIds.random(),
+            PermitMessage.AUTHORITY_KEY,
+            Instant.now(),
+            0,
+            3600,
+            1.0,
+            0.5,
+            12,
+            true);
+    topics.send(report);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                given()
+                    .get("/q/metrics")
+                    .then()
+                    .extract()
+                    .asString()
+                    .contains(
+                        "lifeboat_audit_messages_skipped_total{topic=\"lifeboat.fencing-permits\"}"));
+
+    given().get("/api/incidents/" + PermitMessage.AUTHORITY_KEY).then().statusCode(404);
+    given()
+        .get("/api/incidents")
+        .then()
+        .statusCode(200)
+        .body("items.incidentId", org.hamcrest.Matchers.not(hasItem(PermitMessage.AUTHORITY_KEY)));
+    try (Connection db = dataSource.getConnection();
+        var statement = db.prepareStatement("select count(*) from message where message_id = ?")) {
+      statement.setString(1, report.messageId());
+      try (var rows = statement.executeQuery()) {
+        rows.next();
+        assertThat(rows.getInt(1)).isZero();
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.lifeboat.audit.persistence;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.service.Arrivals;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +51,10 @@ public class Ingest {
     this.arrivals = arrivals;
   }
 
-  /** Stores the records and re-derives the projections of the incidents they belong to. */
+  /**
+   * Stores the records and re-derives the projections of the incidents they belong to; the
+   * adapter's budget reports belong to no incident and are not stored.
+   */
   public Outcome store(List<RawRecord> records) {
     int stored = 0;
     int duplicates = 0;
@@ -70,6 +74,15 @@ public class Ingest {
             continue;
           }
           LifeboatMessage message = ((ReadResult.Read) read).message();
+          if (message instanceof BudgetReported) {
+            // No incident's: the budget while it is short, every 5 s. Its effect is on each
+            // incident's timeline (flow slots refused "of the limit of N"); the reports stay on
+            // the topic for its retention.
+            registry
+                .counter("lifeboat.audit.messages.skipped", "topic", record.topic())
+                .increment();
+            continue;
+          }
           insert.setString(1, message.messageId());
           insert.setString(2, record.topic());
           insert.setInt(3, record.partition());
