@@ -303,6 +303,14 @@ public final class Lifeboat implements Runnable {
     Path png;
 
     @Option(
+        names = "--property",
+        paramLabel = "COMPONENT:KEY=VALUE",
+        description =
+            "A system property of one process for this benchmark, over the scenario's (repeat it),"
+                + " e.g. hcloud-adapter:lifeboat.hcloud.poll.attach-slack=0s.")
+    List<String> property = new ArrayList<>();
+
+    @Option(
         names = "--total",
         description = "budget: volumes to move, 8 per lost node (default ${DEFAULT-VALUE}).",
         defaultValue = "2000")
@@ -356,6 +364,7 @@ public final class Lifeboat implements Runnable {
       if (storm) {
         benchSettings = benchSettings.withProperties(BenchStorm.properties(nodes, volumes));
       }
+      benchSettings = benchSettings.withProperties(Settings.properties(property));
       Stack stack = new Stack(benchSettings);
       up(stack);
       Optional<ResidentMemory> memory = ResidentMemory.sample(stack);
@@ -423,7 +432,8 @@ public final class Lifeboat implements Runnable {
           new Stack(
               settings
                   .withScenario(world)
-                  .withProperties(BenchBudget.properties(capacity, refill)));
+                  .withProperties(BenchBudget.properties(capacity, refill))
+                  .withProperties(Settings.properties(property)));
       up(stack);
       Optional<ResidentMemory> memory = ResidentMemory.sample(stack);
       try {

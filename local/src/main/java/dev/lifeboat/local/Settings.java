@@ -3,6 +3,7 @@ package dev.lifeboat.local;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -41,6 +42,39 @@ public record Settings(
           all.put(component, Map.copyOf(merged));
         });
     return new Settings(root, home, java, ports, scenario, Map.copyOf(all), startTimeout);
+  }
+
+  /** The processes of the local run whose system properties a benchmark may set. */
+  public static final List<String> CONFIGURABLE =
+      List.of(
+          "hcloud-sim",
+          "cluster-sim",
+          "audit-service",
+          "volume-orchestrator",
+          "hcloud-adapter",
+          "node-watcher");
+
+  /**
+   * System properties per component from {@code COMPONENT:KEY=VALUE} settings (a benchmark's {@code
+   * --property}), or an error naming the bad one.
+   */
+  public static Map<String, Map<String, String>> properties(List<String> settings) {
+    Map<String, Map<String, String>> all = new HashMap<>();
+    for (String setting : settings) {
+      int colon = setting.indexOf(':');
+      int eq = setting.indexOf('=', Math.max(colon, 0));
+      if (colon <= 0 || eq <= colon + 1) {
+        throw new IllegalArgumentException("--property " + setting + " is not COMPONENT:KEY=VALUE");
+      }
+      String component = setting.substring(0, colon);
+      if (!CONFIGURABLE.contains(component)) {
+        throw new IllegalArgumentException(
+            "--property " + setting + ": the component is one of " + CONFIGURABLE);
+      }
+      all.computeIfAbsent(component, c -> new HashMap<>())
+          .put(setting.substring(colon + 1, eq), setting.substring(eq + 1));
+    }
+    return all;
   }
 
   /** The local run of the repository at {@code root}, ports from the environment. */
