@@ -137,21 +137,7 @@ public final class Failover {
               + limit.toSeconds()
               + " s: see .lifeboat/logs/");
     }
-    String id = incident.path("incidentId").asText();
-    String status = incident.path("status").asText();
-    JsonNode report = null;
-    Instant auditDeadline = Instant.now().plusSeconds(60);
-    while (Instant.now().isBefore(auditDeadline)) {
-      Optional<JsonNode> found = apis.report(id);
-      if (found.isPresent() && status.equals(found.get().path("status").asText())) {
-        report = found.get();
-        break;
-      }
-      pause();
-    }
-    if (report == null) {
-      throw new IllegalStateException("the audit service has no " + status + " report of " + id);
-    }
+    JsonNode report = endReport(apis, incident, Duration.ofSeconds(60));
     return new Outcome(
         server,
         killedAt,
@@ -214,21 +200,25 @@ public final class Failover {
     List<Outcome> outcomes = new ArrayList<>();
     for (Map.Entry<String, JsonNode> entry : ended.entrySet()) {
       JsonNode incident = entry.getValue();
-      String id = incident.path("incidentId").asText();
-      String status = incident.path("status").asText();
-      Instant auditDeadline = Instant.now().plusSeconds(120);
-      Optional<JsonNode> report = apis.report(id);
-      while (report.filter(r -> status.equals(r.path("status").asText())).isEmpty()) {
-        if (Instant.now().isAfter(auditDeadline)) {
-          throw new IllegalStateException(
-              "the audit service has no " + status + " report of " + id);
-        }
-        sleep(500);
-        report = apis.report(id);
-      }
-      outcomes.add(new Outcome(lost.get(entry.getKey()), killedAt, incident, report.get(), 0));
+      JsonNode report = endReport(apis, incident, Duration.ofSeconds(120));
+      outcomes.add(new Outcome(lost.get(entry.getKey()), killedAt, incident, report, 0));
     }
     return outcomes;
+  }
+
+  /** The audit service's report of the ended incident, once it has the same end. */
+  private static JsonNode endReport(LocalApis apis, JsonNode incident, Duration limit) {
+    String id = incident.path("incidentId").asText();
+    String status = incident.path("status").asText();
+    Instant deadline = Instant.now().plus(limit);
+    while (Instant.now().isBefore(deadline)) {
+      Optional<JsonNode> found = apis.report(id);
+      if (found.isPresent() && status.equals(found.get().path("status").asText())) {
+        return found.get();
+      }
+      pause();
+    }
+    throw new IllegalStateException("the audit service has no " + status + " report of " + id);
   }
 
   /** The outcome in lines: times, each volume, requests, where the timeline is. */

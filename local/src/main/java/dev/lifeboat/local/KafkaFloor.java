@@ -136,7 +136,11 @@ final class KafkaFloor {
         producer.send(new ProducerRecord<>(topic, "hop", Long.toString(i).getBytes()));
         producer.flush();
         boolean arrived = false;
+        long giveUp = sent + Duration.ofSeconds(30).toNanos();
         while (!arrived) {
+          if (System.nanoTime() > giveUp) {
+            throw new IllegalStateException("record " + i + " did not come back within 30 s");
+          }
           for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
             arrived |= new String(record.value()).equals(Long.toString(i));
           }

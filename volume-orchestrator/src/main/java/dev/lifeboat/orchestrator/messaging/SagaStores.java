@@ -1,9 +1,11 @@
 package dev.lifeboat.orchestrator.messaging;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.node.SuspicionReason;
 import dev.lifeboat.events.permit.BudgetReported;
-import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.orchestrator.domain.LossEvidence;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /** Names and keys of the orchestrator's state stores. */
@@ -66,18 +68,9 @@ public final class SagaStores {
         parts[0], Long.parseLong(parts[1]), SuspicionReason.valueOf(parts[2]));
   }
 
-  /** A budget report as stored: its fields, one per line. */
+  /** A budget report as stored: its JSON payload, as on the topic. */
   public static String budget(BudgetReported report) {
-    return String.join(
-        "\n",
-        report.messageId(),
-        report.occurredAt().toString(),
-        Integer.toString(report.remaining()),
-        Integer.toString(report.limit()),
-        Double.toString(report.refillPerSecond()),
-        Double.toString(report.servedPerSecond()),
-        Integer.toString(report.waiting()),
-        Boolean.toString(report.constrained()));
+    return new String(MessageCodec.payload(report), StandardCharsets.UTF_8);
   }
 
   /** A budget report as {@link #budget} stored it; null for null. */
@@ -85,17 +78,11 @@ public final class SagaStores {
     if (stored == null) {
       return null;
     }
-    String[] parts = stored.split("\n", 8);
-    return new BudgetReported(
-        parts[0],
-        PermitMessage.AUTHORITY_KEY,
-        Instant.parse(parts[1]),
-        Integer.parseInt(parts[2]),
-        Integer.parseInt(parts[3]),
-        Double.parseDouble(parts[4]),
-        Double.parseDouble(parts[5]),
-        Integer.parseInt(parts[6]),
-        Boolean.parseBoolean(parts[7]));
+    try {
+      return MessageCodec.mapper().readValue(stored, BudgetReported.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("the stored budget report is not one: " + stored, e);
+    }
   }
 
   /** The wake-up index key of an incident at a time. */
