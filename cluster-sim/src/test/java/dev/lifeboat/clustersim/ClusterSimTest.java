@@ -8,12 +8,15 @@ import dev.lifeboat.testkit.CommandRun;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.JarProcess;
 import dev.lifeboat.testkit.OutsideTools;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -120,7 +123,7 @@ class ClusterSimTest {
         .containsEntry(K3s.REGION_LABEL, "nbg1");
     assertThat(client.nodes().list().getItems())
         .as("one per server of cluster-test.yaml")
-        .hasSize(12);
+        .hasSize(13);
 
     Pod fill = client.pods().inNamespace("default").withName("fill-7").get();
     assertThat(fill.getSpec().getNodeName()).isEqualTo("t-hel-full");
@@ -317,6 +320,85 @@ class ClusterSimTest {
               assertThat(pod.getStatus().getConditions())
                   .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("Unschedulable"));
             });
+  }
+
+  @Test
+  void anEvictionKeepsThePodDisruptionBudgetAndTheKubeletUnmountsBeforeThePodGoes() {
+    String node = "t-sin-drained";
+    // A refusal (429) answered at once, as kubectl drain sees it, not retried by the client.
+    KubernetesClient evicting =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(client.getConfiguration())
+                    .withRequestRetryBackoffLimit(0)
+                    .build())
+            .build();
+    assertThat(client.nodes().withName(node).get().getStatus().getVolumesInUse())
+        .containsExactlyInAnyOrder(
+            "kubernetes.io/csi/csi.hetzner.cloud^701", "kubernetes.io/csi/csi.hetzner.cloud^702");
+    client
+        .policy()
+        .v1()
+        .podDisruptionBudget()
+        .inNamespace("default")
+        .resource(
+            new PodDisruptionBudgetBuilder()
+                .withNewMetadata()
+                .withName("duo")
+                .endMetadata()
+                .withNewSpec()
+                .withMaxUnavailable(new IntOrString(1))
+                .withNewSelector()
+                .addToMatchLabels("app", "duo")
+                .endSelector()
+                .endSpec()
+                .build())
+        .create();
+    // Cordoned, and alone in sin: an evicted pod's replacement stays Pending, unavailable.
+    client
+        .nodes()
+        .withName(node)
+        .edit(
+            n -> {
+              n.getSpec().setUnschedulable(true);
+              return n;
+            });
+    String firstUid =
+        client.pods().inNamespace("default").withName("duo-0").get().getMetadata().getUid();
+
+    assertThat(evicting.pods().inNamespace("default").withName("duo-0").evict()).isTrue();
+
+    // Asked again and again while duo-0 terminates, is gone, and comes back Pending: never
+    // allowed, also in the moment it no longer exists and its replacement does not yet.
+    List<Boolean> answers = new java.util.ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              answers.add(evicting.pods().inNamespace("default").withName("duo-1").evict());
+              Pod replacement = client.pods().inNamespace("default").withName("duo-0").get();
+              return replacement != null && !replacement.getMetadata().getUid().equals(firstUid);
+            });
+    assertThat(answers)
+        .as("one pod of the set is down: the budget allows no second")
+        .containsOnly(false);
+    assertThat(client.pods().inNamespace("default").withName("duo-0").get().getSpec().getNodeName())
+        .isNull();
+    assertThat(client.nodes().withName(node).get().getStatus().getVolumesInUse())
+        .containsExactly("kubernetes.io/csi/csi.hetzner.cloud^702");
+    assertThat(evicting.pods().inNamespace("default").withName("duo-1").evict())
+        .as("the replacement is not Ready: still one down")
+        .isFalse();
+    assertThat(
+            client
+                .pods()
+                .inNamespace("default")
+                .withName("duo-1")
+                .get()
+                .getMetadata()
+                .getDeletionTimestamp())
+        .isNull();
   }
 
   @Test

@@ -5,12 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
@@ -29,6 +31,7 @@ import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.saga.IncidentCompleted;
+import dev.lifeboat.events.saga.StepFailed;
 import dev.lifeboat.local.Failover;
 import dev.lifeboat.local.LocalApis;
 import dev.lifeboat.local.SafetyRules;
@@ -62,6 +65,8 @@ class FailoverIT {
 
   private static final Duration LIMIT = Duration.ofMinutes(3);
   private static final List<SafetyRules.Outside> OUTSIDE = new CopyOnWriteArrayList<>();
+  private static final List<SafetyRules.Planned> PLANNED = new CopyOnWriteArrayList<>();
+  private static final String REMOVE = "lifeboat.dev/remove";
   private static SafetyRules.Start start;
   private static LocalApis apis;
 
@@ -76,7 +81,7 @@ class FailoverIT {
 
   @AfterEach
   void safetyRulesHold() {
-    assertThat(SafetyRules.violations(start, apis.hcloudState(), OUTSIDE)).isEmpty();
+    assertThat(SafetyRules.violations(start, apis.hcloudState(), OUTSIDE, PLANNED)).isEmpty();
   }
 
   @Test
@@ -469,6 +474,206 @@ class FailoverIT {
     return decided;
   }
 
+  // ---- planned removals (r): after every loss scenario, in hil ------------------------------
+
+  @Test
+  @Order(20)
+  void aNodeRemovedOnPurposeIsEmptiedWithinItsDisruptionBudgetAndDeletedAfterTheLastDetach() {
+    apis.cordonNode("r-spare", false);
+    apis.cordonNode("r-delete", false);
+    apis.createInCluster(
+        "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+        budget("quotes", "maxUnavailable", 1));
+    Instant asked = Instant.now();
+    PLANNED.add(new SafetyRules.Planned(6301, asked));
+
+    String removal = remove("r-delete", "delete");
+    int[] worstUnavailable = {0};
+    JsonNode ended =
+        await()
+            .atMost(LIMIT)
+            .pollInterval(Duration.ofMillis(200))
+            .until(
+                () -> {
+                  worstUnavailable[0] = Math.max(worstUnavailable[0], unavailable("quotes"));
+                  return removalState(removal);
+                },
+                state -> state.path("status").asText().equals("COMPLETED"));
+
+    System.out.printf(
+        "e2e (r1): removal of r-delete: %s, %d volumes, at most %d quotes pod(s) unavailable%n",
+        ended.path("status").asText(), ended.path("volumes").size(), worstUnavailable[0]);
+    assertThat(worstUnavailable[0])
+        .as("the quotes budget allows one pod down at a time")
+        .isLessThanOrEqualTo(1);
+    assertThat(ended.path("volumes")).hasSize(4);
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(ended, null);
+    // The server is gone, deleted after the last detach from it finished (the safety rules check
+    // the order on the action log after this test), and so is its Node.
+    assertThat(apis.server("r-delete")).isEmpty();
+    assertThat(actionsOn("server", 6301)).contains("delete_server");
+    await().atMost(Duration.ofSeconds(20)).until(() -> !nodeNames().contains("r-delete"));
+    // No pod was force-deleted and no fence was sent: each volume's pods were evicted and gone
+    // before its detach.
+    Map<String, Integer> types = timelineTypes(removal);
+    assertThat(types)
+        .doesNotContainKey(type(ForceDeletePods.class))
+        .doesNotContainKey(type(PowerOffServer.class));
+    assertThat(types.getOrDefault(type(EvictPods.class), 0)).isGreaterThanOrEqualTo(5);
+    assertThat(apis.incidents("r-delete"))
+        .as("the node's deletion is no loss")
+        .allSatisfy(i -> assertThat(i.path("incidentId").asText()).isEqualTo(removal));
+    JsonNode report = apis.report(removal).orElseThrow();
+    System.out.printf(
+        "e2e (r1) figures: node emptied and deleted %d ms after the request, last pod Ready at %d ms%n",
+        report.path("totalMillis").asLong(), report.path("toLastPodReadyMillis").asLong());
+  }
+
+  @Test
+  @Order(21)
+  void aRemovalCancelledWhileADisruptionBudgetHoldsItUncordonsTheNodeAndMovesNothing() {
+    apis.cordonNode("r-keep", false);
+    apis.createInCluster(
+        "/apis/policy/v1/namespaces/default/poddisruptionbudgets",
+        budget("tickets", "minAvailable", 2));
+    PLANNED.add(new SafetyRules.Planned(6302, Instant.now()));
+    Instant asked = Instant.now();
+
+    String removal = remove("r-keep", "keep");
+    // Each eviction is refused by the budget; the timeline says so.
+    await()
+        .atMost(LIMIT)
+        .until(
+            () -> apis.timeline(removal).map(FailoverIT::lines).orElse(List.of()),
+            lines ->
+                lines.stream()
+                    .anyMatch(
+                        line ->
+                            line.path("type").asText().equals(type(StepFailed.class))
+                                && line.path("summary").asText().contains("EVICTION_BLOCKED")
+                                && line.path("summary")
+                                    .asText()
+                                    .contains("PodDisruptionBudget default/tickets")));
+    apis.annotateNode("r-keep", REMOVE, null);
+
+    JsonNode ended =
+        await()
+            .atMost(LIMIT)
+            .until(() -> removalState(removal), s -> s.path("status").asText().equals("CANCELLED"));
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                !apis.kubernetesGet("/api/v1/nodes/r-keep")
+                    .path("spec")
+                    .path("unschedulable")
+                    .asBoolean());
+    assertThat(ended.path("volumes")).hasSize(2);
+    for (JsonNode volume : ended.path("volumes")) {
+      long id = volume.path("volumeId").asLong();
+      assertThat(serverOf(id)).as("volume " + id + " stays").isEqualTo(6302L);
+    }
+    assertThat(adapterRequests(asked, "POST", "/volumes/607")).isZero();
+    apis.kubernetesDelete("/apis/policy/v1/namespaces/default/poddisruptionbudgets/tickets");
+  }
+
+  @Test
+  @Order(22)
+  void aRemovalAskedAgainWithKeepEmptiesTheNodeAndLeavesItsServerRunning() {
+    String removal = remove("r-keep", "keep");
+    JsonNode ended =
+        await()
+            .atMost(LIMIT)
+            .until(() -> removalState(removal), s -> s.path("status").asText().equals("COMPLETED"));
+
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(ended, null);
+    assertThat(apis.server("r-keep").orElseThrow().status()).isEqualTo("running");
+    assertThat(volumesOn(6302)).isEmpty();
+    assertThat(nodeNames()).contains("r-keep");
+    assertThat(
+            apis.kubernetesGet("/api/v1/nodes/r-keep")
+                .path("spec")
+                .path("unschedulable")
+                .asBoolean())
+        .isTrue();
+    assertThat(actionsOn("server", 6302))
+        .as("its volumes were detached; the server itself was neither stopped nor deleted")
+        .containsOnly("detach_volume");
+  }
+
+  @Test
+  @Order(23)
+  void aRemovalWhoseVolumesHaveNowhereToGoIsRefusedAndTouchesNothing() {
+    Instant asked = Instant.now();
+    String removal = remove("c-full", "delete");
+
+    JsonNode ended =
+        await()
+            .atMost(LIMIT)
+            .until(() -> removalState(removal), s -> s.path("status").asText().equals("CANCELLED"));
+    assertThat(apis.timeline(removal).map(FailoverIT::lines).orElseThrow().toString())
+        .contains("refused at pre-flight")
+        .contains("hel1");
+    assertThat(
+            apis.kubernetesGet("/api/v1/nodes/c-full")
+                .path("spec")
+                .path("unschedulable")
+                .asBoolean())
+        .as("never cordoned")
+        .isFalse();
+    assertThat(apis.server("c-full").orElseThrow().status()).isEqualTo("running");
+    assertThat(volumesOn(5302)).hasSize(16);
+    assertThat(adapterRequests(asked, "POST", "/")).isZero();
+    assertThat(adapterRequests(asked, "DELETE", "/")).isZero();
+    assertThat(ended.path("volumes")).hasSize(16);
+    apis.annotateNode("c-full", REMOVE, null);
+  }
+
+  /** Asks for the node's removal by its annotation; the removal's id. */
+  private static String remove(String node, String then) {
+    JsonNode annotated = apis.annotateNode(node, REMOVE, then);
+    return IncidentId.forRemoval(node, annotated.path("metadata").path("uid").asText());
+  }
+
+  /** The orchestrator's state of the removal; an empty object until it exists. */
+  private static JsonNode removalState(String removal) {
+    try {
+      return apis.get(apis.orchestrator() + "/api/incidents/" + removal, false);
+    } catch (IllegalStateException notYet) {
+      return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    }
+  }
+
+  /** How many pods of the StatefulSet are not Ready (or missing) now. */
+  private static int unavailable(String app) {
+    int ready = 0;
+    for (JsonNode pod : apis.cluster().path("pods")) {
+      if (pod.path("name").asText().startsWith(app + "-") && pod.path("ready").asBoolean()) {
+        ready++;
+      }
+    }
+    return 2 - ready;
+  }
+
+  private static String budget(String app, String field, int value) {
+    return "{\"apiVersion\":\"policy/v1\",\"kind\":\"PodDisruptionBudget\","
+        + "\"metadata\":{\"name\":\""
+        + app
+        + "\",\"namespace\":\"default\"},\"spec\":{\""
+        + field
+        + "\":"
+        + value
+        + ",\"selector\":{\"matchLabels\":{\"app\":\""
+        + app
+        + "\"}}}}";
+  }
+
+  private static List<JsonNode> lines(JsonNode timeline) {
+    List<JsonNode> lines = new ArrayList<>();
+    timeline.forEach(lines::add);
+    return lines;
+  }
+
   private static List<String> nodeNames() {
     List<String> names = new ArrayList<>();
     apis.cluster().path("nodes").forEach(n -> names.add(n.path("name").asText()));
@@ -512,12 +717,17 @@ class FailoverIT {
    */
   private static void assertEveryVolumeIsOnTheServerOfItsReadyPod(
       Failover.Outcome outcome, String expectedNode) {
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(outcome.incident(), expectedNode);
+  }
+
+  private static void assertEveryVolumeIsOnTheServerOfItsReadyPod(
+      JsonNode incident, String expectedNode) {
     JsonNode cluster = apis.cluster();
     Map<String, Long> serverOfNode = new HashMap<>();
     cluster
         .path("nodes")
         .forEach(n -> serverOfNode.put(n.path("name").asText(), n.path("server_id").asLong()));
-    for (JsonNode volume : outcome.incident().path("volumes")) {
+    for (JsonNode volume : incident.path("volumes")) {
       String claim = volume.path("claim").path("name").asText();
       JsonNode pod = null;
       for (JsonNode p : cluster.path("pods")) {

@@ -47,5 +47,23 @@ public final class FailureCodes {
    */
   public static final String TARGET_LOST = "TARGET_LOST";
 
+  /**
+   * A planned removal's eviction was refused by a PodDisruptionBudget (the message names it);
+   * retryable: the budget allows it once another pod of the set is Ready again.
+   */
+  public static final String EVICTION_BLOCKED = "EVICTION_BLOCKED";
+
+  /**
+   * hcloud-adapter did not delete or power off a removed node's server because Hetzner still shows
+   * a volume attached to it; retryable (a detach may still be running).
+   */
+  public static final String VOLUMES_ATTACHED = "volumes_attached";
+
+  /**
+   * A planned removal cannot start: a volume has nowhere to go (the message says which and why),
+   * the node is a control-plane node, or excluded from Lifeboat; nothing was done.
+   */
+  public static final String REMOVAL_REFUSED = "REMOVAL_REFUSED";
+
   private FailureCodes() {}
 }

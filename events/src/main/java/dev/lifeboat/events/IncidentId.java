@@ -51,6 +51,22 @@ public final class IncidentId {
             .substring(0, HASH_CHARS);
   }
 
+  /**
+   * The id of the planned removal of the node with this name and UID: {@code removal-}, the name
+   * (shortened to 63 characters) and 12 hex characters of a hash of name, UID and the word {@code
+   * removal}. One per Node object, so the annotation seen again after a restart, and the API asked
+   * twice, name the same removal; a removal asked for again after it was cancelled or stopped
+   * continues under the same id.
+   */
+  public static String forRemoval(String nodeName, String nodeUid) {
+    String node = forNode(nodeName, nodeUid);
+    String readable = node.substring(0, node.length() - HASH_CHARS - 1);
+    return "removal-"
+        + readable
+        + "-"
+        + sha256Hex(nodeName + "/" + nodeUid + "/removal").substring(0, HASH_CHARS);
+  }
+
   private static String sha256Hex(String text) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");

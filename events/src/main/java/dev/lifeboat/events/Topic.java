@@ -5,6 +5,7 @@ import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.hcloud.HcloudResult;
+import dev.lifeboat.events.inventory.InventoryReport;
 import dev.lifeboat.events.node.NodeEvent;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.SagaEvent;
@@ -26,6 +27,11 @@ public enum Topic {
   SAGA_EVENTS("saga-events", SagaEvent.class),
   CONTROL("control", ControlRequest.class),
   FENCING_PERMITS("fencing-permits", PermitMessage.class),
+  /**
+   * Each node as node-watcher sees it, compacted: keyed by node name (not by incident), the latest
+   * report per node kept.
+   */
+  NODE_INVENTORY("node-inventory", InventoryReport.class),
   /** Records that could not be read, with the reason in headers; raw bytes, no family. */
   DEAD_LETTERS("dead-letters", null);
 
@@ -48,6 +54,14 @@ public enum Topic {
   /** The topic's name under {@link #DEFAULT_PREFIX}. */
   public String defaultName() {
     return nameWith(DEFAULT_PREFIX);
+  }
+
+  /**
+   * True for a topic that keeps the latest record per key ({@code cleanup.policy=compact}) rather
+   * than every record for a time: {@link #NODE_INVENTORY}.
+   */
+  public boolean compacted() {
+    return this == NODE_INVENTORY;
   }
 
   /** The sealed interface whose records this topic carries; empty for the dead-letter topic. */

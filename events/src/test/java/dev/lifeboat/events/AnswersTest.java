@@ -58,7 +58,7 @@ class AnswersTest {
   void theSamplesHoldEveryKindOfCommandAndResult() {
     assertThat(samples.stream().filter(m -> m instanceof ClusterCommand).map(Object::getClass))
         .containsExactlyInAnyOrder(ClusterCommand.class.getPermittedSubclasses());
-    assertThat(samples.stream().filter(m -> m instanceof HcloudCommand).count()).isEqualTo(5);
+    assertThat(samples.stream().filter(m -> m instanceof HcloudCommand).count()).isEqualTo(6);
     assertThat(samples.stream().filter(m -> m instanceof CommandResult).count()).isEqualTo(9);
   }
 }

@@ -35,6 +35,17 @@ class IncidentIdTest {
   }
 
   @Test
+  void aRemovalIsNamedApartFromEveryLossOfTheSameNode() {
+    String removal = IncidentId.forRemoval("Worker-1", "uid-a");
+
+    assertThat(removal).matches("removal-worker-1-[0-9a-f]{12}");
+    assertThat(removal).isEqualTo(IncidentId.forRemoval("Worker-1", "uid-a"));
+    assertThat(removal).isNotEqualTo(IncidentId.forRemoval("Worker-1", "uid-b"));
+    assertThat(removal.substring("removal-".length()))
+        .isNotEqualTo(IncidentId.forNode("Worker-1", "uid-a"));
+  }
+
+  @Test
   void blankUidIsRejectedNamingTheField() {
     assertThatThrownBy(() -> IncidentId.forNode("worker-1", " ")).hasMessageContaining("nodeUid");
   }

@@ -6,7 +6,9 @@ import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
+import dev.lifeboat.events.cluster.DeleteNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
@@ -28,7 +30,9 @@ import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.hcloud.RetireServer;
 import dev.lifeboat.events.hcloud.ServerObserved;
+import dev.lifeboat.events.inventory.NodeInventory;
 import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.GoneReason;
@@ -38,6 +42,8 @@ import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.node.SuspicionReason;
 import dev.lifeboat.events.permit.BudgetReported;
@@ -76,6 +82,7 @@ public final class SampleMessages {
   public static final NodeRef NODE =
       new NodeRef("k3s-pool-a-worker-2", "0b6d3c1e-5c7e-4a51-9f0e-2f1c7d1a9e11", 4211, "fsn1");
   public static final String INCIDENT = IncidentId.forNode(NODE.name(), NODE.uid());
+  public static final String REMOVAL = IncidentId.forRemoval(NODE.name(), NODE.uid());
   public static final PodRef POD =
       new PodRef(
           "shop", "postgres-0", "7c9e8f7a-1d2b-4c3d-8e4f-5a6b7c8d9e0f", "StatefulSet", "postgres");
@@ -201,6 +208,50 @@ public final class SampleMessages {
         new FlowSlotsRefused(id(44), INCIDENT, AT, 32, 32),
         new FlowSlotsReturned(id(45), INCIDENT, AT, 3),
         new BudgetReported(id(50), PermitMessage.AUTHORITY_KEY, AT, 12, 3600, 1.0, 0.5, 3, true),
+        new RemovalRequested(
+            id(51),
+            REMOVAL,
+            AT,
+            NODE,
+            ServerDisposal.DELETE,
+            "annotation",
+            List.of(new HeldVolume(VOLUME, "pvc-3f1d2c4b", CLAIM, "fsn1", List.of(POD))),
+            Map.of("fsn1", List.of(new EligibleNode("k3s-pool-a-worker-3", 4212, "fsn1"))),
+            Map.of("role", "worker"),
+            6),
+        new NodeInventory(
+            id(55),
+            NODE.name(),
+            AT,
+            NODE,
+            false,
+            true,
+            true,
+            null,
+            "delete",
+            List.of(new HeldVolume(VOLUME, "pvc-3f1d2c4b", CLAIM, "fsn1", List.of(POD))),
+            Map.of("fsn1", List.of(new EligibleNode("k3s-pool-a-worker-3", 4212, "fsn1"))),
+            Map.of("role", "worker"),
+            6),
+        new EvictPods(
+            id(52),
+            REMOVAL,
+            AT,
+            cmd(52),
+            NODE.name(),
+            List.of(POD),
+            false,
+            Duration.ofMinutes(2),
+            AT.plusSeconds(130)),
+        new DeleteNode(id(53), REMOVAL, AT, cmd(53), NODE.name(), NODE.uid(), AT.plusSeconds(30)),
+        new RetireServer(
+            id(54),
+            REMOVAL,
+            AT,
+            cmd(54),
+            NODE.serverId(),
+            ServerDisposal.DELETE,
+            AT.plusSeconds(90)),
         new ObserveServer(id(47), INCIDENT, AT, cmd(47), NODE.serverId(), AT.plusSeconds(10)),
         new ServerObserved(id(48), INCIDENT, AT, cmd(47), NODE.serverId(), "off", false),
         new DeclareNodeGone(

@@ -22,6 +22,7 @@ class TopicTest {
             case SAGA_EVENTS -> "lifeboat.saga.";
             case CONTROL -> "lifeboat.control.";
             case FENCING_PERMITS -> "lifeboat.permit.";
+            case NODE_INVENTORY -> "lifeboat.inventory.";
             case DEAD_LETTERS -> "none";
           };
       assertThat(type).startsWith(expectedPrefix);

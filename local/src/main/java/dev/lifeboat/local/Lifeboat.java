@@ -1,6 +1,8 @@
 package dev.lifeboat.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.node.ServerDisposal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -33,6 +35,7 @@ import picocli.CommandLine.Parameters;
       Lifeboat.Demo.class,
       Lifeboat.Up.class,
       Lifeboat.KillNode.class,
+      Lifeboat.RemoveNode.class,
       Lifeboat.Status.class,
       Lifeboat.Down.class,
       Lifeboat.Bench.class
@@ -211,6 +214,60 @@ public final class Lifeboat implements Runnable {
     }
   }
 
+  /** Asks Lifeboat to remove a node on purpose, as the annotation does on a real cluster. */
+  @Command(
+      name = "remove-node",
+      description =
+          "Remove a node of the running cluster on purpose: Lifeboat drains it, moves every"
+              + " volume, then deletes, powers off or keeps its server. It annotates the Node"
+              + " (lifeboat.dev/remove), as kubectl annotate does on a real cluster.")
+  static final class RemoveNode implements Callable<Integer> {
+    @Parameters(paramLabel = "NAME", description = "The node (= server) name.")
+    String node;
+
+    @Option(
+        names = "--then",
+        description = "What becomes of the server: delete (default), poweroff or keep.",
+        defaultValue = "delete")
+    String then;
+
+    @Option(
+        names = "--cancel",
+        description = "Take the annotation off instead: cancels a removal under way.")
+    boolean cancel;
+
+    @Override
+    public Integer call() {
+      ServerDisposal disposal =
+          ServerDisposal.of(then)
+              .orElseThrow(
+                  () ->
+                      new CommandLine.ParameterException(
+                          new CommandLine(this),
+                          "--then " + then + ": must be one of " + ServerDisposal.words()));
+      Stack stack = stack();
+      if (!stack.allHealthy()) {
+        throw new IllegalStateException("Lifeboat is not up here: ./lifeboat up first");
+      }
+      LocalApis apis = new LocalApis(stack.settings().ports());
+      JsonNode updated =
+          apis.annotateNode(node, REMOVE_ANNOTATION, cancel ? null : disposal.word());
+      String removal = IncidentId.forRemoval(node, updated.path("metadata").path("uid").asText());
+      if (cancel) {
+        OUT.printf("Asked to cancel removal %s of %s.%n", removal, node);
+      } else {
+        OUT.printf(
+            "Asked to remove %s, then %s its server: removal %s. Follow it with ./lifeboat status"
+                + " or %s/api/incidents/%s%n",
+            node, disposal.word(), removal, apis.orchestrator(), removal);
+      }
+      return 0;
+    }
+  }
+
+  /** The annotation that asks node-watcher for a node's removal. */
+  static final String REMOVE_ANNOTATION = "lifeboat.dev/remove";
+
   /** What runs, and the incidents. */
   @Command(name = "status", description = "Show each process and the incidents.")
   static final class Status implements Callable<Integer> {
@@ -265,10 +322,12 @@ public final class Lifeboat implements Runnable {
               + " at once, R times, with instant Hetzner actions and the guards opened, and prints"
               + " volume failovers per second; 'budget' moves --total volumes under the project's"
               + " rate limit and prints how close that came to the fastest the budget allows;"
+              + " 'removal' removes N-volume nodes on purpose and prints the time to empty and"
+              + " delete each, and the Hetzner requests per moved volume;"
               + " 'idle' prints each service's resident memory on the demo world, untouched."
               + " Needs Lifeboat not running here.")
   static final class Bench implements Callable<Integer> {
-    @Parameters(paramLabel = "SCENARIO", description = "node, storm, budget or idle")
+    @Parameters(paramLabel = "SCENARIO", description = "node, storm, budget, removal or idle")
     String scenario;
 
     @Option(
@@ -343,9 +402,10 @@ public final class Lifeboat implements Runnable {
         return idle();
       }
       boolean storm = scenario.equals("storm");
-      if (!storm && !scenario.equals("node")) {
+      boolean removal = scenario.equals("removal");
+      if (!storm && !removal && !scenario.equals("node")) {
         throw new IllegalArgumentException(
-            "bench " + scenario + ": the scenario is node, storm, budget or idle");
+            "bench " + scenario + ": the scenario is node, storm, budget, removal or idle");
       }
       int runCount = runs != null ? runs : storm ? 3 : 5;
       if (volumes < 1 || volumes > 16 || runCount < 1 || runCount > 20 || nodes < 1 || nodes > 40) {
@@ -372,7 +432,12 @@ public final class Lifeboat implements Runnable {
         LocalApis apis = new LocalApis(settings.ports());
         String kafka = "127.0.0.1:" + settings.ports().kafka();
         long recordsBefore = KafkaFloor.recordsOnTopics(kafka, Stack.TOPIC_PREFIX);
-        int exit = storm ? storm(apis, runCount, world) : node(apis, runCount, world);
+        int exit =
+            storm
+                ? storm(apis, runCount, world)
+                : removal
+                    ? BenchRemoval.run(apis, runCount, volumes, OUT)
+                    : node(apis, runCount, world);
         memory.ifPresent(m -> printMemory(m.report()));
         if (exit == 0) {
           long records = KafkaFloor.recordsOnTopics(kafka, Stack.TOPIC_PREFIX) - recordsBefore;

@@ -2,6 +2,7 @@ package dev.lifeboat.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -70,6 +71,66 @@ public final class LocalApis {
   /** cluster-sim's base URL (health and {@code /_sim}). */
   public String clusterSim() {
     return "http://127.0.0.1:" + ports.clusterSim();
+  }
+
+  /** The simulated cluster's Kubernetes API (what {@code kubectl} talks to). */
+  public String kubernetes() {
+    return "http://127.0.0.1:" + ports.kubernetes();
+  }
+
+  /**
+   * Sets (or, with a null value, takes off) an annotation of a Node, as {@code kubectl annotate}
+   * does: a JSON merge patch of the Node through the Kubernetes API.
+   */
+  public JsonNode annotateNode(String name, String key, String value) {
+    if (value == null) {
+      // A JSON patch: the simulated API keeps a merge patch's null as a value.
+      com.fasterxml.jackson.databind.node.ArrayNode remove = json.createArrayNode();
+      remove
+          .addObject()
+          .put("op", "remove")
+          .put("path", "/metadata/annotations/" + key.replace("~", "~0").replace("/", "~1"));
+      return patchNode(name, remove, "application/json-patch+json");
+    }
+    ObjectNode annotations = json.createObjectNode();
+    annotations.put(key, value);
+    ObjectNode patch = json.createObjectNode();
+    patch.putObject("metadata").set("annotations", annotations);
+    return patchNode(name, patch, "application/merge-patch+json");
+  }
+
+  /** Cordons or uncordons a Node, as {@code kubectl cordon} and {@code uncordon} do. */
+  public JsonNode cordonNode(String name, boolean unschedulable) {
+    ObjectNode patch = json.createObjectNode();
+    patch.putObject("spec").put("unschedulable", unschedulable);
+    return patchNode(name, patch, "application/merge-patch+json");
+  }
+
+  /** Creates an object through the Kubernetes API ({@code path} is its collection). */
+  public JsonNode createInCluster(String path, String body) {
+    return post(kubernetes() + path, body, false);
+  }
+
+  /** Deletes an object through the Kubernetes API. */
+  public JsonNode kubernetesDelete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(kubernetes() + path)).DELETE(), false);
+  }
+
+  /** A GET of the Kubernetes API. */
+  public JsonNode kubernetesGet(String path) {
+    return get(kubernetes() + path, false);
+  }
+
+  private JsonNode patchNode(String name, JsonNode patch, String contentType) {
+    return send(
+        HttpRequest.newBuilder(
+                URI.create(
+                    kubernetes()
+                        + "/api/v1/nodes/"
+                        + URLEncoder.encode(name, StandardCharsets.UTF_8)))
+            .header("Content-Type", contentType)
+            .method("PATCH", HttpRequest.BodyPublishers.ofString(patch.toString())),
+        false);
   }
 
   /** The server of that name, if any. */

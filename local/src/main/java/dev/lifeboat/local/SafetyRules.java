@@ -17,6 +17,12 @@ import java.util.Optional;
  * servers. A server counts as off only where the log shows it: it died or was deleted outside, or a
  * stop, shutdown or delete action succeeded, and no start action began since (a person may power it
  * on again). A volume detached while its server was off may move on after the server runs again.
+ *
+ * <p>A node removed on purpose ({@link Planned}) is alive and cooperating: from the moment its
+ * removal was asked for, its volumes may be detached while its server runs (each only after its
+ * pods are gone, which the action log cannot show: the removal's timeline does), and attached
+ * elsewhere once detached. In exchange its server may be deleted or stopped only after the last
+ * detach from it finished, with no volume left on it.
  */
 public final class SafetyRules {
 
@@ -25,6 +31,9 @@ public final class SafetyRules {
    * (gone, its volumes detached).
    */
   public record Outside(long serverId, Instant at, boolean deleted) {}
+
+  /** A server whose node a person asked Lifeboat to remove, from that moment on. */
+  public record Planned(long serverId, Instant from) {}
 
   /** A volume and a server as the world started. */
   public record Start(
@@ -60,11 +69,19 @@ public final class SafetyRules {
 
   /** Every rule broken, in words; empty when all hold. */
   public static List<String> violations(Start start, JsonNode state, List<Outside> outside) {
+    return violations(start, state, outside, List.of());
+  }
+
+  /** Every rule broken, with these nodes removed on purpose; empty when all hold. */
+  public static List<String> violations(
+      Start start, JsonNode state, List<Outside> outside, List<Planned> planned) {
     List<SimAction> actions = SimAction.all(state);
     List<String> broken = new ArrayList<>();
     List<Power> power = power(actions, outside);
     for (SimAction a : actions) {
-      if (a.command().equals("detach_volume") && !offAt(power, a.server(), a.started())) {
+      if (a.command().equals("detach_volume")
+          && !offAt(power, a.server(), a.started())
+          && !plannedAt(planned, a.server(), a.started())) {
         broken.add(
             "detach of volume "
                 + a.volume()
@@ -107,6 +124,7 @@ public final class SafetyRules {
         // it (a person may power it on after the volume left it).
         boolean fenced =
             offAt(power, old, a.started())
+                || plannedAt(planned, old, a.started())
                 || effects.stream()
                     .anyMatch(
                         e ->
@@ -174,7 +192,51 @@ public final class SafetyRules {
         on.remove(e.volume());
       }
     }
+    broken.addAll(retiredTooSoon(actions, planned));
     return broken;
+  }
+
+  /**
+   * A removed node's server deleted or stopped before the last detach from it finished: a detach
+   * still running, or one started after, would be cut short, as a person deleting the server by
+   * hand risks (the mount on the new node hangs).
+   */
+  private static List<String> retiredTooSoon(List<SimAction> actions, List<Planned> planned) {
+    List<String> broken = new ArrayList<>();
+    for (Planned removal : planned) {
+      long server = removal.serverId();
+      for (SimAction retire : actions) {
+        if (retire.server() != server
+            || retire.volume() != 0
+            || !List.of("delete_server", "stop_server", "shutdown_server")
+                .contains(retire.command())
+            || retire.started().isBefore(removal.from())) {
+          continue;
+        }
+        for (SimAction detach : actions) {
+          if (detach.command().equals("detach_volume")
+              && detach.server() == server
+              && (detach.finished() == null || detach.finished().isAfter(retire.started()))
+              && !detach.started().isBefore(removal.from())) {
+            broken.add(
+                retire.command()
+                    + " of server "
+                    + server
+                    + " started at "
+                    + retire.started()
+                    + " before the detach of volume "
+                    + detach.volume()
+                    + " finished");
+          }
+        }
+      }
+    }
+    return broken;
+  }
+
+  /** Whether the server's node was being removed on purpose at that moment. */
+  private static boolean plannedAt(List<Planned> planned, long server, Instant at) {
+    return planned.stream().anyMatch(p -> p.serverId() == server && !at.isBefore(p.from()));
   }
 
   /** A change of a server's power as the log shows it: off (or gone) or running from then on. */

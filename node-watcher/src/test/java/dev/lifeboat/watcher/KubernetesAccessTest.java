@@ -11,7 +11,9 @@ import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.DeleteNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
@@ -23,6 +25,7 @@ import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import dev.lifeboat.watcher.domain.NodeFacts;
+import dev.lifeboat.watcher.domain.RemovalRequests;
 import dev.lifeboat.watcher.kubernetes.ClusterCache;
 import dev.lifeboat.watcher.kubernetes.UserAgent;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -136,7 +139,25 @@ class KubernetesAccessTest {
                   "hel1",
                   null,
                   Duration.ofSeconds(5)),
-              new AwaitPodReady(id(), "rbac", now(), id(), 1, ref, lost, Duration.ofSeconds(1)))) {
+              new AwaitPodReady(id(), "rbac", now(), id(), 1, ref, lost, Duration.ofSeconds(1)),
+              new EvictPods(
+                  id(),
+                  "rbac",
+                  now(),
+                  id(),
+                  lost,
+                  List.of(ref),
+                  false,
+                  Duration.ofSeconds(1),
+                  null),
+              new DeleteNode(
+                  id(),
+                  "rbac",
+                  now(),
+                  id(),
+                  lost,
+                  setup.nodes().withName(lost).get().getMetadata().getUid(),
+                  null))) {
         topics.send(command);
         topics.awaitMessage(
             Topic.CLUSTER_RESULTS,
@@ -144,6 +165,25 @@ class KubernetesAccessTest {
             r -> ((CommandResult) r).commandId().equals(command.commandId()));
       }
     }
+
+    // A removal annotation Lifeboat cannot follow: a Warning Event on the Node.
+    setup
+        .nodes()
+        .withName(healthy)
+        .edit(
+            n -> {
+              if (n.getMetadata().getAnnotations() == null) {
+                n.getMetadata().setAnnotations(new java.util.HashMap<>());
+              }
+              n.getMetadata().getAnnotations().put(RemovalRequests.ANNOTATION, "shred");
+              return n;
+            });
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                setup.v1().events().inNamespace("default").list().getItems().stream()
+                    .anyMatch(e -> e.getInvolvedObject().getName().equals(healthy)));
 
     Set<String> used = new TreeSet<>();
     RecordedRequest request;

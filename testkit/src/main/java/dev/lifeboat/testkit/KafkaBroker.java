@@ -109,12 +109,19 @@ public final class KafkaBroker {
   }
 
   /**
-   * Creates every Lifeboat topic under the prefix, with {@link #PARTITIONS}; existing ones stay.
+   * Creates every Lifeboat topic under the prefix, with {@link #PARTITIONS} (compacted where the
+   * topic says so); existing ones stay.
    */
   public void createLifeboatTopics(String prefix) {
     List<NewTopic> topics =
         Arrays.stream(Topic.values())
-            .map(topic -> new NewTopic(topic.nameWith(prefix), PARTITIONS, (short) 1))
+            .map(
+                topic ->
+                    new NewTopic(topic.nameWith(prefix), PARTITIONS, (short) 1)
+                        .configs(
+                            topic.compacted()
+                                ? Map.of("cleanup.policy", "compact")
+                                : Map.<String, String>of()))
             .toList();
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {

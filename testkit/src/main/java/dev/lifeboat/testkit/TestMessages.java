@@ -6,6 +6,7 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.SampleMessages;
 import dev.lifeboat.events.codec.MessageCodec;
+import dev.lifeboat.events.inventory.InventoryReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -29,7 +30,9 @@ public final class TestMessages {
             .orElseThrow(() -> new IllegalArgumentException("no sample of " + type));
     ObjectNode tree = JSON.valueToTree(sample);
     tree.put("messageId", MessageIds.random());
-    tree.put("incidentId", "test-" + MessageIds.random());
+    if (!(sample instanceof InventoryReport)) {
+      tree.put("incidentId", "test-" + MessageIds.random()); // an inventory's key is its node
+    }
     if (tree.has("commandId")) {
       tree.put("commandId", MessageIds.random());
     }

@@ -30,6 +30,7 @@ import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.RemovalRequested;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
@@ -125,7 +126,10 @@ public final class IncidentProjector {
       } else if (message instanceof StormGuardTripped guard) {
         node = node == null ? guard.node() : node;
         status = status == null ? IncidentStatus.SUSPECTED : status;
-      } else if (message instanceof NodeGone gone) {
+      } else if (message instanceof NodeGone || message instanceof RemovalRequested) {
+        // A removal opens with the same inventory as a loss; its reason says which it is.
+        NodeGone gone =
+            message instanceof RemovalRequested removal ? removal.inventory() : (NodeGone) message;
         if (detected == null) {
           node = gone.node();
           reason = gone.reason().name();

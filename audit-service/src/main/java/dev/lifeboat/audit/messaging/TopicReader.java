@@ -20,8 +20,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads Lifeboat's topics (all but the dead letters) from their beginning, or from a time, up to
- * where they end when the read starts, without joining a consumer group: what a replay reads.
+ * Reads Lifeboat's topics (all but the dead letters and the node inventory) from their beginning,
+ * or from a time, up to where they end when the read starts, without joining a consumer group: what
+ * a replay reads.
  */
 public final class TopicReader {
 
@@ -46,8 +47,8 @@ public final class TopicReader {
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (Topic topic : Topic.values()) {
-        if (topic == Topic.DEAD_LETTERS) {
-          continue;
+        if (topic == Topic.DEAD_LETTERS || topic == Topic.NODE_INVENTORY) {
+          continue; // no incident's: records that could not be read, and each node's state
         }
         consumer
             .partitionsFor(topic.nameWith(prefix), Duration.ofSeconds(30))

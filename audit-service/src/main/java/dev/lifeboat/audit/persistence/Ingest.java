@@ -3,6 +3,7 @@ package dev.lifeboat.audit.persistence;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.inventory.InventoryReport;
 import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.service.Arrivals;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,10 +75,11 @@ public class Ingest {
             continue;
           }
           LifeboatMessage message = ((ReadResult.Read) read).message();
-          if (message instanceof BudgetReported) {
-            // No incident's: the budget while it is short, every 5 s. Its effect is on each
-            // incident's timeline (flow slots refused "of the limit of N"); the reports stay on
-            // the topic for its retention.
+          if (message instanceof BudgetReported || message instanceof InventoryReport) {
+            // No incident's: the budget while it is short, every 5 s (its effect is on each
+            // incident's timeline: flow slots refused "of the limit of N"), and a node's
+            // inventory (not subscribed to; read by a replay only if asked). They stay on their
+            // topics.
             registry
                 .counter("lifeboat.audit.messages.skipped", "topic", record.topic())
                 .increment();

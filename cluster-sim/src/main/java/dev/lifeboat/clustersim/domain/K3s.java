@@ -27,6 +27,15 @@ public final class K3s {
   /** hetzner-k3s's taint of control-plane nodes (workloads go to workers). */
   public static final String CRITICAL_ADDONS_TAINT = "CriticalAddonsOnly";
 
+  /**
+   * The simulated kubelet's finalizer on a pod it is stopping (evicted): the pod stays, marked for
+   * deletion, until its volumes are unmounted; then the kubelet takes it off and the pod is gone.
+   */
+  public static final String TERMINATION_FINALIZER = "lifeboat.dev/sim-kubelet-termination";
+
+  /** How the kubelet names a mounted volume of the hcloud CSI driver in volumesInUse. */
+  public static final String VOLUME_IN_USE_PREFIX = "kubernetes.io/csi/csi.hetzner.cloud^";
+
   /** The finalizer the external-attacher puts on VolumeAttachments. */
   public static final String ATTACHER_FINALIZER = "external-attacher/csi-hetzner-cloud";
 

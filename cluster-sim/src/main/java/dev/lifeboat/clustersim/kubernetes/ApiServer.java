@@ -41,9 +41,10 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts the API on the configured address and port. */
   public static ApiServer start(ClusterSimConfig config) {
+    DiscoveryDispatcher dispatcher = new DiscoveryDispatcher();
     KubernetesMockServer server =
         new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), new DiscoveryDispatcher(), false);
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
     try {
       server.init(InetAddress.getByName(config.apiHost()), config.apiPort());
     } catch (IOException | RuntimeException e) {
@@ -56,7 +57,10 @@ public final class ApiServer implements AutoCloseable {
               + e.getMessage(),
           e);
     }
-    return new ApiServer(server, "http://" + config.advertisedHost() + ":" + config.apiPort());
+    ApiServer api =
+        new ApiServer(server, "http://" + config.advertisedHost() + ":" + config.apiPort());
+    dispatcher.evictions.use(api.client);
+    return api;
   }
 
   /** The API's URL as clients reach it. */

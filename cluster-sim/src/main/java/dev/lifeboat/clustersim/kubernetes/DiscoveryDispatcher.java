@@ -30,6 +30,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
 
   private final Map<String, String> documents = new LinkedHashMap<>();
   private final Tables tables = new Tables();
+  final EvictionApi evictions = new EvictionApi(this::handleGet);
 
   DiscoveryDispatcher() {
     documents.put(
@@ -46,6 +47,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
             resource("nodes/status", "Node", false, null),
             resource("pods", "Pod", true, "po"),
             resource("pods/status", "Pod", true, null),
+            eviction(),
             resource("persistentvolumeclaims", "PersistentVolumeClaim", true, "pvc"),
             resource("persistentvolumes", "PersistentVolume", false, "pv"),
             resource("namespaces", "Namespace", false, "ns"),
@@ -55,6 +57,8 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
     Map<String, List<APIResource>> groups = new LinkedHashMap<>();
     groups.put("apps", List.of(resource("statefulsets", "StatefulSet", true, "sts")));
     groups.put("coordination.k8s.io", List.of(resource("leases", "Lease", true, null)));
+    groups.put(
+        "policy", List.of(resource("poddisruptionbudgets", "PodDisruptionBudget", true, "pdb")));
     groups.put(
         "storage.k8s.io",
         List.of(
@@ -83,6 +87,10 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
           .setResponseCode(200)
           .setHeader("Content-Type", "application/json")
           .setBody(document);
+    }
+    Optional<MockResponse> eviction = evictions.answer(request.getMethod(), path);
+    if (eviction.isPresent()) {
+      return eviction.get();
     }
     MockResponse response = super.dispatch(request);
     if ("GET".equalsIgnoreCase(request.getMethod())
@@ -126,6 +134,19 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
             .withGroupVersion(groupVersion)
             .withResources(resources)
             .build());
+  }
+
+  /** The Eviction subresource, which {@code kubectl drain} looks for before it evicts. */
+  private static APIResource eviction() {
+    return new APIResourceBuilder()
+        .withName("pods/eviction")
+        .withSingularName("")
+        .withKind("Eviction")
+        .withGroup("policy")
+        .withVersion("v1")
+        .withNamespaced(true)
+        .withVerbs(List.of("create"))
+        .build();
   }
 
   private static APIResource resource(String name, String kind, boolean namespaced, String short_) {

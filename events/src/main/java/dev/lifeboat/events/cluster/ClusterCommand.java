@@ -12,4 +12,6 @@ public sealed interface ClusterCommand extends Command
         DeleteVolumeAttachments,
         AwaitReplacementPod,
         AwaitPodReady,
-        RequeueVolumeAttachment {}
+        RequeueVolumeAttachment,
+        EvictPods,
+        DeleteNode {}

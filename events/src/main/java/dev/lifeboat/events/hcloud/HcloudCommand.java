@@ -4,7 +4,7 @@ import dev.lifeboat.events.Command;
 
 /** A request from the orchestrator for hcloud-adapter to act through the Hetzner Cloud API. */
 public sealed interface HcloudCommand extends Command
-    permits FenceCommand, DetachVolume, AttachVolume, ObserveServer {
+    permits FenceCommand, DetachVolume, AttachVolume, ObserveServer, RetireServer {
 
   /**
    * The server whose action this is: Hetzner runs one action per server at a time, so commands

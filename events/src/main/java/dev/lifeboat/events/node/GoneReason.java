@@ -14,5 +14,10 @@ public enum GoneReason {
    * The node's Lease was overdue and the Hetzner API showed its server off or deleted: lost now,
    * without waiting for the grace (the orchestrator asked, with that evidence).
    */
-  SERVER_OFF
+  SERVER_OFF,
+  /**
+   * Not lost: a person asked to remove the node ({@link RemovalRequested}); the inventory of a
+   * removal carries this reason.
+   */
+  REMOVAL_REQUESTED
 }

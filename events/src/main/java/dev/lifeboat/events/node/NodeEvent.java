@@ -4,7 +4,7 @@ import dev.lifeboat.events.LifeboatMessage;
 
 /** A fact about a node, observed by node-watcher; topic {@code node-events}. */
 public sealed interface NodeEvent extends LifeboatMessage
-    permits NodeSuspected, NodeGone, NodeReturned, StormGuardTripped {
+    permits NodeSuspected, NodeGone, NodeReturned, StormGuardTripped, RemovalRequested {
 
   /** The node the fact is about. */
   NodeRef node();

@@ -6,7 +6,12 @@ public enum Step {
   PRE_FLIGHT,
   /** Power off (or delete) the lost node's server; once per incident. */
   FENCE,
-  /** Detach a volume from the fenced server. */
+  /**
+   * A planned removal: evict, through the Eviction API, the pods that use a volume, and wait until
+   * they are gone from the node (its kubelet unmounted the volume).
+   */
+  EVICT,
+  /** Detach a volume from the fenced server (or, in a removal, from the emptied one). */
   DETACH,
   /** Taint out-of-service, force-delete the pods, delete stale VolumeAttachments. */
   RELEASE,
@@ -15,5 +20,10 @@ public enum Step {
   /** Attach the volume to that node's server. */
   ATTACH,
   /** Wait until the replacement pod is Ready with the volume mounted. */
-  VERIFY
+  VERIFY,
+  /**
+   * A planned removal, once every volume moved: evict the node's other pods, then delete the
+   * server, power it off or keep it, as asked, and delete the Node object of a deleted server.
+   */
+  FINISH
 }

@@ -6,6 +6,7 @@ import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.hcloud.ObserveServer;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.hcloud.RetireServer;
 
 /**
  * Who goes first when the request budget runs low: fencing protects data, a detach unblocks a move,
@@ -27,6 +28,9 @@ public enum CallPriority {
     }
     if (command instanceof AttachVolume) {
       return ATTACH;
+    }
+    if (command instanceof RetireServer) {
+      return READ; // a planned removal's end: housekeeping, never ahead of an incident's calls
     }
     if (command instanceof ObserveServer) {
       return READ; // it only speeds up detection: the Lease grace decides if it must wait

@@ -19,6 +19,16 @@ public sealed interface Decision {
   /** Make this call. */
   record Act(String call, String observed) implements Decision {}
 
-  /** The command cannot be carried out safely or at all. */
-  record Refuse(String code, String message) implements Decision {}
+  /**
+   * The command cannot be carried out safely or at all.
+   *
+   * @param retryable whether the same command may succeed later (the world may change by itself)
+   */
+  record Refuse(String code, String message, boolean retryable) implements Decision {
+
+    /** A final refusal. */
+    public Refuse(String code, String message) {
+      this(code, message, false);
+    }
+  }
 }

@@ -1,7 +1,9 @@
 package dev.lifeboat.adapter.domain;
 
 import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.node.ServerDisposal;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -115,6 +117,44 @@ public final class Decisions {
     }
     return new Decision.Act(
         "DELETE /servers/" + serverId, "server " + serverId + " status " + status);
+  }
+
+  /**
+   * The end of a planned removal: the server goes (deleted, or powered off) only once Hetzner shows
+   * no volume attached to it, so that no detach is cut short and no volume goes with a deleted
+   * server; refused, retryable, while one is (a detach may still be running).
+   *
+   * @param status the server's status, or null when the server no longer exists
+   * @param attached the volumes Hetzner lists on the server
+   */
+  public static Decision retire(
+      long serverId, ServerDisposal disposal, String status, List<Long> attached) {
+    if (status == null) {
+      return new Decision.AlreadyDone("server " + serverId + " no longer exists", true);
+    }
+    if (attached != null && !attached.isEmpty()) {
+      return new Decision.Refuse(
+          FailureCodes.VOLUMES_ATTACHED,
+          "server "
+              + serverId
+              + " still has volume(s) "
+              + attached
+              + " attached: it is not "
+              + (disposal == ServerDisposal.DELETE ? "deleted" : "powered off")
+              + " until Hetzner shows none",
+          true);
+    }
+    if (disposal == ServerDisposal.DELETE) {
+      return new Decision.Act(
+          "DELETE /servers/" + serverId,
+          "server " + serverId + " status " + status + ", no volume attached");
+    }
+    if ("off".equals(status)) {
+      return new Decision.AlreadyDone("server " + serverId + " status off, no volume attached");
+    }
+    return new Decision.Act(
+        "POST /servers/" + serverId + "/actions/poweroff",
+        "server " + serverId + " status " + status + ", no volume attached");
   }
 
   /**

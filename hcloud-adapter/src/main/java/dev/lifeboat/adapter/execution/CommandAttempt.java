@@ -23,7 +23,9 @@ import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.events.hcloud.ObserveServer;
+import dev.lifeboat.events.hcloud.RetireServer;
 import dev.lifeboat.events.hcloud.ServerObserved;
+import dev.lifeboat.events.node.ServerDisposal;
 import io.quarkus.logging.Log;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.faulttolerance.api.RetryWhen;
@@ -84,6 +86,9 @@ public class CommandAttempt {
     CallPriority priority = CallPriority.of(command);
     if (command instanceof ObserveServer observe) {
       return observe(observe, priority);
+    }
+    if (command instanceof RetireServer retire) {
+      return retire(retire, priority);
     }
     if (!(command instanceof VolumeCommand)) {
       return fence(command, priority);
@@ -214,6 +219,9 @@ public class CommandAttempt {
   private Uni<HcloudResult> detach(DetachVolume command, CallPriority priority) {
     long volumeId = command.volumeId();
     long serverId = command.expectedServerId();
+    if (command.planned()) {
+      return plannedDetach(command, priority);
+    }
     return calls
         .server(
             serverId,
@@ -234,6 +242,53 @@ public class CommandAttempt {
                                     ? whileFenced(serverId, priority, d)
                                     : Uni.createFrom().item(d)))
         .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId)));
+  }
+
+  /**
+   * A planned removal's detach: the orchestrator saw every pod that used the volume evicted and
+   * gone from the node, its kubelet no longer using it, so the running server is not required to be
+   * off. The volume is read now: detached only from the server named, never from another.
+   */
+  private Uni<HcloudResult> plannedDetach(DetachVolume command, CallPriority priority) {
+    long volumeId = command.volumeId();
+    long serverId = command.expectedServerId();
+    return fromVolume(command, priority)
+        .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId)));
+  }
+
+  /**
+   * The end of a planned removal: the server is read now (never from an older sighting) and deleted
+   * or powered off only while Hetzner lists no volume on it. A server the API does not find counts
+   * as gone only while the token reads the project, as for the fence.
+   */
+  private Uni<HcloudResult> retire(RetireServer command, CallPriority priority) {
+    long serverId = command.serverId();
+    boolean delete = command.disposal() == ServerDisposal.DELETE;
+    return calls
+        .server(serverId, priority)
+        .chain(
+            server ->
+                server.isPresent()
+                    ? Uni.createFrom()
+                        .item(
+                            Decisions.retire(
+                                serverId,
+                                command.disposal(),
+                                server.get().status(),
+                                server.get().volumes()))
+                    : calls
+                        .readsProject(serverId, List.of(), priority)
+                        .map(
+                            reads ->
+                                reads
+                                    ? Decisions.retire(serverId, command.disposal(), null, null)
+                                    : Decisions.deletionNotProven(serverId, false)))
+        .chain(
+            d ->
+                carryOut(
+                    command,
+                    d,
+                    () -> delete ? calls.deleteServer(serverId) : calls.powerOff(serverId)));
   }
 
   /**
@@ -362,7 +417,7 @@ public class CommandAttempt {
         command.commandId(),
         refuse.code(),
         refuse.message(),
-        false,
+        refuse.retryable(),
         null);
   }
 

@@ -28,6 +28,13 @@ public interface WatcherConfig {
   @WithDefault("30s")
   Duration notReadyGrace();
 
+  /**
+   * How often the leader looks for nodes whose inventory changed and reports them on {@code
+   * node-inventory} (what the orchestrator's removal API and drill read).
+   */
+  @WithDefault("5s")
+  Duration inventoryInterval();
+
   /** Storm guard. */
   Storm storm();
 

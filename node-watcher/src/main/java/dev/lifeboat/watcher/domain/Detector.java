@@ -30,6 +30,13 @@ public final class Detector {
   public static final String DECLARED_ANNOTATION = "lifeboat.dev/declared-gone";
 
   /**
+   * Annotation a planned removal puts on its node once the node is drained, naming the removal:
+   * from then on the node is on its way out on purpose (powered off, deleted), and neither its
+   * silence nor its deletion is a loss.
+   */
+  public static final String REMOVED_ANNOTATION = "lifeboat.dev/removed";
+
+  /**
    * Annotation beside {@link #DECLARED_ANNOTATION}: when the node was declared (ISO-8601), so that
    * a new leader counts it against the storm guard's window as the old one did.
    */
@@ -93,12 +100,12 @@ public final class Detector {
       Instant watchTrouble) {
     List<Signal> signals = new ArrayList<>();
     for (NodeFacts node : nodes) {
-      if (!excluded.excludes(node)) {
+      if (!excluded.excludes(node) && !removed(node)) {
         signals.add(signal(node, leases.get(node.name()), now));
       }
     }
     for (NodeFacts node : deleted) {
-      if (!excluded.excludes(node) && counts(node, now)) {
+      if (!excluded.excludes(node) && !removed(node) && counts(node, now)) {
         signals.add(new Signal(node, GoneReason.NODE_DELETED, null, now));
       }
     }
@@ -351,6 +358,11 @@ public final class Detector {
       return signal.node.readySince();
     }
     return signal.lastSeen != null ? signal.lastSeen : signal.node.readySince();
+  }
+
+  /** Whether a planned removal emptied the node: what happens to it next is no loss. */
+  private static boolean removed(NodeFacts node) {
+    return node.annotations().containsKey(REMOVED_ANNOTATION);
   }
 
   /**

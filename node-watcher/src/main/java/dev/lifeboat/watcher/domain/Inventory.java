@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -123,6 +124,14 @@ public final class Inventory {
       byLocation.put(location, eligible);
     }
     return byLocation;
+  }
+
+  /** The eligible nodes in the locations of these volumes (those the node holds). */
+  public Map<String, List<EligibleNode>> eligibleFor(
+      NodeFacts node, List<HeldVolume> held, Predicate<NodeFacts> healthy) {
+    Set<String> locations = new TreeSet<>();
+    held.forEach(volume -> locations.add(volume.location()));
+    return eligible(node, locations, healthy);
   }
 
   /** How many Hetzner volumes are attached (or being attached) to a node. */

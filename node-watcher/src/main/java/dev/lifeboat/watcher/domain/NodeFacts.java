@@ -1,5 +1,6 @@
 package dev.lifeboat.watcher.domain;
 
+import dev.lifeboat.events.node.NodeRef;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +74,11 @@ public record NodeFacts(
   public Optional<String> location() {
     return Optional.ofNullable(labels.get(CSI_LOCATION_LABEL))
         .or(() -> Optional.ofNullable(labels.get(REGION_LABEL)));
+  }
+
+  /** The node as messages name it; server 0 and location {@code unknown} when unknown. */
+  public NodeRef ref() {
+    return new NodeRef(name, uid, serverId().orElse(0L), location().orElse("unknown"));
   }
 
   /** True when the node carries a taint with this key. */

@@ -6,6 +6,7 @@ import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.cluster.CordonNode;
+import dev.lifeboat.events.cluster.DeleteNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
@@ -68,6 +69,9 @@ public class ClusterActions {
       if (command instanceof RequeueVolumeAttachment requeue) {
         return requeue(requeue);
       }
+      if (command instanceof DeleteNode delete) {
+        return deleteNode(delete);
+      }
       throw new IllegalArgumentException("not a changing command: " + command);
     } catch (KubernetesClientException e) {
       boolean retryable = e.getCode() == 0 || e.getCode() == 409 || e.getCode() >= 500;
@@ -104,6 +108,30 @@ public class ClusterActions {
               return n;
             });
     return succeeded(command, false, (wanted ? "cordoned " : "uncordoned ") + nodeName);
+  }
+
+  /**
+   * Deletes the Node object of a removed node whose server is gone; a Node of the same name with
+   * another UID is a new node, left alone.
+   */
+  private ClusterResult deleteNode(DeleteNode command) {
+    String nodeName = command.nodeName();
+    Node node = client.nodes().withName(nodeName).get();
+    if (node == null) {
+      return succeeded(command, true, "node " + nodeName + " no longer exists");
+    }
+    if (!command.nodeUid().equals(node.getMetadata().getUid())) {
+      return succeeded(
+          command,
+          true,
+          "node "
+              + nodeName
+              + " is another Node object now (UID "
+              + node.getMetadata().getUid()
+              + "): left alone");
+    }
+    client.nodes().withName(nodeName).delete();
+    return succeeded(command, false, "deleted Node " + nodeName);
   }
 
   private ClusterResult taint(ClusterCommand command, String nodeName, boolean wanted) {

@@ -156,7 +156,16 @@ final class Facts {
     }
   }
 
+  /** The map, without entries whose value is null (a merge patch that was not applied as one). */
   private static Map<String, String> orEmpty(Map<String, String> map) {
-    return map == null ? Map.of() : map;
+    if (map == null) {
+      return Map.of();
+    }
+    if (map.containsValue(null)) {
+      Map<String, String> present = new java.util.LinkedHashMap<>(map);
+      present.values().removeIf(java.util.Objects::isNull);
+      return present;
+    }
+    return map;
   }
 }

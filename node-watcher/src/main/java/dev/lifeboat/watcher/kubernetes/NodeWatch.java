@@ -1,16 +1,20 @@
 package dev.lifeboat.watcher.kubernetes;
 
+import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
+import dev.lifeboat.events.control.CancelIncident;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.watcher.domain.Detection;
 import dev.lifeboat.watcher.domain.DetectionRules;
@@ -18,6 +22,7 @@ import dev.lifeboat.watcher.domain.Detector;
 import dev.lifeboat.watcher.domain.Inventory;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.domain.NodeSelector;
+import dev.lifeboat.watcher.domain.RemovalRequests;
 import dev.lifeboat.watcher.messaging.Reports;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -34,8 +39,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,11 +68,13 @@ public class NodeWatch implements Leadership.Listener {
   private final NodeSelector excluded;
   private final Clock clock;
   private final MeterRegistry registry;
+  private final NodeEvents events;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-watch"));
   private final Map<String, NodeFacts> deleted = new LinkedHashMap<>();
   private final List<Detection> unreported = new ArrayList<>();
   private Detector detector;
+  private RemovalRequests removals;
   private ScheduledFuture<?> wakeUp;
 
   NodeWatch(
@@ -80,7 +85,9 @@ public class NodeWatch implements Leadership.Listener {
       DetectionRules rules,
       NodeSelector excluded,
       Clock clock,
-      MeterRegistry registry) {
+      MeterRegistry registry,
+      NodeEvents events) {
+    this.events = events;
     this.cache = cache;
     this.leadership = leadership;
     this.reports = reports;
@@ -116,6 +123,7 @@ public class NodeWatch implements Leadership.Listener {
           // A new leader starts from the cluster as it is; nodes an earlier leader declared gone
           // carry the declared-gone annotation and are not declared again.
           detector = new Detector(rules, excluded);
+          removals = new RemovalRequests(excluded);
           evaluate();
         });
   }
@@ -125,6 +133,7 @@ public class NodeWatch implements Leadership.Listener {
     thread.execute(
         () -> {
           detector = null;
+          removals = null;
           unreported.clear(); // the next leader starts from the cluster as it is
           if (wakeUp != null) {
             wakeUp.cancel(false);
@@ -206,6 +215,13 @@ public class NodeWatch implements Leadership.Listener {
       }
     }
     deleted.values().removeIf(node -> !detector.counts(node, now));
+    for (RemovalRequests.Decision decision : removals.evaluate(nodes)) {
+      try {
+        askRemoval(decision, nodes, leases, now);
+      } catch (RuntimeException e) {
+        LOG.errorf(e, "removal of node %s not asked for: %s", decision.node().name(), e);
+      }
+    }
     Instant next = detector.nextWakeUp(nodes, leases, now, trouble);
     if (!unreported.isEmpty()) {
       Instant retry = clock.instant().plus(REPORT_RETRY);
@@ -223,9 +239,7 @@ public class NodeWatch implements Leadership.Listener {
   private void report(
       Detection decision, List<NodeFacts> nodes, Map<String, Instant> leases, Instant now) {
     NodeFacts node = decision.node();
-    NodeRef ref =
-        new NodeRef(
-            node.name(), node.uid(), node.serverId().orElse(0L), node.location().orElse("unknown"));
+    NodeRef ref = node.ref();
     String incident = decision.incidentId();
     LifeboatMessage message;
     String kind;
@@ -275,11 +289,9 @@ public class NodeWatch implements Leadership.Listener {
       Instant now) {
     Inventory inventory = cache.inventory();
     List<HeldVolume> held = inventory.heldBy(node);
-    Set<String> locations = new TreeSet<>();
-    held.forEach(volume -> locations.add(volume.location()));
     Map<String, List<EligibleNode>> eligible =
-        inventory.eligible(
-            node, locations, candidate -> !rules.leaseOverdue(leases.get(candidate.name()), now));
+        inventory.eligibleFor(
+            node, held, candidate -> !rules.leaseOverdue(leases.get(candidate.name()), now));
     if (node.serverId().isEmpty()) {
       LOG.warnf(
           "node %s has no hcloud:// providerID (%s): its server is unknown and cannot be fenced",
@@ -295,6 +307,58 @@ public class NodeWatch implements Leadership.Listener {
         eligible,
         node.labels(),
         nodes.size());
+  }
+
+  /**
+   * A removal asked for by the annotation: the request with the node's inventory, its cancel when
+   * the annotation is taken off, or, for a value Lifeboat cannot follow, a Warning Event on the
+   * Node saying why (and nothing else).
+   */
+  private void askRemoval(
+      RemovalRequests.Decision decision,
+      List<NodeFacts> nodes,
+      Map<String, Instant> leases,
+      Instant now) {
+    NodeFacts node = decision.node();
+    String removal = IncidentId.forRemoval(node.name(), node.uid());
+    if (decision instanceof RemovalRequests.Refuse refuse) {
+      LOG.warnf("node %s: %s", node.name(), refuse.why());
+      events.warn(node, "RemovalRefused", refuse.why());
+      return;
+    }
+    if (decision instanceof RemovalRequests.Withdraw) {
+      reports.publish(
+          new CancelIncident(
+              MessageIds.random(),
+              removal,
+              now,
+              "node-watcher",
+              "annotation " + RemovalRequests.ANNOTATION + " was taken off node " + node.name()));
+      LOG.infof("node %s: removal %s withdrawn (annotation taken off)", node.name(), removal);
+      return;
+    }
+    ServerDisposal then = ((RemovalRequests.Remove) decision).then();
+    Inventory inventory = cache.inventory();
+    List<HeldVolume> held = inventory.heldBy(node);
+    Map<String, List<EligibleNode>> eligible =
+        inventory.eligibleFor(node, held, RemovalRequests.takesVolumes(rules, leases, now));
+    NodeRef ref = node.ref();
+    reports.publish(
+        new RemovalRequested(
+            MessageIds.random(),
+            removal,
+            now,
+            ref,
+            then,
+            "annotation",
+            new ArrayList<>(held),
+            eligible,
+            node.labels(),
+            nodes.size()));
+    registry.counter("lifeboat.watcher.removals.requested", "then", then.word()).increment();
+    LOG.infof(
+        "node %s: removal %s asked for by annotation, %d volume(s), then %s",
+        node.name(), removal, held.size(), then.word());
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterResult;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.node.PodRef;
@@ -65,7 +66,11 @@ public class Waiters {
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "cluster-waiters"));
 
-  Waiters(ClusterCache cache, Reports reports, Clock clock, DetectionRules rules) {
+  private final Evictions evictions;
+
+  Waiters(
+      ClusterCache cache, Reports reports, Clock clock, DetectionRules rules, Evictions evictions) {
+    this.evictions = evictions;
     this.cache = cache;
     this.reports = reports;
     this.clock = clock;
@@ -135,6 +140,36 @@ public class Waiters {
             deadline(command, command.timeout())));
   }
 
+  /**
+   * Starts a planned removal's evictions and waits until the pods are gone from the node and their
+   * volumes unmounted.
+   */
+  public void await(EvictPods command) {
+    thread.execute(
+        () -> {
+          Evictions.Progress progress;
+          try {
+            progress = evictions.start(command);
+          } catch (RuntimeException e) {
+            LOG.warnf(e, "evictions of %s not started", command.commandId());
+            publish(
+                ClusterActions.failed(
+                    command,
+                    clock.instant(),
+                    "INTERNAL_ERROR",
+                    "evictions not started: " + e,
+                    true));
+            return;
+          }
+          add(
+              new Waiter(
+                  command,
+                  () -> evictions.check(progress),
+                  () -> evictions.timedOut(progress),
+                  deadline(command, command.timeout())));
+        });
+  }
+
   /** The earlier of the wait's own timeout and the moment the saga stops waiting for it. */
   private Instant deadline(ClusterCommand command, Duration timeout) {
     Instant byTimeout = clock.instant().plus(timeout);
@@ -173,12 +208,16 @@ public class Waiters {
       }
       if (result.isPresent()) {
         it.remove();
-        try {
-          reports.publish(result.get());
-        } catch (RuntimeException e) {
-          LOG.errorf(e, "result of %s not sent", waiter.command().commandId());
-        }
+        publish(result.get());
       }
+    }
+  }
+
+  private void publish(ClusterResult result) {
+    try {
+      reports.publish(result);
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "result of %s not sent", result.commandId());
     }
   }
 

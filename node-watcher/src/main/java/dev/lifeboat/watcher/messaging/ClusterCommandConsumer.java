@@ -10,6 +10,7 @@ import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.service.Arrivals;
@@ -285,6 +286,8 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       waiters.await(await);
     } else if (command instanceof AwaitPodReady await) {
       waiters.await(await);
+    } else if (command instanceof EvictPods evict) {
+      waiters.await(evict);
     } else if (command instanceof DeclareNodeGone declare) {
       reports.publish(detection.declareGone(declare));
     } else {

@@ -83,6 +83,28 @@ class DetectorTest {
   }
 
   @Test
+  void aNodeARemovalDrainedIsNoLossWhenItGoesSilentOrIsDeleted() {
+    cluster(6);
+    NodeFacts worker4 = nodes.get("worker-4");
+    NodeFacts removed =
+        new NodeFacts(
+            worker4.name(),
+            worker4.uid(),
+            worker4.providerId(),
+            worker4.labels(),
+            Map.of(Detector.REMOVED_ANNOTATION, "removal-worker-4-abc"),
+            worker4.ready(),
+            worker4.readySince(),
+            true,
+            worker4.taints());
+    nodes.put("worker-4", removed);
+
+    assertThat(at(T0.plusSeconds(40), "worker-4")).as("powered off by its removal").isEmpty();
+    nodes.remove("worker-4");
+    assertThat(at(T0.plusSeconds(41), List.of(removed))).as("deleted by its removal").isEmpty();
+  }
+
+  @Test
   void halfTheLeasesGoingStaleAtOnceTripsTheStormGuard() {
     cluster(6);
 

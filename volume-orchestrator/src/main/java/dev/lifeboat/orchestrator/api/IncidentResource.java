@@ -271,7 +271,7 @@ public class IncidentResource {
   }
 
   /** Refuses with 409 what the saga would refuse: its own rule, as the view carries it. */
-  private static void refuseIf(IncidentView view, Control.Kind kind) {
+  static void refuseIf(IncidentView view, Control.Kind kind) {
     String refused = view.refused().get(kind.name());
     if (refused != null) {
       throw ApiError.of(Status.CONFLICT, "conflict", refused);

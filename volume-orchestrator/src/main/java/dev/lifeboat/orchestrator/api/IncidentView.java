@@ -1,5 +1,6 @@
 package dev.lifeboat.orchestrator.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.saga.VolumeFailure;
 import dev.lifeboat.orchestrator.domain.Control;
@@ -15,7 +16,10 @@ import java.util.TreeMap;
  * An incident as the API shows it.
  *
  * @param incidentId the incident id
- * @param node the lost node's name
+ * @param kind {@code loss} for a lost node, {@code removal} for one removed on purpose
+ * @param then a removal's choice for the server once empty: delete, poweroff or keep
+ * @param requestedBy who asked for a removal
+ * @param node the lost (or removed) node's name
  * @param serverId its Hetzner server
  * @param location its location
  * @param reason why it was declared gone
@@ -38,6 +42,9 @@ import java.util.TreeMap;
  */
 public record IncidentView(
     String incidentId,
+    String kind,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String then,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String requestedBy,
     String node,
     long serverId,
     String location,
@@ -108,6 +115,9 @@ public record IncidentView(
   public static IncidentView of(IncidentState state) {
     return new IncidentView(
         state.incidentId(),
+        state.kind().name().toLowerCase(java.util.Locale.ROOT),
+        state.then() == null ? null : state.then().word(),
+        state.requestedBy(),
         state.node().name(),
         state.node().serverId(),
         state.node().location(),

@@ -116,6 +116,17 @@ public class DomainProducers {
     steps.put(Step.RESCHEDULE, step(timeout.reschedule(), "timeout.reschedule", retry));
     steps.put(Step.ATTACH, step(timeout.attach(), "timeout.attach", retry));
     steps.put(Step.VERIFY, step(timeout.verify(), "timeout.verify", retry));
+    positive(timeout.evict(), "timeout.evict");
+    positive(config.removal().budgetPatience(), "removal.budget-patience");
+    steps.put(
+        Step.EVICT,
+        StepPolicy.patient(
+            timeout.evict(),
+            config.removal().budgetPatience(),
+            retry.initialBackoff(),
+            retry.maxBackoff(),
+            retry.jitter()));
+    steps.put(Step.FINISH, step(timeout.finish(), "timeout.finish", retry));
     return new SagaPolicy(
         fencing == FencePolicy.DELETE ? FencePolicy.POWEROFF : fencing,
         deletePool,

@@ -57,6 +57,20 @@ public interface SagaConfig {
   /** How long one attempt of each step waits for its result. */
   Timeout timeout();
 
+  /** Planned removals. */
+  Removal removal();
+
+  /** Planned removals. */
+  interface Removal {
+    /**
+     * How long PodDisruptionBudgets may keep refusing a volume's eviction (asked again with the
+     * retry back-off) before that volume stops and waits for a person; the server is then left
+     * alone.
+     */
+    @WithDefault("10m")
+    Duration budgetPatience();
+  }
+
   /** Action times the drill's estimates use (defaults: hcloud-sim's, close to Hetzner's). */
   DrillTimes drill();
 
@@ -154,5 +168,17 @@ public interface SagaConfig {
     /** Wait for the replacement pod to be Ready. */
     @WithDefault("120s")
     Duration verify();
+
+    /**
+     * A planned removal: evict a volume's pods and wait until they are gone from the node; one
+     * PodDisruptionBudget refusal after another for this long, {@code retry.max-attempts} times,
+     * stops the volume (it stays, the server is left alone).
+     */
+    @WithDefault("60s")
+    Duration evict();
+
+    /** A planned removal's end: drain the node's other pods, delete or power off its server. */
+    @WithDefault("120s")
+    Duration finish();
   }
 }

@@ -7,6 +7,7 @@ import dev.lifeboat.events.control.CancelIncident;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.control.ResumeIncident;
 import dev.lifeboat.events.control.RetryVolume;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.Step;
@@ -67,6 +68,20 @@ public final class Control {
       case CANCEL -> {
         if (status.terminal()) {
           yield Optional.of(is + ": it already ended");
+        }
+        if (state.kind == IncidentKind.REMOVAL) {
+          yield state.retire != null || state.retired
+              ? Optional.of(
+                  "removal "
+                      + state.incidentId
+                      + " already asked for server "
+                      + state.node.serverId()
+                      + " to be "
+                      + (state.then == ServerDisposal.DELETE ? "deleted" : "powered off")
+                      + ": too late to cancel")
+              : state.cancelRequested
+                  ? Optional.of("removal " + state.incidentId + " is being cancelled already")
+                  : Optional.empty();
         }
         yield state.mutatingSent
             ? Optional.of(
@@ -148,6 +163,9 @@ public final class Control {
 
   void on(ControlRequest request) {
     Optional<String> refused = refusal(run.state, request);
+    if (refused.isPresent() && RemovalHandover.BY.equals(request.requestedBy())) {
+      return; // a loss after the removal ended (or before it began): nothing to hand over
+    }
     if (refused.isPresent()) {
       run.event(
           new RequestRefused(
@@ -160,10 +178,21 @@ public final class Control {
       return;
     }
     String who = request.requestedBy();
+    if (request instanceof AbortIncident handover
+        && RemovalHandover.BY.equals(who)
+        && run.state.kind == IncidentKind.REMOVAL) {
+      incident.handOverRemoval(handover.reason());
+      return;
+    }
     if (request instanceof ResumeIncident) {
       resume(who);
     } else if (request instanceof CancelIncident cancel) {
-      incident.cancel("cancelled by " + who + reasonSuffix(cancel.reason()));
+      String why = "cancelled by " + who + reasonSuffix(cancel.reason());
+      if (run.state.kind == IncidentKind.REMOVAL) {
+        incident.cancelRemoval(why);
+      } else {
+        incident.cancel(why);
+      }
     } else if (request instanceof AbortIncident abort) {
       abort("aborted by " + who + reasonSuffix(abort.reason()));
     } else if (request instanceof RetryVolume retry) {
@@ -176,6 +205,10 @@ public final class Control {
     IncidentState state = run.state;
     state.status = IncidentStatus.RUNNING;
     state.holdReason = null;
+    if (state.kind == IncidentKind.REMOVAL) {
+      incident.finish.resume(); // a removal is held only when a part of FINISH gave up
+      return;
+    }
     if (state.fenceLost) {
       // A person asks to fence again the server that runs again; the held volumes detach once
       // the new fence is proven (until then the fence stays lost).
@@ -205,6 +238,7 @@ public final class Control {
       return;
     }
     incident.stopIncidentAttempts();
+    incident.finish.stop();
     state.status = IncidentStatus.RUNNING; // a held incident ends too, once its flows have
     state.holdReason = null;
     for (VolumeFlow flow : state.volumes) {
@@ -214,6 +248,11 @@ public final class Control {
         run.failed(step, flow.volumeId(), number, SagaCodes.ABORTED, why, true);
         flows.fail(flow, step, SagaCodes.ABORTED, why);
       }
+    }
+    if (state.kind == IncidentKind.REMOVAL
+        && state.volumes.stream().allMatch(flow -> flow.phase == Phase.MOVED)) {
+      // Aborted in FINISH: every volume moved; the server and the Node are left as they are.
+      incident.cancelRemoval(why);
     }
   }
 
@@ -236,7 +275,7 @@ public final class Control {
           incident.fence.fenceOrHold();
         }
       }
-      case DETACH -> flow.phase = Phase.QUEUED;
+      case EVICT, DETACH -> flow.phase = Phase.QUEUED;
       case RELEASE -> flow.phase = Phase.DETACHED;
       case ATTACH -> {
         if (targetGone) {

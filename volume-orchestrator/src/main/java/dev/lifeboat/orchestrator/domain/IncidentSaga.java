@@ -5,9 +5,11 @@ import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
+import dev.lifeboat.events.node.RemovalRequested;
 import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRefused;
 import dev.lifeboat.events.permit.PermitMessage;
+import dev.lifeboat.events.saga.IncidentStatus;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -51,6 +53,15 @@ import java.util.Optional;
  *             person cancelled, before any mutating command; RemoveOutOfServiceTaint afterwards
  *             if the node came back
  * </pre>
+ *
+ * <p>A planned removal (kind {@link IncidentKind#REMOVAL}, opened by a {@code RemovalRequested})
+ * runs the same table without a fence: PRE_FLIGHT refuses the whole removal if any volume could not
+ * move; the node is cordoned (EVICT); each volume goes EVICT (EvictPods through the Eviction API,
+ * patient with disruption budgets), DETACH (planned: the server runs, the pods are gone and the
+ * volume unmounted), RELEASE (no force deletion), then RESCHEDULE, ATTACH, VERIFY; once every
+ * volume moved, FINISH ({@link RemovalFinish}: drain, delete or power off the server with no volume
+ * on it, delete the Node). A cancel starts no volume and lets those under way arrive; a loss of the
+ * node hands what is still on it to the loss's incident ({@link RemovalHandover}).
  *
  * <p>The parts: {@link IncidentSteps} (open, gates, end), {@link Fence} (fence or hold, and the
  * fence lost when the server runs again), {@link Admission} (flow slots), {@link NodeCordon},
@@ -108,6 +119,7 @@ public final class IncidentSaga {
    */
   public boolean handlesLive(IncidentState state) {
     return state != null
+        && state.kind == IncidentKind.LOSS
         && state.dryRun
         && !policy.dryRun()
         && state.status.terminal()
@@ -140,6 +152,16 @@ public final class IncidentSaga {
     return Control.refusal(state, kind, volumeId);
   }
 
+  /**
+   * Whether a removal asked for again starts over: one that was cancelled, or ended with volumes
+   * that did not move (a person fixed what stopped them). One that completed, or still runs, is not
+   * started again (the annotation is seen again after every restart of node-watcher).
+   */
+  static boolean reopens(IncidentState state) {
+    return state.kind == IncidentKind.REMOVAL
+        && (state.status == IncidentStatus.CANCELLED || state.status == IncidentStatus.PARTIAL);
+  }
+
   /** The parts of one call, wired to each other. */
   private static final class Parts {
     final Run run;
@@ -155,6 +177,14 @@ public final class IncidentSaga {
     }
 
     void on(LifeboatMessage message) {
+      if (message instanceof RemovalRequested removal) {
+        if (run.state == null) {
+          incident.openRemoval(removal, 0);
+        } else if (reopens(run.state)) {
+          incident.openRemoval(removal, run.state.sequence);
+        }
+        return;
+      }
       if (message instanceof NodeGone gone) {
         if (run.state == null) {
           incident.open(gone, 0);

@@ -3,6 +3,7 @@ package dev.lifeboat.orchestrator.domain;
 import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.saga.IncidentStatus;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.stream.Stream;
 public final class IncidentState {
 
   String incidentId;
+  IncidentKind kind = IncidentKind.LOSS;
   NodeGone inventory;
   NodeRef node;
   GoneReason reason;
@@ -50,7 +52,36 @@ public final class IncidentState {
   long sequence;
   List<VolumeFlow> volumes = new ArrayList<>();
 
+  /** A removal's: what happens to the server at FINISH, and who asked. */
+  ServerDisposal then;
+
+  String requestedBy;
+  Attempt drain;
+  Attempt retire;
+  Attempt deleteNode;
+  boolean drained;
+  boolean retired;
+  boolean nodeDeleted;
+  boolean cancelRequested;
+  boolean handedOver;
+  String cancelReason;
+
   IncidentState() {}
+
+  /** Whether the saga empties a lost node or one removed on purpose. */
+  public IncidentKind kind() {
+    return kind;
+  }
+
+  /** A removal's choice for the server once it is empty; null for a loss. */
+  public ServerDisposal then() {
+    return then;
+  }
+
+  /** Who asked for a removal; null for a loss. */
+  public String requestedBy() {
+    return requestedBy;
+  }
 
   /** The incident id (and Kafka key). */
   public String incidentId() {
@@ -175,7 +206,7 @@ public final class IncidentState {
 
   private Stream<Attempt> attempts() {
     return Stream.concat(
-            Stream.of(fence, cordon, uncordon, taint, untaint),
+            Stream.of(fence, cordon, uncordon, taint, untaint, drain, retire, deleteNode),
             volumes.stream().filter(flow -> !flow.phase.ended()).map(flow -> flow.attempt))
         .filter(attempt -> attempt != null);
   }

@@ -4,6 +4,8 @@ import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentPartial;
@@ -31,6 +33,7 @@ final class IncidentSteps {
   private final OutOfServiceTaint taint;
   final Fence fence;
   final Admission admission;
+  final RemovalFinish finish;
 
   IncidentSteps(Run run, VolumeSteps flows) {
     this.run = run;
@@ -39,6 +42,7 @@ final class IncidentSteps {
     this.taint = new OutOfServiceTaint(run);
     this.fence = new Fence(run, flows);
     this.admission = new Admission(run);
+    this.finish = new RemovalFinish(run);
   }
 
   /** Every attempt that may await a command, with what reacts to its reports. */
@@ -60,6 +64,7 @@ final class IncidentSteps {
     if (state.untaint != null) {
       awaiters.add(new Run.Awaiter(state.untaint, taint::onUntaintReport, taint::sendUntaint));
     }
+    finish.addAwaiters(awaiters);
     for (VolumeFlow flow : state.volumes) {
       if (flow.attempt != null && !flow.phase.ended()) {
         awaiters.add(
@@ -128,6 +133,114 @@ final class IncidentSteps {
     }
   }
 
+  /**
+   * Opens the removal a person asked for (or opens it again after it was cancelled or stopped, its
+   * events numbered on). PRE_FLIGHT refuses the whole removal, touching nothing, when any volume
+   * could not move (no eligible node in its location, or opted out of Lifeboat) or a server to
+   * delete or power off is unknown; otherwise the node is cordoned and every volume queued.
+   *
+   * @param sequenceFrom the number of the removal's events so far (0 for a new removal)
+   */
+  void openRemoval(RemovalRequested request, long sequenceFrom) {
+    NodeGone inventory = request.inventory();
+    IncidentState state = new IncidentState();
+    run.state = state;
+    state.sequence = sequenceFrom;
+    state.incidentId = request.incidentId();
+    state.kind = IncidentKind.REMOVAL;
+    state.then = request.then();
+    state.requestedBy = request.requestedBy();
+    state.inventory = inventory;
+    state.node = inventory.node();
+    state.reason = inventory.reason();
+    state.knownNodes = inventory.knownNodes();
+    state.status = IncidentStatus.RUNNING;
+    state.openedAt = run.now;
+    state.dryRun = run.policy.dryRun();
+    state.fencing = FencePolicy.NONE;
+    run.started(Step.PRE_FLIGHT, null, 1, null);
+    List<String> refusals = new ArrayList<>();
+    for (HeldVolume volume : inventory.volumes()) {
+      VolumeFlow flow = new VolumeFlow(volume, Phase.QUEUED);
+      state.volumes.add(flow);
+      PreFlight.Verdict verdict = PreFlight.verdict(volume, inventory);
+      if (verdict.outcome() != PreFlight.Outcome.MOVES) {
+        String code =
+            verdict.outcome() == PreFlight.Outcome.NO_ELIGIBLE_NODE
+                ? FailureCodes.NO_ELIGIBLE_NODE
+                : SagaCodes.OPTED_OUT;
+        String why =
+            verdict.outcome() == PreFlight.Outcome.NO_ELIGIBLE_NODE
+                ? verdict.detail()
+                : "it opted out of Lifeboat ("
+                    + verdict.detail()
+                    + "): move it yourself, or take the opt-out off, and ask again";
+        run.failed(Step.PRE_FLIGHT, volume.volumeId(), 1, code, why, true);
+        flows.fail(flow, Step.PRE_FLIGHT, code, why);
+        refusals.add("volume " + volume.volumeId() + ": " + why);
+      }
+    }
+    if (state.then != ServerDisposal.KEEP && state.node.serverId() == 0) {
+      refusals.add(
+          "node "
+              + state.node.name()
+              + " has no hcloud:// providerID, so its server is unknown: ask with then=keep");
+    }
+    if (!refusals.isEmpty()) {
+      String why = "refused at pre-flight, nothing was done: " + String.join("; ", refusals);
+      run.failed(Step.PRE_FLIGHT, null, 1, FailureCodes.REMOVAL_REFUSED, why, true);
+      cancel(why);
+      return;
+    }
+    run.succeeded(
+        Step.PRE_FLIGHT,
+        null,
+        1,
+        "removal asked by "
+            + state.requestedBy
+            + ": "
+            + inventory.volumes().size()
+            + " volumes to move, then "
+            + state.then.word()
+            + " the server");
+    if (state.dryRun) {
+      dryRunRemoval(inventory);
+    }
+  }
+
+  /** A removal in dry run: what it would do, recorded step by step, then the end; nothing sent. */
+  private void dryRunRemoval(NodeGone inventory) {
+    IncidentState state = run.state;
+    run.succeeded(Step.EVICT, null, 1, "dry run: would cordon node " + run.nodeName());
+    for (HeldVolume volume : inventory.volumes()) {
+      long id = volume.volumeId();
+      String pods =
+          volume.pods().isEmpty()
+              ? "no pod"
+              : volume.pods().stream().map(PodRef::name).collect(Collectors.joining(", "));
+      run.succeeded(Step.EVICT, id, 1, "dry run: would evict " + pods + " and wait until gone");
+      run.succeeded(Step.DETACH, id, 1, "dry run: would detach it from server " + run.serverId());
+      run.succeeded(
+          Step.RESCHEDULE,
+          id,
+          1,
+          "dry run: would wait for its pod on a node in " + volume.location());
+      run.succeeded(Step.ATTACH, id, 1, "dry run: would attach it to that node's server");
+      run.succeeded(Step.VERIFY, id, 1, "dry run: would wait for its pod to be Ready");
+    }
+    run.succeeded(
+        Step.FINISH,
+        null,
+        1,
+        "dry run: would drain the node's other pods, then "
+            + switch (state.then) {
+              case DELETE -> "delete server " + run.serverId() + " and the Node";
+              case POWEROFF -> "power server " + run.serverId() + " off";
+              case KEEP -> "keep server " + run.serverId() + " running";
+            });
+    cancel("dry run: no command was sent");
+  }
+
   /** Dry run: record every step of the plan as it would go, then end without a command. */
   private void dryRun(NodeGone gone) {
     SagaPlan plan = SagaPlan.of(run.policy, gone);
@@ -190,6 +303,10 @@ final class IncidentSteps {
   /** Starts whatever the gates now allow, until nothing more can start. */
   void progress() {
     IncidentState state = run.state;
+    if (state.kind == IncidentKind.REMOVAL) {
+      progressRemoval();
+      return;
+    }
     boolean fenceHolds = state.fenced && !state.fenceLost;
     if (fenceHolds) {
       // The scheduler is kept off the node even while the flows wait for slots.
@@ -242,6 +359,38 @@ final class IncidentSteps {
   }
 
   /**
+   * A removal's gates: the cordon first (the scheduler must keep the evicted pods' replacements off
+   * the node); then, within the flow slots held, each volume's EVICT; a volume detached is released
+   * once every volume its pods use is off the server. After a cancel, no volume starts.
+   */
+  private void progressRemoval() {
+    IncidentState state = run.state;
+    cordon.ask();
+    if (state.cordonStatus == TaintStatus.GIVEN_UP) {
+      String why = "node " + run.nodeName() + " could not be cordoned: nothing is evicted from it";
+      for (VolumeFlow flow : state.volumes) {
+        if (flow.phase == Phase.QUEUED) {
+          run.failed(Step.EVICT, flow.volumeId(), 1, SagaCodes.NOT_CORDONED, why, true);
+          flows.fail(flow, Step.EVICT, SagaCodes.NOT_CORDONED, why);
+        }
+      }
+      return;
+    }
+    if (!cordon.holds()) {
+      return;
+    }
+    boolean queued = state.volumes.stream().anyMatch(flow -> flow.phase == Phase.QUEUED);
+    if (queued && !state.cancelRequested && admission.admitted()) {
+      for (VolumeFlow flow : state.volumes) {
+        if (flow.phase == Phase.QUEUED && freeSlot()) {
+          flows.start(flow, Phase.EVICT);
+        }
+      }
+    }
+    releaseWhatIsFree();
+  }
+
+  /**
    * Starts RELEASE for every detached volume whose pods are free: a pod is released only once every
    * volume it uses is off the server; one whose other volume stays there is not released at all.
    */
@@ -274,6 +423,7 @@ final class IncidentSteps {
   private static boolean onTheServer(VolumeFlow flow) {
     return flow.phase == Phase.AWAITING_FENCE
         || flow.phase == Phase.QUEUED
+        || flow.phase == Phase.EVICT
         || (flow.phase == Phase.DETACH && !flow.handingOn);
   }
 
@@ -296,6 +446,7 @@ final class IncidentSteps {
         && !flow.handingOn
         && (flow.failure.step() == Step.PRE_FLIGHT
             || flow.failure.step() == Step.FENCE
+            || flow.failure.step() == Step.EVICT
             || flow.failure.step() == Step.DETACH);
   }
 
@@ -349,18 +500,117 @@ final class IncidentSteps {
     }
     if (state.status == IncidentStatus.RUNNING) {
       progress();
-      if (state.allEnded()) {
+      if (state.kind == IncidentKind.REMOVAL) {
+        settleRemoval();
+      } else if (state.allEnded()) {
         end();
       }
     } else if (state.status == IncidentStatus.HELD && state.fenceLost) {
       progress(); // the volumes already detached go on; the held ones wait
     }
     if (state.status.terminal()) {
+      if (state.kind == IncidentKind.REMOVAL
+          && state.status == IncidentStatus.CANCELLED
+          && !state.handedOver
+          && state.volumes.stream().noneMatch(IncidentSteps::leftTheServer)) {
+        cordon.remove(); // a removal cancelled before anything left the node undoes its cordon
+      }
       cordon.removeIfBack();
       taint.removeIfBack();
       fence.releasePermit();
     }
     admission.giveBack();
+  }
+
+  /**
+   * A removal ends once every volume flow has: with FINISH when every volume moved (the node
+   * cordoned), PARTIAL with the server untouched when one did not; after a cancel, once the volumes
+   * under way got where they were going, uncordoning the node if none had left it.
+   */
+  private void settleRemoval() {
+    IncidentState state = run.state;
+    if (state.cancelRequested) {
+      boolean underWay =
+          state.volumes.stream()
+              .anyMatch(flow -> flow.phase.active() || flow.phase == Phase.DETACHED);
+      if (!underWay) {
+        endCancelledRemoval();
+      }
+      return;
+    }
+    if (!state.allEnded()) {
+      return;
+    }
+    boolean allMoved = state.volumes.stream().allMatch(flow -> flow.phase == Phase.MOVED);
+    if (allMoved && !(cordon.holds() && finish.advance())) {
+      return; // FINISH under way
+    }
+    if (state.status == IncidentStatus.RUNNING) {
+      end();
+    }
+  }
+
+  /** A person cancelled the removal: no volume starts now; those under way go on to their end. */
+  void cancelRemoval(String why) {
+    IncidentState state = run.state;
+    state.cancelRequested = true;
+    state.cancelReason = why;
+    for (VolumeFlow flow : state.volumes) {
+      Attempt attempt = flow.attempt;
+      if (flow.phase == Phase.EVICT && attempt != null && attempt.commandId == null) {
+        // Refused by a disruption budget, waiting to ask again: nothing of it left the node.
+        String stays = why + ": its pods were not evicted, the volume stays";
+        run.failed(Step.EVICT, flow.volumeId(), attempt.number, SagaCodes.CANCELLED, stays, true);
+        flows.fail(flow, Step.EVICT, SagaCodes.CANCELLED, stays);
+      }
+    }
+    settleRemoval();
+  }
+
+  /**
+   * The node was lost during its removal: its loss incident takes over every volume still on the
+   * server (each ends here {@code HANDED_OVER}); volumes already off it go on to their new node; no
+   * FINISH; then the removal ends CANCELLED, the node left cordoned.
+   */
+  void handOverRemoval(String why) {
+    IncidentState state = run.state;
+    finish.stop();
+    for (VolumeFlow flow : state.volumes) {
+      if (onTheServer(flow)) {
+        Step step = flow.attempt == null ? Step.EVICT : flow.attempt.step;
+        int number = flow.attempt == null ? 1 : flow.attempt.number;
+        run.failed(step, flow.volumeId(), number, SagaCodes.HANDED_OVER, why, true);
+        flows.fail(flow, step, SagaCodes.HANDED_OVER, why);
+      }
+    }
+    state.handedOver = true;
+    state.status = IncidentStatus.RUNNING; // a removal held in FINISH ends too
+    state.holdReason = null;
+    state.cancelRequested = true;
+    state.cancelReason = why;
+    settleRemoval();
+  }
+
+  private void endCancelledRemoval() {
+    IncidentState state = run.state;
+    long moved = state.volumes.stream().filter(flow -> flow.phase == Phase.MOVED).count();
+    boolean anyLeft = state.volumes.stream().anyMatch(IncidentSteps::leftTheServer);
+    for (VolumeFlow flow : state.volumes) {
+      if (!flow.phase.ended()) {
+        flow.attempt = null;
+      }
+    }
+    state.status = IncidentStatus.CANCELLED;
+    state.endedAt = run.now;
+    run.event(
+        new IncidentCancelled(
+            run.eventId(),
+            run.id(),
+            run.now,
+            state.cancelReason
+                + (anyLeft || state.handedOver
+                    ? "; " + moved + " volume(s) moved and stay moved, the node stays cordoned"
+                    : "; nothing had moved: the node is uncordoned")));
   }
 
   private void end() {

@@ -25,7 +25,7 @@ final class NodeCordon {
   void ask() {
     IncidentState state = run.state;
     if (state.cordonStatus == TaintStatus.NONE) {
-      state.cordon = new Attempt(Step.RELEASE, Request.CORDON);
+      state.cordon = new Attempt(step(), Request.CORDON);
     } else if (state.cordonStatus == TaintStatus.ABANDONED) {
       state.cordon.number++;
     } else {
@@ -50,7 +50,7 @@ final class NodeCordon {
       state.cordonStatus = TaintStatus.APPLIED;
       state.cordonedHere = !success.alreadyDone();
       run.succeeded(
-          Step.RELEASE,
+          step(),
           null,
           state.cordon.number,
           success.alreadyDone()
@@ -68,14 +68,23 @@ final class NodeCordon {
 
   /** Once the incident ended and the node came back, the cordon this saga applied is taken off. */
   void removeIfBack() {
+    if (run.state.nodeReturned) {
+      remove();
+    }
+  }
+
+  /** Takes off the cordon this saga applied (a removal cancelled before anything moved). */
+  void remove() {
     IncidentState state = run.state;
-    if (state.nodeReturned
-        && state.cordonStatus == TaintStatus.APPLIED
-        && state.cordonedHere
-        && state.uncordon == null) {
-      state.uncordon = new Attempt(Step.RELEASE, Request.UNCORDON);
+    if (state.cordonStatus == TaintStatus.APPLIED && state.cordonedHere && state.uncordon == null) {
+      state.uncordon = new Attempt(step(), Request.UNCORDON);
       sendUncordon();
     }
+  }
+
+  /** A loss's cordon is part of RELEASE; a removal's is the first part of emptying the node. */
+  private Step step() {
+    return run.state.kind == IncidentKind.REMOVAL ? Step.EVICT : Step.RELEASE;
   }
 
   void sendUncordon() {
@@ -84,7 +93,13 @@ final class NodeCordon {
 
   void onUncordonReport(Report report) {
     if (report instanceof Success) {
-      run.succeeded(Step.RELEASE, null, 1, "node came back: uncordoned");
+      run.succeeded(
+          step(),
+          null,
+          1,
+          run.state.kind == IncidentKind.REMOVAL
+              ? "removal cancelled before anything moved: uncordoned"
+              : "node came back: uncordoned");
     }
   }
 

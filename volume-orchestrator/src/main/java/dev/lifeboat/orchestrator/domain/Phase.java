@@ -9,9 +9,17 @@ import dev.lifeboat.events.saga.Step;
 public enum Phase {
   /** Waiting for the incident's fence. */
   AWAITING_FENCE(Step.FENCE),
-  /** Fenced; waiting for a free slot under the per-incident limit of volume flows. */
+  /**
+   * Fenced (in a removal: the node cordoned); waiting for a free slot under the per-incident limit
+   * of volume flows.
+   */
   QUEUED(Step.DETACH),
-  /** Detaching from the fenced server. */
+  /**
+   * A planned removal: evicting the pods that use the volume and waiting until they are gone from
+   * the node.
+   */
+  EVICT(Step.EVICT),
+  /** Detaching from the fenced server (in a removal, from the emptied one). */
   DETACH(Step.DETACH),
   /**
    * Detached; waiting until every other volume its pods use is off the server and the node is
@@ -56,7 +64,8 @@ public enum Phase {
 
   /** True for the phases that occupy one of the incident's slots for volume flows. */
   public boolean active() {
-    return this == DETACH
+    return this == EVICT
+        || this == DETACH
         || this == RELEASE
         || this == RESCHEDULE
         || this == ATTACH

@@ -5,7 +5,9 @@ import dev.lifeboat.events.CommandResult;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.CordonNode;
+import dev.lifeboat.events.cluster.DeleteNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
@@ -14,6 +16,7 @@ import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.PowerOffServer;
+import dev.lifeboat.events.hcloud.RetireServer;
 
 /**
  * Every command the saga sends, as the attempt that sent it remembers it: what it waits for, which
@@ -35,7 +38,15 @@ public enum Request {
   AWAIT_REPLACEMENT(AwaitReplacementPod.class, false),
   ATTACH(AttachVolume.class, true),
   REQUEUE(RequeueVolumeAttachment.class, true),
-  AWAIT_READY(AwaitPodReady.class, false);
+  AWAIT_READY(AwaitPodReady.class, false),
+  /** A planned removal's EVICT: the pods that use the volume, through the Eviction API. */
+  EVICT_PODS(EvictPods.class, true),
+  /** A planned removal's FINISH: evicts every other pod of the node (DaemonSets' stay). */
+  DRAIN(EvictPods.class, true),
+  /** A planned removal's FINISH: deletes or powers off the emptied server. */
+  RETIRE(RetireServer.class, true),
+  /** A planned removal's FINISH: deletes the Node object of a deleted server. */
+  DELETE_NODE(DeleteNode.class, true);
 
   private final Class<? extends Command> type;
   private final boolean mutating;
@@ -63,7 +74,12 @@ public enum Request {
    * taint are both RELEASE): their command ids are derived from their own name, not the step's.
    */
   boolean namesItsCommands() {
-    return this == CORDON || this == UNCORDON || this == UNTAINT;
+    return this == CORDON
+        || this == UNCORDON
+        || this == UNTAINT
+        || this == DRAIN
+        || this == RETIRE
+        || this == DELETE_NODE;
   }
 
   /** True for a request that undoes what the incident did, after its end: not a step's start. */

@@ -27,5 +27,17 @@ public final class SagaCodes {
    */
   public static final String POD_KEEPS_VOLUME = "POD_KEEPS_VOLUME";
 
+  /** A removal: the volume opted out of Lifeboat, so the removal is refused at pre-flight. */
+  public static final String OPTED_OUT = "OPTED_OUT";
+
+  /** A removal: the node could not be cordoned, so nothing is evicted from it. */
+  public static final String NOT_CORDONED = "NOT_CORDONED";
+
+  /** A removal: cancelled while the volume's eviction waited for a disruption budget. */
+  public static final String CANCELLED = "CANCELLED";
+
+  /** A removal: the node was lost, and its loss incident took the volume over. */
+  public static final String HANDED_OVER = "HANDED_OVER";
+
   private SagaCodes() {}
 }

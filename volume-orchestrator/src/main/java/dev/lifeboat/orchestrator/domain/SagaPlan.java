@@ -58,7 +58,11 @@ public record SagaPlan(long serverId, FencePolicy fencing, List<PlannedVolume> v
 
   /** The plan for the node of this inventory under this policy. */
   public static SagaPlan of(SagaPolicy policy, NodeGone inventory) {
-    List<Step> afterFence = VolumeSteps.TABLE.stream().map(VolumeSteps.Row::step).toList();
+    List<Step> afterFence =
+        VolumeSteps.TABLE.stream()
+            .map(VolumeSteps.Row::step)
+            .filter(step -> step != Step.EVICT) // a removal's only
+            .toList();
     List<PlannedVolume> volumes = new ArrayList<>();
     for (HeldVolume volume : inventory.volumes()) {
       PreFlight.Verdict verdict = PreFlight.verdict(volume, inventory);

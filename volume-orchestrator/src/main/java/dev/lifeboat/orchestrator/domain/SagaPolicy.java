@@ -69,6 +69,10 @@ public record SagaPolicy(
     steps.put(Step.RESCHEDULE, new StepPolicy(Duration.ofSeconds(120), 3, second, half, 0.3));
     steps.put(Step.ATTACH, new StepPolicy(Duration.ofSeconds(90), 5, second, half, 0.3));
     steps.put(Step.VERIFY, new StepPolicy(Duration.ofSeconds(120), 3, second, half, 0.3));
+    steps.put(
+        Step.EVICT,
+        StepPolicy.patient(Duration.ofSeconds(60), Duration.ofMinutes(10), second, half, 0.3));
+    steps.put(Step.FINISH, new StepPolicy(Duration.ofSeconds(120), 5, second, half, 0.3));
     return new SagaPolicy(
         FencePolicy.POWEROFF, Map.of(), steps, 8, 32, 1.0 / 3, Duration.ofSeconds(5), false);
   }

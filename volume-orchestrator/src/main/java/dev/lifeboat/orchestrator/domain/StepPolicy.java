@@ -39,6 +39,30 @@ public record StepPolicy(
   }
 
   /**
+   * A step retried for at least {@code patience} (the backoffs without jitter add up to it), such
+   * as an eviction a PodDisruptionBudget refuses until another pod of the set is Ready again.
+   */
+  public static StepPolicy patient(
+      Duration timeout,
+      Duration patience,
+      Duration initialBackoff,
+      Duration maxBackoff,
+      double jitter) {
+    StepPolicy probe = new StepPolicy(timeout, 1, initialBackoff, maxBackoff, 0);
+    Duration waited = Duration.ZERO;
+    int attempts = 1;
+    while (waited.compareTo(patience) < 0 && attempts < 10_000) {
+      Duration next = probe.backoff(attempts, "");
+      if (next.isZero()) {
+        break; // no backoff at all: a single attempt more would not wait either
+      }
+      waited = waited.plus(next);
+      attempts++;
+    }
+    return new StepPolicy(timeout, attempts, initialBackoff, maxBackoff, jitter);
+  }
+
+  /**
    * The wait after a failed attempt. The jitter is drawn from {@code seed} (the failed command's
    * id), not from a random source, so a replayed saga waits exactly as long as the first time.
    */

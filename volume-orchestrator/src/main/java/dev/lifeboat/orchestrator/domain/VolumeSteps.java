@@ -5,6 +5,7 @@ import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
@@ -23,10 +24,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The table of a volume's steps after the fence, and the small functions that run it: each row says
- * which commands the step sends (in order, one at a time), what success leads to and which failures
- * are final; every other failure is retried under the step's policy and, once given up, ends the
- * volume's flow (PARTIAL).
+ * The table of a volume's steps after the fence (in a removal, after the cordon: EVICT first, and
+ * RELEASE without a force deletion, the pods having gone gracefully), and the small functions that
+ * run it: each row says which commands the step sends (in order, one at a time), what success leads
+ * to and which failures are final; every other failure is retried under the step's policy and, once
+ * given up, ends the volume's flow (PARTIAL).
  */
 final class VolumeSteps {
 
@@ -49,6 +51,7 @@ final class VolumeSteps {
   /** The table, in the order a volume goes through it. */
   static final List<Row> TABLE =
       List.of(
+          new Row(Phase.EVICT, List.of(Request.EVICT_PODS), Phase.DETACH, null, Set.of()),
           new Row(Phase.DETACH, List.of(Request.DETACH), Phase.DETACHED, null, Set.of()),
           new Row(
               Phase.RELEASE,
@@ -88,9 +91,13 @@ final class VolumeSteps {
   }
 
   /** Whether a step's command applies to this volume at all. */
-  private static boolean applies(Request request, VolumeFlow flow) {
-    // A volume that no pod used has no pod to delete.
-    return request != Request.FORCE_DELETE_PODS || !podsToRelease(flow).isEmpty();
+  private boolean applies(Request request, VolumeFlow flow) {
+    if (request != Request.FORCE_DELETE_PODS) {
+      return true;
+    }
+    // A volume that no pod used has no pod to delete; a removal's pods were evicted gracefully.
+    boolean evicted = run.state.kind == IncidentKind.REMOVAL && !flow.handingOn;
+    return !evicted && !podsToRelease(flow).isEmpty();
   }
 
   /** The pods a release deletes: the node's, or the replacement on a lost target. */
@@ -120,7 +127,7 @@ final class VolumeSteps {
     send(flow);
   }
 
-  private static Request firstFrom(Row row, int index, VolumeFlow flow) {
+  private Request firstFrom(Row row, int index, VolumeFlow flow) {
     for (int i = index; i < row.requests().size(); i++) {
       if (applies(row.requests().get(i), flow)) {
         return row.requests().get(i);
@@ -150,7 +157,7 @@ final class VolumeSteps {
   private Duration deadline(Attempt attempt) {
     return switch (attempt.request) {
       // A wait reports by its own timeout; the margin lets that report arrive.
-      case AWAIT_REPLACEMENT, AWAIT_READY ->
+      case AWAIT_REPLACEMENT, AWAIT_READY, EVICT_PODS ->
           run.policy.step(attempt.step).timeout().plus(Run.REPORT_MARGIN);
       // A requeue is one quick write to the cluster, like those of RELEASE.
       case REQUEUE -> run.policy.step(Step.RELEASE).timeout();
@@ -316,6 +323,18 @@ final class VolumeSteps {
               commandId,
               volumeId,
               flow.handingOn ? flow.targetServer : run.serverId(),
+              notAfter,
+              run.state.kind == IncidentKind.REMOVAL && !flow.handingOn);
+      case EVICT_PODS ->
+          new EvictPods(
+              messageId,
+              incident,
+              run.now,
+              commandId,
+              run.nodeName(),
+              volume.pods(),
+              false,
+              timeout,
               notAfter);
       case FORCE_DELETE_PODS ->
           new ForceDeletePods(

@@ -1,8 +1,10 @@
 package dev.lifeboat.orchestrator.messaging;
 
+import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
+import dev.lifeboat.events.node.RemovalRequested;
 import dev.lifeboat.service.KafkaSend;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
@@ -17,14 +19,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Sends a person's requests to the control topic, from where the sagas take them on the same
+ * Sends a person's requests to the control topic, and removals asked through the API to the
+ * node-events topic (where the annotation's arrive too), from where the sagas take them on the same
  * exactly-once path as every other input.
  */
 @ApplicationScoped
 public class ControlRequests {
 
-  private final KafkaProducer<String, ControlRequest> producer;
+  private final KafkaProducer<String, LifeboatMessage> producer;
   private final String topic;
+  private final String nodeEvents;
 
   ControlRequests(
       @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -35,12 +39,15 @@ public class ControlRequests {
     StringSerializer keys = new StringSerializer();
     LifeboatMessageSerializer values = new LifeboatMessageSerializer();
     values.configure(config, false);
-    @SuppressWarnings({"unchecked", "rawtypes"}) // the serializer writes every message type
-    KafkaProducer<String, ControlRequest> created =
-        new KafkaProducer<>(
-            config, keys, (org.apache.kafka.common.serialization.Serializer) values);
-    this.producer = created;
+    this.producer = new KafkaProducer<>(config, keys, values);
     this.topic = Topic.CONTROL.nameWith(prefix);
+    this.nodeEvents = Topic.NODE_EVENTS.nameWith(prefix);
+  }
+
+  /** Asks for a node's removal; returns once the broker has it. */
+  public void askRemoval(RemovalRequested request) {
+    KafkaSend.await(
+        producer.send(new ProducerRecord<>(nodeEvents, request.incidentId(), request)), nodeEvents);
   }
 
   /** Sends a request about one incident; returns once the broker has it. */
@@ -58,7 +65,7 @@ public class ControlRequests {
     }
   }
 
-  private void await(ProducerRecord<String, ControlRequest> record) {
+  private void await(ProducerRecord<String, LifeboatMessage> record) {
     KafkaSend.await(producer.send(record), topic);
   }
 

@@ -3,6 +3,8 @@ package dev.lifeboat.orchestrator.messaging;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.codec.ReadResult;
+import dev.lifeboat.events.control.AbortIncident;
+import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.hcloud.HcloudCommand;
@@ -27,6 +29,7 @@ import dev.lifeboat.orchestrator.domain.IncidentSaga;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.domain.LossEvidence;
 import dev.lifeboat.orchestrator.domain.Outcome;
+import dev.lifeboat.orchestrator.domain.RemovalHandover;
 import dev.lifeboat.service.Arrivals;
 import dev.lifeboat.service.DeadLetters;
 import java.nio.charset.StandardCharsets;
@@ -148,7 +151,13 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
       if (message instanceof NodeGone || message instanceof NodeReturned) {
         suspects.delete(message.incidentId()); // declared or back: nothing more to read
       }
+      boolean opens = message instanceof NodeGone && sagas.get(message.incidentId()) == null;
       run(message.incidentId(), (state, conditions) -> saga.apply(state, message, now, conditions));
+      if (opens) {
+        // The loss wins over a removal of the same node, wherever that removal's saga lives.
+        AbortIncident handover = RemovalHandover.of((NodeGone) message, now);
+        forward(handover.incidentId(), List.of(handover));
+      }
     }
   }
 
@@ -331,6 +340,9 @@ final class SagaProcessor implements Processor<String, byte[], String, Object> {
     }
     if (message instanceof PermitMessage) {
       return SagaTopology.FENCING_PERMITS_SINK;
+    }
+    if (message instanceof ControlRequest) {
+      return SagaTopology.CONTROL_SINK;
     }
     return SagaTopology.SAGA_EVENTS_SINK;
   }

@@ -37,6 +37,7 @@ public class SagaTopology {
   static final String HCLOUD_COMMANDS_SINK = "hcloud-commands";
   static final String SAGA_EVENTS_SINK = "saga-events";
   static final String FENCING_PERMITS_SINK = "fencing-permits";
+  static final String CONTROL_SINK = "control";
   static final String DEAD_LETTERS_SINK = "dead-letters";
 
   private final IncidentSaga saga;
@@ -141,6 +142,8 @@ public class SagaTopology {
         new StringSerializer(),
         messages,
         PROCESSOR);
+    topology.addSink(
+        CONTROL_SINK, Topic.CONTROL.nameWith(prefix), new StringSerializer(), messages, PROCESSOR);
     topology.addSink(
         DEAD_LETTERS_SINK,
         Topic.DEAD_LETTERS.nameWith(prefix),

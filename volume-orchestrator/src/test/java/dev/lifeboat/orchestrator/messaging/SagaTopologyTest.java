@@ -3,9 +3,11 @@ package dev.lifeboat.orchestrator.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.control.AbortIncident;
@@ -21,11 +23,14 @@ import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
+import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.node.SuspicionReason;
 import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.events.permit.PermitMessage;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
+import dev.lifeboat.events.saga.RequestRefused;
 import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.Inventories;
@@ -440,6 +445,50 @@ class SagaTopologyTest {
       all.forEachRemaining(entry -> keys.add(entry.key));
     }
     return keys;
+  }
+
+  @Test
+  void aNodeLostDuringItsRemovalIsHandedOverToItsLossIncident() {
+    TestOutputTopic<String, byte[]> clusterCommands = output(Topic.CLUSTER_COMMANDS);
+    TestOutputTopic<String, byte[]> controlOut = output(Topic.CONTROL);
+    NodeGone gone = Inventories.withVolumes("worker-7", 2, 6, T0);
+    String removal = IncidentId.forRemoval(gone.node().name(), gone.node().uid());
+    pipe(
+        nodeEvents,
+        new RemovalRequested(
+            "r1",
+            removal,
+            T0,
+            gone.node(),
+            ServerDisposal.DELETE,
+            "alice",
+            gone.volumes(),
+            gone.eligibleNodes(),
+            Map.of(),
+            6));
+    assertThat(readAll(clusterCommands, CordonNode.class)).hasSize(1);
+
+    pipe(nodeEvents, gone);
+
+    AbortIncident handover = readAll(controlOut, AbortIncident.class).get(0);
+    assertThat(handover.incidentId()).isEqualTo(removal);
+    assertThat(handover.reason()).contains(gone.incidentId());
+    KeyValueStore<String, IncidentState> sagas = driver.getKeyValueStore(SagaStores.SAGAS);
+    assertThat(sagas.get(removal).status()).isEqualTo(IncidentStatus.CANCELLED);
+    assertThat(sagas.get(removal).volumes())
+        .allSatisfy(flow -> assertThat(flow.failure().reason()).isEqualTo("HANDED_OVER"));
+    assertThat(sagas.get(gone.incidentId()).status()).isEqualTo(IncidentStatus.RUNNING);
+    assertThat(readAll(hcloudCommands, PowerOffServer.class))
+        .as("the loss fences the server")
+        .singleElement()
+        .satisfies(fence -> assertThat(fence.incidentId()).isEqualTo(gone.incidentId()));
+    assertThat(sagaEventsOf(RequestRefused.class)).isEmpty();
+
+    // A loss of a node with no removal: the abort goes nowhere, without a word.
+    NodeGone other = Inventories.oneVolume("worker-8", 6, T0);
+    pipe(nodeEvents, other);
+    assertThat(readAll(controlOut, AbortIncident.class)).hasSize(1);
+    assertThat(sagaEventsOf(RequestRefused.class)).isEmpty();
   }
 
   private static <T> List<T> readAll(TestOutputTopic<String, byte[]> topic, Class<T> type) {

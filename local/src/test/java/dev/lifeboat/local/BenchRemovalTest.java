@@ -1,0 +1,44 @@
+package dev.lifeboat.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The removal benchmark's table, from figures given. */
+class BenchRemovalTest {
+
+  @Test
+  void theTableShowsEachRunTheMedianAndTheRequestsPerVolumeByEndpoint() {
+    List<BenchRemoval.Run> runs =
+        List.of(
+            run("bench-node-1", 30_000, 34_000, 24),
+            run("bench-node-2", 40_000, 44_000, 32),
+            run("bench-node-3", 35_000, 38_000, 28));
+
+    List<String> lines = BenchRemoval.report(runs);
+
+    assertThat(lines.get(1)).contains("bench-node-1").contains("30.0s").contains("34.0s");
+    assertThat(lines.get(4))
+        .startsWith("median")
+        .contains("35.0s")
+        .contains("38.0s")
+        .contains(" 28 ")
+        .endsWith("3.50");
+    assertThat(lines).contains("requests per moved volume by endpoint (median of the runs):");
+    assertThat(lines.get(6)).contains("GET /servers").endsWith("1.50");
+    assertThat(lines.get(7)).contains("POST /volumes/{id}/actions/detach").endsWith("2.00");
+  }
+
+  private static BenchRemoval.Run run(String node, long ready, long total, long requests) {
+    long detaches = 16;
+    return new BenchRemoval.Run(
+        node,
+        Duration.ofMillis(ready),
+        Duration.ofMillis(total),
+        8,
+        Map.of("GET /servers", requests - detaches, "POST /volumes/{id}/actions/detach", detaches));
+  }
+}

@@ -1,0 +1,12 @@
+package dev.lifeboat.orchestrator.domain;
+
+/** What an incident's saga empties a node for. */
+public enum IncidentKind {
+  /** The node was lost: fence its server, then move its volumes. */
+  LOSS,
+  /**
+   * A person asked to remove the node: cordon it, evict its pods, move its volumes, then delete,
+   * power off or keep its server. Nothing is fenced.
+   */
+  REMOVAL
+}
