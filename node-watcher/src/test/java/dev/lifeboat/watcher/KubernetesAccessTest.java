@@ -122,6 +122,28 @@ class KubernetesAccessTest {
               });
       topics.awaitMessage(Topic.NODE_EVENTS, NodeReturned.class, g -> g.node().name().equals(lost));
       PodRef ref = new PodRef("shop", "db-" + run, pod.getMetadata().getUid(), null, null);
+      // A second pod of the node, for the removal's eviction (the first is force-deleted).
+      var evicted =
+          setup
+              .pods()
+              .inNamespace("shop")
+              .resource(
+                  new PodBuilder()
+                      .withNewMetadata()
+                      .withName("cache-" + run)
+                      .withNamespace("shop")
+                      .withUid(UUID.randomUUID().toString())
+                      .endMetadata()
+                      .withNewSpec()
+                      .withNodeName(lost)
+                      .endSpec()
+                      .build())
+              .create();
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> cache.pod("shop", "cache-" + run).isPresent());
+      PodRef toEvict =
+          new PodRef("shop", "cache-" + run, evicted.getMetadata().getUid(), null, null);
       for (ClusterCommand command :
           List.of(
               new TaintNodeOutOfService(id(), "rbac", now(), id(), lost),
@@ -146,7 +168,7 @@ class KubernetesAccessTest {
                   now(),
                   id(),
                   lost,
-                  List.of(ref),
+                  List.of(toEvict),
                   false,
                   Duration.ofSeconds(1),
                   null),
@@ -164,26 +186,25 @@ class KubernetesAccessTest {
             ClusterResult.class,
             r -> ((CommandResult) r).commandId().equals(command.commandId()));
       }
+      // A removal annotation Lifeboat cannot follow: a Warning Event on the Node.
+      setup
+          .nodes()
+          .withName(healthy)
+          .edit(
+              n -> {
+                if (n.getMetadata().getAnnotations() == null) {
+                  n.getMetadata().setAnnotations(new java.util.HashMap<>());
+                }
+                n.getMetadata().getAnnotations().put(RemovalRequests.ANNOTATION, "shred");
+                return n;
+              });
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  setup.v1().events().inNamespace("default").list().getItems().stream()
+                      .anyMatch(e -> e.getInvolvedObject().getName().equals(healthy)));
     }
-
-    // A removal annotation Lifeboat cannot follow: a Warning Event on the Node.
-    setup
-        .nodes()
-        .withName(healthy)
-        .edit(
-            n -> {
-              if (n.getMetadata().getAnnotations() == null) {
-                n.getMetadata().setAnnotations(new java.util.HashMap<>());
-              }
-              n.getMetadata().getAnnotations().put(RemovalRequests.ANNOTATION, "shred");
-              return n;
-            });
-    await()
-        .atMost(Duration.ofSeconds(20))
-        .until(
-            () ->
-                setup.v1().events().inNamespace("default").list().getItems().stream()
-                    .anyMatch(e -> e.getInvolvedObject().getName().equals(healthy)));
 
     Set<String> used = new TreeSet<>();
     RecordedRequest request;

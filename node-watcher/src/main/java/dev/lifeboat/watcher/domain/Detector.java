@@ -31,8 +31,8 @@ public final class Detector {
 
   /**
    * Annotation a planned removal puts on its node once the node is drained, naming the removal:
-   * from then on the node is on its way out on purpose (powered off, deleted), and neither its
-   * silence nor its deletion is a loss.
+   * from then on, while it stays cordoned, the node is on its way out on purpose (powered off,
+   * deleted), and neither its silence nor its deletion is a loss.
    */
   public static final String REMOVED_ANNOTATION = "lifeboat.dev/removed";
 
@@ -360,9 +360,13 @@ public final class Detector {
     return signal.lastSeen != null ? signal.lastSeen : signal.node.readySince();
   }
 
-  /** Whether a planned removal emptied the node: what happens to it next is no loss. */
+  /**
+   * Whether a planned removal emptied the node and it is still cordoned: what happens to it next
+   * (powered off, deleted) is no loss. A node kept and taken back into use (uncordoned) is watched
+   * again, whatever its annotation says.
+   */
   private static boolean removed(NodeFacts node) {
-    return node.annotations().containsKey(REMOVED_ANNOTATION);
+    return node.annotations().containsKey(REMOVED_ANNOTATION) && node.unschedulable();
   }
 
   /**

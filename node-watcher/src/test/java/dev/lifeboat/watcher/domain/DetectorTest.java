@@ -105,6 +105,26 @@ class DetectorTest {
   }
 
   @Test
+  void aNodeKeptByItsRemovalAndTakenBackIntoUseIsWatchedAgain() {
+    cluster(6);
+    NodeFacts worker4 = nodes.get("worker-4");
+    nodes.put(
+        "worker-4",
+        new NodeFacts(
+            worker4.name(),
+            worker4.uid(),
+            worker4.providerId(),
+            worker4.labels(),
+            Map.of(Detector.REMOVED_ANNOTATION, "removal-worker-4-abc"),
+            worker4.ready(),
+            worker4.readySince(),
+            false,
+            worker4.taints()));
+
+    assertThat(at(T0.plusSeconds(40), "worker-4")).containsExactly("Gone worker-4 LEASE_EXPIRED");
+  }
+
+  @Test
   void halfTheLeasesGoingStaleAtOnceTripsTheStormGuard() {
     cluster(6);
 
