@@ -515,7 +515,13 @@ class FailoverIT {
     await().atMost(Duration.ofSeconds(20)).until(() -> !nodeNames().contains("r-delete"));
     // No pod was force-deleted and no fence was sent: each volume's pods were evicted and gone
     // before its detach.
-    Map<String, Integer> types = timelineTypes(removal);
+    // The audit service reads the saga's events a moment after the orchestrator decided.
+    Map<String, Integer> types =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(
+                () -> timelineTypes(removal),
+                found -> found.containsKey(type(IncidentCompleted.class)));
     assertThat(types)
         .doesNotContainKey(type(ForceDeletePods.class))
         .doesNotContainKey(type(PowerOffServer.class));
@@ -611,9 +617,12 @@ class FailoverIT {
         await()
             .atMost(LIMIT)
             .until(() -> removalState(removal), s -> s.path("status").asText().equals("CANCELLED"));
-    assertThat(apis.timeline(removal).map(FailoverIT::lines).orElseThrow().toString())
-        .contains("refused at pre-flight")
-        .contains("hel1");
+    // The audit service reads the saga's events a moment after the orchestrator decided.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> apis.timeline(removal).map(FailoverIT::lines).orElse(List.of()).toString(),
+            timeline -> timeline.contains("refused at pre-flight") && timeline.contains("hel1"));
     assertThat(
             apis.kubernetesGet("/api/v1/nodes/c-full")
                 .path("spec")
