@@ -6,7 +6,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,12 +41,12 @@ final class BenchRemoval {
       planned.add(new SafetyRules.Planned(server, asked));
       JsonNode annotated = apis.annotateNode(node, "lifeboat.dev/remove", "delete");
       String removal = IncidentId.forRemoval(node, annotated.path("metadata").path("uid").asText());
-      JsonNode ended = awaitEnd(apis, removal, Duration.ofMinutes(5));
+      JsonNode ended = Failover.awaitEnded(apis, removal, Duration.ofMinutes(5));
       if (!ended.path("status").asText().equals("COMPLETED")) {
         out.printf("run %d: removal %s ended %s%n", run, removal, ended.path("status").asText());
         return 1;
       }
-      JsonNode report = apis.report(removal).orElseThrow();
+      JsonNode report = Failover.endReport(apis, ended, Duration.ofSeconds(60));
       Map<String, Long> byEndpoint = new TreeMap<>();
       for (JsonNode request : apis.hcloudRequestsSince(asked, Failover.ADAPTER_AGENT)) {
         byEndpoint.merge(request.path("endpoint").asText(), 1L, Long::sum);
@@ -129,32 +128,7 @@ final class BenchRemoval {
     return lines;
   }
 
-  static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
-    List<Double> sorted =
-        runs.stream().map(value::applyAsDouble).sorted(Comparator.naturalOrder()).toList();
-    int n = sorted.size();
-    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
-  }
-
-  private static JsonNode awaitEnd(LocalApis apis, String removal, Duration limit) {
-    Instant until = Instant.now().plus(limit);
-    while (Instant.now().isBefore(until)) {
-      try {
-        JsonNode state = apis.get(apis.orchestrator() + "/api/incidents/" + removal, false);
-        String status = state.path("status").asText();
-        if (status.equals("COMPLETED") || status.equals("PARTIAL") || status.equals("CANCELLED")) {
-          return state;
-        }
-      } catch (IllegalStateException notYet) {
-        // not opened yet
-      }
-      try {
-        Thread.sleep(500); // polling another process's API between looks
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException("removal " + removal + " did not end within " + limit);
+  private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+    return BenchNode.quantile(runs.stream().map(value::applyAsDouble).toList(), 0.5);
   }
 }

@@ -206,8 +206,25 @@ public final class Failover {
     return outcomes;
   }
 
+  /** The orchestrator's view of the incident once it ended (it may not exist yet at first). */
+  static JsonNode awaitEnded(LocalApis apis, String incidentId, Duration limit) {
+    Instant deadline = Instant.now().plus(limit);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        JsonNode incident = apis.get(apis.orchestrator() + "/api/incidents/" + incidentId, false);
+        if (TERMINAL.contains(incident.path("status").asText())) {
+          return incident;
+        }
+      } catch (IllegalStateException notYet) {
+        // not opened yet: 404
+      }
+      pause();
+    }
+    throw new IllegalStateException(incidentId + " did not end within " + limit);
+  }
+
   /** The audit service's report of the ended incident, once it has the same end. */
-  private static JsonNode endReport(LocalApis apis, JsonNode incident, Duration limit) {
+  static JsonNode endReport(LocalApis apis, JsonNode incident, Duration limit) {
     String id = incident.path("incidentId").asText();
     String status = incident.path("status").asText();
     Instant deadline = Instant.now().plus(limit);

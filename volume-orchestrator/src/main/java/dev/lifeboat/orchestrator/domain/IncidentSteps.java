@@ -84,17 +84,7 @@ final class IncidentSteps {
    * @param sequenceFrom the number of the incident's events so far (0 for a new incident)
    */
   void open(NodeGone gone, long sequenceFrom) {
-    IncidentState state = new IncidentState();
-    run.state = state;
-    state.sequence = sequenceFrom;
-    state.incidentId = gone.incidentId();
-    state.inventory = gone;
-    state.node = gone.node();
-    state.reason = gone.reason();
-    state.knownNodes = gone.knownNodes();
-    state.status = IncidentStatus.RUNNING;
-    state.openedAt = run.now;
-    state.dryRun = run.policy.dryRun();
+    IncidentState state = begin(gone, sequenceFrom);
     state.fencing = run.policy.fencingFor(gone.nodeLabels());
     run.started(Step.PRE_FLIGHT, null, 1, null);
     int movable = 0;
@@ -143,20 +133,10 @@ final class IncidentSteps {
    */
   void openRemoval(RemovalRequested request, long sequenceFrom) {
     NodeGone inventory = request.inventory();
-    IncidentState state = new IncidentState();
-    run.state = state;
-    state.sequence = sequenceFrom;
-    state.incidentId = request.incidentId();
+    IncidentState state = begin(inventory, sequenceFrom);
     state.kind = IncidentKind.REMOVAL;
     state.then = request.then();
     state.requestedBy = request.requestedBy();
-    state.inventory = inventory;
-    state.node = inventory.node();
-    state.reason = inventory.reason();
-    state.knownNodes = inventory.knownNodes();
-    state.status = IncidentStatus.RUNNING;
-    state.openedAt = run.now;
-    state.dryRun = run.policy.dryRun();
     state.fencing = FencePolicy.NONE;
     run.started(Step.PRE_FLIGHT, null, 1, null);
     List<String> refusals = new ArrayList<>();
@@ -239,6 +219,22 @@ final class IncidentSteps {
               case KEEP -> "keep server " + run.serverId() + " running";
             });
     cancel("dry run: no command was sent");
+  }
+
+  /** A new state for the saga of this inventory, running from now, its events numbered on. */
+  private IncidentState begin(NodeGone inventory, long sequenceFrom) {
+    IncidentState state = new IncidentState();
+    run.state = state;
+    state.sequence = sequenceFrom;
+    state.incidentId = inventory.incidentId();
+    state.inventory = inventory;
+    state.node = inventory.node();
+    state.reason = inventory.reason();
+    state.knownNodes = inventory.knownNodes();
+    state.status = IncidentStatus.RUNNING;
+    state.openedAt = run.now;
+    state.dryRun = run.policy.dryRun();
+    return state;
   }
 
   /** Dry run: record every step of the plan as it would go, then end without a command. */
