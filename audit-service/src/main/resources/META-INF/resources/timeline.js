@@ -25,11 +25,17 @@
     const span = Math.max(1000, end - start);
     const x = t => (100 * (t - start) / span) + '%';
 
+    const removal = incident.kind === 'removal';
+    document.getElementById('title').textContent =
+      (removal ? 'Removal ' : 'Incident ') + incident.incidentId;
     document.getElementById('summary').replaceChildren(
+      el('span', 'kind kind-' + incident.kind, incident.kind),
       el('span', 'node', 'node ' + incident.node + ' (' + incident.reason + ')'),
       el('span', 'status status-text-' + incident.status, 'status ' + incident.status),
       el('span', 'moved', incident.volumesMoved + ' of ' + incident.volumesTotal + ' volumes moved'),
-      el('span', 'fenced', 'fenced after ' + secs(ms(incident.detectedAt), ms(incident.fencedAt))),
+      removal
+        ? el('span', 'emptied', 'node emptied after ' + secs(ms(incident.detectedAt), ms(incident.emptiedAt)))
+        : el('span', 'fenced', 'fenced after ' + secs(ms(incident.detectedAt), ms(incident.fencedAt))),
       el('span', 'ready', 'last pod Ready after ' + secs(ms(incident.detectedAt), ms(incident.lastPodReadyAt))));
 
     const axis = el('div', 'axis');

@@ -9,9 +9,20 @@ import static org.hamcrest.Matchers.hasItem;
 
 import dev.lifeboat.audit.cli.ReplayCommand;
 import dev.lifeboat.audit.persistence.Queries;
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.node.ClaimRef;
+import dev.lifeboat.events.node.EligibleNode;
+import dev.lifeboat.events.node.HeldVolume;
+import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.events.permit.PermitMessage;
+import dev.lifeboat.events.saga.IncidentCancelled;
+import dev.lifeboat.events.saga.Step;
+import dev.lifeboat.events.saga.StepSucceeded;
 import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
@@ -26,6 +37,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -89,11 +101,18 @@ class TimelineApiTest {
     assertThat(json.getList("incidentSteps.name"))
         .containsExactly("PRE_FLIGHT", "FENCE", "RELEASE");
 
+    assertThat(json.getString("kind")).isEqualTo("loss");
     given()
         .get("/api/incidents/" + incident.incidentId + "/report")
         .then()
         .statusCode(200)
+        .body("kind", equalTo("loss"))
         .body("toFenceMillis", equalTo(2200))
+        .body("toEmptyMillis", equalTo(5300))
+        .body("volumes.find { it.volumeId == 200001 }.targetNode", equalTo("worker-3"))
+        .body("volumes.find { it.volumeId == 200001 }.targetServer", equalTo(4203))
+        .body("volumes.find { it.volumeId == 200001 }.movedAfterMillis", equalTo(15_000))
+        .body("volumes.find { it.volumeId == 200002 }.status", equalTo("FAILED"))
         .body("toLastPodReadyMillis", equalTo(15_000))
         .body("failures[0]", containsString("volume 200002 at RESCHEDULE: NO_ELIGIBLE_NODE"));
     String markdown =
@@ -108,6 +127,8 @@ class TimelineApiTest {
     assertThat(markdown)
         .contains("# Incident " + incident.incidentId)
         .contains("- Fenced after: 2.2 s")
+        .contains("- Node emptied after: 5.3 s")
+        .contains("| 200001 | shop/data-200001 | MOVED | worker-3 | 4203 | 15.0 s |")
         .contains("| 200001 | ATTACH | SUCCEEDED | 4.4 s | 2 | locked: server 4203 is locked |");
     given()
         .get("/api/incidents/" + incident.incidentId + "/timeline")
@@ -126,6 +147,82 @@ class TimelineApiTest {
         .then()
         .body("total", equalTo(1))
         .body("items[0].status", equalTo("PARTIAL"));
+  }
+
+  @Test
+  void aRemovalIsListedByItsKindAndItsReportSaysWhenTheNodeWasEmptied() {
+    Instant start = Instant.now().minusSeconds(1800).truncatedTo(ChronoUnit.MILLIS);
+    NodeRef node = new NodeRef("worker-r" + start.toEpochMilli(), "uid-r", 4299, "fsn1");
+    String removal = IncidentId.forRemoval(node.name(), node.uid());
+    List<LifeboatMessage> messages =
+        List.of(
+            new RemovalRequested(
+                MessageIds.random(),
+                removal,
+                start,
+                node,
+                ServerDisposal.KEEP,
+                "test",
+                List.of(
+                    new HeldVolume(
+                        300_001,
+                        "pv-300001",
+                        new ClaimRef("shop", "data-300001"),
+                        "fsn1",
+                        List.of())),
+                Map.of("fsn1", List.of(new EligibleNode("worker-3", 4203, "fsn1"))),
+                Map.of(),
+                6),
+            new StepSucceeded(
+                MessageIds.random(),
+                removal,
+                start.plusMillis(7_500),
+                Step.DETACH,
+                300_001L,
+                1,
+                "detached"),
+            new IncidentCancelled(MessageIds.random(), removal, start.plusSeconds(9), "test"));
+    messages.forEach(topics::send);
+
+    await()
+        .atMost(WAIT)
+        .ignoreExceptions()
+        .untilAsserted(
+            () ->
+                given()
+                    .queryParam("kind", "removal")
+                    .queryParam("node", node.name())
+                    .get("/api/incidents")
+                    .then()
+                    .body("total", equalTo(1))
+                    .body("items[0].kind", equalTo("removal"))
+                    .body("items[0].status", equalTo("CANCELLED")));
+    given()
+        .queryParam("kind", "loss")
+        .queryParam("node", node.name())
+        .get("/api/incidents")
+        .then()
+        .body("total", equalTo(0));
+    given()
+        .queryParam("kind", "outage")
+        .get("/api/incidents")
+        .then()
+        .statusCode(400)
+        .body("message", containsString("kind must be loss or removal"));
+    assertThat(
+            given()
+                .accept("text/markdown")
+                .get("/api/incidents/" + removal + "/report")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString())
+        .contains("# Removal " + removal)
+        .contains("(REMOVAL_REQUESTED)")
+        .contains("- Node emptied after: 7.5 s")
+        .doesNotContain("Fenced after");
+    assertThat(given().get("/").then().statusCode(200).extract().asString())
+        .contains("<td class=\"kind-removal\">removal</td><td>" + node.name() + "</td>");
   }
 
   @Test

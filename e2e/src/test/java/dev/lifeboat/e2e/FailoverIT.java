@@ -486,6 +486,15 @@ class FailoverIT {
         budget("quotes", "maxUnavailable", 1));
     Instant asked = Instant.now();
     PLANNED.add(new SafetyRules.Planned(6301, asked));
+    // The drill plans it first, from the node's live inventory, and sends nothing.
+    JsonNode plan =
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .ignoreExceptions()
+            .until(
+                () -> drillRemoval("r-delete", "delete"),
+                p -> p.path("volumes").size() == 4 && p.path("refused").isEmpty());
+    assertThat(adapterRequests(asked, "POST", "/")).isZero();
 
     String removal = remove("r-delete", "delete");
     int[] worstUnavailable = {0};
@@ -530,9 +539,21 @@ class FailoverIT {
         .as("the node's deletion is no loss")
         .allSatisfy(i -> assertThat(i.path("incidentId").asText()).isEqualTo(removal));
     JsonNode report = apis.report(removal).orElseThrow();
+    assertThat(report.path("kind").asText()).isEqualTo("removal");
+    assertThat(report.path("toEmptyMillis").asLong())
+        .isPositive()
+        .isLessThanOrEqualTo(report.path("totalMillis").asLong());
+    assertThat(report.path("volumes"))
+        .hasSize(4)
+        .allSatisfy(v -> assertThat(v.path("targetNode").asText()).isEqualTo("r-spare"));
     System.out.printf(
-        "e2e (r1) figures: node emptied and deleted %d ms after the request, last pod Ready at %d ms%n",
-        report.path("totalMillis").asLong(), report.path("toLastPodReadyMillis").asLong());
+        "e2e (r1) figures: node emptied %d ms and deleted %d ms after the request, last pod Ready"
+            + " at %d ms; the drill predicted %s and at most %d Hetzner requests%n",
+        report.path("toEmptyMillis").asLong(),
+        report.path("totalMillis").asLong(),
+        report.path("toLastPodReadyMillis").asLong(),
+        plan.path("expectedDuration").asText(),
+        plan.path("hetznerRequests").asInt());
   }
 
   @Test
@@ -611,6 +632,9 @@ class FailoverIT {
   @Order(23)
   void aRemovalWhoseVolumesHaveNowhereToGoIsRefusedAndTouchesNothing() {
     Instant asked = Instant.now();
+    assertThat(drillRemoval("c-full", "delete").path("refused").toString())
+        .as("the drill says why the removal would be refused")
+        .contains("no healthy node in hel1");
     String removal = remove("c-full", "delete");
 
     JsonNode ended =
@@ -638,10 +662,95 @@ class FailoverIT {
     apis.annotateNode("c-full", REMOVE, null);
   }
 
+  @Test
+  @Order(24)
+  void aNodeLostDuringItsRemovalIsHandedOverToItsLossAndBothTimelinesShowIt() {
+    // r-spare now holds the six volumes r1 and r3 moved there. Two budgets hold its removal at
+    // EVICT for quotes and tickets; bills has none, so its two volumes move. r-keep, kept empty by
+    // r3, is taken back into use: the only node left in hil to move to.
+    apis.cordonNode("r-keep", false);
+    String budgets = "/apis/policy/v1/namespaces/default/poddisruptionbudgets";
+    apis.kubernetesDelete(budgets + "/quotes");
+    apis.createInCluster(budgets, budget("quotes", "minAvailable", 2));
+    apis.createInCluster(budgets, budget("tickets", "minAvailable", 2));
+    List<Long> held = volumesOn(6303);
+    List<Long> bills = held.stream().filter(id -> id == 60702 || id == 60703).toList();
+    List<String> hil = new ArrayList<>();
+    for (JsonNode v : apis.hcloudState().path("volumes")) {
+      if (v.path("location").path("name").asText().equals("hil")) {
+        hil.add(v.path("id").asLong() + "@" + v.path("server").asText());
+      }
+    }
+    System.out.printf("e2e (r5): r-spare holds %s; the volumes of hil: %s%n", held, hil);
+    assertThat(held).as("r-spare holds what r1 and r3 moved there").hasSizeGreaterThanOrEqualTo(4);
+    PLANNED.add(new SafetyRules.Planned(6303, Instant.now()));
+
+    String removal = remove("r-spare", "delete");
+    await()
+        .atMost(LIMIT)
+        .until(
+            () -> removalState(removal),
+            state ->
+                phases(state).getOrDefault("MOVED", 0) == bills.size()
+                    && apis.timeline(removal)
+                        .map(FailoverIT::lines)
+                        .orElse(List.of())
+                        .toString()
+                        .contains("PodDisruptionBudget default/tickets"));
+    Failover failover = new Failover(apis, line -> System.out.println("e2e (r5): " + line));
+    Failover.Outcome loss = crash(failover, "r-spare", 6303, LocalApis.Mode.CRASH);
+
+    assertThat(loss.incident().path("kind").asText()).isEqualTo("loss");
+    assertThat(loss.status()).isEqualTo("COMPLETED");
+    assertThat(loss.incident().path("volumes")).hasSize(held.size() - bills.size());
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(loss, "r-keep");
+    JsonNode handedOver =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> removalState(removal), s -> s.path("status").asText().equals("CANCELLED"));
+    assertThat(phases(handedOver))
+        .containsEntry("MOVED", bills.size())
+        .containsEntry("FAILED", held.size() - bills.size());
+    for (JsonNode volume : handedOver.path("volumes")) {
+      if (volume.path("phase").asText().equals("FAILED")) {
+        assertThat(volume.path("failure").path("reason").asText()).isEqualTo("HANDED_OVER");
+      }
+    }
+    assertEveryVolumeIsOnTheServerOfItsReadyPod(handedOver, "r-keep");
+    // The server died off (the loss's fence found it so) and was never retired by the removal:
+    // off, not deleted, not stopped by anyone.
+    assertThat(apis.server("r-spare").orElseThrow().status()).isEqualTo("off");
+    assertThat(actionsOn("server", 6303))
+        .doesNotContain("delete_server", "stop_server", "shutdown_server");
+    assertThat(volumesOn(6303)).isEmpty();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> apis.timeline(removal).map(FailoverIT::lines).orElse(List.of()).toString(),
+            timeline -> timeline.contains("HANDED_OVER"));
+    apis.kubernetesDelete(budgets + "/quotes");
+    apis.kubernetesDelete(budgets + "/tickets");
+    System.out.printf(
+        "e2e (r5): removal %s handed over; loss %s %s, %d volumes to r-keep%n",
+        removal, loss.incident().path("incidentId").asText(), loss.status(), loss.volumesMoved());
+  }
+
+  /** How many of the removal's (or incident's) volumes are in each phase. */
+  private static Map<String, Integer> phases(JsonNode state) {
+    Map<String, Integer> phases = new HashMap<>();
+    state.path("volumes").forEach(v -> phases.merge(v.path("phase").asText(), 1, Integer::sum));
+    return phases;
+  }
+
   /** Asks for the node's removal by its annotation; the removal's id. */
   private static String remove(String node, String then) {
     JsonNode annotated = apis.annotateNode(node, REMOVE, then);
     return IncidentId.forRemoval(node, annotated.path("metadata").path("uid").asText());
+  }
+
+  /** The drill's plan for removing the node. */
+  private static JsonNode drillRemoval(String node, String then) {
+    return apis.get(apis.orchestrator() + "/api/drill/" + node + "?as=removal&then=" + then, false);
   }
 
   /** The orchestrator's state of the removal; an empty object until it exists. */

@@ -198,8 +198,10 @@ public final class SafetyRules {
 
   /**
    * A removed node's server deleted or stopped before the last detach from it finished: a detach
-   * still running, or one started after, would be cut short, as a person deleting the server by
-   * hand risks (the mount on the new node hangs).
+   * still running would be cut short, as a person deleting the server by hand risks (the mount on
+   * the new node hangs), and so would one started after a deletion. A detach started after the
+   * server was stopped is a detach from a server that is off: the fence rules judge it (a node lost
+   * during its removal is fenced and emptied by its loss incident).
    */
   private static List<String> retiredTooSoon(List<SimAction> actions, List<Planned> planned) {
     List<String> broken = new ArrayList<>();
@@ -217,7 +219,9 @@ public final class SafetyRules {
           if (detach.command().equals("detach_volume")
               && detach.server() == server
               && (detach.finished() == null || detach.finished().isAfter(retire.started()))
-              && !detach.started().isBefore(removal.from())) {
+              && !detach.started().isBefore(removal.from())
+              && (retire.command().equals("delete_server")
+                  || detach.started().isBefore(retire.started()))) {
             broken.add(
                 retire.command()
                     + " of server "

@@ -72,11 +72,39 @@ class SafetyRulesTest {
         .satisfies(v -> assertThat(v).contains("while server 7001 was running"));
   }
 
+  @Test
+  void aNodeLostDuringItsRemovalMayHaveItsVolumesDetachedOnceItsLossFencedIt() {
+    // The node dies while its removal waits; its loss incident powers the server off (the fence),
+    // then detaches and moves the volume.
+    action("stop_server", 10, 12, 0, OLD);
+    action("detach_volume", 13, 16, VOLUME, OLD);
+    action("attach_volume", 17, 20, VOLUME, NEW);
+    List<SafetyRules.Outside> died =
+        List.of(new SafetyRules.Outside(OLD, T0.plusSeconds(5), false));
+
+    assertThat(violations(died, List.of(new SafetyRules.Planned(OLD, T0)))).isEmpty();
+  }
+
+  @Test
+  void aServerPoweredOffWhileADetachFromItRunsBreaksTheRule() {
+    action("detach_volume", 10, 16, VOLUME, OLD);
+    action("stop_server", 12, 14, 0, OLD);
+
+    assertThat(violations(List.of(new SafetyRules.Planned(OLD, T0))))
+        .singleElement()
+        .satisfies(v -> assertThat(v).contains("stop_server of server 7001"));
+  }
+
   private List<String> violations(List<SafetyRules.Planned> planned) {
+    return violations(List.of(), planned);
+  }
+
+  private List<String> violations(
+      List<SafetyRules.Outside> outside, List<SafetyRules.Planned> planned) {
     JsonNode world = state;
     SafetyRules.Start start = SafetyRules.Start.of(world);
     // The start is the world before any action: the volume on the old server.
-    return SafetyRules.violations(start, world, List.of(), planned);
+    return SafetyRules.violations(start, world, outside, planned);
   }
 
   private void action(String command, int startedAt, int finishedAt, long volume, long server) {

@@ -177,6 +177,81 @@ class RemovalApiTest {
         .body("incidentId", org.hamcrest.Matchers.hasItem(removal));
   }
 
+  @Test
+  void theDrillOfALiveNodePlansItsRemovalOrItsLossFromItsInventoryAndSendsNothing() {
+    NodeInventory worker = report(node("drilled"), null);
+    NodeInventory master = report(node("master"), "it is a control-plane node");
+    String drill = "/api/drill/" + worker.incidentId();
+
+    await()
+        .atMost(LifeboatTopics.WAIT)
+        .untilAsserted(
+            () ->
+                given()
+                    .queryParam("as", "removal")
+                    .queryParam("then", "poweroff")
+                    .get(drill)
+                    .then()
+                    .statusCode(200)
+                    .body("kind", equalTo("removal"))
+                    .body("then", equalTo("poweroff"))
+                    .body("fencing", equalTo("none"))
+                    .body("refused", org.hamcrest.Matchers.empty())
+                    .body(
+                        "nodeSteps",
+                        org.hamcrest.Matchers.contains("PRE_FLIGHT", "EVICT", "FINISH"))
+                    .body("volumes[0].volumeId", equalTo(100700))
+                    .body("volumes[0].steps[1]", equalTo("EVICT"))
+                    .body("volumes[0].likelyNode", equalTo("worker-spare"))
+                    .body("hetznerRequests", equalTo(9)));
+    // A loss is drilled from the same live inventory: no incident of the node is needed.
+    given()
+        .get(drill)
+        .then()
+        .statusCode(200)
+        .body("kind", equalTo("loss"))
+        .body("fencing", equalTo("poweroff"))
+        .body("nodeSteps", org.hamcrest.Matchers.contains("PRE_FLIGHT", "FENCE", "RELEASE"));
+    given()
+        .queryParam("as", "removal")
+        .get("/api/drill/no-such-node")
+        .then()
+        .statusCode(404)
+        .body("message", containsString("node no-such-node is not known"));
+    await()
+        .atMost(LifeboatTopics.WAIT)
+        .untilAsserted(
+            () ->
+                given()
+                    .queryParam("as", "removal")
+                    .get("/api/drill/" + master.incidentId())
+                    .then()
+                    .statusCode(409)
+                    .body("message", containsString("control-plane")));
+    given()
+        .queryParam("as", "removal")
+        .queryParam("then", "shred")
+        .get(drill)
+        .then()
+        .statusCode(400)
+        .body("message", equalTo("then must be one of delete, poweroff, keep, was shred"));
+    given().queryParam("as", "outage").get(drill).then().statusCode(400);
+    given()
+        .queryParam("then", "keep")
+        .get(drill)
+        .then()
+        .statusCode(400)
+        .body("message", containsString("as=removal"));
+    assertThat(
+            given()
+                .get(
+                    "/api/removals/"
+                        + IncidentId.forRemoval(worker.node().name(), worker.node().uid()))
+                .statusCode())
+        .as("a drill opens no removal")
+        .isEqualTo(404);
+  }
+
   private static io.restassured.response.Response ask(String body) {
     return given()
         .header("Authorization", TOKEN)

@@ -1,6 +1,7 @@
 package dev.lifeboat.audit.api;
 
 import dev.lifeboat.audit.domain.IncidentProjection;
+import dev.lifeboat.audit.domain.IncidentProjector;
 import dev.lifeboat.audit.domain.IncidentReport;
 import dev.lifeboat.audit.domain.Timeline;
 import dev.lifeboat.audit.persistence.Queries;
@@ -36,8 +37,10 @@ public class IncidentResource {
 
   @GET
   @Path("/incidents")
-  @Operation(summary = "Incidents, newest first, filtered by node, status and time range")
+  @Operation(
+      summary = "Incidents and removals, newest first, filtered by kind, node, status and time")
   public Queries.Page list(
+      @QueryParam("kind") String kind,
       @QueryParam("node") String node,
       @QueryParam("status") String status,
       @QueryParam("from") String from,
@@ -48,7 +51,20 @@ public class IncidentResource {
       throw ApiError.of(
           Status.BAD_REQUEST, "invalid_input", "page must be >= 0 and size between 1 and 500");
     }
-    return queries.incidents(node, status, time(from), time(to), page, size);
+    if (kind != null
+        && !kind.equalsIgnoreCase(IncidentProjector.LOSS)
+        && !kind.equalsIgnoreCase(IncidentProjector.REMOVAL)) {
+      throw ApiError.of(
+          Status.BAD_REQUEST,
+          "invalid_input",
+          "kind must be "
+              + IncidentProjector.LOSS
+              + " or "
+              + IncidentProjector.REMOVAL
+              + ", was "
+              + kind);
+    }
+    return queries.incidents(kind, node, status, time(from), time(to), page, size);
   }
 
   @GET

@@ -37,7 +37,7 @@ public class TimelinePages {
 
   @GET
   public TemplateInstance index() {
-    return Templates.index(queries.incidents(null, null, null, null, 0, 100).items());
+    return Templates.index(queries.incidents(null, null, null, null, null, 0, 100).items());
   }
 
   @GET

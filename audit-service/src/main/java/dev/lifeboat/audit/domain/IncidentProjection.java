@@ -18,15 +18,18 @@ public record IncidentProjection(
   /**
    * The incident.
    *
+   * @param kind {@code loss} (a node lost) or {@code removal} (a node removed on purpose)
    * @param status SUSPECTED, RETURNED, RUNNING, HELD, COMPLETED, PARTIAL or CANCELLED
    * @param firstSeenAt the first message about the node
-   * @param detectedAt when NodeGone was sent
+   * @param detectedAt when NodeGone (or the removal's request) was sent
    * @param fencedAt when the fence succeeded
+   * @param emptiedAt when the last volume that left the server was detached from it
    * @param endedAt the terminal saga event
    * @param lastPodReadyAt the last replacement pod Ready
    */
   public record Incident(
       String incidentId,
+      String kind,
       String node,
       long serverId,
       String location,
@@ -35,6 +38,7 @@ public record IncidentProjection(
       Instant firstSeenAt,
       Instant detectedAt,
       Instant fencedAt,
+      Instant emptiedAt,
       Instant endedAt,
       Instant lastPodReadyAt,
       int volumesTotal,

@@ -59,6 +59,12 @@ import java.util.Map;
  */
 public final class IncidentProjector {
 
+  /** The kind of an incident opened by a node's loss. */
+  public static final String LOSS = "loss";
+
+  /** The kind of an incident opened by a node's planned removal. */
+  public static final String REMOVAL = "removal";
+
   private IncidentProjector() {}
 
   /**
@@ -101,10 +107,12 @@ public final class IncidentProjector {
     final String incidentId;
     NodeRef node;
     String reason;
+    String kind = LOSS;
     IncidentStatus status;
     Instant firstSeen;
     Instant detected;
     Instant fenced;
+    Instant emptied;
     Instant ended;
     Instant lastReady;
     final Map<Long, VolumeBuilder> volumes = new LinkedHashMap<>();
@@ -130,6 +138,9 @@ public final class IncidentProjector {
         // A removal opens with the same inventory as a loss; its reason says which it is.
         NodeGone gone =
             message instanceof RemovalRequested removal ? removal.inventory() : (NodeGone) message;
+        if (message instanceof RemovalRequested) {
+          kind = REMOVAL;
+        }
         if (detected == null) {
           node = gone.node();
           reason = gone.reason().name();
@@ -164,6 +175,9 @@ public final class IncidentProjector {
         step(succeeded.step(), succeeded.volumeId()).succeeded(succeeded.attempt(), at);
         if (succeeded.step() == Step.FENCE && fenced == null) {
           fenced = at;
+        }
+        if (succeeded.step() == Step.DETACH && succeeded.volumeId() != null) {
+          emptied = emptied == null || at.isAfter(emptied) ? at : emptied;
         }
         if (succeeded.step() == Step.VERIFY) {
           volume(succeeded.volumeId(), v -> v.moved(at));
@@ -231,6 +245,7 @@ public final class IncidentProjector {
       Incident incident =
           new Incident(
               incidentId,
+              kind,
               node == null ? null : node.name(),
               node == null ? 0 : node.serverId(),
               node == null ? null : node.location(),
@@ -239,6 +254,7 @@ public final class IncidentProjector {
               firstSeen,
               detected,
               fenced,
+              emptied,
               ended,
               lastReady,
               volumes.size(),

@@ -10,31 +10,55 @@ import java.util.List;
  * An incident's report: the summary, how long each step took, what failed and why.
  *
  * @param incidentId the incident
- * @param node the lost node
- * @param reason why it was declared gone
+ * @param kind {@code loss} or {@code removal}
+ * @param node the lost (or removed) node
+ * @param reason why it was declared gone ({@code REMOVAL_REQUESTED} for a removal)
  * @param status the incident's status
- * @param detectedAt when it was declared gone
+ * @param detectedAt when it was declared gone (or the removal asked for)
  * @param toFenceMillis from detection to the fence's success
+ * @param toEmptyMillis from detection to the last detach from the node's server: how long the node
+ *     took to empty
  * @param toLastPodReadyMillis from detection to the last replacement pod Ready
  * @param totalMillis from detection to the end
  * @param volumesMoved how many moved
  * @param volumesTotal how many the node held
+ * @param volumes where each volume went
  * @param steps each step with its duration and attempts
  * @param failures what failed and why
  */
 public record IncidentReport(
     String incidentId,
+    String kind,
     String node,
     String reason,
     String status,
     Instant detectedAt,
     Long toFenceMillis,
+    Long toEmptyMillis,
     Long toLastPodReadyMillis,
     Long totalMillis,
     int volumesMoved,
     int volumesTotal,
+    List<VolumeDestination> volumes,
     List<StepDuration> steps,
     List<String> failures) {
+
+  /**
+   * Where a volume went.
+   *
+   * @param claim its claim, {@code namespace/name}
+   * @param status MOVED, FAILED, SKIPPED, or still PENDING or IN_PROGRESS
+   * @param targetNode the node its pod landed on; null until it was scheduled
+   * @param targetServer that node's server; 0 until then
+   * @param movedAfterMillis from detection to its pod Ready there; null unless it moved
+   */
+  public record VolumeDestination(
+      long volumeId,
+      String claim,
+      String status,
+      String targetNode,
+      long targetServer,
+      Long movedAfterMillis) {}
 
   /**
    * A step's duration.
@@ -64,17 +88,32 @@ public record IncidentReport(
             .filter(v -> v.status().equals("FAILED"))
             .map(IncidentReport::failure)
             .toList();
+    List<VolumeDestination> volumes =
+        projection.volumes().stream()
+            .map(
+                v ->
+                    new VolumeDestination(
+                        v.volumeId(),
+                        v.claim(),
+                        v.status(),
+                        v.targetNode(),
+                        v.targetServer(),
+                        v.status().equals("MOVED") ? between(i.detectedAt(), v.endedAt()) : null))
+            .toList();
     return new IncidentReport(
         i.incidentId(),
+        i.kind(),
         i.node(),
         i.reason(),
         i.status(),
         i.detectedAt(),
         between(i.detectedAt(), i.fencedAt()),
+        between(i.detectedAt(), i.emptiedAt()),
         between(i.detectedAt(), i.lastPodReadyAt()),
         between(i.detectedAt(), i.endedAt()),
         i.volumesMoved(),
         i.volumesTotal(),
+        volumes,
         steps,
         failures);
   }
@@ -82,18 +121,40 @@ public record IncidentReport(
   /** The report as Markdown. */
   public String markdown() {
     StringBuilder out = new StringBuilder();
-    out.append("# Incident ").append(incidentId).append("\n\n");
+    boolean removal = IncidentProjector.REMOVAL.equals(kind);
+    out.append(removal ? "# Removal " : "# Incident ").append(incidentId).append("\n\n");
     out.append("- Node: ").append(node).append(" (").append(reason).append(")\n");
     out.append("- Status: ").append(status).append('\n');
-    out.append("- Declared gone: ").append(detectedAt).append('\n');
-    out.append("- Fenced after: ").append(seconds(toFenceMillis)).append('\n');
+    out.append(removal ? "- Asked for: " : "- Declared gone: ").append(detectedAt).append('\n');
+    if (!removal) {
+      out.append("- Fenced after: ").append(seconds(toFenceMillis)).append('\n');
+    }
+    out.append("- Node emptied after: ").append(seconds(toEmptyMillis)).append('\n');
     out.append("- Last pod Ready after: ").append(seconds(toLastPodReadyMillis)).append('\n');
     out.append("- Ended after: ").append(seconds(totalMillis)).append('\n');
     out.append("- Volumes moved: ")
         .append(volumesMoved)
         .append(" of ")
         .append(volumesTotal)
-        .append("\n\n## Steps\n\n| volume | step | status | duration | attempts | last error |\n")
+        .append("\n\n## Where each volume went\n\n")
+        .append("| volume | claim | status | node | server | Ready after |\n")
+        .append("|---|---|---|---|---|---|\n");
+    for (VolumeDestination v : volumes) {
+      out.append("| ")
+          .append(v.volumeId())
+          .append(" | ")
+          .append(v.claim() == null ? "" : v.claim())
+          .append(" | ")
+          .append(v.status())
+          .append(" | ")
+          .append(v.targetNode() == null ? "" : v.targetNode())
+          .append(" | ")
+          .append(v.targetServer() == 0 ? "" : Long.toString(v.targetServer()))
+          .append(" | ")
+          .append(seconds(v.movedAfterMillis()))
+          .append(" |\n");
+    }
+    out.append("\n## Steps\n\n| volume | step | status | duration | attempts | last error |\n")
         .append("|---|---|---|---|---|---|\n");
     for (StepDuration s : steps) {
       out.append("| ")

@@ -77,8 +77,8 @@ final class Projections {
         db.prepareStatement(
             "insert into incident (incident_id, node, server_id, location, reason, status,"
                 + " first_seen_at, detected_at, fenced_at, ended_at, last_pod_ready_at,"
-                + " volumes_total, volumes_moved, messages)"
-                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " volumes_total, volumes_moved, messages, kind, emptied_at)"
+                + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
       insert.setString(1, i.incidentId());
       insert.setString(2, i.node());
       insert.setLong(3, i.serverId());
@@ -93,6 +93,8 @@ final class Projections {
       insert.setInt(12, i.volumesTotal());
       insert.setInt(13, i.volumesMoved());
       insert.setInt(14, i.messages());
+      insert.setString(15, i.kind());
+      time(insert, 16, i.emptiedAt());
       insert.executeUpdate();
     }
     try (PreparedStatement insert =

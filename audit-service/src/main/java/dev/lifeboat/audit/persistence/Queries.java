@@ -48,10 +48,15 @@ public class Queries {
   public record DeadLetter(
       long seq, String originalTopic, String reason, String key, Instant storedAt) {}
 
-  /** Incidents matching the filters, newest first. */
-  public Page incidents(String node, String status, Instant from, Instant to, int page, int size) {
+  /** Incidents (and removals) matching the filters, newest first. */
+  public Page incidents(
+      String kind, String node, String status, Instant from, Instant to, int page, int size) {
     StringBuilder where = new StringBuilder(" where true");
     List<Object> args = new ArrayList<>();
+    if (kind != null) {
+      where.append(" and kind = ?");
+      args.add(kind.toLowerCase(java.util.Locale.ROOT));
+    }
     if (node != null) {
       where.append(" and node = ?");
       args.add(node);
@@ -225,6 +230,7 @@ public class Queries {
   private static Incident incident(ResultSet r) throws SQLException {
     return new Incident(
         r.getString("incident_id"),
+        r.getString("kind"),
         r.getString("node"),
         r.getLong("server_id"),
         r.getString("location"),
@@ -233,6 +239,7 @@ public class Queries {
         instant(r, "first_seen_at"),
         instant(r, "detected_at"),
         instant(r, "fenced_at"),
+        instant(r, "emptied_at"),
         instant(r, "ended_at"),
         instant(r, "last_pod_ready_at"),
         r.getInt("volumes_total"),

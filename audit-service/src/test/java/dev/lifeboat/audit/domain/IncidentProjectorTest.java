@@ -6,9 +6,14 @@ import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.node.GoneReason;
+import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.events.saga.IncidentStatus;
@@ -16,6 +21,7 @@ import dev.lifeboat.events.saga.RetryScheduled;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepFailed;
 import dev.lifeboat.events.saga.StepStarted;
+import dev.lifeboat.events.saga.StepSucceeded;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +102,57 @@ class IncidentProjectorTest {
     assertThat(status()).isEqualTo(IncidentStatus.RUNNING.name());
   }
 
+  @Test
+  void aRemovalIsOfItsOwnKindAndTheNodeIsEmptiedAtItsLastDetach() {
+    String removal = IncidentId.forRemoval(NODE.name(), NODE.uid());
+    NodeGone inventory = gone();
+    add(
+        new RemovalRequested(
+            MessageIds.random(),
+            removal,
+            T0,
+            NODE,
+            ServerDisposal.DELETE,
+            "test",
+            List.of(volume(11), volume(12)),
+            inventory.eligibleNodes(),
+            Map.of(),
+            6));
+    add(
+        new StepSucceeded(
+            MessageIds.random(), removal, T0.plusSeconds(9), Step.DETACH, 12L, 1, ""));
+    add(
+        new StepSucceeded(
+            MessageIds.random(), removal, T0.plusSeconds(5), Step.DETACH, 11L, 1, ""));
+    // FINISH's drain is a step of the node, not a detach: it does not move the moment.
+    add(
+        new StepSucceeded(
+            MessageIds.random(), removal, T0.plusSeconds(12), Step.FINISH, null, 1, ""));
+
+    IncidentProjection.Incident incident = project(removal).incident();
+
+    assertThat(incident.kind()).isEqualTo(IncidentProjector.REMOVAL);
+    assertThat(incident.reason()).isEqualTo(GoneReason.REMOVAL_REQUESTED.name());
+    assertThat(incident.emptiedAt()).isEqualTo(T0.plusSeconds(9));
+    assertThat(incident.volumesTotal()).isEqualTo(2);
+  }
+
+  @Test
+  void aLossIsOfKindLoss() {
+    add(gone());
+    assertThat(project(INCIDENT).incident().kind()).isEqualTo(IncidentProjector.LOSS);
+    assertThat(project(INCIDENT).incident().emptiedAt()).isNull();
+  }
+
+  private static HeldVolume volume(long id) {
+    return new HeldVolume(
+        id,
+        "pv-" + id,
+        new ClaimRef("shop", "data-" + id),
+        "fsn1",
+        List.of(new PodRef("shop", "db-" + id, "uid-" + id, "StatefulSet", "db")));
+  }
+
   private static NodeGone gone() {
     return new NodeGone(
         MessageIds.random(),
@@ -114,10 +171,14 @@ class IncidentProjectorTest {
   }
 
   private String status() {
+    return project(INCIDENT).incident().status();
+  }
+
+  private IncidentProjection project(String incidentId) {
     List<Entry> entries = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       entries.add(new Entry(i, "lifeboat.saga-events", messages.get(i)));
     }
-    return IncidentProjector.project(INCIDENT, entries).incident().status();
+    return IncidentProjector.project(incidentId, entries);
   }
 }

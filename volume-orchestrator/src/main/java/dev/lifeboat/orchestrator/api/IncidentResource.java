@@ -9,13 +9,16 @@ import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.control.ResumeIncident;
 import dev.lifeboat.events.control.RetryVolume;
+import dev.lifeboat.events.inventory.NodeInventory;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.orchestrator.domain.Control;
 import dev.lifeboat.orchestrator.domain.Drill;
+import dev.lifeboat.orchestrator.domain.IncidentKind;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import dev.lifeboat.orchestrator.messaging.ControlRequests;
 import dev.lifeboat.service.api.ApiError;
@@ -54,12 +57,19 @@ public class IncidentResource {
   private final IncidentDirectory directory;
   private final ControlRequests control;
   private final Drill drill;
+  private final LiveNodes nodes;
   private final Clock clock;
 
-  IncidentResource(IncidentDirectory directory, ControlRequests control, Drill drill, Clock clock) {
+  IncidentResource(
+      IncidentDirectory directory,
+      ControlRequests control,
+      Drill drill,
+      LiveNodes nodes,
+      Clock clock) {
     this.directory = directory;
     this.control = control;
     this.drill = drill;
+    this.nodes = nodes;
     this.clock = clock;
   }
 
@@ -203,9 +213,36 @@ public class IncidentResource {
     return directory.maintenance();
   }
 
+  /**
+   * The drill of a node: what a loss of it would do now ({@code as=loss}, the default), from its
+   * live inventory, or from the newest incident's for a node that is gone; or what removing it on
+   * purpose would do ({@code as=removal}, the server then {@code then=delete|poweroff|keep}), from
+   * its live inventory, answered as a removal request would be (404 unknown, 409 excluded). Nothing
+   * is sent.
+   */
   @GET
   @Path("/drill/{node}")
-  public Drill.Plan drillNode(@PathParam("node") String node) {
+  public Drill.Plan drillNode(
+      @PathParam("node") String node,
+      @QueryParam("as") @DefaultValue("loss") String as,
+      @QueryParam("then") String then) {
+    if (as.equals(IncidentKind.REMOVAL.word())) {
+      ServerDisposal disposal = LiveNodes.then(then);
+      NodeInventory live = nodes.removable(node);
+      return drill.planRemoval(nodes.asOfNow(live, GoneReason.REMOVAL_REQUESTED), disposal);
+    }
+    if (!as.equals(IncidentKind.LOSS.word())) {
+      throw ApiError.of(
+          Status.BAD_REQUEST, "invalid_input", "as must be loss or removal, was " + as);
+    }
+    if (then != null) {
+      throw ApiError.of(
+          Status.BAD_REQUEST, "invalid_input", "then is a removal's: ask with as=removal");
+    }
+    Optional<NodeInventory> live = nodes.find(node);
+    if (live.isPresent()) {
+      return drill.plan(nodes.asOfNow(live.get(), GoneReason.LEASE_EXPIRED));
+    }
     IncidentView newest =
         list(null, node, "all").stream()
             .findFirst()

@@ -115,7 +115,7 @@ public record IncidentView(
   public static IncidentView of(IncidentState state) {
     return new IncidentView(
         state.incidentId(),
-        state.kind().name().toLowerCase(java.util.Locale.ROOT),
+        state.kind().word(),
         state.then() == null ? null : state.then().word(),
         state.requestedBy(),
         state.node().name(),

@@ -9,7 +9,6 @@ import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.orchestrator.domain.Control;
 import dev.lifeboat.orchestrator.domain.IncidentKind;
 import dev.lifeboat.orchestrator.messaging.ControlRequests;
-import dev.lifeboat.orchestrator.messaging.NodeInventories;
 import dev.lifeboat.service.api.ApiError;
 import dev.lifeboat.service.api.Mutating;
 import jakarta.ws.rs.Consumes;
@@ -24,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.Response.Status;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Planned removals through the API: ask for one ({@code POST /api/removals}), list them, cancel one
@@ -38,20 +36,17 @@ import java.util.Locale;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RemovalResource {
 
-  private static final String REMOVAL = IncidentKind.REMOVAL.name().toLowerCase(Locale.ROOT);
+  private static final String REMOVAL = IncidentKind.REMOVAL.word();
 
   private final IncidentResource incidents;
-  private final NodeInventories inventories;
+  private final LiveNodes nodes;
   private final ControlRequests requests;
   private final Clock clock;
 
   RemovalResource(
-      IncidentResource incidents,
-      NodeInventories inventories,
-      ControlRequests requests,
-      Clock clock) {
+      IncidentResource incidents, LiveNodes nodes, ControlRequests requests, Clock clock) {
     this.incidents = incidents;
-    this.inventories = inventories;
+    this.nodes = nodes;
     this.requests = requests;
     this.clock = clock;
   }
@@ -82,41 +77,8 @@ public class RemovalResource {
       throw ApiError.of(Status.BAD_REQUEST, "invalid_input", "node is required");
     }
     String node = body.node().trim();
-    ServerDisposal then =
-        body.then() == null
-            ? ServerDisposal.DELETE
-            : ServerDisposal.of(body.then())
-                .orElseThrow(
-                    () ->
-                        ApiError.of(
-                            Status.BAD_REQUEST,
-                            "invalid_input",
-                            "then must be one of "
-                                + ServerDisposal.words()
-                                + ", was "
-                                + body.then()));
-    NodeInventory inventory =
-        inventories
-            .node(node)
-            .filter(known -> !known.deleted())
-            .orElseThrow(
-                () ->
-                    ApiError.of(
-                        Status.NOT_FOUND,
-                        "not_found",
-                        "node "
-                            + node
-                            + " is not known"
-                            + (inventories.caughtUp()
-                                ? ""
-                                : " yet (the node inventory is still being read: try again in a"
-                                    + " few seconds)")));
-    if (inventory.excludedBecause() != null) {
-      throw ApiError.of(
-          Status.CONFLICT,
-          "excluded",
-          "node " + node + " is excluded from Lifeboat: " + inventory.excludedBecause());
-    }
+    ServerDisposal then = LiveNodes.then(body.then());
+    NodeInventory inventory = nodes.removable(node);
     for (IncidentView running : incidents.list(null, node, "all")) {
       if (running.status().equals("RUNNING") || running.status().equals("HELD")) {
         throw ApiError.of(

@@ -1,7 +1,9 @@
 package dev.lifeboat.orchestrator.domain;
 
 import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
+import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.saga.Step;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,13 +11,16 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A rehearsal: what the saga would do if this node were lost now, from its last known inventory,
- * without sending anything.
+ * A rehearsal: what the saga would do if this node were lost now, or removed on purpose, from its
+ * last known inventory, without sending anything.
  */
 public final class Drill {
 
   /** Requests the adapter makes per Hetzner action: observe (GET), act (POST), poll (GET). */
   static final int REQUESTS_PER_ACTION = 3;
+
+  /** A removal's fencing: none, the node is alive and cooperating. */
+  private static final String NO_FENCE = FencePolicy.NONE.name().toLowerCase(Locale.ROOT);
 
   private final SagaPolicy policy;
   private final ActionTimes times;
@@ -49,15 +54,27 @@ public final class Drill {
    *
    * @param node the node's name
    * @param serverId its server
-   * @param fencing how it would be fenced; {@code none} when nothing would be
+   * @param kind {@code loss} or {@code removal}
+   * @param fencing how it would be fenced; {@code none} when nothing would be (always, for a
+   *     removal)
+   * @param then a removal's: what becomes of the server ({@code delete}, {@code poweroff} or {@code
+   *     keep}); null for a loss
+   * @param refused a removal's: why PRE_FLIGHT would refuse it and touch nothing; empty when it
+   *     would go ahead (and always for a loss, which moves what it can)
+   * @param nodeSteps the steps of the node as a whole, in order
    * @param volumes every volume, in inventory order
    * @param hetznerRequests the Hetzner API requests it would take, at most
-   * @param expectedDuration from the decision to the last pod Ready, estimated
+   * @param expectedDuration from the decision to the last pod Ready (for a removal: to the server
+   *     deleted, powered off or left empty), estimated
    */
   public record Plan(
       String node,
       long serverId,
+      String kind,
       String fencing,
+      String then,
+      List<String> refused,
+      List<String> nodeSteps,
       List<PlannedVolume> volumes,
       int hetznerRequests,
       Duration expectedDuration) {}
@@ -98,8 +115,16 @@ public final class Drill {
               volume.likelyNode() == null ? null : volume.likelyNode().name()));
     }
     if (moving == 0) {
-      return new Plan(
-          inventory.node().name(), inventory.node().serverId(), "none", volumes, 0, Duration.ZERO);
+      return plan(
+          inventory,
+          IncidentKind.LOSS,
+          "none",
+          null,
+          List.of(),
+          List.of(Step.PRE_FLIGHT),
+          volumes,
+          0,
+          Duration.ZERO);
     }
     FencePolicy fencing = plan.fencing();
     boolean detaches = fencing != FencePolicy.DELETE;
@@ -121,13 +146,118 @@ public final class Drill {
     // detach; unless the flows a slot allows at once are fewer, and each wave waits for the last.
     Duration pipelined = detach.multipliedBy(moving).plus(perVolume);
     Duration inWaves = detach.plus(perVolume).multipliedBy(waves);
-    Duration expected = fence.plus(pipelined.compareTo(inWaves) >= 0 ? pipelined : inWaves);
-    return new Plan(
-        inventory.node().name(),
-        inventory.node().serverId(),
+    Duration expected = fence.plus(longer(pipelined, inWaves));
+    List<Step> nodeSteps = new ArrayList<>(List.of(Step.PRE_FLIGHT));
+    nodeSteps.addAll(plan.incidentSteps());
+    return plan(
+        inventory,
+        IncidentKind.LOSS,
         fencing.name().toLowerCase(Locale.ROOT),
+        null,
+        List.of(),
+        nodeSteps,
         volumes,
         requests,
         expected);
+  }
+
+  /**
+   * The plan for removing the node of this inventory on purpose, the server then deleted, powered
+   * off or kept: the removal saga's pre-flight and steps, with estimates. A removal that PRE_FLIGHT
+   * would refuse is planned with its reasons and nothing else.
+   */
+  public Plan planRemoval(NodeGone inventory, ServerDisposal then) {
+    List<String> refused = new ArrayList<>();
+    List<PlannedVolume> volumes = new ArrayList<>();
+    for (HeldVolume volume : inventory.volumes()) {
+      PreFlight.Verdict verdict = PreFlight.verdict(volume, inventory);
+      String why = PreFlight.removalRefusal(verdict);
+      List<String> steps = new ArrayList<>(List.of(Step.PRE_FLIGHT.name()));
+      String likely = null;
+      if (why == null) {
+        VolumeSteps.TABLE.forEach(row -> steps.add(row.step().name()));
+        likely = inventory.eligibleIn(volume.location()).get(0).name();
+      } else {
+        refused.add("volume " + volume.volumeId() + ": " + why);
+      }
+      volumes.add(
+          new PlannedVolume(
+              volume.volumeId(), volume.location(), why == null ? "moves" : why, steps, likely));
+    }
+    String server = PreFlight.removalServerRefusal(inventory.node(), then);
+    if (server != null) {
+      refused.add(server);
+    }
+    if (!refused.isEmpty()) {
+      return plan(
+          inventory,
+          IncidentKind.REMOVAL,
+          NO_FENCE,
+          then,
+          refused,
+          List.of(Step.PRE_FLIGHT),
+          volumes,
+          0,
+          Duration.ZERO);
+    }
+    int moving = volumes.size();
+    boolean retires = then != ServerDisposal.KEEP;
+    int requests = moving * REQUESTS_PER_ACTION * 2 + (retires ? REQUESTS_PER_ACTION : 0);
+    // Each volume's pods are evicted (a cluster step: graceful termination, the kubelet unmounts),
+    // then its detach from the running server waits its turn (one action per server at a time),
+    // then it moves on as for a loss; FINISH drains the rest, retires the server, deletes the Node.
+    int waves =
+        Math.max(1, (moving + policy.maxParallelVolumes() - 1) / policy.maxParallelVolumes());
+    Duration perVolume = times.attach().plus(times.cluster().multipliedBy(3));
+    Duration evict = moving == 0 ? Duration.ZERO : times.cluster();
+    Duration pipelined = evict.plus(times.detach().multipliedBy(moving)).plus(perVolume);
+    Duration inWaves = evict.plus(times.detach()).plus(perVolume).multipliedBy(waves);
+    Duration moved = moving == 0 ? Duration.ZERO : longer(pipelined, inWaves);
+    Duration finish =
+        times
+            .cluster()
+            .plus(
+                switch (then) {
+                  case DELETE -> times.delete().plus(times.cluster());
+                  case POWEROFF -> times.poweroff();
+                  case KEEP -> Duration.ZERO;
+                });
+    return plan(
+        inventory,
+        IncidentKind.REMOVAL,
+        NO_FENCE,
+        then,
+        List.of(),
+        List.of(Step.PRE_FLIGHT, Step.EVICT, Step.FINISH),
+        volumes,
+        requests,
+        moved.plus(finish));
+  }
+
+  private static Plan plan(
+      NodeGone inventory,
+      IncidentKind kind,
+      String fencing,
+      ServerDisposal then,
+      List<String> refused,
+      List<Step> nodeSteps,
+      List<PlannedVolume> volumes,
+      int requests,
+      Duration expected) {
+    return new Plan(
+        inventory.node().name(),
+        inventory.node().serverId(),
+        kind.word(),
+        fencing,
+        then == null ? null : then.word(),
+        refused,
+        nodeSteps.stream().map(Step::name).toList(),
+        volumes,
+        requests,
+        expected);
+  }
+
+  private static Duration longer(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 }

@@ -8,5 +8,10 @@ public enum IncidentKind {
    * A person asked to remove the node: cordon it, evict its pods, move its volumes, then delete,
    * power off or keep its server. Nothing is fenced.
    */
-  REMOVAL
+  REMOVAL;
+
+  /** The kind in the API's words: {@code loss} or {@code removal}. */
+  public String word() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
 }

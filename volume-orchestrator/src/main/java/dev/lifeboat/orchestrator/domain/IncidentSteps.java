@@ -5,7 +5,6 @@ import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.RemovalRequested;
-import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentPartial;
@@ -144,27 +143,20 @@ final class IncidentSteps {
       VolumeFlow flow = new VolumeFlow(volume, Phase.QUEUED);
       state.volumes.add(flow);
       PreFlight.Verdict verdict = PreFlight.verdict(volume, inventory);
-      if (verdict.outcome() != PreFlight.Outcome.MOVES) {
+      String why = PreFlight.removalRefusal(verdict);
+      if (why != null) {
         String code =
             verdict.outcome() == PreFlight.Outcome.NO_ELIGIBLE_NODE
                 ? FailureCodes.NO_ELIGIBLE_NODE
                 : SagaCodes.OPTED_OUT;
-        String why =
-            verdict.outcome() == PreFlight.Outcome.NO_ELIGIBLE_NODE
-                ? verdict.detail()
-                : "it opted out of Lifeboat ("
-                    + verdict.detail()
-                    + "): move it yourself, or take the opt-out off, and ask again";
         run.failed(Step.PRE_FLIGHT, volume.volumeId(), 1, code, why, true);
         flows.fail(flow, Step.PRE_FLIGHT, code, why);
         refusals.add("volume " + volume.volumeId() + ": " + why);
       }
     }
-    if (state.then != ServerDisposal.KEEP && state.node.serverId() == 0) {
-      refusals.add(
-          "node "
-              + state.node.name()
-              + " has no hcloud:// providerID, so its server is unknown: ask with then=keep");
+    String server = PreFlight.removalServerRefusal(state.node, state.then);
+    if (server != null) {
+      refusals.add(server);
     }
     if (!refusals.isEmpty()) {
       String why = "refused at pre-flight, nothing was done: " + String.join("; ", refusals);

@@ -8,10 +8,11 @@ import java.time.Instant;
 
 /**
  * A node lost while it is being removed: the loss wins. Its incident fences the server and moves
- * what is still there; the removal, if one runs, is aborted (what moved stays moved, the rest ends
- * {@code ABORTED} naming the incident), so that the two never act on the same volumes. The abort
- * goes through the control topic, since the removal's saga may live on another partition; a removal
- * that ended, or never was, ignores it without a word.
+ * what is still there; the removal, if one runs, is told to hand over (what left the server goes on
+ * to its new node, what is still on it ends {@code HANDED_OVER} naming the incident, no FINISH, the
+ * removal ends CANCELLED), so that the two never act on the same volumes. The abort goes through
+ * the control topic, since the removal's saga may live on another partition; a removal that ended,
+ * or never was, ignores it without a word.
  */
 public final class RemovalHandover {
 

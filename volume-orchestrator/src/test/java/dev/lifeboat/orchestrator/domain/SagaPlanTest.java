@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.GoneReason;
@@ -12,6 +13,9 @@ import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.PodRef;
+import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.ServerDisposal;
+import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.events.saga.StepSucceeded;
@@ -26,7 +30,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The drill, the dry run and the live saga tell the same story of a lost node: one pre-flight, one
- * step table, for every fencing policy.
+ * step table, for every fencing policy; and of a node removed on purpose, whatever becomes of its
+ * server.
  */
 class SagaPlanTest {
 
@@ -102,6 +107,85 @@ class SagaPlanTest {
     assertThat(new Drill(policy, times()).plan(gone).fencing()).isEqualTo("none");
     assertThat(incidentSteps(live.sent)).containsExactly(Step.PRE_FLIGHT);
     assertThat(live.sent).noneMatch(m -> m instanceof dev.lifeboat.events.Command);
+  }
+
+  @ParameterizedTest
+  @EnumSource(ServerDisposal.class)
+  void theRemovalDrillPlansTheStepsAndRequestsOfTheLiveRemovalSaga(ServerDisposal then) {
+    RemovalRequested request =
+        removal(then, volume(1, "fsn1", null), volume(4, "fsn1", null), volume(5, "fsn1", null));
+    SagaPolicy policy = SagaPolicy.defaults();
+
+    Cooperative live =
+        new Cooperative(new IncidentSaga(policy), request.inventory(), T0).receive(request, true);
+    Drill.Plan drill = new Drill(policy, times()).planRemoval(request.inventory(), then);
+
+    assertThat(live.state.status()).isEqualTo(IncidentStatus.COMPLETED);
+    assertThat(drill.kind()).isEqualTo("removal");
+    assertThat(drill.fencing()).isEqualTo("none");
+    assertThat(drill.then()).isEqualTo(then.word());
+    assertThat(drill.refused()).isEmpty();
+    assertThat(drill.nodeSteps())
+        .isEqualTo(incidentSteps(live.sent).stream().map(Step::name).toList());
+    for (HeldVolume volume : request.volumes()) {
+      List<String> expected = new ArrayList<>(List.of(Step.PRE_FLIGHT.name()));
+      volumeSteps(live.sent, volume.volumeId()).forEach(step -> expected.add(step.name()));
+      Drill.PlannedVolume drilled =
+          drill.volumes().stream().filter(v -> v.volumeId() == volume.volumeId()).findFirst().get();
+      assertThat(drilled.steps()).as("volume %d", volume.volumeId()).isEqualTo(expected);
+      assertThat(drilled.outcome()).isEqualTo("moves");
+      assertThat(drilled.likelyNode()).isEqualTo("worker-3");
+    }
+    long hetznerCommands = live.sent.stream().filter(m -> m instanceof HcloudCommand).count();
+    assertThat(drill.hetznerRequests())
+        .as("at most an observation, the action and a poll per Hetzner command the saga sends")
+        .isEqualTo(Drill.REQUESTS_PER_ACTION * (int) hetznerCommands);
+    assertThat(drill.expectedDuration()).isPositive();
+  }
+
+  @Test
+  void aRemovalThatPreFlightWouldRefuseIsPlannedAsRefusedForTheSagasOwnReasons() {
+    RemovalRequested request =
+        removal(
+            ServerDisposal.DELETE,
+            volume(1, "fsn1", null),
+            volume(2, "fsn1", "lifeboat.dev/failover: disabled"),
+            volume(3, "hel1", null));
+    SagaPolicy policy = SagaPolicy.defaults();
+
+    Cooperative live =
+        new Cooperative(new IncidentSaga(policy), request.inventory(), T0).receive(request, true);
+    Drill.Plan drill = new Drill(policy, times()).planRemoval(request.inventory(), request.then());
+
+    assertThat(live.state.status()).isEqualTo(IncidentStatus.CANCELLED);
+    assertThat(live.sent).noneMatch(m -> m instanceof dev.lifeboat.events.Command);
+    assertThat(drill.refused()).hasSize(2);
+    IncidentCancelled cancelled =
+        live.sent.stream()
+            .filter(m -> m instanceof IncidentCancelled)
+            .map(m -> (IncidentCancelled) m)
+            .findFirst()
+            .get();
+    assertThat(cancelled.reason())
+        .isEqualTo(
+            "refused at pre-flight, nothing was done: " + String.join("; ", drill.refused()));
+    assertThat(drill.nodeSteps()).containsExactly(Step.PRE_FLIGHT.name());
+    assertThat(drill.hetznerRequests()).isZero();
+    assertThat(drill.expectedDuration()).isZero();
+  }
+
+  private static RemovalRequested removal(ServerDisposal then, HeldVolume... volumes) {
+    return new RemovalRequested(
+        MessageIds.random(),
+        IncidentId.forRemoval(NODE.name(), NODE.uid()),
+        T0,
+        NODE,
+        then,
+        "test",
+        List.of(volumes),
+        Map.of("fsn1", List.of(new EligibleNode("worker-3", 4203, "fsn1")), "hel1", List.of()),
+        Map.of(),
+        6);
   }
 
   private static List<Step> incidentSteps(List<LifeboatMessage> sent) {
