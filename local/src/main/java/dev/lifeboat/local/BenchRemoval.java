@@ -21,7 +21,12 @@ final class BenchRemoval {
 
   /** One removal's figures. */
   record Run(
-      String node, Duration toLastReady, Duration total, int volumes, Map<String, Long> requests) {
+      String node,
+      Duration toEmpty,
+      Duration toLastReady,
+      Duration total,
+      int volumes,
+      Map<String, Long> requests) {
     long requestCount() {
       return requests.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -54,6 +59,7 @@ final class BenchRemoval {
       Run figures =
           new Run(
               node,
+              Duration.ofMillis(report.path("toEmptyMillis").asLong()),
               Duration.ofMillis(report.path("toLastPodReadyMillis").asLong()),
               Duration.ofMillis(report.path("totalMillis").asLong()),
               ended.path("volumes").size(),
@@ -63,10 +69,11 @@ final class BenchRemoval {
           SafetyRules.violations(start, apis.hcloudState(), List.of(), planned);
       out.printf(
           Locale.ROOT,
-          "run %d: %s emptied and deleted %.1f s after the request; safety rules on the action"
-              + " log: %d violations%n",
+          "run %d: %s emptied %.1f s and deleted %.1f s after the request; safety rules on the"
+              + " action log: %d violations%n",
           run,
           node,
+          figures.toEmpty().toMillis() / 1000.0,
           figures.total().toMillis() / 1000.0,
           violations.size());
       if (!violations.isEmpty() || figures.volumes() != volumes) {
@@ -84,11 +91,12 @@ final class BenchRemoval {
     lines.add(
         String.format(
             Locale.ROOT,
-            "%-8s %-14s %16s %18s %9s %11s",
+            "%-8s %-14s %9s %16s %9s %9s %11s",
             "run",
             "node",
+            "emptied",
             "last pod Ready",
-            "emptied, deleted",
+            "deleted",
             "requests",
             "per volume"));
     for (int i = 0; i < runs.size(); i++) {
@@ -96,9 +104,10 @@ final class BenchRemoval {
       lines.add(
           String.format(
               Locale.ROOT,
-              "%-8d %-14s %15.1fs %17.1fs %9d %11.2f",
+              "%-8d %-14s %8.1fs %15.1fs %8.1fs %9d %11.2f",
               i + 1,
               run.node(),
+              run.toEmpty().toMillis() / 1000.0,
               run.toLastReady().toMillis() / 1000.0,
               run.total().toMillis() / 1000.0,
               run.requestCount(),
@@ -107,9 +116,10 @@ final class BenchRemoval {
     lines.add(
         String.format(
             Locale.ROOT,
-            "%-8s %-14s %15.1fs %17.1fs %9d %11.2f",
+            "%-8s %-14s %8.1fs %15.1fs %8.1fs %9d %11.2f",
             "median",
             "",
+            median(runs, r -> (double) r.toEmpty().toMillis()) / 1000.0,
             median(runs, r -> (double) r.toLastReady().toMillis()) / 1000.0,
             median(runs, r -> (double) r.total().toMillis()) / 1000.0,
             Math.round(median(runs, r -> (double) r.requestCount())),
