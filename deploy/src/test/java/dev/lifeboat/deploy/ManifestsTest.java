@@ -168,11 +168,50 @@ class ManifestsTest {
         .getReplicas();
   }
 
+  /** The data of the generated ConfigMap of that name (its rendered name ends in a hash). */
   private static Map<String, String> config(List<HasMetadata> objects, String name) {
     return of(objects, ConfigMap.class, "ConfigMap").stream()
-        .filter(c -> c.getMetadata().getName().equals(name))
+        .filter(c -> c.getMetadata().getName().startsWith(name + "-"))
         .findFirst()
         .orElseThrow()
         .getData();
+  }
+
+  @org.junit.jupiter.api.Test
+  void switchingBetweenDryRunAndProductionRollsThePodsWhoseSettingsChange() {
+    Map<String, Deployment> dryRun = deployments(render("dry-run"));
+    List<HasMetadata> production = render("production");
+
+    Set<String> configMaps =
+        of(production, ConfigMap.class, "ConfigMap").stream()
+            .map(c -> c.getMetadata().getName())
+            .collect(Collectors.toSet());
+    for (Map.Entry<String, Deployment> live : deployments(production).entrySet()) {
+      String name = live.getKey();
+      io.fabric8.kubernetes.api.model.PodTemplateSpec template =
+          live.getValue().getSpec().getTemplate();
+      for (Container container : template.getSpec().getContainers()) {
+        container.getEnvFrom().stream()
+            .filter(source -> source.getConfigMapRef() != null)
+            .forEach(
+                source ->
+                    assertThat(configMaps)
+                        .as(name + " reads a ConfigMap the overlay renders")
+                        .contains(source.getConfigMapRef().getName()));
+      }
+      boolean switched = name.equals("volume-orchestrator") || name.equals("hcloud-adapter");
+      assertThat(template)
+          .as(
+              name
+                  + (switched
+                      ? ": its dry-run setting changes, and so does its pod template"
+                      : ": nothing of it changes"))
+          .matches(t -> t.equals(dryRun.get(name).getSpec().getTemplate()) != switched);
+    }
+  }
+
+  private static Map<String, Deployment> deployments(List<HasMetadata> objects) {
+    return of(objects, Deployment.class, "Deployment").stream()
+        .collect(Collectors.toMap(d -> d.getMetadata().getName(), d -> d));
   }
 }

@@ -79,6 +79,15 @@ public final class JarProcess {
    * output in {@code log}, and returns once {@code /q/health/ready} answers 200.
    */
   public static Process start(Path jar, int port, List<String> properties, Path log) {
+    return start(jar, port, properties, java.util.Map.of(), log);
+  }
+
+  /**
+   * Starts the jar as {@link #start(Path, int, List, Path)} does, with these environment variables
+   * added: settings as a Kubernetes manifest passes them ({@code KAFKA_SASL_JAAS_CONFIG}).
+   */
+  public static Process start(
+      Path jar, int port, List<String> properties, java.util.Map<String, String> env, Path log) {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx256m");
@@ -88,11 +97,10 @@ public final class JarProcess {
     command.add(jar.toString());
     Process process;
     try {
-      process =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+      ProcessBuilder builder =
+          new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      process = builder.start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + jar, e);
     }

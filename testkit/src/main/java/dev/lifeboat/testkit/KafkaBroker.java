@@ -21,6 +21,9 @@ import kafka.tools.StorageTool;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -28,7 +31,9 @@ import org.apache.kafka.common.utils.Time;
 /**
  * A real single-node Kafka broker in KRaft mode (broker and controller in one), running inside the
  * test JVM on free ports, with its data under {@code target/}. It can be stopped and started again
- * on the same ports and data, to prove that clients survive a broker outage.
+ * on the same ports and data, to prove that clients survive a broker outage. The test JVM's shared
+ * broker also listens with SASL SCRAM-SHA-512 on a port of its own, as a cluster's Kafka does for
+ * Lifeboat's services (Strimzi's internal listener), with one user ({@link #scramClient()}).
  */
 public final class KafkaBroker {
 
@@ -37,16 +42,24 @@ public final class KafkaBroker {
 
   private static KafkaBroker shared;
 
+  /** The SCRAM mechanism of the SCRAM listener: the one Strimzi's KafkaUsers use. */
+  public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
+  private static final String SCRAM_USER = "lifeboat-test";
+
   private final Path dataDir;
   private final int brokerPort;
   private final int controllerPort;
+  private final int scramPort;
+  private final String scramPassword = "scram-" + UUID.randomUUID();
   private final Properties properties;
   private KafkaRaftServer server;
 
-  private KafkaBroker(Path dataDir, int brokerPort, int controllerPort) {
+  private KafkaBroker(Path dataDir, int brokerPort, int controllerPort, int scramPort) {
     this.dataDir = dataDir;
     this.brokerPort = brokerPort;
     this.controllerPort = controllerPort;
+    this.scramPort = scramPort;
     this.properties = properties();
   }
 
@@ -55,7 +68,7 @@ public final class KafkaBroker {
    * local run's broker, in its own JVM.
    */
   public static KafkaBroker at(Path dataDir, int brokerPort, int controllerPort) {
-    KafkaBroker broker = new KafkaBroker(dataDir, brokerPort, controllerPort);
+    KafkaBroker broker = new KafkaBroker(dataDir, brokerPort, controllerPort, 0);
     broker.format();
     return broker;
   }
@@ -64,10 +77,12 @@ public final class KafkaBroker {
   public static synchronized KafkaBroker shared() {
     if (shared == null) {
       KafkaBroker broker =
-          at(
+          new KafkaBroker(
               Path.of("target", "kafka-" + UUID.randomUUID()),
               JarProcess.freePort(),
+              JarProcess.freePort(),
               JarProcess.freePort());
+      broker.format();
       broker.start();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-shutdown"));
       shared = broker;
@@ -78,6 +93,30 @@ public final class KafkaBroker {
   /** {@code host:port} for {@code bootstrap.servers}. */
   public String bootstrapServers() {
     return "127.0.0.1:" + brokerPort;
+  }
+
+  /**
+   * What a client sets to reach this broker's SCRAM listener as its one user: {@code
+   * bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}
+   * (in Kafka's client names). Only the shared broker has one.
+   */
+  public Map<String, String> scramClient() {
+    if (scramPort == 0) {
+      throw new IllegalStateException("this broker has no SCRAM listener");
+    }
+    return Map.of(
+        "bootstrap.servers",
+        "127.0.0.1:" + scramPort,
+        "security.protocol",
+        "SASL_PLAINTEXT",
+        "sasl.mechanism",
+        SCRAM_MECHANISM,
+        "sasl.jaas.config",
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+            + SCRAM_USER
+            + "\" password=\""
+            + scramPassword
+            + "\";");
   }
 
   /**
@@ -96,6 +135,30 @@ public final class KafkaBroker {
     KafkaRaftServer starting = new KafkaRaftServer(new KafkaConfig(properties), Time.SYSTEM);
     starting.startup();
     server = starting;
+    if (scramPort != 0) {
+      addScramUser();
+    }
+  }
+
+  /** The SCRAM listener's user, created (again) through the plain listener; KRaft stores it. */
+  private void addScramUser() {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+      admin
+          .alterUserScramCredentials(
+              List.of(
+                  new UserScramCredentialUpsertion(
+                      SCRAM_USER,
+                      new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096),
+                      scramPassword)))
+          .all()
+          .get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("cannot create the SCRAM user", e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while creating the SCRAM user", e);
+    }
   }
 
   /** Stops the broker, keeping its data; clients see it as unreachable until {@link #start()}. */
@@ -145,11 +208,25 @@ public final class KafkaBroker {
     props.put("process.roles", "broker,controller");
     props.put("node.id", "1");
     props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+    String scram = scramPort == 0 ? "" : ",SCRAM://127.0.0.1:" + scramPort;
     props.put(
         "listeners",
-        "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
-    props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        "PLAINTEXT://127.0.0.1:"
+            + brokerPort
+            + ",CONTROLLER://127.0.0.1:"
+            + controllerPort
+            + scram);
+    props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + scram);
+    props.put(
+        "listener.security.protocol.map",
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+            + (scramPort == 0 ? "" : ",SCRAM:SASL_PLAINTEXT"));
+    if (scramPort != 0) {
+      props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+      props.put(
+          "listener.name.scram.scram-sha-512.sasl.jaas.config",
+          "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
     props.put("controller.listener.names", "CONTROLLER");
     props.put("inter.broker.listener.name", "PLAINTEXT");
     props.put("log.dirs", dataDir.toAbsolutePath().toString());
