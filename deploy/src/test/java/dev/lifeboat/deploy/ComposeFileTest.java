@@ -153,11 +153,15 @@ class ComposeFileTest {
             service -> {
               List<Integer> ports = new ArrayList<>();
               for (JsonNode port : service.getValue().path("ports")) {
-                String[] hostAndContainer = port.asText().split(":");
-                assertThat(hostAndContainer[0])
+                String[] hostPortAndContainer = port.asText().split(":");
+                assertThat(hostPortAndContainer)
+                    .as(service.getKey() + " publishes on this machine only: 127.0.0.1:port:port")
+                    .hasSize(3);
+                assertThat(hostPortAndContainer[0]).isEqualTo("127.0.0.1");
+                assertThat(hostPortAndContainer[1])
                     .as(service.getKey() + " publishes on the container's own port")
-                    .isEqualTo(hostAndContainer[1]);
-                ports.add(Integer.parseInt(hostAndContainer[0]));
+                    .isEqualTo(hostPortAndContainer[2]);
+                ports.add(Integer.parseInt(hostPortAndContainer[1]));
               }
               published.put(service.getKey(), ports);
             });

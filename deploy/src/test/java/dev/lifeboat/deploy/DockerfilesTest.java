@@ -41,6 +41,17 @@ class DockerfilesTest {
         lines.stream().filter(l -> l.startsWith("USER ")).reduce((a, b) -> b).orElseThrow();
     assertThat(user.substring(5).trim()).isNotIn("0", "root");
     assertThat(String.join("\n", lines)).contains("/q/health/live");
+    // The context sent to the builder is the package's output only.
+    List<String> ignored =
+        Files.readAllLines(dir.resolve(".dockerignore")).stream()
+            .filter(l -> !l.isBlank() && !l.startsWith("#"))
+            .toList();
+    assertThat(ignored).as(module + "/.dockerignore").containsExactly("*", "!target/quarkus-app/");
+    assertThat(copies)
+        .allSatisfy(
+            copy ->
+                assertThat(copy.split("\\s+")[copy.split("\\s+").length - 2])
+                    .startsWith("target/quarkus-app/"));
   }
 
   private static String glob(String source) {

@@ -45,13 +45,14 @@ class ManifestsTest {
         objects.stream()
             .collect(Collectors.groupingBy(HasMetadata::getKind, Collectors.counting()));
     assertThat(kinds)
-        .containsEntry("Namespace", 1L)
         .containsEntry("Deployment", 4L)
         .containsEntry("Service", 4L)
         .containsEntry("ServiceAccount", 4L)
         .containsEntry("PodDisruptionBudget", 4L)
         .containsEntry("ClusterRole", 1L)
         .containsEntry("ClusterRoleBinding", 1L)
+        .containsEntry("Role", 2L)
+        .containsEntry("RoleBinding", 2L)
         .containsEntry("Kafka", 1L)
         .containsEntry("KafkaNodePool", 1L)
         .containsEntry("KafkaTopic", (long) Topic.values().length)
@@ -63,7 +64,13 @@ class ManifestsTest {
             o ->
                 "lifeboat".equals(o.getMetadata().getNamespace())
                     || o.getKind().startsWith("Cluster") && !o.getKind().equals("Cluster")
-                    || o.getKind().equals("Namespace"));
+                    || o.getKind().equals("Namespace")
+                    || o.getKind().startsWith("Role")
+                        && "kube-node-lease".equals(o.getMetadata().getNamespace()));
+    assertThat(kinds)
+        .as(
+            "the namespace is applied on its own (k8s/namespace.yaml): removing Lifeboat never deletes it")
+        .doesNotContainKey("Namespace");
     assertThat(
             of(objects, GenericKubernetesResource.class, "KafkaTopic").stream()
                 .map(t -> t.getMetadata().getName()))
@@ -114,6 +121,91 @@ class ManifestsTest {
             new com.fasterxml.jackson.core.type.TypeReference<List<PolicyRule>>() {});
 
     assertThat(pairs(role.getRules())).isEqualTo(pairs(recorded)).isNotEmpty();
+  }
+
+  @org.junit.jupiter.api.Test
+  void theGuidesRemovalDeletesTheServiceTierAndLeavesTheDataTier() throws Exception {
+    List<HasMetadata> objects = render("production");
+    Map<String, Set<String>> kindsByTier = new java.util.TreeMap<>();
+    for (HasMetadata object : objects) {
+      String tier =
+          object.getMetadata().getLabels() == null
+              ? null
+              : object.getMetadata().getLabels().get("lifeboat.dev/tier");
+      assertThat(tier)
+          .as(object.getKind() + " " + object.getMetadata().getName() + " has a tier")
+          .isIn("service", "data");
+      kindsByTier.computeIfAbsent(tier, t -> new TreeSet<>()).add(object.getKind());
+    }
+    assertThat(kindsByTier.get("data"))
+        .containsExactlyInAnyOrder("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster");
+
+    String guide = Files.readString(Repo.root().resolve("docs/deploy.md"));
+    String removing = guide.substring(guide.indexOf("## 8. Removing"));
+    java.util.regex.Matcher delete =
+        java.util.regex.Pattern.compile(
+                "kubectl (?:-n [a-z-]+ )?delete ([a-z,]+) -l lifeboat.dev/tier=service")
+            .matcher(removing);
+    Set<String> deleted = new TreeSet<>();
+    while (delete.find()) {
+      deleted.addAll(List.of(delete.group(1).split(",")));
+    }
+    for (String kind : kindsByTier.get("service")) {
+      assertThat(deleted)
+          .as("the guide's removal deletes every " + kind + " of the service tier")
+          .contains(kind.toLowerCase(java.util.Locale.ROOT));
+    }
+    assertThat(removing)
+        .as("the service tier's removal never names the data tier's kinds")
+        .doesNotContainPattern("delete [a-z,]*kafka[a-z,]* -l lifeboat.dev/tier=service");
+  }
+
+  /** One Role of node-watcher's kubernetes-access-namespaced.yaml. */
+  record NamespacedRules(String namespace, List<PolicyRule> rules) {}
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"production", "dry-run"})
+  void nodeWatchersRolesAreExactlyTheLeaseAccessItsCodeRecorded(String overlay) throws Exception {
+    List<HasMetadata> objects = render(overlay);
+    List<NamespacedRules> recorded =
+        YAML.unmarshal(
+            Files.newInputStream(
+                Repo.root()
+                    .resolve("node-watcher/src/main/resources/kubernetes-access-namespaced.yaml")),
+            new com.fasterxml.jackson.core.type.TypeReference<List<NamespacedRules>>() {});
+    List<io.fabric8.kubernetes.api.model.rbac.Role> roles =
+        of(objects, io.fabric8.kubernetes.api.model.rbac.Role.class, "Role");
+    List<io.fabric8.kubernetes.api.model.rbac.RoleBinding> bindings =
+        of(objects, io.fabric8.kubernetes.api.model.rbac.RoleBinding.class, "RoleBinding");
+
+    assertThat(roles).hasSameSizeAs(recorded);
+    for (NamespacedRules expected : recorded) {
+      io.fabric8.kubernetes.api.model.rbac.Role role =
+          roles.stream()
+              .filter(r -> r.getMetadata().getNamespace().equals(expected.namespace()))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError("no Role in " + expected.namespace()));
+      assertThat(YAML.asJson(role.getRules()))
+          .as("the Role in " + expected.namespace())
+          .isEqualTo(YAML.asJson(expected.rules()));
+      assertThat(bindings)
+          .as("the Role in " + expected.namespace() + " is bound to node-watcher")
+          .anySatisfy(
+              b -> {
+                assertThat(b.getMetadata().getNamespace()).isEqualTo(expected.namespace());
+                assertThat(b.getRoleRef().getName()).isEqualTo(role.getMetadata().getName());
+                assertThat(b.getSubjects())
+                    .singleElement()
+                    .satisfies(
+                        subject -> {
+                          assertThat(subject.getName()).isEqualTo("node-watcher");
+                          assertThat(subject.getNamespace()).isEqualTo("lifeboat");
+                        });
+              });
+    }
+    assertThat(pairs(of(objects, ClusterRole.class, "ClusterRole").get(0).getRules()))
+        .as("no Lease is reachable through the ClusterRole")
+        .noneMatch(pair -> pair.contains("/leases "));
   }
 
   private static Set<String> pairs(List<PolicyRule> rules) {
@@ -207,6 +299,35 @@ class ManifestsTest {
                       ? ": its dry-run setting changes, and so does its pod template"
                       : ": nothing of it changes"))
           .matches(t -> t.equals(dryRun.get(name).getSpec().getTemplate()) != switched);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void everyTopicKeepsItsRecordsAsLongAsTheAuditKeepsTheIncidents() throws Exception {
+    String auditConfig =
+        Files.readString(
+            Repo.root()
+                .resolve("audit-service/src/main/java/dev/lifeboat/audit/config/AuditConfig.java"));
+    java.util.regex.Matcher retention =
+        java.util.regex.Pattern.compile("@WithDefault\\(\"(\\d+)d\"\\)\\s+Duration retention\\(\\)")
+            .matcher(auditConfig);
+    assertThat(retention.find()).as("the audit's retention default, in days").isTrue();
+    long auditMillis = Duration.ofDays(Long.parseLong(retention.group(1))).toMillis();
+
+    for (GenericKubernetesResource topic :
+        of(render("production"), GenericKubernetesResource.class, "KafkaTopic")) {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> config =
+          (Map<String, Object>)
+              ((Map<String, Object>) topic.getAdditionalProperties().get("spec")).get("config");
+      String name = topic.getMetadata().getName();
+      if ("compact".equals(config.get("cleanup.policy"))) {
+        continue; // the latest record per key, kept for as long as the key lives
+      }
+      assertThat(Long.parseLong(config.get("retention.ms").toString()))
+          .as(name + ": replayable for as long as the audit keeps the incident")
+          .isGreaterThanOrEqualTo(auditMillis);
+      assertThat(config).as(name + " is bounded in bytes").containsKey("retention.bytes");
     }
   }
 

@@ -207,15 +207,73 @@ class KubernetesAccessTest {
     }
 
     Set<String> used = new TreeSet<>();
+    Set<String> usedInNamespaces = new TreeSet<>();
     RecordedRequest request;
     while ((request = server.getKubernetesMockServer().takeRequest(200, TimeUnit.MILLISECONDS))
         != null) {
       if (UserAgent.VALUE.equals(request.getHeader("User-Agent"))) {
-        used.add(rule(request.getMethod(), request.getPath()));
+        String rule = rule(request.getMethod(), request.getPath());
+        if (rule.startsWith(LEASES)) {
+          usedInNamespaces.add(scoped(request.getMethod(), request.getPath()));
+        } else {
+          used.add(rule);
+        }
       }
     }
 
     assertThat(used).containsExactlyInAnyOrderElementsOf(recorded());
+    assertThat(usedInNamespaces).containsExactlyInAnyOrderElementsOf(recordedInNamespaces());
+  }
+
+  /** Leases: rules of the Roles in kubernetes-access-namespaced.yaml, not of the ClusterRole. */
+  private static final String LEASES = "coordination.k8s.io/leases ";
+
+  /** One Role of kubernetes-access-namespaced.yaml. */
+  record NamespacedRules(String namespace, List<PolicyRule> rules) {}
+
+  /**
+   * The recorded namespaced rules, one {@code namespace group/resource verb [name]} each (a rule
+   * narrowed to names gives one per name).
+   */
+  private Set<String> recordedInNamespaces() throws Exception {
+    Set<String> rules = new TreeSet<>();
+    try (InputStream yaml =
+        getClass().getClassLoader().getResourceAsStream("kubernetes-access-namespaced.yaml")) {
+      List<NamespacedRules> roles =
+          watcherClient.getKubernetesSerialization().unmarshal(yaml, new TypeReference<>() {});
+      for (NamespacedRules role : roles) {
+        for (PolicyRule rule : role.rules()) {
+          for (String group : rule.getApiGroups()) {
+            for (String resource : rule.getResources()) {
+              for (String verb : rule.getVerbs()) {
+                String pair = role.namespace() + " " + group + "/" + resource + " " + verb;
+                if (rule.getResourceNames() == null || rule.getResourceNames().isEmpty()) {
+                  rules.add(pair);
+                } else {
+                  rule.getResourceNames().forEach(name -> rules.add(pair + " " + name));
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    return rules;
+  }
+
+  /**
+   * The namespaced rule a request needs: {@code namespace group/resource verb}, and the object's
+   * name when the request names one.
+   */
+  static String scoped(String method, String pathAndQuery) {
+    String[] parts = pathAndQuery.split("\\?")[0].replaceFirst("^/", "").split("/");
+    int at = parts[0].equals("api") ? 2 : 3;
+    if (parts.length <= at + 2 || !parts[at].equals("namespaces")) {
+      return "(all namespaces) " + rule(method, pathAndQuery);
+    }
+    String namespace = parts[at + 1];
+    String name = parts.length > at + 3 ? " " + parts[at + 3] : "";
+    return namespace + " " + rule(method, pathAndQuery) + name;
   }
 
   /** The recorded rules, one {@code group/resource verb} per pair. */
