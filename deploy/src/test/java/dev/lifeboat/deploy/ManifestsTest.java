@@ -58,13 +58,15 @@ class ManifestsTest {
         .containsEntry("KafkaTopic", (long) Topic.values().length)
         .containsEntry("KafkaUser", 4L)
         .containsEntry("Cluster", 1L)
-        .containsEntry("ServiceMonitor", 1L);
+        .containsEntry("ServiceMonitor", 1L)
+        .containsEntry("PriorityClass", 1L);
     assertThat(objects)
         .allMatch(
             o ->
                 "lifeboat".equals(o.getMetadata().getNamespace())
                     || o.getKind().startsWith("Cluster") && !o.getKind().equals("Cluster")
                     || o.getKind().equals("Namespace")
+                    || o.getKind().equals("PriorityClass")
                     || o.getKind().startsWith("Role")
                         && "kube-node-lease".equals(o.getMetadata().getNamespace()));
     assertThat(kinds)
@@ -90,6 +92,30 @@ class ManifestsTest {
       assertThat(container.getReadinessProbe().getHttpGet().getPath())
           .as(name)
           .isEqualTo("/q/health/ready");
+      assertThat(container.getStartupProbe().getHttpGet().getPath())
+          .as(name + " waits for its start before liveness counts")
+          .isEqualTo("/q/health/started");
+      io.fabric8.kubernetes.api.model.PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+      assertThat(pod.getPriorityClassName()).as(name).isEqualTo("lifeboat");
+      if (deployment.getSpec().getReplicas() > 1) {
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable())
+            .as(name + " keeps every replica during an update")
+            .isEqualTo(new io.fabric8.kubernetes.api.model.IntOrString(0));
+        assertThat(pod.getTopologySpreadConstraints())
+            .as(name + ": two replicas never on one node")
+            .anySatisfy(
+                spread -> {
+                  assertThat(spread.getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                  assertThat(spread.getWhenUnsatisfiable()).isEqualTo("DoNotSchedule");
+                  assertThat(spread.getLabelSelector().getMatchLabels())
+                      .containsEntry("app.kubernetes.io/name", name);
+                });
+      }
+      if (name.equals("hcloud-adapter")) {
+        assertThat(deployment.getSpec().getStrategy().getType())
+            .as("never two adapters at once, not even during an update")
+            .isEqualTo("Recreate");
+      }
       assertThat(container.getResources().getRequests()).as(name).containsKeys("cpu", "memory");
       assertThat(container.getResources().getLimits()).as(name).containsKey("memory");
       assertThat(

@@ -804,10 +804,9 @@ class FailoverIT {
     if (mode == LocalApis.Mode.CRASH || mode == LocalApis.Mode.DELETE) {
       OUTSIDE.add(new SafetyRules.Outside(serverId, Instant.now(), mode == LocalApis.Mode.DELETE));
     }
-    // The orchestrator reports ready before its streams run (a known gap, issue 20); a loss while
-    // they still rebalance after the stack's start is read only when they run, which may be after
-    // the test profile's short grace (suspected at 4 s, gone at 8 s), and then no longer shows the
-    // Hetzner side's evidence at work.
+    // The orchestrator is ready only once its streams run (StreamsReadiness); its API must answer
+    // too before the loss, or a loss read late may pass the test profile's short grace (suspected
+    // at 4 s, gone at 8 s) and no longer show the Hetzner side's evidence at work.
     await()
         .atMost(Duration.ofMinutes(1))
         .ignoreExceptions()

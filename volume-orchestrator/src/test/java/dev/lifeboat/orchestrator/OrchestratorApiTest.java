@@ -49,6 +49,21 @@ class OrchestratorApiTest {
   }
 
   @Test
+  void readinessIsTheSagasKafkaStreamsRunning() {
+    await()
+        .atMost(java.time.Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                given()
+                    .get("/q/health/ready")
+                    .then()
+                    .statusCode(200)
+                    .body(
+                        "checks.find { it.name == 'sagas running (Kafka Streams)' }.data.state",
+                        equalTo("RUNNING")));
+  }
+
+  @Test
   void anUnknownIncidentIsA404WithAJsonBody() {
     given()
         .get("/api/incidents/no-such-incident")
