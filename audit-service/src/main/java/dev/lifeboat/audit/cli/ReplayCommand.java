@@ -59,6 +59,14 @@ public class ReplayCommand implements Callable<Integer> {
   @Option(names = "--from", description = "Read from this time (ISO-8601) instead of the start")
   String from;
 
+  @Option(
+      names = "--command-config",
+      description =
+          "A Kafka client properties file, as Kafka's own tools take it: security.protocol,"
+              + " sasl.mechanism, sasl.jaas.config, ssl.truststore.location, ... (a cluster's"
+              + " Kafka wants SCRAM; the file keeps the password off the command line)")
+  java.nio.file.Path commandConfig;
+
   /** Where the timeline goes (standard output). */
   public PrintStream out = System.out;
 
@@ -71,12 +79,31 @@ public class ReplayCommand implements Callable<Integer> {
       err.println("--format must be text or markdown, was " + format);
       return 2;
     }
+    Map<String, Object> kafka = new java.util.HashMap<>();
+    if (commandConfig != null) {
+      java.util.Properties properties = new java.util.Properties();
+      try (java.io.Reader reader =
+          java.nio.file.Files.newBufferedReader(
+              commandConfig, java.nio.charset.StandardCharsets.UTF_8)) {
+        properties.load(reader);
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        // The reason only: the file holds secrets, none of it is printed.
+        err.println(
+            "--command-config "
+                + commandConfig
+                + " cannot be read: "
+                + e.getClass().getSimpleName());
+        return 2;
+      }
+      properties.stringPropertyNames().forEach(key -> kafka.put(key, properties.getProperty(key)));
+    }
+    kafka.put("bootstrap.servers", bootstrapServers);
     Map<String, List<Entry>> byIncident = new LinkedHashMap<>();
     Map<String, String> latestOfNode = new LinkedHashMap<>();
     Map<String, Instant> latestAt = new LinkedHashMap<>();
     long[] sequence = {0};
     TopicReader.read(
-        Map.of("bootstrap.servers", bootstrapServers),
+        kafka,
         prefix,
         from == null ? null : Instant.parse(from),
         batch -> {
