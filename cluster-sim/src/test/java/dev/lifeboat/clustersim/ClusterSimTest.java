@@ -1,6 +1,7 @@
 package dev.lifeboat.clustersim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.clustersim.domain.K3s;
@@ -8,17 +9,22 @@ import dev.lifeboat.testkit.CommandRun;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.JarProcess;
 import dev.lifeboat.testkit.OutsideTools;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -123,7 +129,7 @@ class ClusterSimTest {
         .containsEntry(K3s.REGION_LABEL, "nbg1");
     assertThat(client.nodes().list().getItems())
         .as("one per server of cluster-test.yaml")
-        .hasSize(13);
+        .hasSize(14);
 
     Pod fill = client.pods().inNamespace("default").withName("fill-7").get();
     assertThat(fill.getSpec().getNodeName()).isEqualTo("t-hel-full");
@@ -325,14 +331,7 @@ class ClusterSimTest {
   @Test
   void anEvictionKeepsThePodDisruptionBudgetAndTheKubeletUnmountsBeforeThePodGoes() {
     String node = "t-sin-drained";
-    // A refusal (429) answered at once, as kubectl drain sees it, not retried by the client.
-    KubernetesClient evicting =
-        new KubernetesClientBuilder()
-            .withConfig(
-                new ConfigBuilder(client.getConfiguration())
-                    .withRequestRetryBackoffLimit(0)
-                    .build())
-            .build();
+    KubernetesClient evicting = answeredAtOnce();
     assertThat(client.nodes().withName(node).get().getStatus().getVolumesInUse())
         .containsExactlyInAnyOrder(
             "kubernetes.io/csi/csi.hetzner.cloud^701", "kubernetes.io/csi/csi.hetzner.cloud^702");
@@ -399,6 +398,109 @@ class ClusterSimTest {
                 .getMetadata()
                 .getDeletionTimestamp())
         .isNull();
+  }
+
+  @Test
+  void anEvictionMeetsOnlyThePodItNamesAndAForceDeletionEndsWhatNoKubeletWillFinish() {
+    KubernetesClient evicting = answeredAtOnce();
+    // A pod no node runs (its claim does not exist): evicted, it is gone at once, as the API
+    // server ends the graceful deletion of a pod that was never scheduled.
+    client
+        .pods()
+        .inNamespace("default")
+        .resource(
+            new PodBuilder()
+                .withNewMetadata()
+                .withName("waiting")
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage("busybox")
+                .endContainer()
+                .addNewVolume()
+                .withName("data")
+                .withNewPersistentVolumeClaim()
+                .withClaimName("no-such-claim")
+                .endPersistentVolumeClaim()
+                .endVolume()
+                .endSpec()
+                .build())
+        .create();
+    assertThat(evicting.pods().inNamespace("default").withName("waiting").evict()).isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> client.pods().inNamespace("default").withName("waiting").get() == null);
+
+    // An eviction that names another pod's UID (the one of that name it meant, since replaced)
+    // is refused, 409, and the pod of that name now stays.
+    Pod running = client.pods().inNamespace("default").withName("trio-0").get();
+    assertThat(running.getSpec().getNodeName()).isEqualTo("t-hil-stopping");
+    Eviction meantAnother = eviction("trio-0", "uid-of-a-pod-replaced-since");
+    assertThatThrownBy(
+            () -> evicting.pods().inNamespace("default").withName("trio-0").evict(meantAnother))
+        .isInstanceOfSatisfying(
+            KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    assertThat(client.pods().inNamespace("default").withName("trio-0").get().getMetadata())
+        .satisfies(
+            meta -> {
+              assertThat(meta.getUid()).isEqualTo(running.getMetadata().getUid());
+              assertThat(meta.getDeletionTimestamp()).isNull();
+            });
+
+    // Its server dies, then the pod is evicted (no budget holds it): it is terminating, and no
+    // kubelet will ever finish that. A force deletion removes it at once, and the StatefulSet
+    // creates it again.
+    sim("POST", "/_sim/servers/53/die");
+    Eviction meantThisOne = eviction("trio-0", running.getMetadata().getUid());
+    assertThat(evicting.pods().inNamespace("default").withName("trio-0").evict(meantThisOne))
+        .isTrue();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                client
+                        .pods()
+                        .inNamespace("default")
+                        .withName("trio-0")
+                        .get()
+                        .getMetadata()
+                        .getDeletionTimestamp()
+                    != null);
+    client.pods().inNamespace("default").withName("trio-0").withGracePeriod(0).delete();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              Pod again = client.pods().inNamespace("default").withName("trio-0").get();
+              assertThat(again).isNotNull();
+              assertThat(again.getMetadata().getUid()).isNotEqualTo(running.getMetadata().getUid());
+              assertThat(again.getMetadata().getDeletionTimestamp()).isNull();
+            });
+  }
+
+  /** A client whose refusals (429, 409) are answered at once, as kubectl drain sees them. */
+  private static KubernetesClient answeredAtOnce() {
+    return new KubernetesClientBuilder()
+        .withConfig(
+            new ConfigBuilder(client.getConfiguration()).withRequestRetryBackoffLimit(0).build())
+        .build();
+  }
+
+  /** An eviction of the pod that holds only while the pod of that name has the UID. */
+  private static Eviction eviction(String pod, String uid) {
+    return new EvictionBuilder()
+        .withNewMetadata()
+        .withName(pod)
+        .withNamespace("default")
+        .endMetadata()
+        .withDeleteOptions(
+            new DeleteOptionsBuilder()
+                .withNewPreconditions()
+                .withUid(uid)
+                .endPreconditions()
+                .build())
+        .build();
   }
 
   @Test

@@ -664,10 +664,6 @@ class FailoverIT {
 
   @Test
   @Order(24)
-  @org.junit.jupiter.api.Disabled(
-      "issue 17: passed 3 runs of 4; in the fourth the loss incident's RESCHEDULE of quotes-0 (whose"
-          + " eviction the disruption budget was refusing when the node died) never saw its"
-          + " replacement pod bound; to be found and fixed before this runs again")
   void aNodeLostDuringItsRemovalIsHandedOverToItsLossAndBothTimelinesShowIt() {
     // r-spare now holds the six volumes r1 and r3 moved there. Two budgets hold its removal at
     // EVICT for quotes and tickets; bills has none, so its two volumes move. r-keep, kept empty by

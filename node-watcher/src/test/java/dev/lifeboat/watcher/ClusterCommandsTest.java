@@ -1,6 +1,7 @@
 package dev.lifeboat.watcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.events.CommandResult;
 import dev.lifeboat.events.FailureCodes;
@@ -14,6 +15,7 @@ import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
@@ -31,11 +33,16 @@ import dev.lifeboat.watcher.kubernetes.ClusterCache;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachment;
 import io.fabric8.kubernetes.api.model.storage.VolumeAttachmentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -63,6 +70,7 @@ class ClusterCommandsTest {
 
   @Inject KubernetesClient client;
   @Inject ClusterCache cache;
+  @KubernetesTestServer KubernetesServer server;
 
   private static LifeboatTopics topics;
   private SimulatedNodes nodes;
@@ -194,6 +202,46 @@ class ClusterCommandsTest {
     assertThat(again.alreadyDone()).isTrue();
     assertThat(client.pods().inNamespace("shop").withName("db-0").get().getMetadata().getUid())
         .isEqualTo(replacement.getMetadata().getUid());
+  }
+
+  @Test
+  void anEvictionHoldsOnlyForThePodOfItsUidSoAReplacementOfTheSameNameIsNeverEvicted() {
+    Pod pod = pod("web-0", lost, "data-web-0", true);
+    // The API server's answer when the pod of that name is another one by now (the precondition
+    // on the UID failed); the body asked for is kept to be read.
+    List<String> asked = new java.util.concurrent.CopyOnWriteArrayList<>();
+    server
+        .expect()
+        .post()
+        .withPath("/api/v1/namespaces/shop/pods/web-0/eviction")
+        .andReply(
+            409,
+            request -> {
+              asked.add(request.getUtf8Body());
+              return new StatusBuilder()
+                  .withStatus("Failure")
+                  .withReason("Conflict")
+                  .withCode(409)
+                  .withMessage("the UID in the precondition does not match the UID in record")
+                  .build();
+            })
+        .once();
+    EvictPods evict =
+        new EvictPods(
+            id(), "inc", now(), id(), lost, List.of(ref(pod)), false, Duration.ofSeconds(20), null);
+    topics.send(evict);
+    await().atMost(Duration.ofSeconds(20)).until(() -> !asked.isEmpty());
+    // Replaced meanwhile: the StatefulSet's pod of the same name, on another node.
+    client.pods().inNamespace("shop").withName("web-0").withGracePeriod(0).delete();
+    Pod replacement = pod("web-0", healthy, "data-web-0", false);
+
+    assertThat(result(evict)).isInstanceOf(ClusterCommandSucceeded.class);
+    Eviction sent = Serialization.unmarshal(asked.get(0), Eviction.class);
+    assertThat(sent.getDeleteOptions().getPreconditions().getUid())
+        .isEqualTo(pod.getMetadata().getUid());
+    Pod now = client.pods().inNamespace("shop").withName("web-0").get();
+    assertThat(now.getMetadata().getUid()).isEqualTo(replacement.getMetadata().getUid());
+    assertThat(now.getMetadata().getDeletionTimestamp()).isNull();
   }
 
   @Test

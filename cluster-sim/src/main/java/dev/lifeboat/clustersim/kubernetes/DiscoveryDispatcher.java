@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,7 +31,8 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
 
   private final Map<String, String> documents = new LinkedHashMap<>();
   private final Tables tables = new Tables();
-  final EvictionApi evictions = new EvictionApi(this::handleGet);
+  final EvictionApi evictions =
+      new EvictionApi(this::handleGet, this::handleDelete, this::handlePatch);
 
   DiscoveryDispatcher() {
     documents.put(
@@ -88,9 +90,17 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
           .setHeader("Content-Type", "application/json")
           .setBody(document);
     }
-    Optional<MockResponse> eviction = evictions.answer(request.getMethod(), path);
+    String body =
+        request.getBody() == null
+            ? ""
+            : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+    Optional<MockResponse> eviction = evictions.answer(request.getMethod(), path, body);
     if (eviction.isPresent()) {
       return eviction.get();
+    }
+    Optional<MockResponse> forced = evictions.forceDelete(request.getMethod(), path, body);
+    if (forced.isPresent()) {
+      return forced.get();
     }
     MockResponse response = super.dispatch(request);
     if ("GET".equalsIgnoreCase(request.getMethod())
@@ -102,7 +112,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
       Optional<String> table =
           tables.table(
               query < 0 ? path : path.substring(0, query),
-              new String(response.getBody().getBytes(), java.nio.charset.StandardCharsets.UTF_8),
+              new String(response.getBody().getBytes(), StandardCharsets.UTF_8),
               Instant.now());
       if (table.isPresent()) {
         return new MockResponse()

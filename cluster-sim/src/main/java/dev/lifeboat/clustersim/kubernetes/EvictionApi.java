@@ -1,16 +1,23 @@
 package dev.lifeboat.clustersim.kubernetes;
 
 import dev.lifeboat.clustersim.domain.K3s;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodList;
+import io.fabric8.kubernetes.api.model.Preconditions;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -35,7 +42,15 @@ import org.jboss.logging.Logger;
  * selector matches the pod, with fewer healthy pods than it asks for is refused with {@code 429};
  * otherwise the pod is deleted gracefully (its {@code deletionTimestamp} is set, and its kubelet
  * stops it, unmounts its volumes and removes the object). A pod that is not Ready may always be
- * evicted ({@code unhealthyPodEvictionPolicy: AlwaysAllow}).
+ * evicted ({@code unhealthyPodEvictionPolicy: AlwaysAllow}). An eviction whose {@code
+ * deleteOptions.preconditions.uid} names another pod than the one of that name now (a StatefulSet's
+ * replacement) is refused with {@code 409}; a pod bound to no node is deleted at once, since no
+ * kubelet has anything to stop.
+ *
+ * <p>A force deletion ({@code gracePeriodSeconds: 0}) removes a pod at once, as on a real API
+ * server, also one whose termination the simulated kubelet was holding with its finalizer ({@link
+ * K3s#TERMINATION_FINALIZER}, which exists only here): on a dead node no kubelet would ever release
+ * it.
  *
  * <p>It answers on the mock server's own thread, so it reads the store directly (a request back to
  * the same server from there would wait for itself) and marks the pod terminating from a thread of
@@ -49,7 +64,12 @@ final class EvictionApi {
   private static final Pattern PATH =
       Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)/eviction(?:\\?.*)?$");
 
+  private static final Pattern POD =
+      Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/?]+)(?:\\?.*)?$");
+
   private final Function<String, MockResponse> store;
+  private final Function<String, MockResponse> delete;
+  private final Function<RecordedRequest, MockResponse> patch;
   private final ExecutorService marking =
       Executors.newSingleThreadExecutor(
           r -> {
@@ -65,9 +85,16 @@ final class EvictionApi {
 
   /**
    * @param store reads of the API's store by path, on the calling thread
+   * @param delete deletions from the store by path, on the calling thread
+   * @param patch patches of the store, on the calling thread
    */
-  EvictionApi(Function<String, MockResponse> store) {
+  EvictionApi(
+      Function<String, MockResponse> store,
+      Function<String, MockResponse> delete,
+      Function<RecordedRequest, MockResponse> patch) {
     this.store = store;
+    this.delete = delete;
+    this.patch = patch;
   }
 
   /** Marks evicted pods through this client of the same API (set once the API runs). */
@@ -76,7 +103,7 @@ final class EvictionApi {
   }
 
   /** The answer to an eviction request, or empty when the request is not one. */
-  synchronized Optional<MockResponse> answer(String method, String path) {
+  synchronized Optional<MockResponse> answer(String method, String path, String body) {
     Matcher match = PATH.matcher(path);
     if (!"POST".equalsIgnoreCase(method) || !match.matches() || client == null) {
       return Optional.empty();
@@ -86,6 +113,21 @@ final class EvictionApi {
     Pod pod = read("/api/v1/namespaces/" + namespace + "/pods/" + name, Pod.class);
     if (pod == null) {
       return Optional.of(status(404, "NotFound", "pods \"" + name + "\" not found", null));
+    }
+    Optional<String> meant = preconditionUid(body);
+    if (meant.isPresent() && !meant.get().equals(pod.getMetadata().getUid())) {
+      return Optional.of(
+          status(
+              409,
+              "Conflict",
+              "Operation cannot be fulfilled on Pod \""
+                  + name
+                  + "\": the UID in the precondition ("
+                  + meant.get()
+                  + ") does not match the UID in record ("
+                  + pod.getMetadata().getUid()
+                  + "). The object might have been deleted and then recreated",
+              null));
     }
     if (pod.getMetadata().getDeletionTimestamp() != null
         || evicting.contains(pod.getMetadata().getUid())) {
@@ -135,9 +177,82 @@ final class EvictionApi {
       }
     }
     String uid = pod.getMetadata().getUid();
+    if (pod.getSpec() == null || pod.getSpec().getNodeName() == null) {
+      // Never scheduled: no kubelet runs it, so the graceful deletion ends at once.
+      delete.apply("/api/v1/namespaces/" + namespace + "/pods/" + name);
+      return Optional.of(status(201, null, "evicted", null));
+    }
     evicting.add(uid);
     marking.execute(() -> markTerminating(namespace, name, uid));
     return Optional.of(status(201, null, "evicted", null));
+  }
+
+  /**
+   * Before a pod's force deletion ({@code DELETE} with {@code gracePeriodSeconds: 0}): drops the
+   * simulated kubelet's termination finalizer, so that the deletion removes the pod at once, as a
+   * real API server does whether or not its kubelet still runs. The answer when that already
+   * removed the pod (it was marked for deletion): the pod, as a deletion answers; else the deletion
+   * goes on as usual.
+   */
+  synchronized Optional<MockResponse> forceDelete(String method, String path, String body) {
+    Matcher match = POD.matcher(path);
+    if (!"DELETE".equalsIgnoreCase(method) || !match.matches() || !forced(body)) {
+      return Optional.empty();
+    }
+    String podPath = "/api/v1/namespaces/" + match.group(1) + "/pods/" + match.group(2);
+    Pod pod = read(podPath, Pod.class);
+    if (pod == null
+        || pod.getMetadata().getFinalizers() == null
+        || !pod.getMetadata().getFinalizers().contains(K3s.TERMINATION_FINALIZER)) {
+      return Optional.empty();
+    }
+    int index = pod.getMetadata().getFinalizers().indexOf(K3s.TERMINATION_FINALIZER);
+    String remove =
+        Serialization.asJson(
+            List.of(Map.of("op", "remove", "path", "/metadata/finalizers/" + index)));
+    patch.apply(
+        new RecordedRequest(
+            "PATCH " + podPath + " HTTP/1.1",
+            HttpMethod.PATCH,
+            podPath,
+            Headers.builder().add("Content-Type", "application/json-patch+json").build(),
+            new Buffer(remove.getBytes(StandardCharsets.UTF_8))));
+    if (read(podPath, Pod.class) != null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new MockResponse()
+            .setResponseCode(200)
+            .setHeader("Content-Type", "application/json")
+            .setBody(Serialization.asJson(pod)));
+  }
+
+  /** Whether a DELETE's options ask for no grace period. */
+  private static boolean forced(String body) {
+    if (body == null || body.isBlank()) {
+      return false;
+    }
+    try {
+      DeleteOptions options = Serialization.unmarshal(body, DeleteOptions.class);
+      return options.getGracePeriodSeconds() != null && options.getGracePeriodSeconds() == 0L;
+    } catch (RuntimeException notOptions) {
+      return false;
+    }
+  }
+
+  /** The UID an eviction's delete options require the pod to have, if they name one. */
+  private static Optional<String> preconditionUid(String body) {
+    if (body == null || body.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      Eviction eviction = Serialization.unmarshal(body, Eviction.class);
+      return Optional.ofNullable(eviction.getDeleteOptions())
+          .map(DeleteOptions::getPreconditions)
+          .map(Preconditions::getUid);
+    } catch (RuntimeException notAnEviction) {
+      return Optional.empty();
+    }
   }
 
   /**

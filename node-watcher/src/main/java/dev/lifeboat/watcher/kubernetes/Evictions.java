@@ -10,9 +10,11 @@ import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.watcher.domain.ClusterFacts.PodFacts;
 import dev.lifeboat.watcher.domain.Detector;
 import dev.lifeboat.watcher.domain.NodeFacts;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -217,12 +219,24 @@ public class Evictions {
             "pods",
             pod.name(),
             "eviction");
+    // Only this pod, by its UID: a StatefulSet's replacement has the same name, and an eviction
+    // asked for from a view a moment old must never stop it.
     String body =
-        "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\""
-            + pod.name()
-            + "\",\"namespace\":\""
-            + pod.namespace()
-            + "\"}}";
+        client
+            .getKubernetesSerialization()
+            .asJson(
+                new EvictionBuilder()
+                    .withNewMetadata()
+                    .withName(pod.name())
+                    .withNamespace(pod.namespace())
+                    .endMetadata()
+                    .withDeleteOptions(
+                        new DeleteOptionsBuilder()
+                            .withNewPreconditions()
+                            .withUid(pod.uid())
+                            .endPreconditions()
+                            .build())
+                    .build());
     HttpClient http = client.getHttpClient();
     HttpResponse<String> response;
     try {
@@ -238,8 +252,13 @@ public class Evictions {
       return Optional.of(who + ": eviction not answered: " + e.getMessage());
     }
     int code = response.code();
-    if (code < 300 || code == 404) {
-      LOG.infof("evicted %s from %s%s", who, pod.nodeName(), code == 404 ? " (gone already)" : "");
+    if (code < 300 || code == 404 || code == 409) {
+      // 409: the pod of that name is another one (the precondition failed), so ours is gone.
+      LOG.infof(
+          "evicted %s from %s%s",
+          who,
+          pod.nodeName(),
+          code == 404 ? " (gone already)" : code == 409 ? " (gone already, replaced)" : "");
       return Optional.empty();
     }
     Status status = status(response.body());
