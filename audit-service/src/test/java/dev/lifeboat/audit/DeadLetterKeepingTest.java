@@ -50,6 +50,7 @@ class DeadLetterKeepingTest {
     byte[] key = {'k', 0, (byte) 0xff};
     byte[] junk = {0, 1, (byte) 0xfe};
     byte[] payload = {'{', 0, (byte) 0xc3, '}'};
+    double countedBefore = deadLettersCounted();
     try (KafkaProducer<byte[], byte[]> producer = producer()) {
       ProducerRecord<byte[], byte[]> poison =
           new ProducerRecord<>(Topic.DEAD_LETTERS.nameWith(Topic.DEFAULT_PREFIX), key, payload);
@@ -92,6 +93,8 @@ class DeadLetterKeepingTest {
                       .contains("after " + run, "poison " + run + " \\u0000 here"));
       await().atMost(WAIT).until(() -> stored(step.messageId()));
     }
+    // Counted for the alert on dead letters growing (other tests' letters may add to it).
+    assertThat(deadLettersCounted()).isGreaterThanOrEqualTo(countedBefore + 2);
 
     try (Connection db = dataSource.getConnection();
         PreparedStatement select =
@@ -109,6 +112,16 @@ class DeadLetterKeepingTest {
       }
     }
     given().get("/q/health/ready").then().statusCode(200);
+  }
+
+  /** The audit's counter of dead letters stored, as Prometheus reads it. */
+  private static double deadLettersCounted() {
+    java.util.regex.Matcher line =
+        java.util.regex.Pattern.compile(
+                "(?m)^lifeboat_audit_dead_letters_total(?:\\{[^}]*})? (\\S+)$")
+            .matcher(given().get("/q/metrics").asString());
+    assertThat(line.find()).as("lifeboat_audit_dead_letters_total is exported").isTrue();
+    return Double.parseDouble(line.group(1));
   }
 
   private boolean stored(String messageId) throws Exception {

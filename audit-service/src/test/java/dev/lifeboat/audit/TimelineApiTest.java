@@ -26,6 +26,7 @@ import dev.lifeboat.events.saga.StepSucceeded;
 import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.MonitoringQueries;
 import dev.lifeboat.testkit.PostgresResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -428,5 +429,10 @@ class TimelineApiTest {
     int exit = new CommandLine(command).execute(all);
     assertThat(exit).isZero();
     return out.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void everyMetricTheAlertsAndTheDashboardQueryIsExported() {
+    MonitoringQueries.assertExported(MonitoringQueries.AUDIT);
   }
 }

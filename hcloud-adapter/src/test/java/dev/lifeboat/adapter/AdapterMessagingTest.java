@@ -12,6 +12,7 @@ import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
 import dev.lifeboat.testkit.MessagingContractTest;
+import dev.lifeboat.testkit.MonitoringQueries;
 import dev.lifeboat.testkit.TestMessages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -56,5 +57,10 @@ class AdapterMessagingTest extends MessagingContractTest {
     assertThat(
             topics.awaitMessage(Topic.HCLOUD_RESULTS, HcloudCommandAlreadyDone.class, done::equals))
         .isEqualTo(done);
+  }
+
+  @Test
+  void everyMetricTheAlertsAndTheDashboardQueryIsExported() {
+    MonitoringQueries.assertExported(MonitoringQueries.ADAPTER);
   }
 }

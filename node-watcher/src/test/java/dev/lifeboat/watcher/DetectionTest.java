@@ -21,6 +21,7 @@ import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.node.SuspicionReason;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.MonitoringQueries;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.kubernetes.ClusterCache;
 import dev.lifeboat.watcher.kubernetes.NodeWatch;
@@ -356,5 +357,23 @@ class DetectionTest {
         .map(type::cast)
         .filter(e -> e.node().name().equals(node))
         .toList();
+  }
+
+  @Test
+  void theLeaderSaysSoInItsMetrics() {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(io.restassured.RestAssured.get("/q/metrics").asString())
+                    .containsPattern("(?m)^lifeboat_watcher_leader(\\{[^}]*})? 1\\.0$")
+                    .containsPattern(
+                        "(?m)^lifeboat_watcher_detections_total\\{[^}]*kind=\"storm-guard\"[^}]*}"
+                            + " [0-9]+\\.0$"));
+  }
+
+  @Test
+  void everyMetricTheAlertsAndTheDashboardQueryIsExported() {
+    MonitoringQueries.assertExported(MonitoringQueries.WATCHER);
   }
 }

@@ -12,6 +12,7 @@ import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.MonitoringQueries;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
@@ -203,5 +204,26 @@ class OrchestratorApiTest {
         .untilAsserted(
             () -> given().get("/api/incidents/" + gone.incidentId()).then().statusCode(200));
     return gone;
+  }
+
+  @Test
+  void theSagaGaugesSayTheStreamsRunAndCountTheOpenIncidents() {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              String metrics = given().get("/q/metrics").asString();
+              org.assertj.core.api.Assertions.assertThat(metrics)
+                  .containsPattern("(?m)^lifeboat_saga_streams_running(\\{[^}]*})? 1\\.0$")
+                  .containsPattern(
+                      "(?m)^lifeboat_saga_incidents\\{[^}]*status=\"HELD\"[^}]*} [0-9]+\\.0$")
+                  .containsPattern(
+                      "(?m)^lifeboat_saga_incident_oldest_open_seconds(\\{[^}]*})? [0-9.E]+$");
+            });
+  }
+
+  @Test
+  void everyMetricTheAlertsAndTheDashboardQueryIsExported() {
+    MonitoringQueries.assertExported(MonitoringQueries.ORCHESTRATOR);
   }
 }

@@ -1,20 +1,35 @@
 package dev.lifeboat.audit.persistence;
 
 import dev.lifeboat.service.DeadLetters;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
 
-/** Stores dead letters once each (by topic, partition and offset). */
+/**
+ * Stores dead letters once each (by topic, partition and offset), and counts them ({@value
+ * #STORED}, at 0 from the start, for the alert on dead letters growing).
+ */
+@Startup
 @ApplicationScoped
 public class DeadLetterStore {
 
-  private final DataSource dataSource;
+  /** Counter of dead letters stored (each once). */
+  public static final String STORED = "lifeboat.audit.dead.letters";
 
-  DeadLetterStore(DataSource dataSource) {
+  private final DataSource dataSource;
+  private final Counter stored;
+
+  DeadLetterStore(DataSource dataSource, MeterRegistry registry) {
     this.dataSource = dataSource;
+    this.stored =
+        Counter.builder(STORED)
+            .description("dead letters stored, from every service and topic")
+            .register(registry);
   }
 
   /**
@@ -38,7 +53,9 @@ public class DeadLetterStore {
       insert.setBytes(7, record.key());
       insert.setString(8, Projections.json(StoredText.headers(record.headers())));
       insert.setBytes(9, record.value());
-      insert.executeUpdate();
+      if (insert.executeUpdate() == 1) {
+        stored.increment();
+      }
     } catch (SQLException e) {
       throw new IllegalStateException("storing a dead letter failed", e);
     }

@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -39,8 +41,14 @@ public class Leadership {
   private volatile boolean leading;
   private CompletableFuture<?> election;
 
-  Leadership(KubernetesClient client, WatcherConfig config) {
+  /** 1 while this instance leads, else 0 (the alert wants one leader in all). */
+  public static final String LEADER_GAUGE = "lifeboat.watcher.leader";
+
+  Leadership(KubernetesClient client, WatcherConfig config, MeterRegistry registry) {
     this.client = client;
+    Gauge.builder(LEADER_GAUGE, this, leadership -> leadership.leading ? 1 : 0)
+        .description("1 while this node-watcher leads (carries out commands, emits node events)")
+        .register(registry);
     this.config = config.leader();
     this.identity =
         config

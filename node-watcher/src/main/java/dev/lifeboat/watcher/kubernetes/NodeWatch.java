@@ -67,6 +67,12 @@ public class NodeWatch implements Leadership.Listener {
   private final DetectionRules rules;
   private final NodeSelector excluded;
   private final Clock clock;
+
+  /** Counter of detections, tagged {@code kind}: suspected:…, gone:…, returned, storm-guard. */
+  public static final String DETECTIONS = "lifeboat.watcher.detections";
+
+  private static final String STORM_GUARD = "storm-guard";
+
   private final MeterRegistry registry;
   private final NodeEvents events;
   private final ScheduledExecutorService thread =
@@ -99,6 +105,8 @@ public class NodeWatch implements Leadership.Listener {
   }
 
   void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 600) StartupEvent startup) {
+    // At 0 from the start, so that the storm guard's alert sees its first trip as an increase.
+    registry.counter(DETECTIONS, "kind", STORM_GUARD);
     cache.listen(
         change -> {
           if (change.deletedNode() != null) {
@@ -266,11 +274,11 @@ public class NodeWatch implements Leadership.Listener {
               guarded.knownNodes(),
               guarded.maxLostShare(),
               guarded.detail());
-      kind = "storm-guard";
+      kind = STORM_GUARD;
       LOG.warnf("storm guard holds node %s: %s", node.name(), guarded.detail());
     }
     reports.publish(message);
-    registry.counter("lifeboat.watcher.detections", "kind", kind).increment();
+    registry.counter(DETECTIONS, "kind", kind).increment();
     LOG.infof("node %s: %s (incident %s)", node.name(), kind, incident);
     if (decision instanceof Detection.Gone) {
       annotate(node.name(), incident, now);
