@@ -4,8 +4,30 @@
 (function () {
   const root = document.getElementById('timeline');
   const incidentId = root.dataset.incident;
-  const token = new URLSearchParams(location.search).get('token');
-  const headers = token ? { Authorization: 'Bearer ' + token } : {};
+  // The API's token, when it asks for one (401): typed into the page once and kept for this tab
+  // only (sessionStorage), never in the address, where history and access logs would keep it.
+  const TOKEN = 'lifeboat-api-token';
+  function headers() {
+    const token = sessionStorage.getItem(TOKEN);
+    return token ? { Authorization: 'Bearer ' + token } : {};
+  }
+  function askForToken() {
+    const form = el('form', 'token-form');
+    form.id = 'token-form';
+    const input = el('input');
+    input.type = 'password';
+    input.name = 'token';
+    input.autocomplete = 'off';
+    input.placeholder = 'API token (the read token will do)';
+    form.append(el('label', null, 'This audit service asks for a token: '), input, el('button', null, 'Show'));
+    form.addEventListener('submit', event => {
+      event.preventDefault();
+      sessionStorage.setItem(TOKEN, input.value);
+      form.remove();
+      refresh();
+    });
+    root.replaceChildren(form);
+  }
   const terminal = ['COMPLETED', 'PARTIAL', 'CANCELLED', 'RETURNED'];
 
   function ms(t) { return t ? Date.parse(t) : null; }
@@ -88,14 +110,25 @@
   }
 
   function refresh() {
-    fetch('/api/incidents/' + encodeURIComponent(incidentId), { headers })
-      .then(r => r.ok ? r.json() : Promise.reject(new Error('status ' + r.status)))
+    fetch('/api/incidents/' + encodeURIComponent(incidentId), { headers: headers() })
+      .then(r => {
+        if (r.status === 401) {
+          sessionStorage.removeItem(TOKEN);
+          askForToken();
+          return Promise.reject(null);
+        }
+        return r.ok ? r.json() : Promise.reject(new Error('status ' + r.status));
+      })
       .then(incident => {
         const done = render(incident);
         root.dataset.rendered = 'true';
         if (!done) setTimeout(refresh, 2000);
       })
-      .catch(e => { root.textContent = 'cannot load the incident: ' + e.message; setTimeout(refresh, 5000); });
+      .catch(e => {
+        if (e === null) return; // waiting for the token
+        root.textContent = 'cannot load the incident: ' + e.message;
+        setTimeout(refresh, 5000);
+      });
   }
   refresh();
 })();

@@ -93,7 +93,7 @@ class TimelinePageTest {
     given().get("/timeline/nobody-000000000000").then().statusCode(404);
   }
 
-  private static CommandRun browse(Path chromium, String url, String... extra) throws Exception {
+  static CommandRun browse(Path chromium, String url, String... extra) throws Exception {
     Path profile = Files.createTempDirectory(Path.of("target"), "chromium-");
     List<String> command =
         new ArrayList<>(

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -59,6 +60,7 @@ class ManifestsTest {
         .containsEntry("KafkaUser", 4L)
         .containsEntry("Cluster", 1L)
         .containsEntry("PriorityClass", 1L)
+        .containsEntry("NetworkPolicy", 7L)
         // Monitoring is a component of its own: a cluster without the Prometheus operator's CRDs
         // applies the overlay as it is.
         .doesNotContainKeys("ServiceMonitor", "PrometheusRule");
@@ -153,7 +155,7 @@ class ManifestsTest {
 
   @org.junit.jupiter.api.Test
   void theGuidesRemovalDeletesTheServiceTierAndLeavesTheDataTier() throws Exception {
-    List<HasMetadata> objects = render("production");
+    List<HasMetadata> objects = MonitoringTest.renderWithMonitoring();
     Map<String, Set<String>> kindsByTier = new java.util.TreeMap<>();
     for (HasMetadata object : objects) {
       String tier =
@@ -166,7 +168,8 @@ class ManifestsTest {
       kindsByTier.computeIfAbsent(tier, t -> new TreeSet<>()).add(object.getKind());
     }
     assertThat(kindsByTier.get("data"))
-        .containsExactlyInAnyOrder("Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster");
+        .containsExactlyInAnyOrder(
+            "Kafka", "KafkaNodePool", "KafkaTopic", "KafkaUser", "Cluster", "ScheduledBackup");
 
     String guide = Files.readString(Repo.root().resolve("docs/deploy.md"));
     String removing = guide.substring(guide.indexOf("## 8. Removing"));
@@ -186,6 +189,92 @@ class ManifestsTest {
     assertThat(removing)
         .as("the service tier's removal never names the data tier's kinds")
         .doesNotContainPattern("delete [a-z,]*kafka[a-z,]* -l lifeboat.dev/tier=service");
+
+    java.util.regex.Matcher deleteData =
+        java.util.regex.Pattern.compile(
+                "kubectl -n lifeboat delete ([a-z.,]+) -l lifeboat.dev/tier=data")
+            .matcher(removing);
+    assertThat(deleteData.find()).as("the guide removes the data tier too, when asked").isTrue();
+    List<String> deletedData = List.of(deleteData.group(1).split(","));
+    for (String kind : kindsByTier.get("data")) {
+      String name = kind.toLowerCase(java.util.Locale.ROOT);
+      assertThat(deletedData)
+          .as("the guide's removal of the data deletes every " + kind)
+          .anyMatch(d -> d.equals(name) || d.startsWith(name + "s."));
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"production", "dry-run"})
+  void theApisReadsNeedATokenInTheClusterAndTheReadTokenIsOffered(String overlay) {
+    Map<String, Deployment> deployments = deployments(render(overlay));
+    for (String service : List.of("volume-orchestrator", "audit-service")) {
+      List<io.fabric8.kubernetes.api.model.EnvVar> env =
+          deployments
+              .get(service)
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .getEnv();
+      io.fabric8.kubernetes.api.model.EnvVar read =
+          env.stream()
+              .filter(e -> e.getName().equals("LIFEBOAT_API_READ_TOKEN"))
+              .findFirst()
+              .orElseThrow(() -> new AssertionError(service + " has no read token"));
+      assertThat(read.getValueFrom().getSecretKeyRef().getName())
+          .isEqualTo("lifeboat-api-read-token");
+      assertThat(read.getValueFrom().getSecretKeyRef().getOptional()).isTrue();
+    }
+    // The audit protects its reads by default (application.properties); the orchestrator is told.
+    assertThat(
+            deployments
+                .get("volume-orchestrator")
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getEnv())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getName()).isEqualTo("LIFEBOAT_API_PROTECT_READS");
+              assertThat(e.getValue()).isEqualTo("true");
+            });
+  }
+
+  @Test
+  void productionBacksUpTheAuditsDatabaseNightlyAndTheDryRunDoesNot() throws Exception {
+    GenericKubernetesResource cluster =
+        of(render("production"), GenericKubernetesResource.class, "Cluster").get(0);
+    Map<String, Object> store = cluster.get("spec", "backup", "barmanObjectStore");
+    assertThat(store).as("the production Cluster's object store").isNotNull();
+    assertThat((String) store.get("destinationPath")).startsWith("s3://");
+    assertThat((String) cluster.get("spec", "backup", "retentionPolicy")).isEqualTo("30d");
+    for (String key : List.of("accessKeyId", "secretAccessKey")) {
+      assertThat(
+              (String)
+                  cluster.get("spec", "backup", "barmanObjectStore", "s3Credentials", key, "name"))
+          .as(key + " comes from the Secret the guide creates")
+          .isEqualTo("lifeboat-audit-db-backup");
+    }
+    GenericKubernetesResource nightly =
+        of(render("production"), GenericKubernetesResource.class, "ScheduledBackup").get(0);
+    assertThat((String) nightly.get("spec", "cluster", "name"))
+        .isEqualTo(cluster.getMetadata().getName());
+    assertThat((String) nightly.get("spec", "method")).isEqualTo("barmanObjectStore");
+    assertThat(((String) nightly.get("spec", "schedule")).split(" "))
+        .as("CloudNativePG's schedule starts with seconds")
+        .hasSize(6);
+    assertThat(nightly.getMetadata().getNamespace()).isEqualTo("lifeboat");
+
+    List<HasMetadata> dryRun = render("dry-run");
+    assertThat(dryRun).noneMatch(o -> o.getKind().equals("ScheduledBackup"));
+    assertThat(
+            (Object)
+                of(dryRun, GenericKubernetesResource.class, "Cluster").get(0).get("spec", "backup"))
+        .isNull();
   }
 
   /** One Role of node-watcher's kubernetes-access-namespaced.yaml. */

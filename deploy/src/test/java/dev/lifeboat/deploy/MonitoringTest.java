@@ -21,6 +21,25 @@ import org.junit.jupiter.api.Test;
  */
 class MonitoringTest {
 
+  /** The production overlay with the monitoring component, as a user's own overlay adds it. */
+  static List<HasMetadata> renderWithMonitoring() throws java.io.IOException {
+    Path folder = Path.of("target", "monitored").toAbsolutePath();
+    Files.createDirectories(folder);
+    Path root = Repo.root();
+    Files.writeString(
+        folder.resolve("kustomization.yaml"),
+        String.join(
+            "\n",
+            "apiVersion: kustomize.config.k8s.io/v1beta1",
+            "kind: Kustomization",
+            "resources:",
+            "  - " + folder.relativize(root.resolve("k8s/overlays/production")),
+            "components:",
+            "  - " + folder.relativize(root.resolve("k8s/components/monitoring")),
+            ""));
+    return ManifestsTest.render(folder);
+  }
+
   @Test
   void everyAlertSaysHowBadItIsWhatHappenedAndWhatToDo() {
     JsonNode rules = MonitoringQueries.rules();
@@ -110,27 +129,15 @@ class MonitoringTest {
 
   @Test
   void theComponentRendersWithTheProductionOverlay() throws Exception {
-    Path folder = Path.of("target", "monitored").toAbsolutePath();
-    Files.createDirectories(folder);
-    Path root = Repo.root();
-    Files.writeString(
-        folder.resolve("kustomization.yaml"),
-        String.join(
-            "\n",
-            "apiVersion: kustomize.config.k8s.io/v1beta1",
-            "kind: Kustomization",
-            "resources:",
-            "  - " + folder.relativize(root.resolve("k8s/overlays/production")),
-            "components:",
-            "  - " + folder.relativize(root.resolve("k8s/components/monitoring")),
-            ""));
-
-    List<HasMetadata> objects = ManifestsTest.render(folder);
+    List<HasMetadata> objects = renderWithMonitoring();
 
     assertThat(objects)
         .filteredOn(
-            o -> o.getKind().equals("ServiceMonitor") || o.getKind().equals("PrometheusRule"))
-        .hasSize(2)
+            o ->
+                o.getKind().equals("ServiceMonitor")
+                    || o.getKind().equals("PrometheusRule")
+                    || o.getMetadata().getName().equals("lifeboat-prometheus"))
+        .hasSize(3)
         .allSatisfy(
             o -> {
               assertThat(o.getMetadata().getNamespace()).isEqualTo("lifeboat");

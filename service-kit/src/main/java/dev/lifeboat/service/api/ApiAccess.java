@@ -15,9 +15,12 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  *
  * <ul>
  *   <li>a {@link Mutating} endpoint needs {@code Authorization: Bearer <lifeboat.api.token>} (401
- *       without it); with no token configured it is closed (403, naming the key);
+ *       without it, 403 with the read token); with no token configured it is closed (403, naming
+ *       the key);
  *   <li>any other {@code /api/} endpoint is open, unless a token is configured and {@code
- *       lifeboat.api.protect-reads} is true: then it needs the token too.
+ *       lifeboat.api.protect-reads} is true: then it needs either token, the write one or {@code
+ *       lifeboat.api.read-token}, which can read and never change anything (for dashboards, people
+ *       on call, the timeline page).
  * </ul>
  *
  * Paths outside {@code /api/} (health, metrics, pages) are not checked here.
@@ -27,14 +30,22 @@ public class ApiAccess {
   /** The configuration key of the token (env {@code LIFEBOAT_API_TOKEN}). */
   public static final String TOKEN_KEY = "lifeboat.api.token";
 
+  /** The configuration key of the read-only token (env {@code LIFEBOAT_API_READ_TOKEN}). */
+  public static final String READ_TOKEN_KEY = "lifeboat.api.read-token";
+
+  /** The configuration key that makes the reads need a token. */
+  public static final String PROTECT_READS_KEY = "lifeboat.api.protect-reads";
+
   private final Optional<String> token;
+  private final Optional<String> readToken;
   private final boolean protectReads;
 
   ApiAccess(
       @ConfigProperty(name = TOKEN_KEY) Optional<String> token,
-      @ConfigProperty(name = "lifeboat.api.protect-reads", defaultValue = "false")
-          boolean protectReads) {
+      @ConfigProperty(name = READ_TOKEN_KEY) Optional<String> readToken,
+      @ConfigProperty(name = PROTECT_READS_KEY, defaultValue = "false") boolean protectReads) {
     this.token = token.filter(t -> !t.isBlank());
+    this.readToken = readToken.filter(t -> !t.isBlank());
     this.protectReads = protectReads;
   }
 
@@ -47,29 +58,40 @@ public class ApiAccess {
     boolean mutating =
         resource.getResourceMethod() != null
             && resource.getResourceMethod().isAnnotationPresent(Mutating.class);
-    if (token.isEmpty()) {
-      return mutating
+    String authorization = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+    if (mutating) {
+      if (token.isEmpty()) {
+        return ApiError.response(
+            Response.Status.FORBIDDEN,
+            "forbidden",
+            "mutating endpoints are disabled: set " + TOKEN_KEY + " (env LIFEBOAT_API_TOKEN)");
+      }
+      if (carries(token, authorization)) {
+        return null;
+      }
+      return carries(readToken, authorization)
           ? ApiError.response(
-              Response.Status.FORBIDDEN,
-              "forbidden",
-              "mutating endpoints are disabled: set " + TOKEN_KEY + " (env LIFEBOAT_API_TOKEN)")
-          : null;
+              Response.Status.FORBIDDEN, "forbidden", "the read token cannot change anything")
+          : ApiError.response(
+              Response.Status.UNAUTHORIZED, "unauthorized", "a valid bearer token is required");
     }
-    if (!mutating && !protectReads) {
+    if (!protectReads
+        || token.isEmpty() && readToken.isEmpty()
+        || carries(token, authorization)
+        || carries(readToken, authorization)) {
       return null;
     }
-    return carriesToken(request.getHeaderString(HttpHeaders.AUTHORIZATION))
-        ? null
-        : ApiError.response(
-            Response.Status.UNAUTHORIZED, "unauthorized", "a valid bearer token is required");
+    return ApiError.response(
+        Response.Status.UNAUTHORIZED, "unauthorized", "a valid bearer token is required");
   }
 
-  private boolean carriesToken(String authorization) {
-    String given =
-        authorization != null && authorization.startsWith("Bearer ")
-            ? authorization.substring("Bearer ".length())
-            : "";
+  /** Whether the Authorization header carries that token (compared in constant time). */
+  private static boolean carries(Optional<String> expected, String authorization) {
+    if (expected.isEmpty() || authorization == null || !authorization.startsWith("Bearer ")) {
+      return false;
+    }
+    String given = authorization.substring("Bearer ".length());
     return MessageDigest.isEqual(
-        token.get().getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+        expected.get().getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 }
