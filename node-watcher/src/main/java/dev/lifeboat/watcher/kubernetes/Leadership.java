@@ -38,6 +38,8 @@ public class Leadership {
   private final WatcherConfig.Leader config;
   private final String identity;
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+  private final MeterRegistry registry;
+  private final Gauge gauge;
   private volatile boolean leading;
   private CompletableFuture<?> election;
 
@@ -46,9 +48,12 @@ public class Leadership {
 
   Leadership(KubernetesClient client, WatcherConfig config, MeterRegistry registry) {
     this.client = client;
-    Gauge.builder(LEADER_GAUGE, this, leadership -> leadership.leading ? 1 : 0)
-        .description("1 while this node-watcher leads (carries out commands, emits node events)")
-        .register(registry);
+    this.registry = registry;
+    this.gauge =
+        Gauge.builder(LEADER_GAUGE, this, leadership -> leadership.leading ? 1 : 0)
+            .description(
+                "1 while this node-watcher leads (carries out commands, emits node events)")
+            .register(registry);
     this.config = config.leader();
     this.identity =
         config
@@ -96,6 +101,9 @@ public class Leadership {
 
   void shutdown(@Observes ShutdownEvent event) {
     stop();
+    // The registry may outlive this instance (Micrometer's global one, in a JVM that starts the
+    // application again): a gauge left behind would go on reading this stopped instance.
+    registry.remove(gauge);
   }
 
   public void listen(Listener listener) {

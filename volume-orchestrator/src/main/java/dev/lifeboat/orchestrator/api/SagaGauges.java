@@ -3,11 +3,14 @@ package dev.lifeboat.orchestrator.api;
 import dev.lifeboat.events.saga.IncidentStatus;
 import dev.lifeboat.orchestrator.domain.IncidentState;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -33,25 +36,40 @@ public class SagaGauges {
   private final KafkaStreams streams;
   private final IncidentDirectory directory;
   private final Clock clock;
+  private final MeterRegistry registry;
+  private final List<Meter> meters = new ArrayList<>();
 
   SagaGauges(
       KafkaStreams streams, IncidentDirectory directory, Clock clock, MeterRegistry registry) {
     this.streams = streams;
     this.directory = directory;
     this.clock = clock;
-    Gauge.builder(STREAMS_RUNNING, this, SagaGauges::running)
-        .description("1 while the sagas' Kafka Streams is RUNNING on this instance")
-        .register(registry);
+    this.registry = registry;
+    meters.add(
+        Gauge.builder(STREAMS_RUNNING, this, SagaGauges::running)
+            .description("1 while the sagas' Kafka Streams is RUNNING on this instance")
+            .register(registry));
     for (IncidentStatus status : List.of(IncidentStatus.RUNNING, IncidentStatus.HELD)) {
-      Gauge.builder(INCIDENTS, this, gauges -> gauges.open(status))
-          .description("open incidents and removals of this instance's partitions")
-          .tag("status", status.name())
-          .register(registry);
+      meters.add(
+          Gauge.builder(INCIDENTS, this, gauges -> gauges.open(status))
+              .description("open incidents and removals of this instance's partitions")
+              .tag("status", status.name())
+              .register(registry));
     }
-    Gauge.builder(OLDEST_OPEN, this, SagaGauges::oldestOpenSeconds)
-        .description("seconds since the oldest open incident or removal opened")
-        .baseUnit("seconds")
-        .register(registry);
+    meters.add(
+        Gauge.builder(OLDEST_OPEN, this, SagaGauges::oldestOpenSeconds)
+            .description("seconds since the oldest open incident or removal opened")
+            .baseUnit("seconds")
+            .register(registry));
+  }
+
+  /**
+   * The registry may outlive this instance (Micrometer's global one, in a JVM that starts the
+   * application again): gauges left behind would go on reading these stopped streams.
+   */
+  @PreDestroy
+  void unregister() {
+    meters.forEach(registry::remove);
   }
 
   private double running() {
