@@ -244,6 +244,68 @@ class ManifestsTest {
             });
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"production", "dry-run"})
+  void kafkaAndPostgresqlAreReachedOverTlsWhoseCertificatesAreVerified(String overlay) {
+    List<HasMetadata> objects = render(overlay);
+    Map<String, String> kafka = config(objects, "lifeboat-kafka");
+    assertThat(kafka)
+        .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+        .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512")
+        .containsEntry("KAFKA_SSL_TRUSTSTORE_TYPE", "PEM");
+    String truststore = kafka.get("KAFKA_SSL_TRUSTSTORE_LOCATION");
+    int port = Integer.parseInt(kafka.get("KAFKA_BOOTSTRAP_SERVERS").replaceAll(".*:", ""));
+    GenericKubernetesResource cluster =
+        of(objects, GenericKubernetesResource.class, "Kafka").get(0);
+    List<Map<String, Object>> listeners = cluster.get("spec", "kafka", "listeners");
+    assertThat(listeners)
+        .as("the listener the services use encrypts")
+        .anySatisfy(
+            listener -> {
+              assertThat(listener.get("port")).isEqualTo(port);
+              assertThat(listener.get("tls")).isEqualTo(true);
+            })
+        .noneSatisfy(listener -> assertThat(listener.get("tls")).isEqualTo(false));
+    for (Deployment deployment : deployments(objects).values()) {
+      assertThat(mountedSecret(deployment, truststore))
+          .as(deployment.getMetadata().getName() + " mounts Strimzi's cluster CA at the truststore")
+          .isEqualTo("lifeboat-cluster-ca-cert");
+    }
+
+    Deployment audit = deployments(objects).get("audit-service");
+    String jdbc =
+        audit.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+            .filter(e -> e.getName().equals("QUARKUS_DATASOURCE_JDBC_URL"))
+            .findFirst()
+            .orElseThrow()
+            .getValue();
+    assertThat(jdbc).contains("sslmode=verify-full");
+    String rootCert = jdbc.replaceAll(".*sslrootcert=([^&]+).*", "$1");
+    assertThat(mountedSecret(audit, rootCert))
+        .as("the audit mounts CloudNativePG's CA where the JDBC URL reads it")
+        .isEqualTo("lifeboat-audit-db-ca");
+  }
+
+  /** The Secret mounted where the file is, in the pod's first container; null if none. */
+  private static String mountedSecret(Deployment deployment, String file) {
+    var pod = deployment.getSpec().getTemplate().getSpec();
+    for (var mount : pod.getContainers().get(0).getVolumeMounts()) {
+      if (file.startsWith(mount.getMountPath() + "/")) {
+        String item = file.substring(mount.getMountPath().length() + 1);
+        for (var volume : pod.getVolumes()) {
+          if (volume.getName().equals(mount.getName()) && volume.getSecret() != null) {
+            boolean itemThere =
+                volume.getSecret().getItems() == null
+                    || volume.getSecret().getItems().stream()
+                        .anyMatch(i -> i.getPath().equals(item));
+            return itemThere ? volume.getSecret().getSecretName() : null;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
   @Test
   void productionBacksUpTheAuditsDatabaseNightlyAndTheDryRunDoesNot() throws Exception {
     GenericKubernetesResource cluster =

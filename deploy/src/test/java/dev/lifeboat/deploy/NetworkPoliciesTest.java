@@ -68,7 +68,10 @@ class NetworkPoliciesTest {
   void everyServiceReachesTheBrokersAndTheClustersDnsAndNothingElseOfTheCluster() {
     for (End service : SERVICES) {
       String who = service.labels().get("app.kubernetes.io/name");
-      assertThat(policies.allows(service, BROKER, 9092, "TCP")).as(who + " to Kafka").isTrue();
+      assertThat(policies.allows(service, BROKER, 9093, "TCP")).as(who + " to Kafka").isTrue();
+      assertThat(policies.allows(service, BROKER, 9092, "TCP"))
+          .as(who + " to Kafka, plain")
+          .isFalse();
       assertThat(policies.allows(service, DNS, 53, "UDP")).as(who + " to DNS").isTrue();
       assertThat(policies.allows(service, DNS, 53, "TCP")).as(who + " to DNS, TCP").isTrue();
       assertThat(policies.allows(service, SHOP, 8080, "TCP")).as(who + " to an app").isFalse();
