@@ -9,6 +9,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +33,9 @@ import org.apache.kafka.common.utils.Time;
  * A real single-node Kafka broker in KRaft mode (broker and controller in one), running inside the
  * test JVM on free ports, with its data under {@code target/}. It can be stopped and started again
  * on the same ports and data, to prove that clients survive a broker outage. The test JVM's shared
- * broker also listens with SASL SCRAM-SHA-512 on a port of its own, as a cluster's Kafka does for
- * Lifeboat's services (Strimzi's internal listener), with one user ({@link #scramClient()}).
+ * broker also listens with SASL SCRAM-SHA-512 over TLS on a port of its own, as a cluster's Kafka
+ * does for Lifeboat's services (Strimzi's internal listener), with one user and a certificate made
+ * for the run by the JDK's keytool, which clients trust as a PEM file ({@link #scramClient()}).
  */
 public final class KafkaBroker {
 
@@ -52,6 +54,7 @@ public final class KafkaBroker {
   private final int controllerPort;
   private final int scramPort;
   private final String scramPassword = "scram-" + UUID.randomUUID();
+  private final String keystorePassword = "keystore-" + UUID.randomUUID();
   private final Properties properties;
   private KafkaRaftServer server;
 
@@ -83,6 +86,7 @@ public final class KafkaBroker {
               JarProcess.freePort(),
               JarProcess.freePort());
       broker.format();
+      broker.makeCertificate();
       broker.start();
       Runtime.getRuntime().addShutdownHook(new Thread(broker::stop, "kafka-broker-shutdown"));
       shared = broker;
@@ -97,8 +101,9 @@ public final class KafkaBroker {
 
   /**
    * What a client sets to reach this broker's SCRAM listener as its one user: {@code
-   * bootstrap.servers}, {@code security.protocol}, {@code sasl.mechanism}, {@code sasl.jaas.config}
-   * (in Kafka's client names). Only the shared broker has one.
+   * bootstrap.servers}, {@code security.protocol} ({@code SASL_SSL}), the PEM truststore that holds
+   * the listener's certificate, {@code sasl.mechanism}, {@code sasl.jaas.config} (in Kafka's client
+   * names). Only the shared broker has one.
    */
   public Map<String, String> scramClient() {
     if (scramPort == 0) {
@@ -108,7 +113,11 @@ public final class KafkaBroker {
         "bootstrap.servers",
         "127.0.0.1:" + scramPort,
         "security.protocol",
-        "SASL_PLAINTEXT",
+        "SASL_SSL",
+        "ssl.truststore.type",
+        "PEM",
+        "ssl.truststore.location",
+        certificate().toString(),
         "sasl.mechanism",
         SCRAM_MECHANISM,
         "sasl.jaas.config",
@@ -137,6 +146,72 @@ public final class KafkaBroker {
     server = starting;
     if (scramPort != 0) {
       addScramUser();
+    }
+  }
+
+  /** The folder of the SCRAM listener's key store and of its certificate as PEM. */
+  private Path tlsDir() {
+    return dataDir.resolveSibling(dataDir.getFileName() + "-tls").toAbsolutePath();
+  }
+
+  private Path keystore() {
+    return tlsDir().resolve("broker.p12");
+  }
+
+  /** The SCRAM listener's certificate (self-signed, for 127.0.0.1), as a client's PEM trust. */
+  private Path certificate() {
+    return tlsDir().resolve("ca.crt");
+  }
+
+  /** The SCRAM listener's key and certificate, made with the JDK's keytool for this run. */
+  private void makeCertificate() {
+    String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+    try {
+      Files.createDirectories(tlsDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (List<String> command :
+        List.of(
+            List.of(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-dname",
+                "CN=127.0.0.1",
+                "-ext",
+                "SAN=ip:127.0.0.1,dns:localhost",
+                "-validity",
+                "7",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                keystore().toString(),
+                "-storepass",
+                keystorePassword,
+                "-keypass",
+                keystorePassword),
+            List.of(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "broker",
+                "-keystore",
+                keystore().toString(),
+                "-storepass",
+                keystorePassword,
+                "-file",
+                certificate().toString()))) {
+      CommandRun run = CommandRun.run(command, Map.of(), Duration.ofSeconds(60));
+      if (run.exitCode() != 0) {
+        throw new IllegalStateException("keytool failed: " + run.stderr());
+      }
     }
   }
 
@@ -219,9 +294,12 @@ public final class KafkaBroker {
     props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + scram);
     props.put(
         "listener.security.protocol.map",
-        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
-            + (scramPort == 0 ? "" : ",SCRAM:SASL_PLAINTEXT"));
+        "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + (scramPort == 0 ? "" : ",SCRAM:SASL_SSL"));
     if (scramPort != 0) {
+      props.put("listener.name.scram.ssl.keystore.type", "PKCS12");
+      props.put("listener.name.scram.ssl.keystore.location", keystore().toString());
+      props.put("listener.name.scram.ssl.keystore.password", keystorePassword);
+      props.put("listener.name.scram.ssl.key.password", keystorePassword);
       props.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
       props.put(
           "listener.name.scram.scram-sha-512.sasl.jaas.config",

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged orchestrator against a Kafka that requires SASL SCRAM-SHA-512, configured the way
- * the Kubernetes manifests configure it: the {@code KAFKA_*} environment variables of the {@code
- * lifeboat-kafka} ConfigMap and the KafkaUser's JAAS line, nothing for Kafka Streams. Its sagas run
- * on Kafka Streams, so a command in answer to a loss proves that Streams authenticated too: Quarkus
- * hands Kafka Streams the default Kafka configuration ({@code kafka.*}) under its own.
+ * The packaged orchestrator against a Kafka that requires SASL SCRAM-SHA-512 over TLS, configured
+ * the way the Kubernetes manifests configure it: the {@code KAFKA_*} environment variables of the
+ * {@code lifeboat-kafka} ConfigMap (a PEM truststore with the listener's CA) and the KafkaUser's
+ * JAAS line, nothing for Kafka Streams. Its sagas run on Kafka Streams, so a command in answer to a
+ * loss proves that Streams authenticated too: Quarkus hands Kafka Streams the default Kafka
+ * configuration ({@code kafka.*}) under its own.
  */
 class ScramKafkaIT {
 
@@ -36,10 +37,11 @@ class ScramKafkaIT {
   }
 
   @Test
-  void theSagasRunOnAKafkaThatRequiresScramWithTheManifestsSettings() throws Exception {
+  void theSagasRunOnAKafkaThatRequiresScramOverTlsWithTheManifestsSettings() throws Exception {
     KafkaBroker broker = KafkaBroker.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
     Map<String, String> scram = broker.scramClient();
+    assertThat(scram).containsEntry("security.protocol", "SASL_SSL");
     Path log = Path.of("target", "orchestrator-scram.log");
     orchestrator =
         JarProcess.start(
@@ -52,6 +54,8 @@ class ScramKafkaIT {
             Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", scram.get("bootstrap.servers"),
                 "KAFKA_SECURITY_PROTOCOL", scram.get("security.protocol"),
+                "KAFKA_SSL_TRUSTSTORE_TYPE", scram.get("ssl.truststore.type"),
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", scram.get("ssl.truststore.location"),
                 "KAFKA_SASL_MECHANISM", scram.get("sasl.mechanism"),
                 "KAFKA_SASL_JAAS_CONFIG", scram.get("sasl.jaas.config")),
             log);
