@@ -71,17 +71,23 @@ public class RateLimitBudget {
   private int inFlight;
   private ScheduledFuture<?> nextDrain;
   private final ArrayDeque<Long> served = new ArrayDeque<>();
+  private final MeterRegistry registry;
+  private final List<Gauge> gauges;
 
   RateLimitBudget(AdapterConfig config, Clock clock, MeterRegistry registry) {
     this.reserve = config.budget().reserve();
     this.clock = clock;
     this.tokensAtMillis = clock.millis();
-    Gauge.builder("lifeboat.hcloud.budget.remaining", this, RateLimitBudget::remaining)
-        .description("Requests left in the project's Hetzner API budget, as the adapter sees it")
-        .register(registry);
-    Gauge.builder("lifeboat.hcloud.budget.waiting", this, RateLimitBudget::waiting)
-        .description("Calls waiting for the budget")
-        .register(registry);
+    this.registry = registry;
+    this.gauges =
+        List.of(
+            Gauge.builder("lifeboat.hcloud.budget.remaining", this, RateLimitBudget::remaining)
+                .description(
+                    "Requests left in the project's Hetzner API budget, as the adapter sees it")
+                .register(registry),
+            Gauge.builder("lifeboat.hcloud.budget.waiting", this, RateLimitBudget::waiting)
+                .description("Calls waiting for the budget")
+                .register(registry));
   }
 
   /**
@@ -157,6 +163,8 @@ public class RateLimitBudget {
 
   @PreDestroy
   void stop() {
+    // The registry may outlive this instance (a test JVM that starts the application again).
+    gauges.forEach(registry::remove);
     timer.shutdownNow();
   }
 
