@@ -273,17 +273,37 @@ class ManifestsTest {
     }
 
     Deployment audit = deployments(objects).get("audit-service");
-    String jdbc =
-        audit.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
-            .filter(e -> e.getName().equals("QUARKUS_DATASOURCE_JDBC_URL"))
-            .findFirst()
-            .orElseThrow()
-            .getValue();
+    String jdbc = env(audit, "QUARKUS_DATASOURCE_JDBC_URL");
     assertThat(jdbc).contains("sslmode=verify-full");
     String rootCert = jdbc.replaceAll(".*sslrootcert=([^&]+).*", "$1");
     assertThat(mountedSecret(audit, rootCert))
         .as("the audit mounts CloudNativePG's CA where the JDBC URL reads it")
         .isEqualTo("lifeboat-audit-db-ca");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"production", "dry-run"})
+  void theDryRunsAdapterReadsWithTheReadOnlyHetznerTokenAndProductionsActsWithReadAndWrite(
+      String overlay) {
+    Deployment adapter = deployments(render(overlay)).get("hcloud-adapter");
+    String tokenFile = env(adapter, "LIFEBOAT_HCLOUD_TOKEN_FILE");
+    Map<String, String> settings = config(render(overlay), "hcloud-adapter-config");
+
+    assertThat(mountedSecret(adapter, tokenFile))
+        .as("the Secret of the token the adapter reads in " + overlay)
+        .isEqualTo(overlay.equals("dry-run") ? "hcloud-token-read-only" : "hcloud-token");
+    assertThat(settings.get("LIFEBOAT_HCLOUD_DRY_RUN"))
+        .isEqualTo(String.valueOf(overlay.equals("dry-run")));
+  }
+
+  /** The value of an environment variable set in the pod's first container. */
+  private static String env(Deployment deployment, String name) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals(name))
+        .findFirst()
+        .orElseThrow(
+            () -> new AssertionError(deployment.getMetadata().getName() + " sets no " + name))
+        .getValue();
   }
 
   /** The Secret mounted where the file is, in the pod's first container; null if none. */
@@ -296,6 +316,7 @@ class ManifestsTest {
           if (volume.getName().equals(mount.getName()) && volume.getSecret() != null) {
             boolean itemThere =
                 volume.getSecret().getItems() == null
+                    || volume.getSecret().getItems().isEmpty()
                     || volume.getSecret().getItems().stream()
                         .anyMatch(i -> i.getPath().equals(item));
             return itemThere ? volume.getSecret().getSecretName() : null;
@@ -407,6 +428,15 @@ class ManifestsTest {
 
   /** Every object {@code kubectl kustomize} renders from the folder. */
   static List<HasMetadata> render(Path kustomization) {
+    List<HasMetadata> objects = new ArrayList<>();
+    for (String document : renderDocuments(kustomization)) {
+      objects.add(YAML.unmarshal(document, HasMetadata.class));
+    }
+    return objects;
+  }
+
+  /** The YAML documents {@code kubectl kustomize} renders from the folder, one per object. */
+  static List<String> renderDocuments(Path kustomization) {
     Path kubectl = OutsideTools.require("kubectl", "apt-get install kubernetes-client");
     CommandRun run =
         CommandRun.run(
@@ -414,13 +444,13 @@ class ManifestsTest {
             Map.of(),
             Duration.ofSeconds(60));
     assertThat(run.exitCode()).as(run.stderr()).isZero();
-    List<HasMetadata> objects = new ArrayList<>();
+    List<String> documents = new ArrayList<>();
     for (String document : run.stdout().split("(?m)^---\\s*$")) {
       if (!document.isBlank()) {
-        objects.add(YAML.unmarshal(document, HasMetadata.class));
+        documents.add(document);
       }
     }
-    return objects;
+    return documents;
   }
 
   private static <T extends HasMetadata> List<T> of(

@@ -20,7 +20,11 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Dry-run: reads happen, mutating calls never; results say what would have been called. */
+/**
+ * Dry-run: reads happen, mutating calls never; results say what would have been called. It runs
+ * with the project's read-only token, as the dry-run overlay mounts one: a mutating call would be
+ * refused, and the reads it needs all work.
+ */
 @QuarkusTest
 @TestProfile(DryRunTest.DryRun.class)
 @QuarkusTestResource(KafkaBrokerResource.class)
@@ -31,7 +35,11 @@ class DryRunTest extends WithTopics {
   public static class DryRun implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("lifeboat.hcloud.dry-run", "true");
+      return Map.of(
+          "lifeboat.hcloud.dry-run",
+          "true",
+          "lifeboat.hcloud.token",
+          HcloudSimProcess.READ_ONLY_TOKEN);
     }
   }
 

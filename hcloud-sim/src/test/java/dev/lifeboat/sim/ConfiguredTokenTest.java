@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * With {@code hcloud-sim.token} set, only that token is accepted; a token of another project
- * authenticates but reads an empty project.
+ * authenticates but reads an empty project; a read-only token reads the project and changes
+ * nothing.
  */
 @QuarkusTest
 @TestProfile(ConfiguredTokenTest.OneToken.class)
@@ -23,7 +24,8 @@ class ConfiguredTokenTest {
     public Map<String, String> getConfigOverrides() {
       return Map.of(
           "hcloud-sim.token", "the-right-token",
-          "hcloud-sim.other-project-tokens", "other-project-token");
+          "hcloud-sim.other-project-tokens", "other-project-token",
+          "hcloud-sim.read-only-tokens", "read-only-token");
     }
   }
 
@@ -77,5 +79,45 @@ class ConfiguredTokenTest {
         .get("/v1/locations")
         .then()
         .statusCode(200);
+  }
+
+  @Test
+  void aReadOnlyTokenReadsTheProjectAndEveryChangeItAsksIsRefused() {
+    given()
+        .header("Authorization", "Bearer read-only-token")
+        .get("/v1/servers/4202")
+        .then()
+        .statusCode(200)
+        .body("server.status", equalTo("running"));
+    given()
+        .header("Authorization", "Bearer read-only-token")
+        .post("/v1/servers/4202/actions/poweroff")
+        .then()
+        .statusCode(403)
+        .body("error.code", equalTo("token_readonly"));
+    given()
+        .header("Authorization", "Bearer read-only-token")
+        .contentType("application/json")
+        .body("{\"server\":4203}")
+        .post("/v1/volumes/100006/actions/attach")
+        .then()
+        .statusCode(403)
+        .body("error.code", equalTo("token_readonly"));
+    given()
+        .header("Authorization", "Bearer read-only-token")
+        .delete("/v1/servers/4202")
+        .then()
+        .statusCode(403)
+        .body("error.code", equalTo("token_readonly"));
+    given()
+        .header("Authorization", "Bearer the-right-token")
+        .get("/v1/servers/4202")
+        .then()
+        .body("server.status", equalTo("running"));
+    given()
+        .header("Authorization", "Bearer the-right-token")
+        .get("/v1/volumes/100006")
+        .then()
+        .body("volume.server", equalTo(null));
   }
 }

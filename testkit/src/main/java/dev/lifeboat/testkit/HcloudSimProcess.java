@@ -27,6 +27,9 @@ public final class HcloudSimProcess {
   /** A token of another project: it authenticates, but reads an empty project. */
   public static final String OTHER_PROJECT_TOKEN = "other-project-token";
 
+  /** A read-only token of the project: it reads, and every mutating request is refused (403). */
+  public static final String READ_ONLY_TOKEN = "read-only-token";
+
   private static HcloudSimProcess shared;
 
   private final Process process;
@@ -121,6 +124,7 @@ public final class HcloudSimProcess {
     List<String> properties = new ArrayList<>();
     properties.add("quarkus.log.level=WARN");
     properties.add("hcloud-sim.other-project-tokens=" + OTHER_PROJECT_TOKEN);
+    properties.add("hcloud-sim.read-only-tokens=" + READ_ONLY_TOKEN);
     for (String key : List.of("poweroff", "shutdown", "poweron", "delete", "detach", "attach")) {
       properties.add("hcloud-sim.durations." + key + "=" + ACTION.toMillis() + "ms");
     }

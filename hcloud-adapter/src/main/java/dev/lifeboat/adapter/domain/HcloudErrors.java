@@ -58,6 +58,19 @@ public final class HcloudErrors {
     return httpStatus >= 500 || httpStatus == 0;
   }
 
+  /**
+   * The API's message, with what to do where the code says that the configuration is wrong rather
+   * than the request: a read-only token (the dry-run overlay's) cannot act.
+   */
+  public static String explained(String code, String message) {
+    if ("token_readonly".equals(code)) {
+      return message
+          + " (the Hetzner token is read-only: it serves lifeboat.hcloud.dry-run=true; acting needs"
+          + " a token with the permission Read & Write)";
+    }
+    return message;
+  }
+
   /** The API's code for an answer without a JSON error body. */
   public static String codeForStatus(int httpStatus) {
     return switch (httpStatus) {

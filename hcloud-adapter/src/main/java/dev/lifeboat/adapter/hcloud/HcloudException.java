@@ -77,7 +77,7 @@ public final class HcloudException extends RuntimeException {
           return new HcloudException(
               status,
               body.error().code(),
-              body.error().message(),
+              HcloudErrors.explained(body.error().code(), body.error().message()),
               HcloudErrors.retryable(body.error().code(), status),
               true);
         }

@@ -66,8 +66,11 @@ public class ApiFilter {
     Optional<String> token = bearerToken(request.getHeaderString(HttpHeaders.AUTHORIZATION));
     boolean otherProject =
         token.isPresent() && config.otherProjectTokens().orElse(List.of()).contains(token.get());
+    boolean readOnly =
+        token.isPresent() && config.readOnlyTokens().orElse(List.of()).contains(token.get());
     if (token.isEmpty()
         || (!otherProject
+            && !readOnly
             && config.token().filter(expected -> !expected.equals(token.get())).isPresent())) {
       return Uni.createFrom()
           .item(
@@ -87,6 +90,12 @@ public class ApiFilter {
                   "limit of " + decision.limit() + " requests per hour reached",
                   null,
                   domainStatus));
+    }
+    if (readOnly && !request.getMethod().equals("GET") && !request.getMethod().equals("HEAD")) {
+      return Uni.createFrom()
+          .item(
+              ErrorBody.response(
+                  ErrorCode.TOKEN_READONLY, "this token is read-only", null, domainStatus));
     }
     Faults.Decision fault = faults.decide(endpoint(request.getMethod(), path));
     if (fault.loseAnswer()) {

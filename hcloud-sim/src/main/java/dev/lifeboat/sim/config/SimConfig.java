@@ -19,6 +19,12 @@ public interface SimConfig {
    */
   Optional<java.util.List<String>> otherProjectTokens();
 
+  /**
+   * Read-only tokens of this project (a token made with the permission "Read"): they read as the
+   * project's token does, and every mutating request is refused with 403 {@code token_readonly}.
+   */
+  Optional<java.util.List<String>> readOnlyTokens();
+
   /** The scenario file (YAML or JSON); when absent, the demo scenario shipped in the jar. */
   Optional<String> scenario();
 
