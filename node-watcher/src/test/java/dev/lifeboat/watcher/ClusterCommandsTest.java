@@ -465,7 +465,129 @@ class ClusterCommandsTest {
             });
   }
 
+  /**
+   * What Lifeboat did is told where people look: on the lost Node, on the pod it force-deleted, on
+   * its replacement, and on the claim whose volume moved, each naming the incident, and each once
+   * (a command carried out again tells nothing new).
+   */
+  @Test
+  void whatLifeboatDidIsToldInEventsOnTheNodeThePodsAndTheClaim() {
+    String incident = "inc-told-" + UUID.randomUUID().toString().substring(0, 6);
+    String claimUid = claim("data-db-20", "pv-db-20");
+    attachment("va-db-20", "pv-db-20", lost);
+    Pod pod = pod("db-20", lost, "data-db-20", false);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                cache.claim("shop", "data-db-20").isPresent()
+                    && cache.persistentVolume("pv-db-20").isPresent()
+                    && cache.volumeAttachments().stream()
+                        .anyMatch(va -> va.getMetadata().getName().equals("va-db-20")));
+
+    run(new TaintNodeOutOfService(id(), incident, now(), id(), lost));
+    run(new DeleteVolumeAttachments(id(), incident, now(), id(), lost, List.of("pv-db-20")));
+    run(new ForceDeletePods(id(), incident, now(), id(), lost, List.of(ref(pod))));
+    assertThat(
+            run(new ForceDeletePods(id(), incident, now(), id(), lost, List.of(ref(pod))))
+                .alreadyDone())
+        .isTrue();
+    AwaitReplacementPod awaitReplacement =
+        new AwaitReplacementPod(
+            id(),
+            incident,
+            now(),
+            id(),
+            100020,
+            new ClaimRef("shop", "data-db-20"),
+            "fsn1",
+            pod.getMetadata().getUid(),
+            Duration.ofSeconds(30));
+    topics.send(awaitReplacement);
+    Pod replacement = pod("db-20", healthy, "data-db-20", true);
+    assertThat(result(awaitReplacement)).isInstanceOf(ReplacementPodScheduled.class);
+    AwaitPodReady awaitReady =
+        new AwaitPodReady(
+            id(), incident, now(), id(), 100020, ref(replacement), healthy, Duration.ofSeconds(30));
+    topics.send(awaitReady);
+    assertThat(result(awaitReady)).isInstanceOf(PodReady.class);
+
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> reasons("shop", claimUid).contains("LifeboatVolumeMoved"));
+    assertThat(reasons("shop", claimUid))
+        .containsExactlyInAnyOrder(
+            "LifeboatVolumeReleased", "LifeboatReplacementScheduled", "LifeboatVolumeMoved");
+    assertThat(reasons("shop", pod.getMetadata().getUid()))
+        .as("the pod force-deleted, told once though deleted twice")
+        .containsExactly("LifeboatForceDeleted");
+    assertThat(reasons("shop", replacement.getMetadata().getUid()))
+        .containsExactlyInAnyOrder("LifeboatReplacementScheduled", "LifeboatVolumeMoved");
+    String nodeUid = client.nodes().withName(lost).get().getMetadata().getUid();
+    assertThat(reasons("default", nodeUid)).containsExactly("LifeboatOutOfService");
+    assertThat(client.v1().events().inNamespace("shop").list().getItems())
+        .filteredOn(e -> e.getInvolvedObject().getUid().equals(claimUid))
+        .allSatisfy(
+            e -> {
+              assertThat(e.getMessage()).contains("incident " + incident);
+              assertThat(e.getSource().getComponent()).isEqualTo("lifeboat-node-watcher");
+              assertThat(e.getInvolvedObject().getKind()).isEqualTo("PersistentVolumeClaim");
+              assertThat(e.getInvolvedObject().getName()).isEqualTo("data-db-20");
+            });
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
+
+  /** The reasons of the Events on the object of that UID. */
+  private List<String> reasons(String namespace, String uid) {
+    return client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .filter(e -> uid.equals(e.getInvolvedObject().getUid()))
+        .map(io.fabric8.kubernetes.api.model.Event::getReason)
+        .toList();
+  }
+
+  /** A bound claim in {@code shop} and its PersistentVolume; returns the claim's UID. */
+  private String claim(String name, String pv) {
+    String uid =
+        client
+            .persistentVolumeClaims()
+            .inNamespace("shop")
+            .resource(
+                new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+                    .withNewMetadata()
+                    .withName(name)
+                    .withNamespace("shop")
+                    .withUid(UUID.randomUUID().toString())
+                    .endMetadata()
+                    .withNewSpec()
+                    .withVolumeName(pv)
+                    .endSpec()
+                    .build())
+            .create()
+            .getMetadata()
+            .getUid();
+    client
+        .persistentVolumes()
+        .resource(
+            new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder()
+                .withNewMetadata()
+                .withName(pv)
+                .endMetadata()
+                .withNewSpec()
+                .withNewClaimRef()
+                .withNamespace("shop")
+                .withName(name)
+                .withUid(uid)
+                .endClaimRef()
+                .withNewCsi()
+                .withDriver("csi.hetzner.cloud")
+                .withVolumeHandle("100020")
+                .endCsi()
+                .endSpec()
+                .build())
+        .create();
+    return uid;
+  }
 
   private static AwaitReplacementPod awaitReplacement(
       long volumeId, String claim, Pod old, Duration timeout) {

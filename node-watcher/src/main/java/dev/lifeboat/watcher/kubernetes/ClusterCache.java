@@ -152,6 +152,16 @@ public class ClusterCache {
     return java.util.Optional.ofNullable(pods.getStore().getByKey(namespace + "/" + name));
   }
 
+  /** The claim, by namespace and name. */
+  public java.util.Optional<PersistentVolumeClaim> claim(String namespace, String name) {
+    return java.util.Optional.ofNullable(claims.getStore().getByKey(namespace + "/" + name));
+  }
+
+  /** The PersistentVolume, by name. */
+  public java.util.Optional<PersistentVolume> persistentVolume(String name) {
+    return java.util.Optional.ofNullable(volumes.getStore().getByKey(name));
+  }
+
   /** Every VolumeAttachment as stored. */
   public List<VolumeAttachment> volumeAttachments() {
     return attachments.getStore().list();

@@ -60,8 +60,10 @@ public class Evictions {
   private final KubernetesClient client;
   private final ClusterCache cache;
   private final Clock clock;
+  private final CommandEvents commandEvents;
 
-  Evictions(KubernetesClient client, ClusterCache cache, Clock clock) {
+  Evictions(KubernetesClient client, ClusterCache cache, Clock clock, CommandEvents commandEvents) {
+    this.commandEvents = commandEvents;
     // A budget's refusal (429) is an answer, not a failure to retry: the client's own back-off
     // would ask ten times over several seconds before the saga hears of it.
     this.client =
@@ -120,6 +122,10 @@ public class Evictions {
                 command, now, FailureCodes.EVICTION_BLOCKED, refused.get(), true));
       }
       progress.evicted.add(pod.uid());
+      commandEvents.evicted(
+          new PodRef(pod.namespace(), pod.name(), pod.uid(), pod.ownerKind(), pod.ownerName()),
+          command.nodeName(),
+          command.incidentId());
     }
     if (!remaining.isEmpty()) {
       return Optional.empty();

@@ -74,7 +74,7 @@ public class NodeWatch implements Leadership.Listener {
   private static final String STORM_GUARD = "storm-guard";
 
   private final MeterRegistry registry;
-  private final NodeEvents events;
+  private final ClusterEvents events;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-watch"));
   private final Map<String, NodeFacts> deleted = new LinkedHashMap<>();
@@ -92,7 +92,7 @@ public class NodeWatch implements Leadership.Listener {
       NodeSelector excluded,
       Clock clock,
       MeterRegistry registry,
-      NodeEvents events) {
+      ClusterEvents events) {
     this.events = events;
     this.cache = cache;
     this.leadership = leadership;

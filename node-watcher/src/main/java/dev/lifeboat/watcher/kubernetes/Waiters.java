@@ -67,10 +67,17 @@ public class Waiters {
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "cluster-waiters"));
 
   private final Evictions evictions;
+  private final CommandEvents commandEvents;
 
   Waiters(
-      ClusterCache cache, Reports reports, Clock clock, DetectionRules rules, Evictions evictions) {
+      ClusterCache cache,
+      Reports reports,
+      Clock clock,
+      DetectionRules rules,
+      Evictions evictions,
+      CommandEvents commandEvents) {
     this.evictions = evictions;
+    this.commandEvents = commandEvents;
     this.cache = cache;
     this.reports = reports;
     this.clock = clock;
@@ -209,6 +216,7 @@ public class Waiters {
       if (result.isPresent()) {
         it.remove();
         publish(result.get());
+        commandEvents.told(waiter.command(), result.get());
       }
     }
   }

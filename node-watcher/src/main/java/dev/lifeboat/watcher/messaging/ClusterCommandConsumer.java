@@ -17,6 +17,7 @@ import dev.lifeboat.service.Arrivals;
 import dev.lifeboat.service.DeadLetters;
 import dev.lifeboat.service.KafkaSend;
 import dev.lifeboat.watcher.kubernetes.ClusterActions;
+import dev.lifeboat.watcher.kubernetes.CommandEvents;
 import dev.lifeboat.watcher.kubernetes.Leadership;
 import dev.lifeboat.watcher.kubernetes.NodeWatch;
 import dev.lifeboat.watcher.kubernetes.Waiters;
@@ -74,6 +75,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
   static final int PARALLEL = 8;
 
   private final ClusterActions actions;
+  private final CommandEvents commandEvents;
   private final NodeWatch detection;
   private final Waiters waiters;
   private final Reports reports;
@@ -96,6 +98,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
 
   ClusterCommandConsumer(
       ClusterActions actions,
+      CommandEvents commandEvents,
       NodeWatch detection,
       Waiters waiters,
       Reports reports,
@@ -106,6 +109,7 @@ public class ClusterCommandConsumer implements Leadership.Listener {
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix,
       Clock clock) {
     this.actions = actions;
+    this.commandEvents = commandEvents;
     this.detection = detection;
     this.waiters = waiters;
     this.reports = reports;
@@ -291,7 +295,9 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     } else if (command instanceof DeclareNodeGone declare) {
       reports.publish(detection.declareGone(declare));
     } else {
-      reports.publish(outcome(command));
+      ClusterResult result = outcome(command);
+      reports.publish(result);
+      commandEvents.told(command, result);
     }
   }
 
