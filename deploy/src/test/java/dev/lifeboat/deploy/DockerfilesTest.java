@@ -54,6 +54,53 @@ class DockerfilesTest {
                     .startsWith("target/quarkus-app/"));
   }
 
+  /**
+   * The images are built for amd64 and arm64 (Hetzner's CAX servers): every native library the
+   * packaged application carries for Linux on x86-64 (RocksDB, and Kafka's lz4, zstd and snappy
+   * codecs) it carries for aarch64 too. One exception, named: brotli4j's native jar, which Maven
+   * picks for the building machine; it serves only Netty's HTTP Brotli compression, which no
+   * service turns on ({@code quarkus.http.enable-compression} is unset), and Netty does without it
+   * where it is missing.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"node-watcher", "volume-orchestrator", "hcloud-adapter", "audit-service"})
+  void everyNativeLibraryThePackageCarriesForAmd64ItCarriesForArm64(String module)
+      throws Exception {
+    Path lib = Repo.root().resolve(module).resolve("target/quarkus-app/lib/main");
+    assertThat(lib).as("./mvnw package has run").isDirectory();
+    java.util.Map<String, List<String>> x86 = new java.util.TreeMap<>();
+    java.util.Map<String, List<String>> arm = new java.util.TreeMap<>();
+    try (var jars = Files.newDirectoryStream(lib, "*.jar")) {
+      for (Path jar : jars) {
+        String name = jar.getFileName().toString();
+        if (name.startsWith("com.aayushatharva.brotli4j.native-linux-x86_64-")) {
+          continue;
+        }
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+          List<String> libraries =
+              zip.stream()
+                  .map(java.util.zip.ZipEntry::getName)
+                  .filter(entry -> entry.endsWith(".so"))
+                  .map(entry -> entry.toLowerCase(java.util.Locale.ROOT))
+                  .filter(entry -> entry.contains("linux") && !entry.contains("musl"))
+                  .toList();
+          x86.put(
+              name,
+              libraries.stream().filter(e -> e.matches(".*(amd64|x86_64|linux64).*")).toList());
+          arm.put(name, libraries.stream().filter(e -> e.contains("aarch64")).toList());
+        }
+      }
+    }
+
+    assertThat(x86.values()).as(module + " carries native libraries").anyMatch(l -> !l.isEmpty());
+    x86.forEach(
+        (jar, libraries) -> {
+          if (!libraries.isEmpty()) {
+            assertThat(arm.get(jar)).as(module + ": " + jar + " for aarch64").isNotEmpty();
+          }
+        });
+  }
+
   private static String glob(String source) {
     String name = Path.of(source).getFileName().toString();
     return name.isEmpty() ? "*" : name;

@@ -38,7 +38,8 @@ import picocli.CommandLine.Parameters;
       Lifeboat.RemoveNode.class,
       Lifeboat.Status.class,
       Lifeboat.Down.class,
-      Lifeboat.Bench.class
+      Lifeboat.Bench.class,
+      Images.class
     })
 public final class Lifeboat implements Runnable {
 
