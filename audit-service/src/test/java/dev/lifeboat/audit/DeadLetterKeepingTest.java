@@ -8,9 +8,9 @@ import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.saga.StepStarted;
 import dev.lifeboat.service.DeadLetters;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.PostgresResource;
+import dev.lifeboat.testkit.TestKafka;
 import dev.lifeboat.testkit.TestMessages;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -141,7 +141,7 @@ class DeadLetterKeepingTest {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            KafkaBroker.shared().bootstrapServers(),
+            TestKafka.shared().bootstrapServers(),
             ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
             ByteArraySerializer.class.getName(),
             ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,

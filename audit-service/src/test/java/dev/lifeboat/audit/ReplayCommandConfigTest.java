@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lifeboat.audit.cli.ReplayCommand;
 import dev.lifeboat.events.Topic;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.TestKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -26,7 +26,7 @@ class ReplayCommandConfigTest {
 
   @Test
   void theFilesSettingsAreTheClientsAndItsSecretIsNeverPrinted() throws Exception {
-    KafkaBroker broker = KafkaBroker.shared();
+    TestKafka broker = TestKafka.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
     ScriptedIncident incident = new ScriptedIncident(Instant.now().minusSeconds(60));
     try (LifeboatTopics topics = LifeboatTopics.onSharedBroker()) {
@@ -64,7 +64,7 @@ class ReplayCommandConfigTest {
     Run run =
         replay(
             Path.of("target", "no-such-file.properties"),
-            KafkaBroker.shared().bootstrapServers(),
+            TestKafka.shared().bootstrapServers(),
             "any");
 
     assertThat(run.exit).isEqualTo(2);

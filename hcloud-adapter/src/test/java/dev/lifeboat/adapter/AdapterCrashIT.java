@@ -15,8 +15,8 @@ import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.JarProcess;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.TestKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +40,7 @@ class AdapterCrashIT {
 
   @Test
   void adapterKilledBetweenThePostAndTheResultAttachesOnceAfterARestart() throws Exception {
-    KafkaBroker broker = KafkaBroker.shared();
+    TestKafka broker = TestKafka.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
     HcloudSimProcess sim = HcloudSimProcess.shared();
     sim.reset(null);
@@ -89,7 +89,7 @@ class AdapterCrashIT {
     }
   }
 
-  private Process startAdapter(KafkaBroker broker, HcloudSimProcess sim, String name) {
+  private Process startAdapter(TestKafka broker, HcloudSimProcess sim, String name) {
     Process process =
         JarProcess.start(
             Path.of("target", "quarkus-app", "quarkus-run.jar"),

@@ -13,8 +13,8 @@ import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.testkit.HcloudSimProcess;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.KafkaBrokerResource;
+import dev.lifeboat.testkit.TestKafka;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.util.Map;
@@ -80,7 +80,7 @@ class UncommittedCommandTest extends WithTopics {
     return new KafkaProducer<>(
         Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            KafkaBroker.shared().bootstrapServers(),
+            TestKafka.shared().bootstrapServers(),
             ProducerConfig.TRANSACTIONAL_ID_CONFIG,
             "test-orchestrator-" + UUID.randomUUID()),
         new StringSerializer(),

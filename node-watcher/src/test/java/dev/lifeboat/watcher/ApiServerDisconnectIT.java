@@ -11,8 +11,8 @@ import dev.lifeboat.events.node.NodeEvent;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.testkit.JarProcess;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.TestKafka;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -48,7 +48,7 @@ class ApiServerDisconnectIT {
 
   @Test
   void aLossRightAfterTheApiServerCameBackIsOnlySuspectedUntilTheWatchesHold() throws Exception {
-    KafkaBroker broker = KafkaBroker.shared();
+    TestKafka broker = TestKafka.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
     server = newServer(0);
     int port = server.getPort();

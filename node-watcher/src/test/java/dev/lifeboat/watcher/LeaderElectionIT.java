@@ -12,8 +12,8 @@ import dev.lifeboat.events.node.NodeEvent;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.testkit.JarProcess;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.TestKafka;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.NamespacedKubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -48,7 +48,7 @@ class LeaderElectionIT {
 
   @Test
   void onlyTheLeaderReportsAndATakeoverDoesNotReportALossTwice() throws Exception {
-    KafkaBroker broker = KafkaBroker.shared();
+    TestKafka broker = TestKafka.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
     server =
         new KubernetesMockServer(
@@ -98,7 +98,7 @@ class LeaderElectionIT {
     }
   }
 
-  private void start(String name, KafkaBroker broker, String apiServer) {
+  private void start(String name, TestKafka broker, String apiServer) {
     Process process =
         JarProcess.start(
             Path.of("target", "quarkus-app", "quarkus-run.jar"),

@@ -251,6 +251,11 @@ public final class KafkaBroker {
    * topic says so); existing ones stay.
    */
   public void createLifeboatTopics(String prefix) {
+    createLifeboatTopics(bootstrapServers(), prefix);
+  }
+
+  /** Creates every Lifeboat topic under the prefix on the broker at that address. */
+  static void createLifeboatTopics(String bootstrapServers, String prefix) {
     List<NewTopic> topics =
         Arrays.stream(Topic.values())
             .map(
@@ -262,7 +267,7 @@ public final class KafkaBroker {
                                 : Map.<String, String>of()))
             .toList();
     try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       for (NewTopic topic : topics) {
         try {
           admin.createTopics(List.of(topic)).all().get();

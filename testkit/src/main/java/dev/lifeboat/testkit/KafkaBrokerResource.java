@@ -5,17 +5,16 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * Quarkus test resource: the test JVM's real {@link KafkaBroker}, with every Lifeboat topic
- * created, handed to the application under test as {@code kafka.bootstrap.servers}. Use it with
- * {@code @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass = false)}
- * or through a test profile.
+ * Quarkus test resource: the test JVM's real Kafka broker ({@link TestKafka}), with every Lifeboat
+ * topic created, handed to the application under test as {@code kafka.bootstrap.servers}. Use it
+ * with {@code @QuarkusTestResource(value = KafkaBrokerResource.class, restrictToAnnotatedClass =
+ * false)} or through a test profile.
  */
 public class KafkaBrokerResource implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    KafkaBroker broker = KafkaBroker.shared();
-    broker.start();
+    TestKafka broker = TestKafka.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
     return Map.of(
         "kafka.bootstrap.servers", broker.bootstrapServers(),

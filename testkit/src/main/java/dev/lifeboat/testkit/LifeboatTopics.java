@@ -69,7 +69,7 @@ public final class LifeboatTopics implements AutoCloseable {
 
   /** Topics on the shared test broker, under the default prefix. */
   public static LifeboatTopics onSharedBroker() {
-    return new LifeboatTopics(KafkaBroker.shared().bootstrapServers(), Topic.DEFAULT_PREFIX);
+    return new LifeboatTopics(TestKafka.shared().bootstrapServers(), Topic.DEFAULT_PREFIX);
   }
 
   /** The full name of a topic. */

@@ -18,8 +18,8 @@ import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.PodRef;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.TestKafka;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -151,7 +151,7 @@ final class FakeServices implements AutoCloseable {
     return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            KafkaBroker.shared().bootstrapServers(),
+            TestKafka.shared().bootstrapServers(),
             ConsumerConfig.CLIENT_ID_CONFIG,
             "fake-services-" + UUID.randomUUID(),
             ConsumerConfig.ISOLATION_LEVEL_CONFIG,

@@ -14,8 +14,8 @@ import dev.lifeboat.events.kafka.KafkaHeaders;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.testkit.JarProcess;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.TestKafka;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +50,7 @@ class OrchestratorCrashIT {
 
   @Test
   void aKillBetweenProcessingAndCommitSendsNoMutatingCommandTwice() throws Exception {
-    KafkaBroker broker = KafkaBroker.shared();
+    TestKafka broker = TestKafka.shared();
     broker.createLifeboatTopics(Topic.DEFAULT_PREFIX);
     NodeGone gone =
         Inventories.oneVolume(
@@ -99,7 +99,7 @@ class OrchestratorCrashIT {
     }
   }
 
-  private Process start(KafkaBroker broker, String name, String... extra) {
+  private Process start(TestKafka broker, String name, String... extra) {
     List<String> properties =
         new ArrayList<>(
             List.of(
@@ -141,7 +141,7 @@ class OrchestratorCrashIT {
     return found.get(0);
   }
 
-  private static KafkaConsumer<String, byte[]> uncommittedCommands(KafkaBroker broker) {
+  private static KafkaConsumer<String, byte[]> uncommittedCommands(TestKafka broker) {
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
             Map.of(

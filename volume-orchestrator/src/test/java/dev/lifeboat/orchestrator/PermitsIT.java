@@ -17,8 +17,8 @@ import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRefused;
 import dev.lifeboat.events.saga.IncidentHeld;
 import dev.lifeboat.testkit.JarProcess;
-import dev.lifeboat.testkit.KafkaBroker;
 import dev.lifeboat.testkit.LifeboatTopics;
+import dev.lifeboat.testkit.TestKafka;
 import io.restassured.RestAssured;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,7 +61,7 @@ class PermitsIT {
    */
   @Test
   void aBurstOfLossesOnTwoInstancesFencesAtMostTheCap() {
-    KafkaBroker broker = KafkaBroker.shared();
+    TestKafka broker = TestKafka.shared();
     startTwoInstances(broker, List.of());
 
     List<NodeGone> burst = new ArrayList<>();
@@ -106,7 +106,7 @@ class PermitsIT {
    */
   @Test
   void aBurstOfFencedIncidentsOnTwoInstancesRunsAtMostTheFlowLimit() {
-    KafkaBroker broker = KafkaBroker.shared();
+    TestKafka broker = TestKafka.shared();
     startTwoInstances(
         broker,
         List.of("lifeboat.saga.max-active-flows=6", "lifeboat.saga.max-parallel-volumes=4"));
@@ -158,7 +158,7 @@ class PermitsIT {
     }
   }
 
-  private void startTwoInstances(KafkaBroker broker, List<String> settings) {
+  private void startTwoInstances(TestKafka broker, List<String> settings) {
     broker.createLifeboatTopics(prefix);
     List<Integer> ports = List.of(JarProcess.freePort(), JarProcess.freePort());
     for (int i = 0; i < ports.size(); i++) {
@@ -167,7 +167,7 @@ class PermitsIT {
     ports.forEach(PermitsIT::awaitReady);
   }
 
-  private void start(KafkaBroker broker, int port, String name, List<String> settings) {
+  private void start(TestKafka broker, int port, String name, List<String> settings) {
     List<String> properties =
         new ArrayList<>(
             List.of(
