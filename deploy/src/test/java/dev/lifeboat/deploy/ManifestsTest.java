@@ -296,6 +296,48 @@ class ManifestsTest {
         .isEqualTo(String.valueOf(overlay.equals("dry-run")));
   }
 
+  /**
+   * Each service's heap is the one the benchmarks measured it with ({@code -Xmx256m}, the local
+   * run's setting): the image's run-java.sh sizes it as {@code JAVA_MAX_MEM_RATIO} percent of the
+   * memory limit. The rest of the limit is for what the benchmarks saw outside the heap (metaspace,
+   * threads, the JIT, RocksDB's bounded cache): docs/deploy.md, "Memory".
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"production", "dry-run"})
+  void eachServicesHeapIsTheBenchmarkedOneAndHalfItsMemoryLimit(String overlay) {
+    long benchmarkedHeap =
+        dev.lifeboat.local.Stack.SERVICE_JVM.stream()
+            .filter(option -> option.startsWith("-Xmx"))
+            .map(option -> option.substring(4).toLowerCase(java.util.Locale.ROOT))
+            .map(
+                size ->
+                    Long.parseLong(size.replaceAll("[kmg]$", ""))
+                        << (size.endsWith("g")
+                            ? 30
+                            : size.endsWith("m") ? 20 : size.endsWith("k") ? 10 : 0))
+            .findFirst()
+            .orElseThrow();
+
+    Map<String, Deployment> services = deployments(render(overlay));
+    assertThat(services).hasSize(4);
+    services.forEach(
+        (name, deployment) -> {
+          Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+          long limit =
+              io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                      container.getResources().getLimits().get("memory"))
+                  .longValue();
+          int ratio = Integer.parseInt(env(deployment, "JAVA_MAX_MEM_RATIO"));
+          assertThat(limit * ratio / 100).as(name + "'s heap").isEqualTo(benchmarkedHeap);
+          assertThat(
+                  io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                          container.getResources().getRequests().get("memory"))
+                      .longValue())
+              .as(name + " asks for at least its heap")
+              .isGreaterThanOrEqualTo(benchmarkedHeap);
+        });
+  }
+
   /** The value of an environment variable set in the pod's first container. */
   private static String env(Deployment deployment, String name) {
     return deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()

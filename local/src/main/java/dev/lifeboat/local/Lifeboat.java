@@ -472,7 +472,7 @@ public final class Lifeboat implements Runnable {
           OUT.printf(
               "%nidle: the demo world, nothing lost, %d s sampled every 2 s; every service runs"
                   + " with %s%n",
-              seconds, String.join(" ", Stack.SERVICE_JVM));
+              seconds, String.join(" ", Stack.serviceJvm(System.getenv())));
           sampled.report().forEach(OUT::println);
         }
         return 0;

@@ -39,6 +39,18 @@ public final class Stack {
    */
   public static final List<String> SERVICE_JVM = List.of("-Xmx256m", "-XX:TieredStopAtLevel=1");
 
+  /** The environment variable that replaces {@link #SERVICE_JVM} (space-separated options). */
+  public static final String SERVICE_JVM_VARIABLE = "LIFEBOAT_SERVICE_JVM";
+
+  /**
+   * The services' JVM options: {@value #SERVICE_JVM_VARIABLE} where set (to measure the settings of
+   * a deployment, e.g. {@code -Xmx256m} with every JIT tier), else {@link #SERVICE_JVM}.
+   */
+  public static List<String> serviceJvm(Map<String, String> env) {
+    String set = env.get(SERVICE_JVM_VARIABLE);
+    return set == null || set.isBlank() ? SERVICE_JVM : List.of(set.strip().split("\\s+"));
+  }
+
   /** Topic prefix of the local run. */
   public static final String TOPIC_PREFIX = "lifeboat.";
 
@@ -467,7 +479,7 @@ public final class Stack {
       Map<String, String> environment) {
     List<String> command = new ArrayList<>();
     command.add(settings.java().toString());
-    command.addAll(SERVICE_JVM);
+    command.addAll(serviceJvm(System.getenv()));
     command.add("-Dquarkus.http.port=" + port);
     properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
     settings

@@ -51,7 +51,13 @@ public class SagaTopology {
       BudgetShare budgetShare,
       SagaConfig config,
       MeterRegistry registry,
-      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix) {
+      @ConfigProperty(name = "lifeboat.topic-prefix") String prefix,
+      @ConfigProperty(
+              name = "kafka-streams." + BoundedRocksDbMemory.MEMORY,
+              defaultValue = BoundedRocksDbMemory.DEFAULT)
+          String rocksDbMemory) {
+    // Read here, at start: a bound RocksDB could not read would stop the streams later instead.
+    BoundedRocksDbMemory.bytes(rocksDbMemory);
     this.saga = saga;
     this.budgetShare = budgetShare;
     this.config = config;
