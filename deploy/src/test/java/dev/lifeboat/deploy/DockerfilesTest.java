@@ -101,6 +101,60 @@ class DockerfilesTest {
         });
   }
 
+  /**
+   * Where a container builder answers ({@code docker info}), each service's image is built from its
+   * Dockerfile and runs as the non-root user 185. Where none does (this machine and CI: no engine,
+   * and the base image's registry is out of reach), the test says so and the checks above of the
+   * Dockerfiles' inputs are what holds.
+   */
+  @org.junit.jupiter.api.Test
+  void everyServicesImageBuildsWhereAContainerBuilderAnswers() {
+    java.util.Optional<Path> docker =
+        java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
+            .map(dir -> Path.of(dir, "docker"))
+            .filter(Files::isExecutable)
+            .findFirst();
+    boolean answers =
+        docker.isPresent()
+            && dev.lifeboat.testkit.CommandRun.run(
+                        List.of(docker.get().toString(), "info"),
+                        java.util.Map.of(),
+                        java.time.Duration.ofSeconds(20))
+                    .exitCode()
+                == 0;
+    if (!answers) {
+      String reason =
+          "no container builder answers here (docker info): the images are not built; the"
+              + " Dockerfiles' inputs are checked instead";
+      System.out.println("SKIPPED: " + reason);
+      org.junit.jupiter.api.Assumptions.abort(reason);
+    }
+    for (String service :
+        List.of("node-watcher", "volume-orchestrator", "hcloud-adapter", "audit-service")) {
+      String tag = "lifeboat-test/" + service + ":check";
+      var build =
+          dev.lifeboat.testkit.CommandRun.run(
+              List.of(
+                  docker.get().toString(),
+                  "build",
+                  "--file",
+                  Repo.root().resolve(service + "/src/main/docker/Dockerfile.jvm").toString(),
+                  "--tag",
+                  tag,
+                  Repo.root().resolve(service).toString()),
+              java.util.Map.of(),
+              java.time.Duration.ofMinutes(10));
+      assertThat(build.exitCode()).as(service + ": " + build.stderr()).isZero();
+      var user =
+          dev.lifeboat.testkit.CommandRun.run(
+              List.of(
+                  docker.get().toString(), "image", "inspect", "--format", "{{.Config.User}}", tag),
+              java.util.Map.of(),
+              java.time.Duration.ofSeconds(30));
+      assertThat(user.stdout().strip()).as(service + "'s user").isEqualTo("185");
+    }
+  }
+
   private static String glob(String source) {
     String name = Path.of(source).getFileName().toString();
     return name.isEmpty() ? "*" : name;
