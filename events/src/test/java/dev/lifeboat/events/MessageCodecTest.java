@@ -128,6 +128,28 @@ class MessageCodecTest {
     assertThat(unreadable(headersOf(gone), new byte[0]).reason()).isEqualTo(Reason.EMPTY_PAYLOAD);
   }
 
+  /**
+   * JSON {@code null} is JSON, but no message: before, reading it returned nothing and the header
+   * check then threw, so a consumer that read it stalled on it (found by the flood of junk).
+   */
+  @Test
+  void jsonNullIsUnreadableAndReadingItDoesNotThrow() {
+    byte[] nothing = "null".getBytes(StandardCharsets.UTF_8);
+
+    Unreadable unreadable = unreadable(headersOf(gone), nothing);
+
+    assertThat(unreadable.reason()).isEqualTo(Reason.INVALID_CONTENT);
+    assertThat(unreadable.detail()).contains("JSON null");
+  }
+
+  @Test
+  void nestingDeeperThanTheParserFollowsIsMalformedNotAStackOverflow() {
+    byte[] deep = ("[".repeat(5000) + "]".repeat(5000)).getBytes(StandardCharsets.UTF_8);
+
+    assertThat(unreadable(headersOf(gone), deep).reason())
+        .isIn(Reason.MALFORMED_JSON, Reason.INVALID_CONTENT);
+  }
+
   @Test
   void textThatIsNotJsonIsMalformed() {
     byte[] garbage = "{\"messageId\": oops".getBytes(StandardCharsets.UTF_8);

@@ -92,6 +92,41 @@ public final class LifeboatTopics implements AutoCloseable {
     return acknowledged(raw.send(record), WAIT);
   }
 
+  /**
+   * Sends every junk record to the topic under one key, and waits until the broker has them all.
+   */
+  public void sendJunk(Topic topic, String key, List<JunkRecords.Junk> junk) {
+    List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
+    for (JunkRecords.Junk record : junk) {
+      ProducerRecord<String, byte[]> out = new ProducerRecord<>(name(topic), key, record.value());
+      KafkaHeaders.put(out.headers(), record.headers());
+      sent.add(raw.send(out));
+    }
+    raw.flush();
+    sent.forEach(future -> acknowledged(future, WAIT));
+  }
+
+  /**
+   * The records on the topic (read from its beginning) that match, once {@code count} of them are
+   * there or the time given has passed, whichever comes first: the caller's assertions say what is
+   * missing.
+   */
+  public List<ConsumerRecord<String, byte[]>> recordsWithin(
+      Topic topic, Predicate<ConsumerRecord<String, byte[]>> match, int count, Duration within) {
+    try (KafkaConsumer<String, byte[]> consumer = consumerFromBeginning(topic)) {
+      List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
+      long deadline = System.nanoTime() + within.toNanos();
+      while (found.size() < count && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          if (match.test(record)) {
+            found.add(record);
+          }
+        }
+      }
+      return found;
+    }
+  }
+
   /** Sends text with the CloudEvents headers of the given message (useful to break its payload). */
   public RecordMetadata sendWithHeadersOf(LifeboatMessage message, String payload) {
     return sendRaw(

@@ -12,7 +12,14 @@ import dev.lifeboat.events.codec.CloudEventHeaders;
 import dev.lifeboat.events.codec.MessageCodec;
 import dev.lifeboat.events.codec.MessageTypes;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +93,56 @@ public abstract class MessagingContractTest {
     messageFromTheBrokerIsReceivedAndCounted();
     given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
   }
+
+  /**
+   * A flood of records nobody can read, of every kind {@link JunkRecords} makes (NUL bytes, random
+   * bytes, cut JSON, zero bytes, deep nesting, 200 kB, no headers, unknown types): each one reaches
+   * the dead-letter topic as the bytes it was, with a reason; the consumer never stops, reads the
+   * good message sent after the flood, and the service stays ready.
+   */
+  @Test
+  void aFloodOfJunkGoesToDeadLettersRecordForRecordAndTheConsumerGoesOn() {
+    String key = "flood-" + java.util.UUID.randomUUID();
+    List<JunkRecords.Junk> flood =
+        JunkRecords.flood(TestMessages.fresh(acceptedType()), FLOOD, key.hashCode());
+
+    topics.sendJunk(consumedTopic(), key, flood);
+    messageFromTheBrokerIsReceivedAndCounted();
+
+    List<ConsumerRecord<String, byte[]>> dead =
+        topics.recordsWithin(
+            Topic.DEAD_LETTERS, record -> key.equals(record.key()), FLOOD, Duration.ofMinutes(2));
+    Map<String, JunkRecords.Kind> kindOf = new HashMap<>();
+    flood.forEach(
+        junk -> kindOf.put(Base64.getEncoder().encodeToString(junk.value()), junk.kind()));
+    Map<String, Long> deadByKind =
+        dead.stream()
+            .map(record -> Base64.getEncoder().encodeToString(record.value()))
+            .collect(
+                Collectors.groupingBy(
+                    bytes -> String.valueOf(kindOf.get(bytes)),
+                    TreeMap::new,
+                    Collectors.counting()));
+    assertThat(deadByKind)
+        .as("every junk record, once, as the bytes it was (counted by kind)")
+        .isEqualTo(
+            flood.stream()
+                .collect(
+                    Collectors.groupingBy(
+                        junk -> junk.kind().name(),
+                        TreeMap<String, Long>::new,
+                        Collectors.counting())));
+    assertThat(dead)
+        .allSatisfy(
+            record ->
+                assertThat(LifeboatTopics.header(record, DEAD_LETTER_REASON))
+                    .as("the reason of a dead letter")
+                    .hasValueSatisfying(reason -> assertThat(reason).isNotBlank()));
+    given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+  }
+
+  /** How many junk records the flood test sends: every kind, many times over. */
+  static final int FLOOD = 500;
 
   @Test
   void messageOfAnotherTopicsFamilyGoesToDeadLetters() {

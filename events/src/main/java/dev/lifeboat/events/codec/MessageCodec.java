@@ -126,6 +126,12 @@ public final class MessageCodec {
       return notRead(Reason.INVALID_CONTENT, type + " " + describe(e));
     } catch (IOException e) {
       return notRead(Reason.MALFORMED_JSON, type + " payload cannot be read: " + e.getMessage());
+    } catch (RuntimeException e) {
+      // Whatever a record holds, reading it never throws: a poison record must not stop a consumer.
+      return notRead(Reason.INVALID_CONTENT, type + " payload cannot be read: " + e);
+    }
+    if (message == null) {
+      return notRead(Reason.INVALID_CONTENT, type + " payload is JSON null, not a message");
     }
     return matchesHeaders(message, headers)
         .<ReadResult>map(mismatch -> notRead(Reason.HEADER_MISMATCH, type + " " + mismatch))
