@@ -125,6 +125,20 @@ class FailoverIT {
           .as(perVolume.getSimpleName())
           .isGreaterThanOrEqualTo(4);
     }
+    // What Lifeboat did is told in Kubernetes Events on the objects it acted on, each naming the
+    // incident: the lost node, each force-deleted pod, each claim whose volume moved.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> {
+              Map<String, Integer> told = eventsOfIncident(outcome.incidentId());
+              assertThat(told)
+                  .containsEntry("Node LifeboatOutOfService", 1)
+                  .containsEntry("Pod LifeboatForceDeleted", 4)
+                  .containsEntry("PersistentVolumeClaim LifeboatVolumeReleased", 4)
+                  .containsEntry("PersistentVolumeClaim LifeboatReplacementScheduled", 4)
+                  .containsEntry("PersistentVolumeClaim LifeboatVolumeMoved", 4);
+            });
     failover.summary(outcome).forEach(line -> System.out.println("e2e (a): " + line));
     System.out.printf(
         "e2e (a) figures: detection %d ms, fence %d ms, last pod Ready %d ms after the kill; %d Hetzner requests for %d volumes (%.1f per moved volume)%n",
@@ -812,6 +826,26 @@ class FailoverIT {
         .ignoreExceptions()
         .until(() -> apis.incidents(node) != null);
     return failover.run(node, mode, LIMIT);
+  }
+
+  /**
+   * The Kubernetes Events in {@code default} whose message names the incident, counted by "kind of
+   * the object and reason", as cluster-sim's API server holds them.
+   */
+  private static Map<String, Integer> eventsOfIncident(String incidentId) {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    for (JsonNode event :
+        apis.get(apis.kubernetes() + "/api/v1/namespaces/default/events", false).path("items")) {
+      if (event.path("message").asText().contains("incident " + incidentId)) {
+        counts.merge(
+            event.path("involvedObject").path("kind").asText()
+                + " "
+                + event.path("reason").asText(),
+            1,
+            Integer::sum);
+      }
+    }
+    return counts;
   }
 
   private static void faults(String json) {
