@@ -38,6 +38,9 @@ import dev.lifeboat.local.SafetyRules;
 import dev.lifeboat.local.Stack;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.LifeboatTopics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +48,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -826,6 +830,61 @@ class FailoverIT {
         .ignoreExceptions()
         .until(() -> apis.incidents(node) != null);
     return failover.run(node, mode, LIMIT);
+  }
+
+  /**
+   * The Hetzner token the adapter ran on (one made for this run) is in no log file of the stack, in
+   * no record of any Lifeboat topic (values and headers), and in no answer of the APIs about any
+   * incident of the run.
+   */
+  @Test
+  @Order(99)
+  void theHetznerTokenIsInNoLogNoRecordAndNoApiAnswer() throws Exception {
+    String token = SharedStack.HCLOUD_TOKEN;
+    Path logs = SharedStack.get().settings().home().resolve("logs");
+    List<Path> files;
+    try (java.util.stream.Stream<Path> listed = Files.list(logs)) {
+      files = listed.toList();
+    }
+    assertThat(files).isNotEmpty();
+    for (Path log : files) {
+      assertThat(new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1))
+          .as(log.toString())
+          .doesNotContain(token);
+    }
+    int records = 0;
+    try (LifeboatTopics topics =
+        new LifeboatTopics(
+            "127.0.0.1:" + SharedStack.get().settings().ports().kafka(), Stack.TOPIC_PREFIX)) {
+      for (Topic topic : Topic.values()) {
+        for (ConsumerRecord<String, byte[]> record : topics.records(topic)) {
+          records++;
+          if (record.value() != null) {
+            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1))
+                .as(topic + " record " + record.offset())
+                .doesNotContain(token);
+          }
+          for (org.apache.kafka.common.header.Header header : record.headers()) {
+            assertThat(new String(header.value(), StandardCharsets.ISO_8859_1))
+                .as(topic + " header " + header.key())
+                .doesNotContain(token);
+          }
+        }
+      }
+    }
+    assertThat(records).as("records read").isGreaterThan(100);
+    JsonNode incidents = apis.incidents();
+    assertThat(incidents.size()).as("incidents of the run").isGreaterThan(5);
+    assertThat(incidents.toString()).doesNotContain(token);
+    for (JsonNode incident : incidents) {
+      String id = incident.path("incidentId").asText();
+      assertThat(apis.report(id).map(JsonNode::toString).orElse("")).doesNotContain(token);
+      assertThat(apis.timeline(id).map(JsonNode::toString).orElse("")).doesNotContain(token);
+    }
+    System.out.printf(
+        "e2e (token): the run's Hetzner token is in none of %d log files, %d records, and the"
+            + " answers about %d incidents%n",
+        files.size(), records, incidents.size());
   }
 
   /**

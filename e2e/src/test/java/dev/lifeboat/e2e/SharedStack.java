@@ -37,6 +37,10 @@ final class SharedStack {
         }
       };
 
+  /** The Hetzner token of this run: recognisable, and nowhere but in the adapter's environment. */
+  static final String HCLOUD_TOKEN =
+      "hcloud-e2e-token-" + java.util.UUID.randomUUID().toString().replace("-", "");
+
   private SharedStack() {}
 
   static synchronized Stack get() {
@@ -69,18 +73,21 @@ final class SharedStack {
               Duration.ofSeconds(240));
       Stack starting = new Stack(settings);
       starting.up(PROGRESS);
+      // The adapter runs on a token made for this run, so that FailoverIT can look for it in
+      // every log, record and answer afterwards (hcloud-sim accepts any token of the project).
+      starting.restart("hcloud-adapter", Map.of("LIFEBOAT_HCLOUD_TOKEN", HCLOUD_TOKEN), PROGRESS);
       Runtime.getRuntime().addShutdownHook(new Thread(starting::down, "e2e-stack-down"));
       stack = starting;
     }
     return stack;
   }
 
-  /** Restarts hcloud-adapter with this Hetzner API token; with null, with the stack's own. */
+  /** Restarts hcloud-adapter with this Hetzner API token; with null, with the run's own. */
   static void restartAdapter(String token) {
     get()
         .restart(
             "hcloud-adapter",
-            token == null ? Map.of() : Map.of("LIFEBOAT_HCLOUD_TOKEN", token),
+            Map.of("LIFEBOAT_HCLOUD_TOKEN", token == null ? HCLOUD_TOKEN : token),
             PROGRESS);
   }
 
