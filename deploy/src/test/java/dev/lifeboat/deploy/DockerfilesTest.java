@@ -109,11 +109,7 @@ class DockerfilesTest {
    */
   @org.junit.jupiter.api.Test
   void everyServicesImageBuildsWhereAContainerBuilderAnswers() {
-    java.util.Optional<Path> docker =
-        java.util.stream.Stream.of(System.getenv().getOrDefault("PATH", "").split(":"))
-            .map(dir -> Path.of(dir, "docker"))
-            .filter(Files::isExecutable)
-            .findFirst();
+    java.util.Optional<Path> docker = dev.lifeboat.testkit.OutsideTools.find("docker");
     boolean answers =
         docker.isPresent()
             && dev.lifeboat.testkit.CommandRun.run(

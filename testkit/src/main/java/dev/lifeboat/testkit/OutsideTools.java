@@ -43,7 +43,11 @@ public final class OutsideTools {
     Assumptions.abort(reason);
   }
 
-  private static Optional<Path> find(String command) {
+  /**
+   * The path of an executable, searched on {@code PATH} (or taken as given when absolute), for a
+   * test that does without it where it is missing.
+   */
+  public static Optional<Path> find(String command) {
     if (command.contains(File.separator)) {
       Path path = Path.of(command);
       return Files.isExecutable(path) ? Optional.of(path) : Optional.empty();

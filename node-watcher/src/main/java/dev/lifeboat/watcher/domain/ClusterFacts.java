@@ -1,5 +1,6 @@
 package dev.lifeboat.watcher.domain;
 
+import dev.lifeboat.events.node.PodRef;
 import java.util.List;
 import java.util.Map;
 
@@ -36,7 +37,13 @@ public final class ClusterFacts {
       String ownerName,
       List<String> claims,
       boolean ready,
-      boolean terminating) {}
+      boolean terminating) {
+
+    /** The pod as messages name it. */
+    public PodRef ref() {
+      return new PodRef(namespace, name, uid, ownerKind, ownerName);
+    }
+  }
 
   /**
    * A PersistentVolumeClaim.

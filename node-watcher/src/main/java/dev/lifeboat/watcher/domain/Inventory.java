@@ -87,10 +87,7 @@ public final class Inventory {
                   pod ->
                       pod.namespace().equals(claim.namespace())
                           && pod.claims().contains(claim.name()))
-              .map(
-                  pod ->
-                      new PodRef(
-                          pod.namespace(), pod.name(), pod.uid(), pod.ownerKind(), pod.ownerName()))
+              .map(PodFacts::ref)
               .toList();
       String location = Optional.ofNullable(pv.location()).or(lost::location).orElse("unknown");
       held.add(

@@ -122,10 +122,7 @@ public class Evictions {
                 command, now, FailureCodes.EVICTION_BLOCKED, refused.get(), true));
       }
       progress.evicted.add(pod.uid());
-      commandEvents.evicted(
-          new PodRef(pod.namespace(), pod.name(), pod.uid(), pod.ownerKind(), pod.ownerName()),
-          command.nodeName(),
-          command.incidentId());
+      commandEvents.evicted(pod.ref(), command.nodeName(), command.incidentId());
     }
     if (!remaining.isEmpty()) {
       return Optional.empty();

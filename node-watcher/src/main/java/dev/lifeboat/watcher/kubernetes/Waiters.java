@@ -259,7 +259,7 @@ public class Waiters {
               clock.instant(),
               command.commandId(),
               command.volumeId(),
-              new PodRef(pod.namespace(), pod.name(), pod.uid(), pod.ownerKind(), pod.ownerName()),
+              pod.ref(),
               pod.nodeName(),
               node.get().serverId().get(),
               node.get().location().orElse("unknown")));
