@@ -73,9 +73,4 @@ public class BoundedRocksDbMemory implements RocksDBConfigSetter {
     }
     return bytes;
   }
-
-  /** The bound in force, in bytes; 0 before any store opened. */
-  static synchronized long bound() {
-    return bound;
-  }
 }
