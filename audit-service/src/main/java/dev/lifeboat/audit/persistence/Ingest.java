@@ -14,9 +14,9 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -60,7 +60,8 @@ public class Ingest {
     int stored = 0;
     int duplicates = 0;
     List<Rejected> rejected = new ArrayList<>();
-    Set<String> touched = new LinkedHashSet<>();
+    // In a fixed order: the per-incident locks of two batches are taken in the same order.
+    Set<String> touched = new TreeSet<>();
     try (Connection db = dataSource.getConnection()) {
       db.setAutoCommit(false);
       try (PreparedStatement insert =
@@ -134,6 +135,7 @@ public class Ingest {
           incidents.add(rows.getString(1));
         }
       }
+      incidents.sort(null); // the order ingest takes the per-incident locks in
       for (String incidentId : incidents) {
         reproject(db, incidentId);
       }
@@ -146,6 +148,14 @@ public class Ingest {
 
   private void reproject(Connection db, String incidentId) {
     try (var savepoint = new Savepoint(db)) {
+      // One transaction at a time re-derives an incident, and it does so after the one before it
+      // committed: without the lock, two batches storing messages of the same incident at once
+      // each derive it without the other's messages, and the last to commit wins.
+      try (PreparedStatement lock =
+          db.prepareStatement("select pg_advisory_xact_lock(hashtext(?))")) {
+        lock.setString(1, incidentId);
+        lock.execute();
+      }
       Projections.reproject(db, incidentId);
       savepoint.release();
     } catch (SQLException | RuntimeException e) {
