@@ -182,6 +182,36 @@ class ReadReuseTest extends WithTopics {
     assertThat(volume(900002).get("server").asLong()).isEqualTo(5052);
   }
 
+  /**
+   * Found by the chaos rounds (seed 2): a detach whose earlier attempt's answer was lost, deciding
+   * on a sighting taken before that action ran, called again and was refused {@code invalid_input}
+   * ("volume is not attached to a server"), and the volume failed for good although it was free.
+   * Here another client detaches the volume behind the sighting's back: the refusal makes the
+   * adapter read the volume, and the detach is done.
+   */
+  @Test
+  void aDetachRefusedBecauseTheVolumeIsAlreadyFreeIsDone() {
+    io.restassured.RestAssured.given()
+        .baseUri(HcloudSimProcess.shared().apiUrl())
+        .header("Authorization", "Bearer test-token")
+        .contentType("application/json")
+        .body("{}")
+        .post("/volumes/100004/actions/detach")
+        .then()
+        .statusCode(201);
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> volume(100004).get("server").isNull());
+
+    HcloudResult result = run(topics, detach(100004, 4202));
+
+    assertThat(result).isInstanceOf(HcloudCommandAlreadyDone.class);
+    assertThat(actionsOnVolume(100004))
+        .as("only the other client's")
+        .containsExactly("detach_volume");
+    assertThat(volume(100004).get("server").isNull()).isTrue();
+  }
+
   private static List<String> actionsOnVolume(long id) {
     List<String> found = new ArrayList<>();
     for (JsonNode action : state().path("actions")) {

@@ -241,7 +241,20 @@ public class CommandAttempt {
                                 d instanceof Decision.Act
                                     ? whileFenced(serverId, priority, d)
                                     : Uni.createFrom().item(d)))
-        .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId)));
+        .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId)))
+        // Decided on a sighting the volume has since left (an earlier attempt's action whose
+        // answer was lost, another client): Hetzner's final refusal sends the detach to the
+        // volume itself, which tells a free volume (done) from one elsewhere (refused).
+        .onFailure(e -> e instanceof HcloudException h && h.fromApi() && !h.retryable())
+        .recoverWithUni(
+            () ->
+                fromVolume(command, priority)
+                    .chain(
+                        d ->
+                            d instanceof Decision.Act
+                                ? whileFenced(serverId, priority, d)
+                                : Uni.createFrom().item(d))
+                    .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId))));
   }
 
   /**
