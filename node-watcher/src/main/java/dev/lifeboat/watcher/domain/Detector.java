@@ -143,7 +143,10 @@ public final class Detector {
           watchTrouble != null && now.isBefore(watchTrouble.plus(rules.leaseGrace()));
       for (Signal candidate : candidates) {
         Tracked t = tracked.get(candidate.node.name());
-        if ((tooMany || watchesShaky) && !serverProvenDown(candidate.gone)) {
+        // The storm guard holds what would be fenced; shaky watches hold every declaration, a
+        // server shown off included: a loss carries the cluster as the watcher sees it (the
+        // volumes held, the nodes that could take them), stale while its watches are not whole.
+        if ((tooMany && !serverProvenDown(candidate.gone)) || watchesShaky) {
           if (t.status != Status.GUARDED) {
             t.status = Status.GUARDED;
             String detail =
@@ -207,8 +210,10 @@ public final class Detector {
    * Evidence from the Hetzner side (the orchestrator read the node's server) that a suspected
    * node's server is off or deleted: the node is declared gone at the next {@link #evaluate},
    * without waiting for the grace, and even while the storm guard holds others (a server that is
-   * off needs no fence; it still counts towards the share). Only for the loss it was suspected of:
-   * a node whose Lease was renewed since, or that is lost again as a new incident, is not declared.
+   * off needs no fence; it still counts towards the share); while the watcher's own watches are
+   * shaky, once they hold again (the declaration carries the watcher's view of the cluster). Only
+   * for the loss it was suspected of: a node whose Lease was renewed since, or that is lost again
+   * as a new incident, is not declared.
    */
   public Answer serverDown(String nodeName, String incidentId) {
     Tracked t = tracked.get(nodeName);
@@ -225,6 +230,12 @@ public final class Detector {
       t.serverDownFor = incidentId;
     }
     return new Answer(true, "node " + nodeName + " is declared gone");
+  }
+
+  /** Whether the node is held (by the storm guard, or until the watches hold) and not declared. */
+  public boolean held(String nodeName) {
+    Tracked t = tracked.get(nodeName);
+    return t != null && t.status == Status.GUARDED;
   }
 
   /** Whether the node is declared gone in the loss named {@code incidentId}. */

@@ -176,9 +176,14 @@ public class NodeWatch implements Leadership.Listener {
     }
     if (!detector.declared(command.nodeName(), command.incidentId())) {
       String why =
-          answer.declared()
-              ? "node " + command.nodeName() + " is no longer suspected: not declared"
-              : answer.detail();
+          !answer.declared()
+              ? answer.detail()
+              : detector.held(command.nodeName())
+                  ? "node "
+                      + command.nodeName()
+                      + " is held: the watcher's watches of the API server were down within the"
+                      + " grace; it is declared on this evidence once they hold"
+                  : "node " + command.nodeName() + " is no longer suspected: not declared";
       LOG.infof("%s (evidence: %s)", why, command.evidence());
       return ClusterActions.failed(command, now, "NOT_SUSPECTED", why, false);
     }

@@ -262,6 +262,49 @@ class DetectorTest {
     assertThat(decisions).containsExactly("Suspect worker-1 STORM_GUARD", "Guarded worker-1 1/6");
   }
 
+  /**
+   * Found by the chaos rounds (seed 1): with the API server gone for 16 s, a node whose server was
+   * shown off was declared at once, from a view in which every other node's Lease looked overdue
+   * too, so its loss named no eligible node and its six volumes failed for good. A declaration
+   * carries the cluster as the watcher sees it (the volumes held, the nodes that could take them):
+   * while the watches are shaky it waits, and it follows by itself once they hold.
+   */
+  @Test
+  void aNodeWhoseServerIsOffIsDeclaredOnlyOnceTheWatchesHoldAgain() {
+    cluster(6);
+    String incident = suspected(T0.plusSeconds(13), "worker-1");
+    Instant trouble = T0.plusSeconds(13);
+    assertThat(detector.serverDown("worker-1", incident).declared()).isTrue();
+
+    List<String> shaky =
+        detector
+            .evaluate(
+                nodes.values(),
+                List.of(),
+                stale(T0.plusSeconds(14), "worker-1"),
+                T0.plusSeconds(14),
+                trouble)
+            .stream()
+            .map(DetectorTest::describe)
+            .toList();
+    assertThat(shaky).containsExactly("Suspect worker-1 STORM_GUARD", "Guarded worker-1 1/6");
+    assertThat(detector.declared("worker-1", incident)).isFalse();
+
+    Instant held = trouble.plus(RULES.leaseGrace()).plusMillis(1);
+    assertThat(
+            detector.nextWakeUp(
+                nodes.values(), stale(T0.plusSeconds(14), "worker-1"), T0.plusSeconds(14), trouble))
+        .isBeforeOrEqualTo(held);
+    List<String> after =
+        detector
+            .evaluate(nodes.values(), List.of(), stale(held, "worker-1"), held, trouble)
+            .stream()
+            .map(DetectorTest::describe)
+            .toList();
+    assertThat(after).containsExactly("Gone worker-1 SERVER_OFF");
+    assertThat(detector.declared("worker-1", incident)).isTrue();
+  }
+
   @Test
   void excludedNodesAreIgnoredAndADeclaredNodeIsNotDeclaredAgainByANewLeader() {
     cluster(6);
