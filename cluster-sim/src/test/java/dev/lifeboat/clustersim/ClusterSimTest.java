@@ -114,6 +114,75 @@ class ClusterSimTest {
         .statusCode(200);
   }
 
+  /**
+   * The Kubernetes API gone for a while (chaos rounds): its port refuses every request, then it
+   * serves again with every object as it was; a second outage while it is down, or a length that is
+   * not one, is refused with a JSON error.
+   */
+  @Test
+  void theApiGoesAwayForAWhileAndComesBackWithEveryObject() {
+    List<String> before =
+        client.nodes().list().getItems().stream().map(n -> n.getMetadata().getName()).toList();
+    List<String> ready = readyNodes();
+
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"duration\": \"PT3S\"}")
+        .post("/_sim/api-outage")
+        .then()
+        .statusCode(202)
+        .body("down_until", org.hamcrest.Matchers.notNullValue());
+
+    String api = client.getMasterUrl().toString();
+    assertThatThrownBy(
+            () ->
+                java.net.http.HttpClient.newHttpClient()
+                    .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create(api + "api/v1/nodes"))
+                            .timeout(Duration.ofSeconds(2))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding()))
+        .isInstanceOf(IOException.class);
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"duration\": \"PT3S\"}")
+        .post("/_sim/api-outage")
+        .then()
+        .statusCode(409)
+        .body("error.code", org.hamcrest.Matchers.equalTo("conflict"));
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(
+                        client.nodes().list().getItems().stream()
+                            .map(n -> n.getMetadata().getName())
+                            .toList())
+                    .containsExactlyInAnyOrderElementsOf(before));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(readyNodes()).as("Ready again").containsAll(ready));
+    RestAssured.given()
+        .contentType("application/json")
+        .body("{\"duration\": \"soon\"}")
+        .post("/_sim/api-outage")
+        .then()
+        .statusCode(400)
+        .body("error.message", org.hamcrest.Matchers.containsString("ISO-8601"));
+  }
+
+  private static List<String> readyNodes() {
+    return client.nodes().list().getItems().stream()
+        .filter(
+            n ->
+                n.getStatus().getConditions().stream()
+                    .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")))
+        .map(n -> n.getMetadata().getName())
+        .toList();
+  }
+
   @Test
   void seedsANodePerServerAndAStatefulSetPodPerAttachedVolume() {
     Node master = client.nodes().withName("t-master").get();

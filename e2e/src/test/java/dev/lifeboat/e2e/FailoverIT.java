@@ -36,11 +36,9 @@ import dev.lifeboat.local.Failover;
 import dev.lifeboat.local.LocalApis;
 import dev.lifeboat.local.SafetyRules;
 import dev.lifeboat.local.Stack;
+import dev.lifeboat.local.TokenSweep;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.LifeboatTopics;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,7 +46,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -839,52 +836,17 @@ class FailoverIT {
    */
   @Test
   @Order(99)
-  void theHetznerTokenIsInNoLogNoRecordAndNoApiAnswer() throws Exception {
-    String token = SharedStack.HCLOUD_TOKEN;
-    Path logs = SharedStack.get().settings().home().resolve("logs");
-    List<Path> files;
-    try (java.util.stream.Stream<Path> listed = Files.list(logs)) {
-      files = listed.toList();
-    }
-    assertThat(files).isNotEmpty();
-    for (Path log : files) {
-      assertThat(new String(Files.readAllBytes(log), StandardCharsets.ISO_8859_1))
-          .as(log.toString())
-          .doesNotContain(token);
-    }
-    int records = 0;
-    try (LifeboatTopics topics =
-        new LifeboatTopics(
-            "127.0.0.1:" + SharedStack.get().settings().ports().kafka(), Stack.TOPIC_PREFIX)) {
-      for (Topic topic : Topic.values()) {
-        for (ConsumerRecord<String, byte[]> record : topics.records(topic)) {
-          records++;
-          if (record.value() != null) {
-            assertThat(new String(record.value(), StandardCharsets.ISO_8859_1))
-                .as(topic + " record " + record.offset())
-                .doesNotContain(token);
-          }
-          for (org.apache.kafka.common.header.Header header : record.headers()) {
-            assertThat(new String(header.value(), StandardCharsets.ISO_8859_1))
-                .as(topic + " header " + header.key())
-                .doesNotContain(token);
-          }
-        }
-      }
-    }
-    assertThat(records).as("records read").isGreaterThan(100);
-    JsonNode incidents = apis.incidents();
-    assertThat(incidents.size()).as("incidents of the run").isGreaterThan(5);
-    assertThat(incidents.toString()).doesNotContain(token);
-    for (JsonNode incident : incidents) {
-      String id = incident.path("incidentId").asText();
-      assertThat(apis.report(id).map(JsonNode::toString).orElse("")).doesNotContain(token);
-      assertThat(apis.timeline(id).map(JsonNode::toString).orElse("")).doesNotContain(token);
-    }
+  void theHetznerTokenIsInNoLogNoRecordAndNoApiAnswer() {
+    TokenSweep.Result swept = TokenSweep.sweep(SharedStack.HCLOUD_TOKEN, SharedStack.get());
+
+    assertThat(swept.found()).as("where the token was found").isEmpty();
+    assertThat(swept.logFiles()).as("log files read").isGreaterThan(5);
+    assertThat(swept.records()).as("records read").isGreaterThan(100);
+    assertThat(swept.incidents()).as("incidents of the run").isGreaterThan(5);
     System.out.printf(
         "e2e (token): the run's Hetzner token is in none of %d log files, %d records, and the"
             + " answers about %d incidents%n",
-        files.size(), records, incidents.size());
+        swept.logFiles(), swept.records(), swept.incidents());
   }
 
   /**

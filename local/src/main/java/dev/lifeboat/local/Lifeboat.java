@@ -39,6 +39,7 @@ import picocli.CommandLine.Parameters;
       Lifeboat.Status.class,
       Lifeboat.Down.class,
       Lifeboat.Bench.class,
+      Lifeboat.ChaosRounds.class,
       Images.class
     })
 public final class Lifeboat implements Runnable {
@@ -539,16 +540,6 @@ public final class Lifeboat implements Runnable {
       }
     }
 
-    /** The local run's stack, which must not be running: a benchmark starts its own world. */
-    private static Stack notRunning() {
-      Stack local = stack();
-      if (local.anyAlive()) {
-        throw new IllegalStateException(
-            "Lifeboat runs here: the benchmark starts its own world (./lifeboat down first)");
-      }
-      return local;
-    }
-
     private static void printMemory(List<String> table) {
       OUT.println("resident memory of each service from start to end, sampled every 2 s:");
       table.forEach(OUT::println);
@@ -671,6 +662,62 @@ public final class Lifeboat implements Runnable {
     }
   }
 
+  /** Chaos rounds. */
+  @Command(
+      name = "chaos",
+      description =
+          "Chaos rounds on the local run: each starts Lifeboat afresh on a world of 26 servers and"
+              + " 144 volumes, loses nodes while it kills services, the broker and the database,"
+              + " takes the Kubernetes API away, makes the Hetzner API answer badly and floods the"
+              + " topics with junk (all from the round's seed), then checks the world; prints the"
+              + " table and exits 1 on any violation. Needs Lifeboat not running here.")
+  static final class ChaosRounds implements Callable<Integer> {
+    @Option(
+        names = "--rounds",
+        description = "How many rounds (default ${DEFAULT-VALUE}).",
+        defaultValue = "20")
+    int rounds;
+
+    @Option(
+        names = "--seed",
+        description = "The first round's seed; the others follow it (default ${DEFAULT-VALUE}).",
+        defaultValue = "1")
+    long seed;
+
+    @Option(
+        names = "--junk",
+        description = "Malformed records per round (default ${DEFAULT-VALUE}).",
+        defaultValue = "10000")
+    int junk;
+
+    @Override
+    public Integer call() {
+      if (rounds < 1 || rounds > 200 || junk < 0 || junk > 100_000) {
+        throw new IllegalArgumentException("--rounds must be 1..200 and --junk 0..100000");
+      }
+      Settings settings = notRunning().settings();
+      List<Long> seeds = new ArrayList<>();
+      for (int i = 0; i < rounds; i++) {
+        seeds.add(seed + i);
+      }
+      List<Chaos.Round> results =
+          new Chaos(settings, ChaosWorld.DEFAULT, junk, OUT::println).run(seeds);
+      OUT.println();
+      OUT.println(
+          "chaos: "
+              + rounds
+              + " rounds from seed "
+              + seed
+              + " (again: ./lifeboat chaos --seed "
+              + seed
+              + " --rounds "
+              + rounds
+              + ")");
+      Chaos.table(results).forEach(OUT::println);
+      return results.stream().allMatch(r -> r.verdict().count() == 0) ? 0 : 1;
+    }
+  }
+
   /** Stop everything. */
   @Command(name = "down", description = "Stop every process of the local run.")
   static final class Down implements Callable<Integer> {
@@ -682,6 +729,19 @@ public final class Lifeboat implements Runnable {
       OUT.println(running ? "Lifeboat stopped." : "Lifeboat was not running here.");
       return 0;
     }
+  }
+
+  /**
+   * The local run's stack, which must not be running: a benchmark or a chaos round starts its own
+   * world.
+   */
+  static Stack notRunning() {
+    Stack local = stack();
+    if (local.anyAlive()) {
+      throw new IllegalStateException(
+          "Lifeboat runs here: this command starts its own world (./lifeboat down first)");
+    }
+    return local;
   }
 
   static LocalApis.Mode mode(String mode) {

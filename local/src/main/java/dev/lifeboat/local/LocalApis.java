@@ -295,7 +295,15 @@ public final class LocalApis {
     return send(HttpRequest.newBuilder(URI.create(url)).GET(), token);
   }
 
-  private JsonNode post(String url, String body, boolean token) {
+  /** Sends a JSON body with POST, without a token; fails on an error status. */
+  public JsonNode post(String url, String body) {
+    return post(url, body, false);
+  }
+
+  /**
+   * Sends a JSON body with POST, with the local run's token when asked; fails on an error status.
+   */
+  public JsonNode post(String url, String body, boolean token) {
     return send(
         HttpRequest.newBuilder(URI.create(url))
             .header("Content-Type", "application/json")

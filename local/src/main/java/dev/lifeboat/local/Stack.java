@@ -89,6 +89,7 @@ public final class Stack {
   public record State(String name, int port, Optional<Long> pid, boolean alive, boolean healthy) {}
 
   private final Settings settings;
+  private final Map<String, Map<String, String>> environment;
   private final HttpClient http =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -96,7 +97,24 @@ public final class Stack {
           .build();
 
   public Stack(Settings settings) {
+    this(settings, Map.of());
+  }
+
+  private Stack(Settings settings, Map<String, Map<String, String>> environment) {
     this.settings = settings;
+    this.environment = environment;
+  }
+
+  /**
+   * The same stack with these environment variables added to one component's (a Hetzner token made
+   * for a run, say), on every start of it, restarts included.
+   */
+  public Stack withEnvironment(String component, Map<String, String> variables) {
+    Map<String, Map<String, String>> all = new LinkedHashMap<>(environment);
+    Map<String, String> merged = new LinkedHashMap<>(all.getOrDefault(component, Map.of()));
+    merged.putAll(variables);
+    all.put(component, Map.copyOf(merged));
+    return new Stack(settings, Map.copyOf(all));
   }
 
   public Settings settings() {
@@ -195,7 +213,23 @@ public final class Stack {
                 "lifeboat.watcher.leader.identity",
                 "local-watcher"),
             Map.of()));
-    return all;
+    return all.stream().map(this::withItsEnvironment).toList();
+  }
+
+  private Component withItsEnvironment(Component component) {
+    Map<String, String> extra = environment.get(component.name());
+    if (extra == null) {
+      return component;
+    }
+    Map<String, String> merged = new LinkedHashMap<>(component.environment());
+    merged.putAll(extra);
+    return new Component(
+        component.name(),
+        component.wave(),
+        component.port(),
+        component.health(),
+        component.command(),
+        Map.copyOf(merged));
   }
 
   /** The kubeconfig cluster-sim writes. */
@@ -253,11 +287,7 @@ public final class Stack {
    * returning once it is up; the rest of the stack runs on.
    */
   public void restart(String name, Map<String, String> environment, Progress progress) {
-    Component component =
-        components().stream()
-            .filter(c -> c.name().equals(name))
-            .findFirst()
-            .orElseThrow(() -> new IllegalArgumentException(name + " is not a component"));
+    Component component = component(name);
     stop(List.of(component));
     Map<String, String> changed = new LinkedHashMap<>(component.environment());
     changed.putAll(environment);
@@ -272,6 +302,71 @@ public final class Stack {
     progress.starting(name);
     start(again);
     awaitUp(Map.of(again, Instant.now()), progress);
+  }
+
+  /**
+   * Kills one component at once, its whole process tree with SIGKILL (as a node losing power, or
+   * Kubernetes killing a container, does): no shutdown hook runs, nothing is flushed. Returns once
+   * it is gone.
+   */
+  public void kill(String name) {
+    Component component = component(name);
+    List<ProcessHandle> roots = new ArrayList<>();
+    pid(name).flatMap(ProcessHandle::of).ifPresent(roots::add);
+    if (name.equals("postgres")) {
+      // pg_ctl leaves the server to init, outside the helper's tree: the postmaster's own pid.
+      postmaster().flatMap(ProcessHandle::of).ifPresent(roots::add);
+    }
+    roots.forEach(
+        handle -> {
+          List<ProcessHandle> tree = new ArrayList<>(handle.descendants().toList());
+          tree.add(handle);
+          tree.forEach(ProcessHandle::destroyForcibly);
+          for (ProcessHandle process : tree) {
+            try {
+              process.onExit().get(20, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              throw new IllegalStateException(
+                  name + " (pid " + process.pid() + ") did not die within 20 s", e);
+            }
+          }
+        });
+    try {
+      Files.deleteIfExists(pidFile(component.name()));
+      Files.deleteIfExists(readyFile(component.name()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Starts one component that is not running, on its data as it is, and waits until it is up. */
+  public void start(String name, Progress progress) {
+    Component component = component(name);
+    if (pid(name).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false)) {
+      throw new IllegalStateException(name + " runs already");
+    }
+    progress.starting(name);
+    start(component);
+    awaitUp(Map.of(component, Instant.now()), progress);
+  }
+
+  /** The PostgreSQL server's pid, from its data directory, while it has one. */
+  private Optional<Long> postmaster() {
+    Path file = settings.home().resolve("data/postgres/data/postmaster.pid");
+    try {
+      return Files.exists(file)
+          ? Optional.of(Long.parseLong(Files.readAllLines(file).get(0).trim()))
+          : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private Component component(String name) {
+    return components().stream()
+        .filter(c -> c.name().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(name + " is not a component"));
   }
 
   /** Stops every component that runs (its whole process tree), newest first. */

@@ -96,9 +96,19 @@ public final class LifeboatTopics implements AutoCloseable {
    * Sends every junk record to the topic under one key, and waits until the broker has them all.
    */
   public void sendJunk(Topic topic, String key, List<JunkRecords.Junk> junk) {
+    sendJunk(topic, junk.stream().map(j -> key).toList(), junk);
+  }
+
+  /** Sends the junk records to the topic, each with its own key, and waits for every ack. */
+  public void sendJunk(Topic topic, List<String> keys, List<JunkRecords.Junk> junk) {
+    if (keys.size() != junk.size()) {
+      throw new IllegalArgumentException(keys.size() + " keys for " + junk.size() + " records");
+    }
     List<java.util.concurrent.Future<RecordMetadata>> sent = new ArrayList<>();
-    for (JunkRecords.Junk record : junk) {
-      ProducerRecord<String, byte[]> out = new ProducerRecord<>(name(topic), key, record.value());
+    for (int i = 0; i < junk.size(); i++) {
+      JunkRecords.Junk record = junk.get(i);
+      ProducerRecord<String, byte[]> out =
+          new ProducerRecord<>(name(topic), keys.get(i), record.value());
       KafkaHeaders.put(out.headers(), record.headers());
       sent.add(raw.send(out));
     }

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Taint;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -120,6 +121,38 @@ public class SimResource {
       simulation.attacherEnabled(attacher.booleanValue());
     }
     return Response.ok(settings()).build();
+  }
+
+  /**
+   * The Kubernetes API goes away for a while ({@code {"duration": "PT10S"}}, at most 10 minutes):
+   * its port closes with every watch on it, and opens again afterwards with every object as it was.
+   * 409 while it is down already.
+   */
+  @POST
+  @Path("/api-outage")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response outage(JsonNode body) {
+    if (body == null || !body.path("duration").isTextual()) {
+      return invalid("the body must be a JSON object such as {\"duration\": \"PT10S\"}");
+    }
+    Duration length;
+    try {
+      length = Duration.parse(body.path("duration").asText());
+    } catch (DateTimeParseException e) {
+      return invalid("duration must be an ISO-8601 duration such as PT10S");
+    }
+    if (length.isNegative() || length.isZero() || length.compareTo(Duration.ofMinutes(10)) > 0) {
+      return invalid("duration must be above zero and at most PT10M");
+    }
+    try {
+      return Response.accepted(Map.of("down_until", simulation.apiOutage(length).toString()))
+          .build();
+    } catch (IllegalStateException e) {
+      return Response.status(409)
+          .type(MediaType.APPLICATION_JSON)
+          .entity(Map.of("error", Map.of("code", "conflict", "message", e.getMessage())))
+          .build();
+    }
   }
 
   private static Response invalid(String message) {

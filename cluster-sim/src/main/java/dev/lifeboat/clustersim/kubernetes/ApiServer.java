@@ -13,7 +13,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The Kubernetes API of the simulated cluster: the Fabric8 mock server in CRUD mode (objects are
@@ -22,12 +29,28 @@ import java.util.HashMap;
  */
 public final class ApiServer implements AutoCloseable {
 
-  private final KubernetesMockServer server;
+  private static final Logger LOG = Logger.getLogger(ApiServer.class);
+
+  private final DiscoveryDispatcher dispatcher;
+  private final InetAddress address;
+  private final int port;
   private final String url;
   private final KubernetesClient client;
+  private final ScheduledExecutorService outages =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "api-outage"));
+  private KubernetesMockServer server;
+  private Instant downUntil;
 
-  private ApiServer(KubernetesMockServer server, String url) {
+  private ApiServer(
+      DiscoveryDispatcher dispatcher,
+      KubernetesMockServer server,
+      InetAddress address,
+      int port,
+      String url) {
+    this.dispatcher = dispatcher;
     this.server = server;
+    this.address = address;
+    this.port = port;
     this.url = url;
     Config config =
         new ConfigBuilder()
@@ -42,11 +65,11 @@ public final class ApiServer implements AutoCloseable {
   /** Starts the API on the configured address and port. */
   public static ApiServer start(ClusterSimConfig config) {
     DiscoveryDispatcher dispatcher = new DiscoveryDispatcher();
-    KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    InetAddress address;
+    KubernetesMockServer server;
     try {
-      server.init(InetAddress.getByName(config.apiHost()), config.apiPort());
+      address = InetAddress.getByName(config.apiHost());
+      server = serve(dispatcher, address, config.apiPort());
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
           "cannot serve the Kubernetes API on "
@@ -58,9 +81,59 @@ public final class ApiServer implements AutoCloseable {
           e);
     }
     ApiServer api =
-        new ApiServer(server, "http://" + config.advertisedHost() + ":" + config.apiPort());
+        new ApiServer(
+            dispatcher,
+            server,
+            address,
+            config.apiPort(),
+            "http://" + config.advertisedHost() + ":" + config.apiPort());
     dispatcher.evictions.use(api.client);
     return api;
+  }
+
+  private static KubernetesMockServer serve(
+      DiscoveryDispatcher dispatcher, InetAddress address, int port) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init(address, port);
+    return server;
+  }
+
+  /**
+   * The API goes away for this long, as when the control plane's server restarts: its port is
+   * closed, every open watch with it, and nobody (the simulated kubelets included) reaches it until
+   * it serves again, with every object as it was.
+   *
+   * @return when it serves again
+   * @throws IllegalStateException while it is down already
+   */
+  public synchronized Instant outage(Duration length) {
+    if (downUntil != null) {
+      throw new IllegalStateException("the API is down already, until " + downUntil);
+    }
+    server.destroy();
+    downUntil = Instant.now().plus(length);
+    LOG.warnf("Kubernetes API down for %s", length);
+    outages.schedule(this::serveAgain, length.toMillis(), TimeUnit.MILLISECONDS);
+    return downUntil;
+  }
+
+  /** Until when the API is down; empty while it serves. */
+  public synchronized Optional<Instant> downUntil() {
+    return Optional.ofNullable(downUntil);
+  }
+
+  private synchronized void serveAgain() {
+    try {
+      server = serve(dispatcher, address, port);
+      downUntil = null;
+      LOG.infof("Kubernetes API serves again on %s", url);
+    } catch (RuntimeException e) {
+      // The port not free yet: try again shortly.
+      LOG.warnf("Kubernetes API cannot serve again yet: %s", e.getMessage());
+      outages.schedule(this::serveAgain, 500, TimeUnit.MILLISECONDS);
+    }
   }
 
   /** The API's URL as clients reach it. */
@@ -109,7 +182,8 @@ public final class ApiServer implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    outages.shutdownNow();
     client.close();
     server.destroy();
   }

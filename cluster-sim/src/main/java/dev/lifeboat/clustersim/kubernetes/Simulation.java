@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -127,6 +128,16 @@ public class Simulation {
   public void attacherPause(Duration pause) {
     attacherPause.set(pause);
     LOG.infof("CSI attacher pause %s", pause);
+  }
+
+  /** The Kubernetes API goes away for this long; returns when it serves again. */
+  public Instant apiOutage(Duration length) {
+    return api.outage(length);
+  }
+
+  /** Until when the Kubernetes API is down; empty while it serves. */
+  public Optional<Instant> apiDownUntil() {
+    return api == null ? Optional.empty() : api.downUntil();
   }
 
   /** What the API holds now (from the informers' caches). */

@@ -32,8 +32,10 @@ import org.jboss.logging.Logger;
  * Every node as node-watcher last reported it, read from the compacted {@code node-inventory} topic
  * from its beginning and kept up to date, on every instance (no consumer group): what the API
  * answers a removal request with at once, and plans a drill of a live node from. A record that
- * cannot be read is skipped and logged (it is no incident's input; the watcher reports the node
- * again when it changes).
+ * cannot be read is skipped and logged with its key and the reason (it is no incident's input; the
+ * watcher reports the node again when it changes). It is not sent to the dead letters: every
+ * instance reads the whole topic again at each start, without a consumer group, so each would send
+ * it again every time.
  */
 @ApplicationScoped
 public class NodeInventories {
@@ -117,8 +119,14 @@ public class NodeInventories {
           nodes.put(node.incidentId(), node);
         } else {
           LOG.warnf(
-              "record %s-%d@%d of %s skipped: not a node inventory",
-              record.topic(), record.partition(), record.offset(), record.key());
+              "record %s-%d@%d of key %s skipped: %s",
+              record.topic(),
+              record.partition(),
+              record.offset(),
+              record.key(),
+              read instanceof ReadResult.NotRead refused
+                  ? refused.unreadable().describe()
+                  : "not a node inventory");
         }
       }
       if (!caughtUp && partitions.stream().allMatch(p -> reader.position(p) >= end.get(p))) {
