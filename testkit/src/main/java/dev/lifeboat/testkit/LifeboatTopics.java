@@ -176,19 +176,27 @@ public final class LifeboatTopics implements AutoCloseable {
     return read(record, type).orElseThrow();
   }
 
-  /** All records on the topic now, read from its beginning. */
+  /**
+   * All records on the topic now, read from its beginning; however many there are, as long as each
+   * {@link #WAIT} brings some (a topic of hundreds of megabytes, a chaos round's dead letters,
+   * takes longer than that to read).
+   */
   public List<ConsumerRecord<String, byte[]>> records(Topic topic) {
     try (KafkaConsumer<String, byte[]> consumer = consumerFromBeginning(topic)) {
       List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
       Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-      await()
-          .atMost(WAIT)
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(100)).forEach(records::add);
-                return end.entrySet().stream()
-                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-              });
+      long quietUntil = System.nanoTime() + WAIT.toNanos();
+      while (!end.entrySet().stream()
+          .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+        var polled = consumer.poll(Duration.ofMillis(200));
+        polled.forEach(records::add);
+        if (!polled.isEmpty()) {
+          quietUntil = System.nanoTime() + WAIT.toNanos();
+        } else if (System.nanoTime() > quietUntil) {
+          throw new IllegalStateException(
+              "no record of " + name(topic) + " for " + WAIT + " before its end " + end);
+        }
+      }
       return records;
     }
   }
@@ -227,7 +235,14 @@ public final class LifeboatTopics implements AutoCloseable {
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
                 ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed"));
+                "read_committed",
+                // Whole topics are read: large fetches (junk records of 200 kB among them).
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                16 * 1024 * 1024,
+                ConsumerConfig.FETCH_MAX_BYTES_CONFIG,
+                64 * 1024 * 1024,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000));
     List<TopicPartition> partitions =
         consumer.partitionsFor(name(topic), WAIT).stream()
             .map(info -> new TopicPartition(info.topic(), info.partition()))

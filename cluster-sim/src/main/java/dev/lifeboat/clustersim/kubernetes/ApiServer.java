@@ -103,7 +103,8 @@ public final class ApiServer implements AutoCloseable {
   /**
    * The API goes away for this long, as when the control plane's server restarts: its port is
    * closed, every open watch with it, and nobody (the simulated kubelets included) reaches it until
-   * it serves again, with every object as it was.
+   * it serves again, with every object as it was; a watch resumed from before then is answered 410
+   * Gone, so that its client lists again.
    *
    * @return when it serves again
    * @throws IllegalStateException while it is down already
@@ -127,6 +128,7 @@ public final class ApiServer implements AutoCloseable {
   private synchronized void serveAgain() {
     try {
       server = serve(dispatcher, address, port);
+      dispatcher.expireWatches();
       downUntil = null;
       LOG.infof("Kubernetes API serves again on %s", url);
     } catch (RuntimeException e) {

@@ -34,6 +34,12 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
   final EvictionApi evictions =
       new EvictionApi(this::handleGet, this::handleDelete, this::handlePatch);
 
+  /** Watches from a resource version below this one are answered 410 Gone once; 0 for none. */
+  private volatile long expiredBelow;
+
+  /** The watches (client and path) answered 410 since the last outage: each is answered once. */
+  private final java.util.Set<String> expired = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   DiscoveryDispatcher() {
     documents.put(
         "/version",
@@ -79,6 +85,53 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
                 resources(group + "/v1", list.toArray(APIResource[]::new))));
   }
 
+  /**
+   * After an outage, as a restarted API server's watch cache does: a watch asked from a resource
+   * version older than now is answered {@code 410 Gone} ("too old resource version"), once per
+   * client and watch, so that its client lists again and sees what changed while it could not
+   * watch. The mock server by itself would resume the watch from now, and a client would never hear
+   * of an object created in the gap.
+   */
+  void expireWatches() {
+    expired.clear();
+    expiredBelow = requestResourceVersion();
+  }
+
+  /**
+   * A watch resumed from before the last outage: 410 Gone ("too old resource version") the first
+   * time this client asks it, so that it lists again; its watch after the list goes through.
+   */
+  private Optional<MockResponse> expiredWatch(RecordedRequest request) {
+    long below = expiredBelow;
+    String path = request.getPath();
+    int at = path.indexOf("resourceVersion=");
+    if (below == 0 || at < 0 || !path.contains("watch=true")) {
+      return Optional.empty();
+    }
+    long version;
+    try {
+      version = Long.parseLong(path.substring(at + "resourceVersion=".length()).split("&", 2)[0]);
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+    if (version <= 0
+        || version >= below
+        || !expired.add(request.getHeader("User-Agent") + " " + path)) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new MockResponse()
+            .setResponseCode(410)
+            .setHeader("Content-Type", "application/json")
+            .setBody(
+                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+                    + "\"status\":\"Failure\",\"message\":\"too old resource version: "
+                    + version
+                    + " ("
+                    + below
+                    + ")\",\"reason\":\"Expired\",\"code\":410}"));
+  }
+
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     String path = request.getPath();
@@ -94,6 +147,10 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
         request.getBody() == null
             ? ""
             : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
+    Optional<MockResponse> gone = expiredWatch(request);
+    if (gone.isPresent()) {
+      return gone.get();
+    }
     Optional<MockResponse> eviction = evictions.answer(request.getMethod(), path, body);
     if (eviction.isPresent()) {
       return eviction.get();
