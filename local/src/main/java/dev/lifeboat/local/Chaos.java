@@ -83,8 +83,14 @@ public final class Chaos {
         });
     try {
       out.accept("  the stack is up (" + world.volumeCount() + " volumes); the round begins");
-      ChaosRound.History history = new ChaosRound(stack, out).play(plan, ROUND_LIMIT);
-      ChaosCheck.Verdict verdict = ChaosCheck.judge(history, stack, token);
+      ChaosCheck.Verdict verdict;
+      try {
+        ChaosRound.History history = new ChaosRound(stack, out).play(plan, ROUND_LIMIT);
+        verdict = ChaosCheck.judge(history, stack, token);
+      } catch (RuntimeException e) {
+        // A round that cannot be played or checked is a failed round, and the next one runs.
+        verdict = ChaosCheck.unchecked(e);
+      }
       verdict.figures().notMoved().forEach(v -> out.accept("  not moved: " + v));
       out.accept("  checks: " + verdict.figures().checkMillis() + " ms");
       verdict

@@ -84,6 +84,14 @@ public final class ChaosCheck {
 
   private ChaosCheck() {}
 
+  /** The verdict on a round that could not be played or checked to its end: one violation. */
+  static Verdict unchecked(RuntimeException failure) {
+    Map<Check, List<String>> broken = new LinkedHashMap<>();
+    Arrays.stream(Check.values()).forEach(c -> broken.put(c, new ArrayList<>()));
+    broken.get(Check.ENDED).add("the round could not be played or checked: " + failure);
+    return new Verdict(broken, new Figures(Map.of(), 0, 0, List.of(), 0, 0, 0, 0, Map.of()));
+  }
+
   /** The incidents of the list opened at or after that moment. */
   static List<JsonNode> incidentsSince(JsonNode incidents, Instant since) {
     List<JsonNode> round = new ArrayList<>();

@@ -122,6 +122,18 @@ class ChaosCheckTest {
   }
 
   @Test
+  void aRoundThatCouldNotBeCheckedIsAFailedRound() {
+    ChaosCheck.Verdict verdict =
+        ChaosCheck.unchecked(new IllegalStateException("the orchestrator did not answer"));
+
+    assertThat(verdict.count()).isEqualTo(1);
+    assertThat(verdict.violations().get(ChaosCheck.Check.ENDED))
+        .singleElement()
+        .asString()
+        .contains("could not be played or checked", "the orchestrator did not answer");
+  }
+
+  @Test
   void onlyIncidentsOpenedDuringTheRoundAreTheRounds() throws Exception {
     JsonNode list =
         json.readTree(
