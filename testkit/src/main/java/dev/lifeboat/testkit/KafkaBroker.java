@@ -328,6 +328,11 @@ public final class KafkaBroker {
   }
 
   private void format() {
+    if (Files.exists(dataDir.resolve("meta.properties"))) {
+      // Formatted already: a broker started again on its log (killed and restarted) keeps its
+      // cluster id, which a new format would contradict.
+      return;
+    }
     try {
       Files.createDirectories(dataDir);
       Path config = dataDir.resolve("server.properties");

@@ -116,6 +116,23 @@ class KafkaBrokerTest {
         .isEqualTo(before);
   }
 
+  /**
+   * The local run's broker killed and started again on its log (chaos rounds, seed 8): the second
+   * start must not format it again with a new cluster id, which Kafka refuses.
+   */
+  @Test
+  void aBrokerStartedAgainOnItsDataKeepsItsClusterId() throws Exception {
+    java.nio.file.Path data = java.nio.file.Path.of("target", "kafka-again-" + MessageIds.random());
+    KafkaBroker.at(data, JarProcess.freePort(), JarProcess.freePort());
+    String first = java.nio.file.Files.readString(data.resolve("meta.properties"));
+
+    KafkaBroker.at(data, JarProcess.freePort(), JarProcess.freePort());
+
+    assertThat(java.nio.file.Files.readString(data.resolve("meta.properties")))
+        .contains("cluster.id=")
+        .isEqualTo(first);
+  }
+
   private static NodeReturned returned(String nodeName) {
     var node = new dev.lifeboat.events.node.NodeRef(nodeName, MessageIds.random(), 17, "fsn1");
     return new NodeReturned(
