@@ -4,11 +4,13 @@ import dev.lifeboat.service.DeadLetters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.faulttolerance.Retry;
 
 /**
  * Stores dead letters once each (by topic, partition and offset), and counts them ({@value
@@ -35,8 +37,11 @@ public class DeadLetterStore {
   /**
    * Stores a dead letter with where it came from and why it was refused, as the bytes it was: key
    * and payload as bytes, headers that are not text as base64 ({@link StoredText}); nothing in it
-   * can make the insert fail.
+   * can make the insert fail. While the database does not answer, tried again as {@link
+   * Ingest#store} is (the insert is idempotent).
    */
+  @Retry(maxRetries = -1, delay = 500, jitter = 250, maxDuration = 240_000)
+  @ExponentialBackoff(factor = 2, maxDelay = 10_000)
   public void store(DeadRecord record) {
     try (Connection db = dataSource.getConnection();
         PreparedStatement insert =

@@ -7,6 +7,7 @@ import dev.lifeboat.events.inventory.InventoryReport;
 import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.service.Arrivals;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import javax.sql.DataSource;
+import org.eclipse.microprofile.faulttolerance.Retry;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,8 +56,12 @@ public class Ingest {
 
   /**
    * Stores the records and re-derives the projections of the incidents they belong to; the
-   * adapter's budget reports belong to no incident and are not stored.
+   * adapter's budget reports belong to no incident and are not stored. While the database does not
+   * answer (restarting, failing over), the batch is tried again for up to four minutes, backing off
+   * to 10 s between tries, before the failure reaches the consumer: storing is idempotent.
    */
+  @Retry(maxRetries = -1, delay = 500, jitter = 250, maxDuration = 240_000)
+  @ExponentialBackoff(factor = 2, maxDelay = 10_000)
   public Outcome store(List<RawRecord> records) {
     int stored = 0;
     int duplicates = 0;
