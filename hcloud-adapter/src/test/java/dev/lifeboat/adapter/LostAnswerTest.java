@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -95,6 +96,29 @@ class LostAnswerTest extends WithTopics {
       case "attach" -> assertThat(volume(100006).get("server").asLong()).isEqualTo(4202);
       default -> {}
     }
+  }
+
+  /**
+   * Found by the chaos rounds in CI (seed 1): an attach decided on a read taken while an earlier
+   * attempt's action (its answer lost) still ran was refused {@code volume_already_attached} once
+   * that action finished, and the volume failed for good although it was where it should be. Here
+   * the refusal comes once without anything attached: the adapter reads the volume again, finds it
+   * free and attaches it; one action, the command done.
+   */
+  @Test
+  void anAttachRefusedForGoodReadsTheVolumeAgainAndDecidesAgain() {
+    HcloudSimProcess.shared()
+        .send(
+            "PUT",
+            "/_sim/faults",
+            "{\"rules\": [{\"endpoint\": \"POST /volumes/{id}/actions/attach\","
+                + " \"code\": \"volume_already_attached\", \"rate\": 1, \"times\": 1}]}");
+
+    HcloudResult result = run(topics, attach(100006, 4202));
+
+    assertThat(result).isInstanceOf(HcloudCommandSucceeded.class);
+    assertThat(actions("attach_volume")).hasSize(1);
+    assertThat(volume(100006).get("server").asLong()).isEqualTo(4202);
   }
 
   private static List<Long> actions(String command) {

@@ -118,7 +118,19 @@ public class CommandAttempt {
         .recoverWithUni(() -> observedAttach(command, priority, call));
   }
 
+  /**
+   * Reads the volume, decides, attaches. A final refusal of the call (the volume attached since the
+   * read: an earlier attempt's action whose answer was lost finished meanwhile, or another client)
+   * makes it read the volume once more and decide again: there already is done, elsewhere refused.
+   */
   private Uni<HcloudResult> observedAttach(
+      AttachVolume command, CallPriority priority, Supplier<Uni<HcloudDtos.Action>> call) {
+    return decidedAttach(command, priority, call)
+        .onFailure(e -> e instanceof HcloudException h && h.fromApi() && !h.retryable())
+        .recoverWithUni(() -> decidedAttach(command, priority, call));
+  }
+
+  private Uni<HcloudResult> decidedAttach(
       AttachVolume command, CallPriority priority, Supplier<Uni<HcloudDtos.Action>> call) {
     return fromVolume(command, priority)
         .chain(
