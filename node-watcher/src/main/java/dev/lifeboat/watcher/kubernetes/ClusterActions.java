@@ -134,7 +134,24 @@ public class ClusterActions {
     return succeeded(command, false, "deleted Node " + nodeName);
   }
 
+  /**
+   * The taint, tried again (read anew) when another writer changed the Node between the read and
+   * the write (409 Conflict): the node lifecycle controller taints a silent node at about the
+   * moment Lifeboat does, and a conflict is no reason to fail the step.
+   */
   private ClusterResult taint(ClusterCommand command, String nodeName, boolean wanted) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return taintOnce(command, nodeName, wanted);
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private ClusterResult taintOnce(ClusterCommand command, String nodeName, boolean wanted) {
     Node node = client.nodes().withName(nodeName).get();
     if (node == null) {
       return succeeded(command, true, "node " + nodeName + " no longer exists");
