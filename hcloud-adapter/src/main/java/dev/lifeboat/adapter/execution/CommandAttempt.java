@@ -119,14 +119,15 @@ public class CommandAttempt {
   }
 
   /**
-   * Reads the volume, decides, attaches. A final refusal of the call (the volume attached since the
-   * read: an earlier attempt's action whose answer was lost finished meanwhile, or another client)
-   * makes it read the volume once more and decide again: there already is done, elsewhere refused.
+   * Reads the volume, decides, attaches. A refusal volume_already_attached (the volume attached
+   * since the read: an earlier attempt's action whose answer was lost finished meanwhile, or
+   * another client) makes it read the volume once more and decide again: there already is done,
+   * elsewhere refused.
    */
   private Uni<HcloudResult> observedAttach(
       AttachVolume command, CallPriority priority, Supplier<Uni<HcloudDtos.Action>> call) {
     return decidedAttach(command, priority, call)
-        .onFailure(e -> e instanceof HcloudException h && h.fromApi() && !h.retryable())
+        .onFailure(e -> refusedAs(e, "volume_already_attached"))
         .recoverWithUni(() -> decidedAttach(command, priority, call));
   }
 
@@ -255,9 +256,9 @@ public class CommandAttempt {
                                     : Uni.createFrom().item(d)))
         .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId)))
         // Decided on a sighting the volume has since left (an earlier attempt's action whose
-        // answer was lost, another client): Hetzner's final refusal sends the detach to the
+        // answer was lost, another client): Hetzner's invalid_input refusal sends the detach to the
         // volume itself, which tells a free volume (done) from one elsewhere (refused).
-        .onFailure(e -> e instanceof HcloudException h && h.fromApi() && !h.retryable())
+        .onFailure(e -> refusedAs(e, "invalid_input"))
         .recoverWithUni(
             () ->
                 fromVolume(command, priority)
@@ -503,6 +504,17 @@ public class CommandAttempt {
         message,
         HcloudErrors.retryable(code, 0),
         action.id());
+  }
+
+  /**
+   * Whether the API refused the call for good with this code, the refusal that says the volume is
+   * no longer as read (any other, a bad token say, is reported as it is, after one try).
+   */
+  private static boolean refusedAs(Throwable failure, String code) {
+    return failure instanceof HcloudException h
+        && h.fromApi()
+        && !h.retryable()
+        && code.equals(h.code());
   }
 
   /** The result's message id: the same for the same command, so a redelivery repeats it. */
