@@ -108,6 +108,9 @@ public final class ChaosCheck {
     return round;
   }
 
+  /** How long the dead letters of every junk record may take after the round has settled. */
+  static final Duration JUNK_PATIENCE = Duration.ofSeconds(90);
+
   /** Judges the round that left this history on the stack. */
   static Verdict judge(ChaosRound.History round, Stack stack, String token) {
     LocalApis apis = new LocalApis(stack.settings().ports());
@@ -130,22 +133,30 @@ public final class ChaosCheck {
     Map<String, Long> millis = new LinkedHashMap<>();
     Instant timed = Instant.now();
     Map<Topic, List<ConsumerRecord<String, byte[]>>> records = new EnumMap<>(Topic.class);
+    int[] deadLetters = new int[1];
+    TokenSweep.Result swept;
     try (LifeboatTopics topics =
         new LifeboatTopics("127.0.0.1:" + stack.settings().ports().kafka(), Stack.TOPIC_PREFIX)) {
       for (Topic topic : Topic.values()) {
         records.put(topic, topics.records(topic));
       }
+      millis.put("reading the topics", Duration.between(timed, timed = Instant.now()).toMillis());
+      broken.get(Check.TIMELINE).addAll(timelines(incidents, records, apis));
+      millis.put("timelines", Duration.between(timed, timed = Instant.now()).toMillis());
+      swept = TokenSweep.sweep(token, stack, records);
+      swept.found().forEach(place -> broken.get(Check.TOKEN).add("the token is in " + place));
+      millis.put("token sweep", Duration.between(timed, timed = Instant.now()).toMillis());
+      // A service killed during the flood reads it again from its last commit when it is back:
+      // its dead letters may still be coming. Read them again until all are there, for a while.
+      List<String> junk = junk(round.junk(), records.get(Topic.DEAD_LETTERS), stack, deadLetters);
+      Instant patience = Instant.now().plus(JUNK_PATIENCE);
+      while (!junk.isEmpty() && Instant.now().isBefore(patience)) {
+        pause();
+        deadLetters[0] = 0;
+        junk = junk(round.junk(), topics.records(Topic.DEAD_LETTERS), stack, deadLetters);
+      }
+      broken.get(Check.JUNK).addAll(junk);
     }
-    millis.put("reading the topics", Duration.between(timed, timed = Instant.now()).toMillis());
-    broken.get(Check.TIMELINE).addAll(timelines(incidents, records, apis));
-    millis.put("timelines", Duration.between(timed, timed = Instant.now()).toMillis());
-    TokenSweep.Result swept = TokenSweep.sweep(token, stack, records);
-    swept.found().forEach(place -> broken.get(Check.TOKEN).add("the token is in " + place));
-    millis.put("token sweep", Duration.between(timed, timed = Instant.now()).toMillis());
-    int[] deadLetters = new int[1];
-    broken
-        .get(Check.JUNK)
-        .addAll(junk(round.junk(), records.get(Topic.DEAD_LETTERS), stack, deadLetters));
     millis.put("dead letters", Duration.between(timed, Instant.now()).toMillis());
 
     Map<String, Integer> byStatus = new TreeMap<>();
@@ -219,9 +230,14 @@ public final class ChaosCheck {
   static List<String> placed(List<JsonNode> incidents, JsonNode cluster, JsonNode state) {
     List<String> broken = new ArrayList<>();
     Map<String, Long> serverOfNode = new HashMap<>();
+    Map<String, JsonNode> nodes = new HashMap<>();
     cluster
         .path("nodes")
-        .forEach(n -> serverOfNode.put(n.path("name").asText(), n.path("server_id").asLong()));
+        .forEach(
+            n -> {
+              serverOfNode.put(n.path("name").asText(), n.path("server_id").asLong());
+              nodes.put(n.path("name").asText(), n);
+            });
     Map<String, JsonNode> podOfClaim = new HashMap<>();
     cluster.path("pods").forEach(p -> p.path("claims").forEach(c -> podOfClaim.put(c.asText(), p)));
     Map<Long, Long> serverOfVolume = new HashMap<>();
@@ -260,12 +276,16 @@ public final class ChaosCheck {
               }
             }
           } else if (volume.path("failure").path("reason").asText().isBlank()) {
+            JsonNode pod = podOfClaim.get(volume.path("claim").path("name").asText());
             broken.add(
                 "volume "
                     + volumeId
                     + " ended "
                     + volume.path("phase").asText()
-                    + " and its incident does not say why");
+                    + " and its incident does not say why (its pod: "
+                    + (pod == null ? "none" : pod.toString())
+                    + (pod == null ? "" : "; its node: " + nodes.get(pod.path("node").asText()))
+                    + ")");
           }
         });
     return broken;
@@ -443,6 +463,7 @@ public final class ChaosCheck {
     }
     Set<String> skipped = skippedInventories(stack);
     List<String> broken = new ArrayList<>();
+    Map<Topic, Integer> missingByTopic = new EnumMap<>(Topic.class);
     int missing = 0;
     for (ChaosRound.JunkSent junk : sent) {
       if (junk.topic() == Topic.NODE_INVENTORY) {
@@ -460,13 +481,20 @@ public final class ChaosCheck {
                           && LifeboatTopics.header(r, "dead-letter-reason")
                               .filter(reason -> !reason.isBlank())
                               .isPresent());
+      if (!there) {
+        missingByTopic.merge(junk.topic(), 1, Integer::sum);
+      }
       if (!there && missing++ < 10) {
         broken.add(
             "junk record " + junk.key() + " (" + junk.topic() + ") is not in the dead letters");
       }
     }
     if (missing > 10) {
-      broken.add("... and " + (missing - 10) + " more junk records not in the dead letters");
+      broken.add(
+          "... and "
+              + (missing - 10)
+              + " more junk records not in the dead letters; by topic: "
+              + missingByTopic);
     }
     return broken;
   }

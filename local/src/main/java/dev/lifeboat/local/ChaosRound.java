@@ -208,7 +208,7 @@ final class ChaosRound {
         .ifPresent(
             back -> {
               pause(back);
-              apis.recoverNode(loss.node());
+              apis.recover(server);
             });
     history.add(
         new Injected(

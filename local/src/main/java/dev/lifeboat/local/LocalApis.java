@@ -200,7 +200,14 @@ public final class LocalApis {
 
   /** A hung node's OS answers again. */
   public void recoverNode(String name) {
-    Server server = server(name).orElseThrow(() -> new IllegalArgumentException("no node " + name));
+    recover(server(name).orElseThrow(() -> new IllegalArgumentException("no node " + name)));
+  }
+
+  /**
+   * A hung server already looked up answers again, through hcloud-sim's own endpoint alone (which
+   * the faults injected into the Hetzner API's answers leave alone).
+   */
+  public void recover(Server server) {
     post(hcloudSim() + "/_sim/servers/" + server.id() + "/recover", "", false);
   }
 

@@ -256,6 +256,8 @@ public final class Stack {
     try {
       deleteRecursively(settings.home().resolve("data"));
       deleteRecursively(settings.home().resolve("run"));
+      // Each run's logs begin empty; a component started again appends to its log.
+      deleteRecursively(settings.home().resolve("logs"));
       Files.createDirectories(settings.home().resolve("logs"));
       Files.createDirectories(settings.home().resolve("run"));
       Files.createDirectories(settings.home().resolve("data"));
@@ -522,7 +524,7 @@ public final class Stack {
         new ProcessBuilder(command)
             .directory(settings.root().toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log(component.name()).toFile());
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log(component.name()).toFile()));
     builder.environment().putAll(component.environment());
     try {
       Process process = builder.start();
