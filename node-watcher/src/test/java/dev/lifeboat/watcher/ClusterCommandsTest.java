@@ -332,6 +332,38 @@ class ClusterCommandsTest {
             });
   }
 
+  /**
+   * Found by the chaos rounds (seed 2): a replacement pod bound to a node that had just gone silent
+   * (not cordoned yet, while the Kubernetes API was down) waited there for ever, and its volume
+   * with it. It is deleted after a while, and the pod made again elsewhere is taken.
+   */
+  @Test
+  void aReplacementStrandedOnANodeThatCannotRunItIsDeletedAndTheNextOneTaken() {
+    String sick = "sick-" + UUID.randomUUID().toString().substring(0, 6);
+    nodes.add(sick, 4305, "fsn1");
+    nodes.setReady(sick, "Unknown");
+    Pod old = pod("db-16", lost, "data-db-16", false);
+    AwaitReplacementPod await = awaitReplacement(100016, "data-db-16", old, Duration.ofSeconds(60));
+    client.pods().inNamespace("shop").withName("db-16").withGracePeriod(0).delete();
+    String stranded = pod("db-16", sick, "data-db-16", false).getMetadata().getUid();
+    topics.send(await);
+
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.pods().inNamespace("shop").withName("db-16").get() == null);
+    Pod replacement = pod("db-16", healthy, "data-db-16", false);
+
+    assertThat(result(await))
+        .isInstanceOfSatisfying(
+            ReplacementPodScheduled.class,
+            scheduled -> {
+              assertThat(scheduled.nodeName()).isEqualTo(healthy);
+              assertThat(scheduled.pod().uid())
+                  .isEqualTo(replacement.getMetadata().getUid())
+                  .isNotEqualTo(stranded);
+            });
+  }
+
   @Test
   void noNodeInTheLocationIsReportedAtOnce() {
     AwaitReplacementPod await =

@@ -218,6 +218,25 @@ public class ClusterActions {
         "force-deleted " + deleted + " pod(s)" + (left.isEmpty() ? "" : "; already gone: " + left));
   }
 
+  /**
+   * Deletes a replacement pod stranded on a node that cannot run it, so that its controller makes
+   * it again and the scheduler places it elsewhere. Its volume is attached nowhere while the saga
+   * waits for the pod (the step after the detach), so nothing of it runs there. Only the pod of
+   * this UID, on that node, is deleted: a pod of the same name made since is left alone.
+   *
+   * @return whether it was deleted
+   */
+  public boolean deleteStranded(PodRef ref, String nodeName) {
+    Pod pod = client.pods().inNamespace(ref.namespace()).withName(ref.name()).get();
+    if (pod == null
+        || !ref.uid().equals(pod.getMetadata().getUid())
+        || !nodeName.equals(pod.getSpec().getNodeName())) {
+      return false;
+    }
+    client.pods().inNamespace(ref.namespace()).withName(ref.name()).withGracePeriod(0).delete();
+    return true;
+  }
+
   private ClusterResult deleteAttachments(DeleteVolumeAttachments command) {
     int deleted = 0;
     for (VolumeAttachment va : attachments(command.nodeName(), command.persistentVolumes())) {

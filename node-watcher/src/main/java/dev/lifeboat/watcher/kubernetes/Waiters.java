@@ -63,11 +63,23 @@ public class Waiters {
   /** Why a waiter's pod was not taken yet, by command id, for its timeout's words. */
   private final Map<String, String> notTaken = new ConcurrentHashMap<>();
 
+  /**
+   * How long a replacement pod may stay bound to a node that cannot run it (unknown, not Ready, its
+   * Lease overdue) before it is deleted to be scheduled again: the scheduler places pods on a node
+   * that went silent until the node lifecycle controller taints it, which comes later than
+   * Lifeboat's detection, and a pod bound there waits for ever.
+   */
+  static final Duration STRANDED_AFTER = Duration.ofSeconds(10);
+
+  /** Since when each replacement pod, by UID, has been bound to a node that cannot run it. */
+  private final Map<String, Instant> strandedSince = new ConcurrentHashMap<>();
+
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "cluster-waiters"));
 
   private final Evictions evictions;
   private final CommandEvents commandEvents;
+  private final ClusterActions actions;
 
   Waiters(
       ClusterCache cache,
@@ -75,7 +87,9 @@ public class Waiters {
       Clock clock,
       DetectionRules rules,
       Evictions evictions,
-      CommandEvents commandEvents) {
+      CommandEvents commandEvents,
+      ClusterActions actions) {
+    this.actions = actions;
     this.evictions = evictions;
     this.commandEvents = commandEvents;
     this.cache = cache;
@@ -249,8 +263,12 @@ public class Waiters {
         // Attaching there would give the volume to a node that cannot run the pod (or is lost
         // itself): wait, and say why if the wait ends.
         notTaken.put(command.commandId(), refused);
+        if (cannotRun(node, leases, now)) {
+          releaseStranded(pod, refused, now);
+        }
         continue;
       }
+      strandedSince.remove(pod.uid());
       notTaken.remove(command.commandId());
       return Optional.of(
           new ReplacementPodScheduled(
@@ -317,6 +335,36 @@ public class Waiters {
       return where + ", whose Lease is overdue";
     }
     return null;
+  }
+
+  /** Whether the node cannot run a pod: unknown, not Ready, or its Lease overdue. */
+  private boolean cannotRun(Optional<NodeFacts> node, Map<String, Instant> leases, Instant now) {
+    return node.isEmpty()
+        || !node.get().isReady()
+        || rules.leaseOverdue(leases.get(node.get().name()), now);
+  }
+
+  /** Deletes a replacement pod once it has been stranded for {@link #STRANDED_AFTER}. */
+  private void releaseStranded(PodFacts pod, String why, Instant now) {
+    Instant since = strandedSince.get(pod.uid());
+    if (since == null) {
+      strandedSince.put(pod.uid(), now);
+      thread.schedule(this::checkAll, STRANDED_AFTER.toMillis() + 5, TimeUnit.MILLISECONDS);
+      return;
+    }
+    if (now.isBefore(since.plus(STRANDED_AFTER))) {
+      return;
+    }
+    strandedSince.remove(pod.uid());
+    try {
+      if (actions.deleteStranded(pod.ref(), pod.nodeName())) {
+        LOG.infof(
+            "deleted replacement pod %s/%s (uid %s) to be scheduled again: %s for %s",
+            pod.namespace(), pod.name(), pod.uid(), why, Duration.between(since, now));
+      }
+    } catch (RuntimeException e) {
+      LOG.warnf("stranded pod %s/%s not deleted: %s", pod.namespace(), pod.name(), e.toString());
+    }
   }
 
   private Optional<ClusterResult> ready(AwaitPodReady command) {
