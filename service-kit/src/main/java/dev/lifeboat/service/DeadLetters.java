@@ -6,9 +6,12 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,12 +46,26 @@ public class DeadLetters {
 
   /** Sends the record; returns once the broker has it. */
   public void send(String fromTopic, String key, byte[] value, Headers original, String reason) {
+    KafkaSend.await(post(fromTopic, key, value, original, reason), topic);
+  }
+
+  /**
+   * Starts sending the record and returns at once: a consumer with many dead letters in a batch
+   * starts them all, then waits for them with {@link #await}, instead of one round trip each.
+   */
+  public Future<RecordMetadata> post(
+      String fromTopic, String key, byte[] value, Headers original, String reason) {
     RecordHeaders headers = new RecordHeaders(original.toArray());
     headers.remove(REASON);
     headers.remove(TOPIC);
     headers.add(REASON, reason.getBytes(StandardCharsets.UTF_8));
     headers.add(TOPIC, fromTopic.getBytes(StandardCharsets.UTF_8));
-    KafkaSend.await(producer.send(new ProducerRecord<>(topic, null, key, value, headers)), topic);
+    return producer.send(new ProducerRecord<>(topic, null, key, value, headers));
+  }
+
+  /** Returns once the broker has every one of these sends; an error names the topic. */
+  public void await(List<Future<RecordMetadata>> sends) {
+    sends.forEach(sent -> KafkaSend.await(sent, topic));
   }
 
   @PreDestroy

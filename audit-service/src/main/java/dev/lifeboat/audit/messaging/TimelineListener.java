@@ -8,8 +8,10 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
@@ -39,12 +41,17 @@ public class TimelineListener {
       records.add(raw(record));
     }
     Ingest.Outcome outcome = ingest.store(records);
+    // Every dead letter of the batch on its way at once; the batch is acknowledged (returning) only
+    // once the broker has them all.
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
     for (Ingest.Rejected rejected : outcome.rejected()) {
       RawRecord record = rejected.record();
       ConsumerRecord<String, byte[]> original = find(batch, record);
-      deadLetters.send(
-          record.topic(), record.key(), record.value(), original.headers(), rejected.reason());
+      sends.add(
+          deadLetters.post(
+              record.topic(), record.key(), record.value(), original.headers(), rejected.reason()));
     }
+    deadLetters.await(sends);
   }
 
   /** A Kafka record as the store takes it. */
