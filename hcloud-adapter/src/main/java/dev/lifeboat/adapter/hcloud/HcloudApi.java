@@ -49,6 +49,12 @@ public interface HcloudApi {
   @Path("/volumes/{id}")
   Uni<HcloudDtos.VolumeEnvelope> volume(@PathParam("id") long id);
 
+  /** One page of the project's volumes. */
+  @GET
+  @Path("/volumes")
+  Uni<HcloudDtos.VolumeList> volumes(
+      @QueryParam("page") int page, @QueryParam("per_page") int perPage);
+
   @GET
   @Path("/servers/{id}/actions")
   Uni<HcloudDtos.ActionList> serverActions(

@@ -8,6 +8,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -104,7 +106,7 @@ public class HcloudCalls {
           call(priority, () -> api.servers(1, LIST_PAGE))
               .map(
                   list -> {
-                    onePage = nextPage(list) == null;
+                    onePage = nextPage(list.meta()) == null;
                     list.servers().forEach(sightings::seen);
                     return list.servers();
                   })
@@ -149,21 +151,46 @@ public class HcloudCalls {
       }
       return found;
     }
-    return serverIds(1, priority).map(ids -> !ids.isEmpty() && !ids.contains(serverId));
+    return allServers(priority)
+        .map(all -> all.stream().map(HcloudDtos.Server::id).toList())
+        .map(ids -> !ids.isEmpty() && !ids.contains(serverId));
   }
 
-  /** Every server id of the project, from this page on. */
-  private Uni<List<Long>> serverIds(int page, CallPriority priority) {
-    return call(priority, () -> api.servers(page, LIST_PAGE))
+  /** Every server of the project, page after page (50 a page), each kept as a sighting. */
+  public Uni<List<HcloudDtos.Server>> allServers(CallPriority priority) {
+    return pages(
+            1,
+            page -> call(priority, () -> api.servers(page, LIST_PAGE)),
+            HcloudDtos.ServerList::servers,
+            HcloudDtos.ServerList::meta)
+        .invoke(all -> all.forEach(sightings::seen));
+  }
+
+  /** Every volume of the project, page after page (50 a page). */
+  public Uni<List<HcloudDtos.Volume>> allVolumes(CallPriority priority) {
+    return pages(
+        1,
+        page -> call(priority, () -> api.volumes(page, LIST_PAGE)),
+        HcloudDtos.VolumeList::volumes,
+        HcloudDtos.VolumeList::meta);
+  }
+
+  /** A list read from this page to its last, following {@code meta.pagination.next_page}. */
+  private static <P, T> Uni<List<T>> pages(
+      int page,
+      IntFunction<Uni<P>> read,
+      Function<P, List<T>> items,
+      Function<P, HcloudDtos.Meta> meta) {
+    return read.apply(page)
         .chain(
-            list -> {
-              List<Long> ids = list.servers().stream().map(HcloudDtos.Server::id).toList();
-              Integer next = nextPage(list);
+            answer -> {
+              List<T> these = items.apply(answer);
+              Integer next = nextPage(meta.apply(answer));
               if (next == null || next <= page) {
-                return Uni.createFrom().item(ids);
+                return Uni.createFrom().item(these);
               }
-              return serverIds(next, priority)
-                  .map(rest -> Stream.concat(ids.stream(), rest.stream()).toList());
+              return pages(next, read, items, meta)
+                  .map(rest -> Stream.concat(these.stream(), rest.stream()).toList());
             });
   }
 
@@ -271,10 +298,8 @@ public class HcloudCalls {
   }
 
   /** The list's next page, or null on its last. */
-  private static Integer nextPage(HcloudDtos.ServerList list) {
-    return list.meta() == null || list.meta().pagination() == null
-        ? null
-        : list.meta().pagination().nextPage();
+  private static Integer nextPage(HcloudDtos.Meta meta) {
+    return meta == null || meta.pagination() == null ? null : meta.pagination().nextPage();
   }
 
   private static boolean notFound(Throwable failure) {

@@ -10,15 +10,48 @@ public final class HcloudDtos {
 
   private HcloudDtos() {}
 
-  /** A server: its status and the volumes attached to it. */
+  /** A server: its status, the volumes attached to it and where it stands. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Server(long id, String name, String status, boolean locked, List<Long> volumes) {}
+  public record Server(
+      long id,
+      String name,
+      String status,
+      boolean locked,
+      List<Long> volumes,
+      Datacenter datacenter) {
 
-  /** A volume: the server it is attached to, if any. */
+    /** Its location's name; null when the answer had none. */
+    public String locationName() {
+      return datacenter == null || datacenter.location() == null
+          ? null
+          : datacenter.location().name();
+    }
+  }
+
+  /** A data center: what matters of it is its location. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Datacenter(Location location) {}
+
+  /** A location. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Location(String name) {}
+
+  /** A resource's protection flags. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record Protection(boolean delete) {}
+
+  /** A volume: the server it is attached to, if any, where it is, and its protection. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record Volume(long id, String name, Long server, String status) {}
+  public record Volume(
+      long id, String name, Long server, String status, Location location, Protection protection) {
+
+    /** Whether Hetzner refuses to delete it. */
+    public boolean deleteProtected() {
+      return protection != null && protection.delete();
+    }
+  }
 
   /** Why an action failed. */
   @JsonIgnoreProperties(ignoreUnknown = true)
@@ -66,6 +99,10 @@ public final class HcloudDtos {
   /** {@code {"servers": [...], "meta": {"pagination": ...}}}: one page of the server list. */
   @JsonIgnoreProperties(ignoreUnknown = true)
   public record ServerList(List<Server> servers, Meta meta) {}
+
+  /** One page of the volume list. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  public record VolumeList(List<Volume> volumes, Meta meta) {}
 
   /** A list's {@code meta}. */
   @JsonIgnoreProperties(ignoreUnknown = true)

@@ -132,6 +132,11 @@ public class ServerSightings {
 
   private static HcloudDtos.Server withVolumes(HcloudDtos.Server server, List<Long> volumes) {
     return new HcloudDtos.Server(
-        server.id(), server.name(), server.status(), server.locked(), List.copyOf(volumes));
+        server.id(),
+        server.name(),
+        server.status(),
+        server.locked(),
+        List.copyOf(volumes),
+        server.datacenter());
   }
 }

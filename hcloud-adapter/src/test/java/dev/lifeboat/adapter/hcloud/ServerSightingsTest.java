@@ -33,7 +33,7 @@ class ServerSightingsTest {
   private final ServerSightings sightings = new ServerSightings(Duration.ofSeconds(10), clock);
 
   private static HcloudDtos.Server server(long id, String status, boolean locked, Long... volumes) {
-    return new HcloudDtos.Server(id, "s" + id, status, locked, List.of(volumes));
+    return new HcloudDtos.Server(id, "s" + id, status, locked, List.of(volumes), null);
   }
 
   @Test

@@ -100,6 +100,7 @@ public final class Cloud {
       volume.size = spec.size() == null ? 10 : spec.size();
       volume.format = spec.format();
       volume.labels = labels(spec.labels());
+      volume.deleteProtected = Boolean.TRUE.equals(spec.deleteProtection());
       volume.created = now;
       if (spec.server() != null) {
         Long serverId = serverIds.get(spec.server());
@@ -588,7 +589,7 @@ public final class Cloud {
         v.site.location(),
         v.size,
         "/dev/disk/by-id/scsi-0HC_Volume_" + v.id,
-        new Views.VolumeProtection(false),
+        new Views.VolumeProtection(v.deleteProtected),
         v.labels,
         v.format,
         format(v.created));
@@ -636,6 +637,7 @@ public final class Cloud {
     int size;
     String format;
     Map<String, String> labels;
+    boolean deleteProtected;
     Instant created;
   }
 

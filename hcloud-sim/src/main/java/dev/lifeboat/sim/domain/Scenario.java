@@ -56,6 +56,7 @@ public record Scenario(
    * @param server the name of the server it is attached to, or null
    * @param format its filesystem ({@code ext4}, {@code xfs} or null)
    * @param labels its labels
+   * @param deleteProtection its {@code protection.delete} (default false)
    */
   public record VolumeSpec(
       Long id,
@@ -64,5 +65,6 @@ public record Scenario(
       Integer size,
       String server,
       String format,
-      Map<String, String> labels) {}
+      Map<String, String> labels,
+      Boolean deleteProtection) {}
 }

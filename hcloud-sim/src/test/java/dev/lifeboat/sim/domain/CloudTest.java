@@ -86,7 +86,7 @@ class CloudTest {
             .mapToObj(
                 i ->
                     new Scenario.VolumeSpec(
-                        null, "v" + i, "fsn1", 10, i <= 16 ? "full" : null, null, Map.of()))
+                        null, "v" + i, "fsn1", 10, i <= 16 ? "full" : null, null, Map.of(), null))
             .toList();
     cloud.reset(
         new Scenario(
@@ -260,10 +260,10 @@ class CloudTest {
                 null, "worker-nbg1", "nbg1", null, null, Map.of("role", "worker"))),
         List.of(
             new Scenario.VolumeSpec(
-                null, "data-fsn1-1", "fsn1", 10, "worker-fsn1-a", "ext4", Map.of()),
+                null, "data-fsn1-1", "fsn1", 10, "worker-fsn1-a", "ext4", Map.of(), null),
             new Scenario.VolumeSpec(
-                null, "data-fsn1-2", "fsn1", 10, "worker-fsn1-a", "ext4", Map.of()),
-            new Scenario.VolumeSpec(null, "spare-fsn1", "fsn1", 10, null, null, Map.of())),
+                null, "data-fsn1-2", "fsn1", 10, "worker-fsn1-a", "ext4", Map.of(), null),
+            new Scenario.VolumeSpec(null, "spare-fsn1", "fsn1", 10, null, null, Map.of(), null)),
         List.of(),
         List.of());
   }

@@ -1,6 +1,7 @@
 package dev.lifeboat.watcher.domain;
 
 import dev.lifeboat.events.node.PodRef;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -27,6 +28,9 @@ public final class ClusterFacts {
    * @param claims the PVCs its volumes use
    * @param ready whether its Ready condition is True
    * @param terminating whether it has a deletion timestamp
+   * @param scheduledAt when its PodScheduled condition became True; null while pending
+   * @param waiting why its first waiting container waits ({@code ContainerCreating}); null when
+   *     none waits
    */
   public record PodFacts(
       String namespace,
@@ -37,7 +41,9 @@ public final class ClusterFacts {
       String ownerName,
       List<String> claims,
       boolean ready,
-      boolean terminating) {
+      boolean terminating,
+      Instant scheduledAt,
+      String waiting) {
 
     /** The pod as messages name it. */
     public PodRef ref() {
@@ -65,6 +71,7 @@ public final class ClusterFacts {
    * @param location the location its node affinity requires; null when it has none
    * @param claimNamespace the namespace of the claim bound to it
    * @param claimName the name of that claim
+   * @param reclaimPolicy {@code spec.persistentVolumeReclaimPolicy}; null when unset
    */
   public record VolumeFacts(
       String name,
@@ -72,7 +79,20 @@ public final class ClusterFacts {
       String volumeHandle,
       String location,
       String claimNamespace,
-      String claimName) {}
+      String claimName,
+      String reclaimPolicy) {
+
+    /** A PV whose reclaim policy is not known. */
+    public VolumeFacts(
+        String name,
+        String driver,
+        String volumeHandle,
+        String location,
+        String claimNamespace,
+        String claimName) {
+      this(name, driver, volumeHandle, location, claimNamespace, claimName, null);
+    }
+  }
 
   /**
    * A VolumeAttachment.
@@ -81,7 +101,20 @@ public final class ClusterFacts {
    * @param attacher {@code spec.attacher}, the CSI driver
    * @param persistentVolume the PV it attaches
    * @param nodeName the node it attaches it to
+   * @param attached its {@code status.attached}
+   * @param createdAt when it was created; null when unknown
    */
   public record AttachmentFacts(
-      String name, String attacher, String persistentVolume, String nodeName) {}
+      String name,
+      String attacher,
+      String persistentVolume,
+      String nodeName,
+      boolean attached,
+      Instant createdAt) {
+
+    /** An attachment taken as attached, of unknown age. */
+    public AttachmentFacts(String name, String attacher, String persistentVolume, String nodeName) {
+      this(name, attacher, persistentVolume, nodeName, true, null);
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.lifeboat.watcher.domain;
 
+import dev.lifeboat.events.doctor.ClusterSnapshot;
 import dev.lifeboat.events.node.ClaimRef;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.HeldVolume;
@@ -8,6 +9,7 @@ import dev.lifeboat.watcher.domain.ClusterFacts.AttachmentFacts;
 import dev.lifeboat.watcher.domain.ClusterFacts.ClaimFacts;
 import dev.lifeboat.watcher.domain.ClusterFacts.PodFacts;
 import dev.lifeboat.watcher.domain.ClusterFacts.VolumeFacts;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -25,6 +27,11 @@ import java.util.function.Predicate;
  * nodes that could take their pods now. Pure: it reads the informers' objects as facts.
  */
 public final class Inventory {
+
+  /** Why a node is left alone, as its reports say it. */
+  public static final String EXCLUDED =
+      "it is a control-plane node or matches lifeboat.watcher.exclude-labels or"
+          + " exclude-annotations";
 
   /** Hetzner attaches at most this many volumes to one server. */
   public static final int MAX_VOLUMES_PER_SERVER = 16;
@@ -137,6 +144,102 @@ public final class Inventory {
         .filter(a -> nodeName.equals(a.nodeName()))
         .filter(a -> ClusterFacts.HCLOUD_DRIVER.equals(a.attacher()))
         .count();
+  }
+
+  /**
+   * The cluster side of a doctor run (docs/doctor.md): every node, and the hcloud driver's volumes,
+   * attachments and the pods that use them. A PV belongs to a StatefulSet when a pod of one uses
+   * its claim now.
+   *
+   * @param excluded the nodes Lifeboat leaves alone
+   */
+  public ClusterSnapshot snapshot(Instant takenAt, NodeSelector excluded) {
+    List<ClusterSnapshot.Node> nodeViews = new ArrayList<>();
+    for (NodeFacts node : nodes) {
+      nodeViews.add(
+          new ClusterSnapshot.Node(
+              node.name(),
+              node.serverId().orElse(null),
+              node.location().orElse(null),
+              node.isReady(),
+              refusesPods(node),
+              excluded.excludes(node) ? EXCLUDED : null,
+              (int) hetznerVolumesOn(node.name())));
+    }
+    Map<String, Long> hcloudVolumes = new LinkedHashMap<>();
+    volumes.values().stream()
+        .filter(pv -> ClusterFacts.HCLOUD_DRIVER.equals(pv.driver()))
+        .forEach(
+            pv -> parseId(pv.volumeHandle()).ifPresent(id -> hcloudVolumes.put(pv.name(), id)));
+    List<ClusterSnapshot.Pod> podViews = new ArrayList<>();
+    Map<String, String> statefulSetOfClaim = new LinkedHashMap<>();
+    for (PodFacts pod : pods) {
+      List<String> used =
+          pod.claims().stream()
+              .map(claim -> claims.get(pod.namespace() + "/" + claim))
+              .filter(claim -> claim != null && hcloudVolumes.containsKey(claim.volumeName()))
+              .map(ClaimFacts::volumeName)
+              .toList();
+      if (used.isEmpty()) {
+        continue;
+      }
+      if ("StatefulSet".equals(pod.ownerKind())) {
+        pod.claims()
+            .forEach(
+                claim ->
+                    statefulSetOfClaim.put(
+                        pod.namespace() + "/" + claim, pod.namespace() + "/" + pod.ownerName()));
+      }
+      podViews.add(
+          new ClusterSnapshot.Pod(
+              pod.namespace(),
+              pod.name(),
+              pod.nodeName(),
+              pod.nodeName() == null ? null : pod.scheduledAt(),
+              pod.ready(),
+              pod.waiting(),
+              used));
+    }
+    List<ClusterSnapshot.Volume> volumeViews = new ArrayList<>();
+    hcloudVolumes.forEach(
+        (name, id) -> {
+          VolumeFacts pv = volumes.get(name);
+          String claim = pv.claimName() == null ? null : pv.claimNamespace() + "/" + pv.claimName();
+          volumeViews.add(
+              new ClusterSnapshot.Volume(
+                  name,
+                  id,
+                  pv.location(),
+                  pv.reclaimPolicy(),
+                  claim,
+                  claim == null ? null : statefulSetOfClaim.get(claim)));
+        });
+    List<ClusterSnapshot.Attachment> attachmentViews =
+        attachments.stream()
+            .filter(a -> ClusterFacts.HCLOUD_DRIVER.equals(a.attacher()))
+            .filter(a -> a.persistentVolume() != null && a.nodeName() != null)
+            .map(
+                a ->
+                    new ClusterSnapshot.Attachment(
+                        a.name(),
+                        a.persistentVolume(),
+                        a.nodeName(),
+                        a.attached(),
+                        a.createdAt() == null ? takenAt : a.createdAt()))
+            .toList();
+    return new ClusterSnapshot(takenAt, nodeViews, volumeViews, attachmentViews, podViews);
+  }
+
+  /** Why the scheduler would place no new pod on the node; null when it would. */
+  private static String refusesPods(NodeFacts node) {
+    if (node.unschedulable()) {
+      return "cordoned";
+    }
+    return node.taints().stream()
+        .filter(t -> t.effect().equals("NoSchedule") || t.effect().equals("NoExecute"))
+        .map(t -> "taint " + t.key() + ":" + t.effect())
+        .findFirst()
+        .orElse(null);
   }
 
   private List<PodFacts> podsOn(String nodeName) {

@@ -84,6 +84,25 @@ final class Facts {
             && pod.getStatus().getConditions() != null
             && pod.getStatus().getConditions().stream()
                 .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    Instant scheduledAt =
+        pod.getStatus() == null || pod.getStatus().getConditions() == null
+            ? null
+            : pod.getStatus().getConditions().stream()
+                .filter(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()))
+                .map(c -> time(c.getLastTransitionTime()))
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
+    String waiting =
+        pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null
+            ? null
+            : pod.getStatus().getContainerStatuses().stream()
+                .map(c -> c.getState() == null ? null : c.getState().getWaiting())
+                .filter(Objects::nonNull)
+                .map(w -> w.getReason())
+                .filter(Objects::nonNull)
+                .findFirst()
+                .orElse(null);
     return new PodFacts(
         pod.getMetadata().getNamespace(),
         pod.getMetadata().getName(),
@@ -93,7 +112,9 @@ final class Facts {
         ownerName,
         claims,
         ready,
-        pod.getMetadata().getDeletionTimestamp() != null);
+        pod.getMetadata().getDeletionTimestamp() != null,
+        scheduledAt,
+        waiting);
   }
 
   static ClaimFacts claim(PersistentVolumeClaim claim) {
@@ -132,7 +153,8 @@ final class Facts {
         handle,
         location,
         claimRef == null ? null : claimRef.getNamespace(),
-        claimRef == null ? null : claimRef.getName());
+        claimRef == null ? null : claimRef.getName(),
+        spec == null ? null : spec.getPersistentVolumeReclaimPolicy());
   }
 
   static AttachmentFacts attachment(VolumeAttachment va) {
@@ -142,7 +164,9 @@ final class Facts {
         va.getSpec().getSource() == null
             ? null
             : va.getSpec().getSource().getPersistentVolumeName(),
-        va.getSpec().getNodeName());
+        va.getSpec().getNodeName(),
+        va.getStatus() != null && Boolean.TRUE.equals(va.getStatus().getAttached()),
+        time(va.getMetadata().getCreationTimestamp()));
   }
 
   static Instant time(String text) {

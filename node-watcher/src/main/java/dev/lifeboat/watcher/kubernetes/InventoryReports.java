@@ -158,10 +158,7 @@ public class InventoryReports {
         deleted,
         node.isReady(),
         !node.unschedulable(),
-        excluded.excludes(node)
-            ? "it is a control-plane node or matches lifeboat.watcher.exclude-labels or"
-                + " exclude-annotations"
-            : null,
+        excluded.excludes(node) ? Inventory.EXCLUDED : null,
         node.annotations().get(RemovalRequests.ANNOTATION),
         new ArrayList<>(held),
         eligible,

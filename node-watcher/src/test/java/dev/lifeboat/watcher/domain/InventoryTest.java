@@ -2,6 +2,7 @@ package dev.lifeboat.watcher.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.events.doctor.ClusterSnapshot;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.watcher.domain.ClusterFacts.AttachmentFacts;
@@ -118,6 +119,118 @@ class InventoryTest {
     assertThat(noProvider.serverId()).isEmpty();
   }
 
+  @Test
+  void theDoctorsViewHoldsEveryNodeAndTheHetznerDriversVolumesWithWhatTheDoctorCompares() {
+    Instant now = Instant.parse("2026-12-03T10:00:00Z");
+    Instant scheduled = now.minusSeconds(400);
+    NodeFacts cordoned =
+        new NodeFacts(
+            "worker-3",
+            "uid-3",
+            "hcloud://4203",
+            Map.of(NodeFacts.CSI_LOCATION_LABEL, "fsn1"),
+            Map.of("keep-out", "yes"),
+            "True",
+            Instant.EPOCH,
+            true,
+            List.of());
+    NodeFacts tainted =
+        new NodeFacts(
+            "worker-4",
+            "uid-4",
+            null,
+            Map.of(),
+            Map.of(),
+            "False",
+            Instant.EPOCH,
+            false,
+            List.of(new NodeFacts.Taint("node.kubernetes.io/unreachable", "NoExecute")));
+    Inventory inventory =
+        new Inventory(
+            List.of(LOST, cordoned, tainted),
+            List.of(
+                new PodFacts(
+                    "shop",
+                    "db-0",
+                    "uid-db-0",
+                    "worker-3",
+                    "StatefulSet",
+                    "db",
+                    List.of("data-db-0"),
+                    false,
+                    false,
+                    scheduled,
+                    "ContainerCreating"),
+                new PodFacts(
+                    "shop",
+                    "cache-0",
+                    "uid-cache-0",
+                    "worker-2",
+                    "StatefulSet",
+                    "cache",
+                    List.of("scratch"),
+                    true,
+                    false,
+                    scheduled,
+                    null)),
+            List.of(
+                claim("shop", "data-db-0", "pv-db", Map.of()),
+                claim("shop", "scratch", "pv-nfs", Map.of())),
+            List.of(
+                new VolumeFacts(
+                    "pv-db",
+                    ClusterFacts.HCLOUD_DRIVER,
+                    "100001",
+                    "fsn1",
+                    "shop",
+                    "data-db-0",
+                    "Delete"),
+                new VolumeFacts("pv-nfs", "nfs.csi.k8s.io", "srv/share", null, "shop", "scratch"),
+                new VolumeFacts(
+                    "pv-free", ClusterFacts.HCLOUD_DRIVER, "100002", "fsn1", null, null, "Retain")),
+            List.of(
+                new AttachmentFacts(
+                    "va-db", ClusterFacts.HCLOUD_DRIVER, "pv-db", "worker-2", true, scheduled),
+                new AttachmentFacts("va-nfs", "nfs.csi.k8s.io", "pv-nfs", "worker-2", true, now)),
+            Map.of());
+
+    ClusterSnapshot snapshot =
+        inventory.snapshot(now, new NodeSelector(Map.of(), Map.of("keep-out", "yes")));
+
+    assertThat(snapshot.takenAt()).isEqualTo(now);
+    assertThat(snapshot.nodes())
+        .containsExactly(
+            new ClusterSnapshot.Node("worker-2", 4202L, "fsn1", true, null, null, 1),
+            new ClusterSnapshot.Node(
+                "worker-3", 4203L, "fsn1", true, "cordoned", Inventory.EXCLUDED, 0),
+            new ClusterSnapshot.Node(
+                "worker-4",
+                null,
+                null,
+                false,
+                "taint node.kubernetes.io/unreachable:NoExecute",
+                null,
+                0));
+    assertThat(snapshot.volumes())
+        .containsExactly(
+            new ClusterSnapshot.Volume(
+                "pv-db", 100001, "fsn1", "Delete", "shop/data-db-0", "shop/db"),
+            new ClusterSnapshot.Volume("pv-free", 100002, "fsn1", "Retain", null, null));
+    assertThat(snapshot.attachments())
+        .containsExactly(
+            new ClusterSnapshot.Attachment("va-db", "pv-db", "worker-2", true, scheduled));
+    assertThat(snapshot.pods())
+        .containsExactly(
+            new ClusterSnapshot.Pod(
+                "shop",
+                "db-0",
+                "worker-3",
+                scheduled,
+                false,
+                "ContainerCreating",
+                List.of("pv-db")));
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private static NodeFacts node(String name, String providerId, String location) {
@@ -144,7 +257,9 @@ class InventoryTest {
         ownerName,
         List.of(claim),
         false,
-        false);
+        false,
+        null,
+        null);
   }
 
   private static ClaimFacts claim(
