@@ -64,7 +64,7 @@ class ProjectSnapshotsTest {
     assertThat(project.volumes())
         .filteredOn(v -> v.id() == 80199)
         .singleElement()
-        .isEqualTo(new HetznerSnapshot.Volume(80199, "data-199", "fsn1", null, false));
+        .isEqualTo(new HetznerSnapshot.Volume(80199, "data-199", "nbg1", null, false));
     assertThat(project.budget()).isNotNull();
     assertThat(project.budget().limit()).isEqualTo(3600);
     assertThat(project.budget().remaining()).isBetween(1, 3600);
