@@ -90,6 +90,19 @@ class HcloudCliTest {
         .body("volume.server", org.hamcrest.Matchers.equalTo(4203));
   }
 
+  /** The command the doctor gives for a volume without delete protection (docs/doctor.md). */
+  @Test
+  void volumeEnableProtectionProtectsItFromDeletion() {
+    CommandRun run = hcloud("volume", "enable-protection", "pvc-redis-0", "delete");
+
+    assertThat(run.exitCode()).as(run.stderr()).isZero();
+    given()
+        .header("Authorization", "Bearer t")
+        .get("/v1/volumes/100003")
+        .then()
+        .body("volume.protection.delete", org.hamcrest.Matchers.equalTo(true));
+  }
+
   @Test
   void serverPoweroffStopsTheServer() {
     CommandRun run = hcloud("server", "poweroff", "demo-worker-nbg1-2");

@@ -73,6 +73,20 @@ public class VolumesResource {
     return ActionsResource.created(cloud.detach(id));
   }
 
+  /** Body {@code {"delete": bool}}; without {@code delete} the protection stays as it is. */
+  @POST
+  @Path("/{id}/actions/change_protection")
+  @Consumes(MediaType.WILDCARD)
+  public Response changeProtection(@PathParam("id") long id, JsonNode body) {
+    JsonNode delete = body == null ? null : body.get("delete");
+    if (delete != null && !delete.isNull() && !delete.isBoolean()) {
+      throw ApiError.invalidInput("delete", "Not a valid boolean.");
+    }
+    return ActionsResource.created(
+        cloud.changeProtection(
+            id, delete == null || delete.isNull() ? null : Boolean.valueOf(delete.asBoolean())));
+  }
+
   @GET
   @Path("/{id}/actions")
   public Map<String, Object> actions(

@@ -294,6 +294,24 @@ public final class Cloud {
         () -> volume.serverId = null);
   }
 
+  /**
+   * Sets a volume's delete protection: {@code POST /volumes/{id}/actions/change_protection}, as
+   * {@code hcloud volume enable-protection ID delete} sends it; null leaves it as it is.
+   */
+  public synchronized Views.Action changeProtection(long volumeId, Boolean delete) {
+    advance();
+    VolumeEntry volume = volumeEntry(volumeId);
+    requireIdle(volume, null);
+    return start(
+        "change_protection",
+        List.of(resource(volume.id, "volume")),
+        () -> {
+          if (delete != null) {
+            volume.deleteProtected = delete;
+          }
+        });
+  }
+
   /** Cuts a server's power: {@code POST /servers/{id}/actions/poweroff}. */
   public synchronized Views.Action powerOff(long serverId) {
     advance();

@@ -62,6 +62,7 @@ public record Settings(
 
   /** How long an action of this command runs. */
   public Duration duration(String command) {
-    return durations.get(command);
+    // A command without a duration of its own (change_protection) ends at once.
+    return durations.getOrDefault(command, Duration.ZERO);
   }
 }
