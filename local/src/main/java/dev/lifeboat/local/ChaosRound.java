@@ -284,7 +284,19 @@ final class ChaosRound {
           keys.add("junk-" + plan.seed() + "-" + topic.name().toLowerCase(Locale.ROOT) + "-" + i);
           sent.add(new JunkSent(topic, keys.get(i), flood.get(i).value()));
         }
-        kafka.sendJunk(topic, keys, flood);
+        // A send the broker did not acknowledge is sent again (the topic's whole flood: a record
+        // that got there twice is dead-lettered twice, which the check allows).
+        for (int attempt = 1; ; attempt++) {
+          try {
+            kafka.sendJunk(topic, keys, flood);
+            break;
+          } catch (IllegalStateException e) {
+            if (attempt == 3) {
+              throw e;
+            }
+            out.accept("  junk to " + topic + " sent again: " + e.getMessage());
+          }
+        }
       }
     }
     return sent;

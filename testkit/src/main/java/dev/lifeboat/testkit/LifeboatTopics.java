@@ -270,7 +270,8 @@ public final class LifeboatTopics implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while sending", e);
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("the broker did not acknowledge the record", e);
+      Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
+      throw new IllegalStateException("the broker did not acknowledge the record: " + cause, e);
     }
   }
 }
