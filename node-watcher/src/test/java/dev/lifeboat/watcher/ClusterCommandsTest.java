@@ -333,9 +333,10 @@ class ClusterCommandsTest {
   }
 
   /**
-   * Found by the chaos rounds (seed 2): a replacement pod bound to a node that had just gone silent
-   * (not cordoned yet, while the Kubernetes API was down) waited there for ever, and its volume
-   * with it. It is deleted after a while, and the pod made again elsewhere is taken.
+   * What most likely held three volumes in the chaos round of seed 2: a replacement pod bound to a
+   * node that had just gone silent (not cordoned yet, while the Kubernetes API was down) waits
+   * there for ever, and its volume with it. It is deleted after a while, and the pod made again
+   * elsewhere is taken.
    */
   @Test
   void aReplacementStrandedOnANodeThatCannotRunItIsDeletedAndTheNextOneTaken() {
@@ -385,6 +386,40 @@ class ClusterCommandsTest {
             failed -> {
               assertThat(failed.code()).isEqualTo("NO_ELIGIBLE_NODE");
               assertThat(failed.retryable()).isFalse();
+            });
+  }
+
+  /**
+   * Found by the chaos rounds (seed 14): right after the Kubernetes API came back, every node of
+   * fsn1 looked not Ready for a few seconds, and seven volumes failed for good, "no Ready,
+   * schedulable node". A location whose every node is silent is waited out; the timeout (which the
+   * saga retries) says why.
+   */
+  @Test
+  void aLocationWhoseEveryNodeIsSilentIsWaitedOutNotGivenUp() {
+    String silent = "silent-" + UUID.randomUUID().toString().substring(0, 6);
+    nodes.add(silent, 4306, "hel1");
+    nodes.setReady(silent, "Unknown");
+    AwaitReplacementPod await =
+        new AwaitReplacementPod(
+            id(),
+            "inc",
+            now(),
+            id(),
+            100017,
+            new ClaimRef("shop", "data-y"),
+            "hel1",
+            null,
+            Duration.ofSeconds(3));
+    topics.send(await);
+
+    assertThat(result(await))
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            failed -> {
+              assertThat(failed.code()).isEqualTo("TIMEOUT");
+              assertThat(failed.retryable()).isTrue();
+              assertThat(failed.message()).contains("no node in hel1 is Ready and schedulable");
             });
   }
 

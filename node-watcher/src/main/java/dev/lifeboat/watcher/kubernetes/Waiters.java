@@ -282,12 +282,25 @@ public class Waiters {
               node.get().serverId().get(),
               node.get().location().orElse("unknown")));
     }
-    // No pod yet: if no node of the location could ever take it, say so now.
-    List<NodeFacts> inLocation =
-        nodes.stream()
-            .filter(n -> command.location().equals(n.location().orElse(null)))
-            .filter(NodeFacts::takesPods)
-            .toList();
+    // No pod yet: if no node of the location could ever take it, say so now; but not while every
+    // node there is silent, or the watches were down lately: that is how an outage of the API (or
+    // of the network to it) looks for a while, and nodes that come back take the pod.
+    List<NodeFacts> location =
+        nodes.stream().filter(n -> command.location().equals(n.location().orElse(null))).toList();
+    List<NodeFacts> inLocation = location.stream().filter(NodeFacts::takesPods).toList();
+    if (inLocation.isEmpty()
+        && !location.isEmpty()
+        && (location.stream().noneMatch(NodeFacts::isReady) || watchesLatelyDown(now))) {
+      notTaken.putIfAbsent(
+          command.commandId(),
+          "no node in "
+              + command.location()
+              + " is Ready and schedulable"
+              + (watchesLatelyDown(now)
+                  ? " (the watches of the API server were down lately)"
+                  : ""));
+      return Optional.empty();
+    }
     if (inLocation.isEmpty()) {
       return Optional.of(
           ClusterActions.failed(
@@ -335,6 +348,12 @@ public class Waiters {
       return where + ", whose Lease is overdue";
     }
     return null;
+  }
+
+  /** Whether a watch of the API server was down less than the Lease grace ago. */
+  private boolean watchesLatelyDown(Instant now) {
+    Instant trouble = cache.watchTrouble();
+    return trouble != null && now.isBefore(trouble.plus(rules.leaseGrace()));
   }
 
   /** Whether the node cannot run a pod: unknown, not Ready, or its Lease overdue. */
