@@ -25,6 +25,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -438,15 +440,13 @@ class ClusterSimTest {
                 .endSpec()
                 .build())
         .create();
-    // Cordoned, and alone in sin: an evicted pod's replacement stays Pending, unavailable.
+    // Cordoned, and alone in sin: an evicted pod's replacement stays Pending, unavailable. A merge
+    // patch, as kubectl cordon sends it: the simulated kubelet writes the node meanwhile, and an
+    // edit (which names the version it read) would be refused for it now and then.
     client
         .nodes()
         .withName(node)
-        .edit(
-            n -> {
-              n.getSpec().setUnschedulable(true);
-              return n;
-            });
+        .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":true}}");
     String firstUid =
         client.pods().inNamespace("default").withName("duo-0").get().getMetadata().getUid();
 
