@@ -367,17 +367,7 @@ class ClusterCommandsTest {
 
   @Test
   void noNodeInTheLocationIsReportedAtOnce() {
-    AwaitReplacementPod await =
-        new AwaitReplacementPod(
-            id(),
-            "inc",
-            now(),
-            id(),
-            100001,
-            new ClaimRef("shop", "data-x"),
-            "hel1",
-            null,
-            Duration.ofSeconds(60));
+    AwaitReplacementPod await = awaitIn("hel1", 100001, "data-x", Duration.ofSeconds(60));
     topics.send(await);
 
     assertThat(result(await))
@@ -400,17 +390,7 @@ class ClusterCommandsTest {
     String silent = "silent-" + UUID.randomUUID().toString().substring(0, 6);
     nodes.add(silent, 4306, "hel1");
     nodes.setReady(silent, "Unknown");
-    AwaitReplacementPod await =
-        new AwaitReplacementPod(
-            id(),
-            "inc",
-            now(),
-            id(),
-            100017,
-            new ClaimRef("shop", "data-y"),
-            "hel1",
-            null,
-            Duration.ofSeconds(3));
+    AwaitReplacementPod await = awaitIn("hel1", 100017, "data-y", Duration.ofSeconds(3));
     topics.send(await);
 
     assertThat(result(await))
@@ -668,6 +648,13 @@ class ClusterCommandsTest {
         "fsn1",
         old.getMetadata().getUid(),
         timeout);
+  }
+
+  /** A wait for the first pod of a claim in a location, with no previous pod. */
+  private static AwaitReplacementPod awaitIn(
+      String location, long volumeId, String claim, Duration timeout) {
+    return new AwaitReplacementPod(
+        id(), "inc", now(), id(), volumeId, new ClaimRef("shop", claim), location, null, timeout);
   }
 
   private ClusterCommandSucceeded run(ClusterCommand command) {

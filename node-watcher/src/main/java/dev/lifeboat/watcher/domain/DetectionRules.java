@@ -71,6 +71,14 @@ public record DetectionRules(
     return renewed != null && Duration.between(renewed, now).compareTo(leaseSuspect) > 0;
   }
 
+  /**
+   * True when a watch of the API server was down less than the Lease grace ago ({@code
+   * watchTrouble}, null if never): the cache may still show the outage, not the cluster.
+   */
+  public boolean watchesShaky(Instant watchTrouble, Instant now) {
+    return watchTrouble != null && now.isBefore(watchTrouble.plus(leaseGrace));
+  }
+
   private static void positive(Duration value, String key) {
     if (value == null || value.isNegative() || value.isZero()) {
       throw new IllegalArgumentException(

@@ -139,8 +139,7 @@ public final class Detector {
               .distinct()
               .count();
       boolean tooMany = lost > rules.allowedLosses(known);
-      boolean watchesShaky =
-          watchTrouble != null && now.isBefore(watchTrouble.plus(rules.leaseGrace()));
+      boolean watchesShaky = rules.watchesShaky(watchTrouble, now);
       for (Signal candidate : candidates) {
         Tracked t = tracked.get(candidate.node.name());
         // The storm guard holds what would be fenced; shaky watches hold every declaration, a

@@ -288,17 +288,16 @@ public class Waiters {
     List<NodeFacts> location =
         nodes.stream().filter(n -> command.location().equals(n.location().orElse(null))).toList();
     List<NodeFacts> inLocation = location.stream().filter(NodeFacts::takesPods).toList();
+    boolean shaky = rules.watchesShaky(cache.watchTrouble(), now);
     if (inLocation.isEmpty()
         && !location.isEmpty()
-        && (location.stream().noneMatch(NodeFacts::isReady) || watchesLatelyDown(now))) {
+        && (location.stream().noneMatch(NodeFacts::isReady) || shaky)) {
       notTaken.putIfAbsent(
           command.commandId(),
           "no node in "
               + command.location()
               + " is Ready and schedulable"
-              + (watchesLatelyDown(now)
-                  ? " (the watches of the API server were down lately)"
-                  : ""));
+              + (shaky ? " (the watches of the API server were down lately)" : ""));
       return Optional.empty();
     }
     if (inLocation.isEmpty()) {
@@ -348,12 +347,6 @@ public class Waiters {
       return where + ", whose Lease is overdue";
     }
     return null;
-  }
-
-  /** Whether a watch of the API server was down less than the Lease grace ago. */
-  private boolean watchesLatelyDown(Instant now) {
-    Instant trouble = cache.watchTrouble();
-    return trouble != null && now.isBefore(trouble.plus(rules.leaseGrace()));
   }
 
   /** Whether the node cannot run a pod: unknown, not Ready, or its Lease overdue. */
