@@ -191,6 +191,133 @@ class ClusterSimTest {
         .body("error.message", org.hamcrest.Matchers.containsString("ISO-8601"));
   }
 
+  /**
+   * Found by the chaos rounds (seed 7): a pod deleted between an informer's list and its watch
+   * never reached that informer (node-watcher's, and the simulated StatefulSet controller's), which
+   * kept it for good: the mock server starts a watch from now, whatever version it is asked from. A
+   * watch asked from before the last deletion in its collection is told to list again, as a real
+   * API server would instead have sent it that deletion.
+   */
+  @Test
+  void aWatchAskedFromBeforeTheLastDeletionInItsCollectionIsToldToListAgain() throws Exception {
+    String api = client.getMasterUrl().toString();
+    String name = "gap-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    var configMaps = client.configMaps().inNamespace("default");
+    configMaps
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .endMetadata()
+                .build())
+        .create();
+    String listed = configMaps.list().getMetadata().getResourceVersion();
+    configMaps.withName(name).delete();
+
+    java.net.http.HttpResponse<String> missed =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(
+                            api
+                                + "api/v1/namespaces/default/configmaps?watch=true&resourceVersion="
+                                + listed))
+                    .timeout(Duration.ofSeconds(10))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(missed.statusCode()).isEqualTo(410);
+    assertThat(missed.body()).contains("\"reason\":\"Expired\"");
+
+    // Listed again, the watch goes through and hears what changes next.
+    String relisted = configMaps.list().getMetadata().getResourceVersion();
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (io.fabric8.kubernetes.client.Watch watch =
+        configMaps.watch(
+            new io.fabric8.kubernetes.api.model.ListOptionsBuilder()
+                .withResourceVersion(relisted)
+                .build(),
+            new io.fabric8.kubernetes.client.Watcher<io.fabric8.kubernetes.api.model.ConfigMap>() {
+              @Override
+              public void eventReceived(
+                  Action action, io.fabric8.kubernetes.api.model.ConfigMap configMap) {
+                heard.add(action + " " + configMap.getMetadata().getName());
+              }
+
+              @Override
+              public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                heard.add("closed " + cause.getMessage());
+              }
+            })) {
+      configMaps
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName(name + "-next")
+                  .endMetadata()
+                  .build())
+          .create();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !heard.isEmpty());
+      assertThat(heard).containsExactly("ADDED " + name + "-next");
+    }
+  }
+
+  /**
+   * Found by the chaos rounds (seed 7): after an outage of the API, every informer of the simulated
+   * components (and node-watcher's pod informer) stopped hearing of changes, for good: the watch
+   * resumed from before the outage was refused its upgrade with 410, so it tried the same version
+   * again instead of listing. It is now answered as a real API server answers it, with an ERROR
+   * event carrying the 410 Status, and the informer lists again and hears what was deleted.
+   */
+  @Test
+  void anInformerWatchingThroughAnOutageHearsOfWhatIsDeletedRightAfterIt() throws Exception {
+    String prefix = "outage-" + java.util.UUID.randomUUID().toString().substring(0, 6) + "-";
+    var configMaps = client.configMaps().inNamespace("default");
+    for (int i = 0; i < 3; i++) {
+      configMaps
+          .resource(
+              new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                  .withNewMetadata()
+                  .withName(prefix + i)
+                  .endMetadata()
+                  .build())
+          .create();
+    }
+    try (KubernetesClient other =
+            new KubernetesClientBuilder()
+                .withConfig(Config.fromKubeconfig(Files.readString(KUBECONFIG)))
+                .build();
+        var informer = other.configMaps().inNamespace("default").inform()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> names(informer, prefix).size() == 3);
+      RestAssured.given()
+          .contentType("application/json")
+          .body("{\"duration\": \"PT6S\"}")
+          .post("/_sim/api-outage")
+          .then()
+          .statusCode(202);
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> configMaps.list() != null);
+      for (int i = 0; i < 3; i++) {
+        configMaps.withName(prefix + i).delete();
+      }
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> names(informer, prefix).isEmpty());
+      assertThat(informer.isWatching()).isTrue();
+    }
+  }
+
+  private static List<String> names(
+      io.fabric8.kubernetes.client.informers.SharedIndexInformer<
+              io.fabric8.kubernetes.api.model.ConfigMap>
+          informer,
+      String prefix) {
+    return informer.getStore().list().stream()
+        .map(c -> c.getMetadata().getName())
+        .filter(n -> n.startsWith(prefix))
+        .toList();
+  }
+
   private static List<String> readyNodes() {
     return client.nodes().list().getItems().stream()
         .filter(

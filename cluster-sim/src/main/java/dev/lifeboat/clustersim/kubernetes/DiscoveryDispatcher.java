@@ -7,10 +7,15 @@ import io.fabric8.kubernetes.api.model.APIResource;
 import io.fabric8.kubernetes.api.model.APIResourceBuilder;
 import io.fabric8.kubernetes.api.model.APIResourceListBuilder;
 import io.fabric8.kubernetes.api.model.APIVersionsBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -39,6 +44,13 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
 
   /** The watches (client and path) answered 410 since the last outage: each is answered once. */
   private final java.util.Set<String> expired = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A resource version taken at the last deletion in each collection ({@code pods}, {@code
+   * volumeattachments}, ...): a watch asked from before it would miss that deletion ({@link
+   * #missedDeletion}).
+   */
+  private final Map<String, Long> lastDeletion = new java.util.concurrent.ConcurrentHashMap<>();
 
   DiscoveryDispatcher() {
     documents.put(
@@ -104,32 +116,123 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
   private Optional<MockResponse> expiredWatch(RecordedRequest request) {
     long below = expiredBelow;
     String path = request.getPath();
-    int at = path.indexOf("resourceVersion=");
-    if (below == 0 || at < 0 || !path.contains("watch=true")) {
-      return Optional.empty();
-    }
-    long version;
-    try {
-      version = Long.parseLong(path.substring(at + "resourceVersion=".length()).split("&", 2)[0]);
-    } catch (NumberFormatException e) {
-      return Optional.empty();
-    }
-    if (version <= 0
+    long version = watchedFrom(path);
+    if (below == 0
+        || version <= 0
         || version >= below
         || !expired.add(request.getHeader("User-Agent") + " " + path)) {
       return Optional.empty();
     }
-    return Optional.of(
-        new MockResponse()
-            .setResponseCode(410)
-            .setHeader("Content-Type", "application/json")
-            .setBody(
-                "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
-                    + "\"status\":\"Failure\",\"message\":\"too old resource version: "
-                    + version
-                    + " ("
-                    + below
-                    + ")\",\"reason\":\"Expired\",\"code\":410}"));
+    return Optional.of(tooOld(request, version, below));
+  }
+
+  /** The resource version a watch asks to start from; 0 for a request that is not such a watch. */
+  private static long watchedFrom(String path) {
+    int at = path.indexOf("resourceVersion=");
+    if (at < 0 || !path.contains("watch=true")) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(path.substring(at + "resourceVersion=".length()).split("&", 2)[0]);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /**
+   * The answer to a watch from a version too old, as a real API server gives it: a watch over a
+   * WebSocket (as Fabric8's informers watch) opens, and its one event is an ERROR with the 410
+   * Status, on which the client lists again. (Refusing the upgrade itself with 410 does not do: the
+   * watch then tries the same version again and again, and its informer never lists.) A plain
+   * request is answered 410 with the Status.
+   */
+  private static MockResponse tooOld(RecordedRequest request, long version, long oldest) {
+    String status =
+        "{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"metadata\":{},"
+            + "\"status\":\"Failure\",\"message\":\"too old resource version: "
+            + version
+            + " ("
+            + oldest
+            + ")\",\"reason\":\"Expired\",\"code\":410}";
+    if (!"websocket".equalsIgnoreCase(request.getHeader("Upgrade"))) {
+      return new MockResponse()
+          .setResponseCode(410)
+          .setHeader("Content-Type", "application/json")
+          .setBody(status);
+    }
+    return new MockResponse()
+        .withWebSocketUpgrade(
+            new WebSocketListener() {
+              @Override
+              public void onOpen(WebSocket socket, Response response) {
+                socket.send("{\"type\":\"ERROR\",\"object\":" + status + "}");
+                socket.close(1000, "too old resource version");
+              }
+            });
+  }
+
+  /**
+   * Notes a deletion (no new state) in its collection before the object goes and its watchers hear
+   * of it: the resource version taken is above every list answered before the deletion and at most
+   * that of every list after it.
+   */
+  @Override
+  public void processEvent(
+      String path,
+      AttributeSet pathAttributes,
+      AttributeSet oldAttributes,
+      GenericKubernetesResource resource,
+      String newState) {
+    String collection = collection(path);
+    if (newState == null && collection != null) {
+      lastDeletion.merge(collection, requestResourceVersion(), Math::max);
+    }
+    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+  }
+
+  /**
+   * A watch asked from a resource version older than the last deletion in its collection: 410 Gone
+   * ("too old resource version"), so that its client lists again. A real API server sends such a
+   * watch every change since that version, from its watch cache; the mock server starts it from
+   * now, and an object deleted between a client's list and its watch would stay in that client's
+   * informer for good. (A creation or an update missed so is not answered so: the object's next
+   * update reaches the client; and a watch refused at every change of a busy collection, such as
+   * the Leases, would keep its informer listing and backing off.)
+   */
+  private Optional<MockResponse> missedDeletion(RecordedRequest request) {
+    String path = request.getPath();
+    long version = watchedFrom(path);
+    String collection = collection(path);
+    Long changed = collection == null ? null : lastDeletion.get(collection);
+    if (version <= 0 || changed == null || version >= changed) {
+      return Optional.empty();
+    }
+    return Optional.of(tooOld(request, version, changed));
+  }
+
+  /**
+   * The collection a request path names: {@code pods} for {@code /api/v1/pods}, {@code
+   * /api/v1/namespaces/shop/pods/db-0/status} and the like, {@code leases} for {@code
+   * /apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases}; null for any other path.
+   */
+  static String collection(String path) {
+    int query = path.indexOf('?');
+    String[] parts = (query < 0 ? path : path.substring(0, query)).split("/");
+    int at;
+    if (parts.length > 3 && parts[1].equals("api")) {
+      at = 3;
+    } else if (parts.length > 4 && parts[1].equals("apis")) {
+      at = 4;
+    } else {
+      return null;
+    }
+    if (parts[at].equals("namespaces")
+        && parts.length > at + 2
+        && !parts[at + 2].equals("status")
+        && !parts[at + 2].equals("finalize")) {
+      at += 2;
+    }
+    return parts[at];
   }
 
   @Override
@@ -147,7 +250,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
         request.getBody() == null
             ? ""
             : new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
-    Optional<MockResponse> gone = expiredWatch(request);
+    Optional<MockResponse> gone = expiredWatch(request).or(() -> missedDeletion(request));
     if (gone.isPresent()) {
       return gone.get();
     }
