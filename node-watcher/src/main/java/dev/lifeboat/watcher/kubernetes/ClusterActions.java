@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The cluster commands that change something: each compares what it finds with what is asked and
@@ -224,17 +225,26 @@ public class ClusterActions {
    * waits for the pod (the step after the detach), so nothing of it runs there. Only the pod of
    * this UID, on that node, is deleted: a pod of the same name made since is left alone.
    *
-   * @return whether it was deleted
+   * @return empty when it was deleted, else why not (the API server shows another pod)
    */
-  public boolean deleteStranded(PodRef ref, String nodeName) {
+  public Optional<String> deleteStranded(PodRef ref, String nodeName) {
     Pod pod = client.pods().inNamespace(ref.namespace()).withName(ref.name()).get();
-    if (pod == null
-        || !ref.uid().equals(pod.getMetadata().getUid())
-        || !nodeName.equals(pod.getSpec().getNodeName())) {
-      return false;
+    if (pod == null) {
+      return Optional.of("it is gone already");
+    }
+    if (!ref.uid().equals(pod.getMetadata().getUid())) {
+      return Optional.of(
+          "the API server has another pod of that name (uid "
+              + pod.getMetadata().getUid()
+              + ", node "
+              + pod.getSpec().getNodeName()
+              + ")");
+    }
+    if (!nodeName.equals(pod.getSpec().getNodeName())) {
+      return Optional.of("it is bound to node " + pod.getSpec().getNodeName() + " now");
     }
     client.pods().inNamespace(ref.namespace()).withName(ref.name()).withGracePeriod(0).delete();
-    return true;
+    return Optional.empty();
   }
 
   private ClusterResult deleteAttachments(DeleteVolumeAttachments command) {

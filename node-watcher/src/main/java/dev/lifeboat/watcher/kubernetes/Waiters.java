@@ -360,6 +360,9 @@ public class Waiters {
   private void releaseStranded(PodFacts pod, String why, Instant now) {
     Instant since = strandedSince.get(pod.uid());
     if (since == null) {
+      LOG.infof(
+          "replacement pod %s/%s (uid %s) is stranded: %s; it is deleted if it stays %s",
+          pod.namespace(), pod.name(), pod.uid(), why, STRANDED_AFTER);
       strandedSince.put(pod.uid(), now);
       thread.schedule(this::checkAll, STRANDED_AFTER.toMillis() + 5, TimeUnit.MILLISECONDS);
       return;
@@ -369,10 +372,15 @@ public class Waiters {
     }
     strandedSince.remove(pod.uid());
     try {
-      if (actions.deleteStranded(pod.ref(), pod.nodeName())) {
+      Optional<String> notDeleted = actions.deleteStranded(pod.ref(), pod.nodeName());
+      if (notDeleted.isEmpty()) {
         LOG.infof(
             "deleted replacement pod %s/%s (uid %s) to be scheduled again: %s for %s",
             pod.namespace(), pod.name(), pod.uid(), why, Duration.between(since, now));
+      } else {
+        LOG.infof(
+            "stranded pod %s/%s (uid %s) left as it is: %s",
+            pod.namespace(), pod.name(), pod.uid(), notDeleted.get());
       }
     } catch (RuntimeException e) {
       LOG.warnf("stranded pod %s/%s not deleted: %s", pod.namespace(), pod.name(), e.toString());
