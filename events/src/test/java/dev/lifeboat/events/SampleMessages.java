@@ -229,6 +229,7 @@ public final class SampleMessages {
             true,
             null,
             "delete",
+            null,
             List.of(new HeldVolume(VOLUME, "pvc-3f1d2c4b", CLAIM, "fsn1", List.of(POD))),
             Map.of("fsn1", List.of(new EligibleNode("k3s-pool-a-worker-3", 4212, "fsn1"))),
             Map.of("role", "worker"),

@@ -285,6 +285,7 @@ class RemovalApiTest {
             true,
             excludedBecause,
             null,
+            null,
             List.of(volume),
             Map.of("fsn1", List.of(new EligibleNode("worker-spare", 4399, "fsn1"))),
             Map.of(),

@@ -22,6 +22,9 @@ import java.util.Map;
  * @param excludedBecause why Lifeboat leaves the node alone (a control-plane node, an exclusion
  *     label or annotation); null when it does not
  * @param removal the value of its {@code lifeboat.dev/remove} annotation; null without one
+ * @param declaredGone the incident in which node-watcher declared the node gone (its annotation
+ *     {@code lifeboat.dev/declared-gone}); null while it is not: a new leader that finds the node
+ *     deleted while no watcher watched knows from it whether the loss was handled already
  * @param volumes the Hetzner volumes it holds
  * @param eligibleNodes healthy nodes its volumes could move to, by Hetzner location
  * @param knownNodes how many nodes the watcher knows in the cluster
@@ -38,6 +41,7 @@ public record NodeInventory(
     boolean schedulable,
     @JsonInclude(JsonInclude.Include.NON_NULL) String excludedBecause,
     @JsonInclude(JsonInclude.Include.NON_NULL) String removal,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String declaredGone,
     List<HeldVolume> volumes,
     Map<String, List<EligibleNode>> eligibleNodes,
     @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> nodeLabels,
@@ -71,6 +75,7 @@ public record NodeInventory(
         schedulable,
         excludedBecause,
         removal,
+        declaredGone,
         volumes,
         eligibleNodes,
         nodeLabels,

@@ -237,6 +237,14 @@ public final class Detector {
     return t != null && t.status == Status.GUARDED;
   }
 
+  /**
+   * Whether this detector has seen the node: its deletion, if it is deleted, reaches it from the
+   * watch, not as one seen by no watcher.
+   */
+  public boolean knows(String nodeName) {
+    return tracked.containsKey(nodeName);
+  }
+
   /** Whether the node is declared gone in the loss named {@code incidentId}. */
   public boolean declared(String nodeName, String incidentId) {
     Tracked t = tracked.get(nodeName);

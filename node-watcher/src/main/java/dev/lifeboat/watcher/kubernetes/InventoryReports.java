@@ -7,6 +7,7 @@ import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.watcher.config.WatcherConfig;
 import dev.lifeboat.watcher.domain.DetectionRules;
+import dev.lifeboat.watcher.domain.Detector;
 import dev.lifeboat.watcher.domain.Inventory;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.domain.NodeSelector;
@@ -22,8 +23,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +36,8 @@ import org.jboss.logging.Logger;
  * The leader's report of every node on the compacted {@code node-inventory} topic: at each {@code
  * lifeboat.watcher.inventory-interval}, each node whose inventory changed since its last report
  * (its volumes, where they could go, Ready, schedulable, excluded, asked to be removed), and once,
- * marked deleted, a node that is gone. A new leader reports every node again.
+ * marked deleted, a node that is gone. A new leader reports every node again, and marks deleted a
+ * node that was deleted while no watcher watched once its loss is reported ({@link #markDeleted}).
  */
 @ApplicationScoped
 public class InventoryReports {
@@ -54,6 +58,9 @@ public class InventoryReports {
   private final Map<String, NodeInventory> reported = new HashMap<>();
 
   private boolean wasLeading;
+
+  /** Last reports of nodes deleted unseen, to be reported deleted at the next pass. */
+  private final Queue<NodeInventory> deletedUnseen = new ConcurrentLinkedQueue<>();
 
   InventoryReports(
       ClusterCache cache,
@@ -79,6 +86,14 @@ public class InventoryReports {
 
   void stop(@Observes ShutdownEvent shutdown) {
     thread.shutdownNow();
+  }
+
+  /**
+   * A node deleted while no watcher watched, whose loss was reported: its record on the topic is
+   * marked deleted at the next pass (a new leader reports only the nodes that exist).
+   */
+  public void markDeleted(NodeInventory lastReport) {
+    deletedUnseen.add(lastReport);
   }
 
   private void reportSafely() {
@@ -109,6 +124,11 @@ public class InventoryReports {
       present.add(node.name());
       send(of(node, inventory, nodes, leases, now, false));
     }
+    for (NodeInventory last; (last = deletedUnseen.poll()) != null; ) {
+      if (!present.contains(last.incidentId()) && !last.deleted()) {
+        reported.putIfAbsent(last.incidentId(), last.restamped("-", Instant.EPOCH));
+      }
+    }
     for (NodeInventory gone : new ArrayList<>(reported.values())) {
       if (!present.contains(gone.incidentId()) && !gone.deleted()) {
         send(
@@ -122,6 +142,7 @@ public class InventoryReports {
                 false,
                 gone.excludedBecause(),
                 gone.removal(),
+                gone.declaredGone(),
                 List.of(),
                 Map.of(),
                 Map.of(),
@@ -160,6 +181,7 @@ public class InventoryReports {
         !node.unschedulable(),
         excluded.excludes(node) ? Inventory.EXCLUDED : null,
         node.annotations().get(RemovalRequests.ANNOTATION),
+        node.annotations().get(Detector.DECLARED_ANNOTATION),
         new ArrayList<>(held),
         eligible,
         node.labels(),

@@ -7,6 +7,7 @@ import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.control.CancelIncident;
+import dev.lifeboat.events.inventory.NodeInventory;
 import dev.lifeboat.events.node.EligibleNode;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
@@ -23,6 +24,8 @@ import dev.lifeboat.watcher.domain.Inventory;
 import dev.lifeboat.watcher.domain.NodeFacts;
 import dev.lifeboat.watcher.domain.NodeSelector;
 import dev.lifeboat.watcher.domain.RemovalRequests;
+import dev.lifeboat.watcher.domain.UnseenDeletions;
+import dev.lifeboat.watcher.messaging.LastInventories;
 import dev.lifeboat.watcher.messaging.Reports;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -40,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -51,6 +55,9 @@ import org.jboss.logging.Logger;
  * Runs detection while this instance leads: on every change of a Node or Lease, and at the next
  * time a threshold passes, it asks the {@link Detector} and reports its decisions on {@code
  * node-events}, NodeGone with the node's inventory. All of it runs on one thread, in order.
+ *
+ * <p>A new leader also looks for nodes deleted while no watcher watched ({@link UnseenDeletions}),
+ * from the last reports on {@code node-inventory}, and handles each as a deletion seen now.
  */
 @ApplicationScoped
 public class NodeWatch implements Leadership.Listener {
@@ -59,6 +66,11 @@ public class NodeWatch implements Leadership.Listener {
 
   /** How soon a report the broker did not take is sent again. */
   static final Duration REPORT_RETRY = Duration.ofSeconds(2);
+
+  /** How long one read of the last node inventory may take, and how often it is tried. */
+  static final Duration LAST_READ_WITHIN = Duration.ofSeconds(30);
+
+  static final int LAST_READ_ATTEMPTS = 10;
 
   private final ClusterCache cache;
   private final Leadership leadership;
@@ -75,9 +87,17 @@ public class NodeWatch implements Leadership.Listener {
 
   private final MeterRegistry registry;
   private final ClusterEvents events;
+  private final LastInventories lastInventories;
+  private final InventoryReports inventoryReports;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "node-watch"));
+  private final ExecutorService lastReader =
+      Executors.newSingleThreadExecutor(r -> new Thread(r, "last-inventories"));
   private final Map<String, NodeFacts> deleted = new LinkedHashMap<>();
+
+  /** The last reports of nodes deleted unseen, until their loss is reported. */
+  private final Map<String, NodeInventory> unseen = new LinkedHashMap<>();
+
   private final List<Detection> unreported = new ArrayList<>();
   private Detector detector;
   private RemovalRequests removals;
@@ -92,8 +112,12 @@ public class NodeWatch implements Leadership.Listener {
       NodeSelector excluded,
       Clock clock,
       MeterRegistry registry,
-      ClusterEvents events) {
+      ClusterEvents events,
+      LastInventories lastInventories,
+      InventoryReports inventoryReports) {
     this.events = events;
+    this.lastInventories = lastInventories;
+    this.inventoryReports = inventoryReports;
     this.cache = cache;
     this.leadership = leadership;
     this.reports = reports;
@@ -122,6 +146,7 @@ public class NodeWatch implements Leadership.Listener {
 
   void stop(@Observes ShutdownEvent shutdown) {
     thread.shutdownNow();
+    lastReader.shutdownNow();
   }
 
   @Override
@@ -133,7 +158,58 @@ public class NodeWatch implements Leadership.Listener {
           detector = new Detector(rules, excluded);
           removals = new RemovalRequests(excluded);
           evaluate();
+          Detector term = detector;
+          lastReader.execute(() -> readLastInventory(term));
         });
+  }
+
+  /**
+   * Reads the last reports on {@code node-inventory} (again while the broker does not answer) and
+   * hands the nodes deleted while no watcher watched to detection, if this term still leads.
+   */
+  private void readLastInventory(Detector term) {
+    for (int attempt = 1; attempt <= LAST_READ_ATTEMPTS; attempt++) {
+      Map<String, NodeInventory> last;
+      try {
+        last = lastInventories.read(LAST_READ_WITHIN);
+      } catch (RuntimeException e) {
+        LOG.warnf(
+            "the last node inventory was not read (attempt %d of %d): %s",
+            attempt, LAST_READ_ATTEMPTS, e.toString());
+        continue;
+      }
+      thread.execute(() -> adoptUnseen(term, last));
+      return;
+    }
+    LOG.errorf(
+        "the last node inventory was not read in %d attempts: nodes deleted while no watcher"
+            + " watched are not looked for until the next leader",
+        LAST_READ_ATTEMPTS);
+  }
+
+  private void adoptUnseen(Detector term, Map<String, NodeInventory> last) {
+    if (detector != term) {
+      return; // this term ended; the next leader reads again
+    }
+    List<NodeFacts> found =
+        UnseenDeletions.find(last.values(), cache.nodes()).stream()
+            .filter(node -> !detector.knows(node.name()))
+            .toList();
+    for (NodeFacts node : found) {
+      NodeInventory report = last.get(node.name());
+      LOG.warnf(
+          "node %s (server %d) was deleted while no watcher watched: its last report (%s) shows"
+              + " it with %d volume(s); handled as a deletion seen now",
+          node.name(), report.node().serverId(), report.occurredAt(), report.volumes().size());
+      deleted.putIfAbsent(node.name(), node);
+      unseen.put(node.name(), report);
+    }
+    LOG.infof(
+        "last node inventory read: %d node(s) reported, %d deleted unseen",
+        last.size(), found.size());
+    if (!found.isEmpty()) {
+      evaluate();
+    }
   }
 
   @Override
@@ -225,9 +301,21 @@ public class NodeWatch implements Leadership.Listener {
       }
       if (decision instanceof Detection.Gone) {
         deleted.remove(decision.node().name());
+        if (!unreported.contains(decision)) {
+          NodeInventory report = unseen.remove(decision.node().name());
+          if (report != null) {
+            inventoryReports.markDeleted(report); // the next leader need not look at it again
+          }
+        }
       }
     }
     deleted.values().removeIf(node -> !detector.counts(node, now));
+    unseen
+        .keySet()
+        .removeIf(
+            name ->
+                !deleted.containsKey(name)
+                    && unreported.stream().noneMatch(d -> d.node().name().equals(name)));
     for (RemovalRequests.Decision decision : removals.evaluate(nodes)) {
       try {
         askRemoval(decision, nodes, leases, now);
@@ -301,7 +389,14 @@ public class NodeWatch implements Leadership.Listener {
       Map<String, Instant> leases,
       Instant now) {
     Inventory inventory = cache.inventory();
-    List<HeldVolume> held = inventory.heldBy(node);
+    List<HeldVolume> held = new ArrayList<>(inventory.heldBy(node));
+    NodeInventory lastReport = unseen.get(node.name());
+    if (lastReport != null) {
+      // Deleted unseen: what its VolumeAttachments show now may be less than it held.
+      lastReport.volumes().stream()
+          .filter(v -> held.stream().noneMatch(h -> h.volumeId() == v.volumeId()))
+          .forEach(held::add);
+    }
     Map<String, List<EligibleNode>> eligible =
         inventory.eligibleFor(
             node, held, candidate -> !rules.leaseOverdue(leases.get(candidate.name()), now));

@@ -1,10 +1,8 @@
 package dev.lifeboat.orchestrator.messaging;
 
 import dev.lifeboat.events.Topic;
-import dev.lifeboat.events.codec.MessageCodec;
-import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.inventory.NodeInventory;
-import dev.lifeboat.events.kafka.KafkaHeaders;
+import dev.lifeboat.events.kafka.InventoryRecords;
 import dev.lifeboat.service.KafkaSend;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -114,20 +112,8 @@ public class NodeInventories {
     Map<TopicPartition, Long> end = reader.endOffsets(partitions);
     while (true) {
       for (ConsumerRecord<String, byte[]> record : reader.poll(Duration.ofMillis(500))) {
-        ReadResult read = MessageCodec.read(KafkaHeaders.asText(record.headers()), record.value());
-        if (read instanceof ReadResult.Read ok && ok.message() instanceof NodeInventory node) {
-          nodes.put(node.incidentId(), node);
-        } else {
-          LOG.warnf(
-              "record %s-%d@%d of key %s skipped: %s",
-              record.topic(),
-              record.partition(),
-              record.offset(),
-              record.key(),
-              read instanceof ReadResult.NotRead refused
-                  ? refused.unreadable().describe()
-                  : "not a node inventory");
-        }
+        InventoryRecords.read(record, LOG::warn)
+            .ifPresent(node -> nodes.put(node.incidentId(), node));
       }
       if (!caughtUp && partitions.stream().allMatch(p -> reader.position(p) >= end.get(p))) {
         caughtUp = true;
