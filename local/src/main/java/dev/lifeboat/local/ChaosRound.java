@@ -237,7 +237,7 @@ final class ChaosRound {
             stack.kill(fault.component());
             out.accept(line(at, "kill -9 " + fault.component()));
             pause(fault.pause());
-            stack.start(fault.component(), QUIET);
+            startAgain(fault.component());
             out.accept(line(Instant.now(), fault.component() + " up again"));
           }
         }
@@ -335,6 +335,31 @@ final class ChaosRound {
 
   private String line(Instant at, String what) {
     return String.format(Locale.ROOT, "  %s  %s", at.toString().substring(11, 23), what);
+  }
+
+  /**
+   * Starts a killed component again as the kubelet restarts a container (restart policy Always):
+   * one that stops at start (the audit while its PostgreSQL is still down, say) is started again
+   * after a back-off of 10 s, doubled each time, up to five starts in all.
+   */
+  private void startAgain(String component) {
+    Duration backOff = Duration.ofSeconds(10);
+    for (int start = 1; ; start++) {
+      try {
+        stack.start(component, QUIET);
+        return;
+      } catch (Stack.StoppedAtStart e) {
+        if (start == 5) {
+          throw e;
+        }
+        out.accept(
+            line(
+                Instant.now(),
+                component + " stopped at start; started again in " + backOff.toSeconds() + " s"));
+        pause(backOff);
+        backOff = backOff.multipliedBy(2);
+      }
+    }
   }
 
   private static void pause(Duration length) {

@@ -427,6 +427,13 @@ public final class Stack {
         .toList();
   }
 
+  /** A component whose process ended before it was up (what it needs was not there, say). */
+  public static final class StoppedAtStart extends IllegalStateException {
+    StoppedAtStart(String message) {
+      super(message);
+    }
+  }
+
   /** Whether any component of this home runs. */
   public boolean anyAlive() {
     return status().stream().anyMatch(State::alive);
@@ -478,7 +485,7 @@ public final class Stack {
                 .map(ProcessHandle::isAlive)
                 .orElse(false);
         if (!alive) {
-          throw new IllegalStateException(
+          throw new StoppedAtStart(
               component.name()
                   + " stopped at start; the end of "
                   + log(component.name())
