@@ -309,6 +309,28 @@ class ClusterSimTest {
     }
   }
 
+  @Test
+  void aStrategicMergePatchAsKubectlSendsByDefaultSetsTheField() {
+    String name = client.persistentVolumes().list().getItems().get(0).getMetadata().getName();
+    var volume = client.persistentVolumes().withName(name);
+    assertThat(volume.get().getSpec().getPersistentVolumeReclaimPolicy()).isEqualTo("Delete");
+
+    volume.patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+            io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE),
+        "{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Retain\"}}");
+
+    try {
+      assertThat(volume.get().getSpec().getPersistentVolumeReclaimPolicy()).isEqualTo("Retain");
+      assertThat(volume.get().getSpec().getCsi().getDriver()).isNotBlank();
+    } finally {
+      volume.patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+              io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"spec\":{\"persistentVolumeReclaimPolicy\":\"Delete\"}}");
+    }
+  }
+
   private static List<String> names(
       io.fabric8.kubernetes.client.informers.SharedIndexInformer<
               io.fabric8.kubernetes.api.model.ConfigMap>

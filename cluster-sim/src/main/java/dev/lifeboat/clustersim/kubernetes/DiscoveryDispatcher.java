@@ -262,7 +262,7 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
     if (forced.isPresent()) {
       return forced.get();
     }
-    MockResponse response = super.dispatch(request);
+    MockResponse response = super.dispatch(asMergePatch(request));
     if ("GET".equalsIgnoreCase(request.getMethod())
         && response.code() == 200
         && Tables.wanted(
@@ -282,6 +282,30 @@ final class DiscoveryDispatcher extends KubernetesCrudDispatcher {
       }
     }
     return response;
+  }
+
+  /**
+   * A strategic merge patch (kubectl patch's default) as a JSON merge patch, the kind the mock
+   * server applies: the two agree on every patch that sets fields, and differ only on lists that a
+   * strategic merge merges by key (such a list is replaced here).
+   */
+  static RecordedRequest asMergePatch(RecordedRequest request) {
+    String type = request.getHeader("Content-Type");
+    if (!"PATCH".equalsIgnoreCase(request.getMethod())
+        || type == null
+        || !type.startsWith("application/strategic-merge-patch+json")) {
+      return request;
+    }
+    return new RecordedRequest(
+        request.getHttpVersion(),
+        request.method(),
+        request.getPath(),
+        request
+            .getHeaders()
+            .newBuilder()
+            .set("Content-Type", "application/merge-patch+json")
+            .build(),
+        request.getBody());
   }
 
   private static APIGroup group(String name) {
