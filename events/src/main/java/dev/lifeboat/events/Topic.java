@@ -3,6 +3,7 @@ package dev.lifeboat.events;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterResult;
 import dev.lifeboat.events.control.ControlRequest;
+import dev.lifeboat.events.doctor.DoctorMessage;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.events.inventory.InventoryReport;
@@ -16,7 +17,8 @@ import java.util.Optional;
  * Lifeboat's topics. Each carries one family of messages, keyed by incident id; all have the same
  * partition count so that an incident stays on one partition everywhere. The one exception: the
  * requests and releases on {@link #FENCING_PERMITS} are keyed by {@link
- * PermitMessage#AUTHORITY_KEY}, so that one partition's owner decides them all in order.
+ * PermitMessage#AUTHORITY_KEY}, so that one partition's owner decides them all in order, and the
+ * doctor's by {@link DoctorMessage#KEY}.
  */
 public enum Topic {
   NODE_EVENTS("node-events", NodeEvent.class),
@@ -32,6 +34,11 @@ public enum Topic {
    * report per node kept.
    */
   NODE_INVENTORY("node-inventory", InventoryReport.class),
+  /**
+   * Doctor runs (docs/doctor.md): requests, the two snapshots and the reports, all keyed by {@link
+   * DoctorMessage#KEY}, so that a run's messages stand on one partition in order.
+   */
+  DOCTOR("doctor", DoctorMessage.class),
   /** Records that could not be read, with the reason in headers; raw bytes, no family. */
   DEAD_LETTERS("dead-letters", null);
 

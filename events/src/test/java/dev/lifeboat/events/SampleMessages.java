@@ -21,6 +21,17 @@ import dev.lifeboat.events.control.PauseCommands;
 import dev.lifeboat.events.control.ResumeCommands;
 import dev.lifeboat.events.control.ResumeIncident;
 import dev.lifeboat.events.control.RetryVolume;
+import dev.lifeboat.events.doctor.ClusterSnapshot;
+import dev.lifeboat.events.doctor.ClusterSnapshotTaken;
+import dev.lifeboat.events.doctor.DoctorMessage;
+import dev.lifeboat.events.doctor.DoctorReport;
+import dev.lifeboat.events.doctor.DoctorRunRequested;
+import dev.lifeboat.events.doctor.Finding;
+import dev.lifeboat.events.doctor.FindingKind;
+import dev.lifeboat.events.doctor.Headroom;
+import dev.lifeboat.events.doctor.HetznerSnapshot;
+import dev.lifeboat.events.doctor.HetznerSnapshotTaken;
+import dev.lifeboat.events.doctor.Repair;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
@@ -263,7 +274,67 @@ public final class SampleMessages {
             NODE.name(),
             NODE.serverId(),
             "server " + NODE.serverId() + " status off",
-            AT.plusSeconds(10)));
+            AT.plusSeconds(10)),
+        new DoctorRunRequested(id(60), DoctorMessage.KEY, AT, DOCTOR_RUN, "schedule"),
+        new ClusterSnapshotTaken(
+            id(61), DoctorMessage.KEY, AT, DOCTOR_RUN, clusterSnapshot(), null),
+        new HetznerSnapshotTaken(
+            id(62), DoctorMessage.KEY, AT, DOCTOR_RUN, hetznerSnapshot(), null),
+        new DoctorReport(
+            id(63),
+            DoctorMessage.KEY,
+            AT,
+            DOCTOR_RUN,
+            "schedule",
+            List.of(
+                new Finding(
+                    "VOLUME_ON_SERVER_WITHOUT_NODE/volume/" + VOLUME,
+                    FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE,
+                    List.of("volume/" + VOLUME, "pv/pvc-3f1d2c4b", "server/" + NODE.serverId()),
+                    AT.minusSeconds(600),
+                    "no Node stands for server " + NODE.serverId(),
+                    "volume " + VOLUME + " is attached to server " + NODE.serverId() + " (off)",
+                    new Repair(Repair.Action.DETACH_VOLUME, VOLUME, NODE.serverId(), null, null),
+                    null,
+                    null)),
+            List.of(),
+            new Headroom(3600, 3512, "k3s-pool-a-worker-3", 4, 27),
+            null));
+  }
+
+  /** The run id of the doctor samples. */
+  public static final String DOCTOR_RUN = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";
+
+  /** A small cluster side: a node, its volume's PV and attachment, and the pod using it. */
+  public static ClusterSnapshot clusterSnapshot() {
+    return new ClusterSnapshot(
+        AT,
+        List.of(
+            new ClusterSnapshot.Node("k3s-pool-a-worker-3", 4212L, "fsn1", true, null, null, 1)),
+        List.of(
+            new ClusterSnapshot.Volume(
+                "pvc-3f1d2c4b", VOLUME, "fsn1", "Retain", "shop/data-postgres-0", "shop/postgres")),
+        List.of(
+            new ClusterSnapshot.Attachment(
+                "csi-0a1b2c", "pvc-3f1d2c4b", "k3s-pool-a-worker-3", true, AT.minusSeconds(3600))),
+        List.of(
+            new ClusterSnapshot.Pod(
+                "shop",
+                "postgres-0",
+                "k3s-pool-a-worker-3",
+                AT.minusSeconds(3600),
+                true,
+                null,
+                List.of("pvc-3f1d2c4b"))));
+  }
+
+  /** The Hetzner side of the same world. */
+  public static HetznerSnapshot hetznerSnapshot() {
+    return new HetznerSnapshot(
+        AT,
+        List.of(new HetznerSnapshot.Server(4212, "k3s-pool-a-worker-3", "running", "fsn1")),
+        List.of(new HetznerSnapshot.Volume(VOLUME, "pvc-3f1d2c4b", "fsn1", 4212L, true)),
+        new HetznerSnapshot.Budget(3600, 3512, AT));
   }
 
   private static String id(int n) {

@@ -23,6 +23,7 @@ class TopicTest {
             case CONTROL -> "lifeboat.control.";
             case FENCING_PERMITS -> "lifeboat.permit.";
             case NODE_INVENTORY -> "lifeboat.inventory.";
+            case DOCTOR -> "lifeboat.doctor.";
             case DEAD_LETTERS -> "none";
           };
       assertThat(type).startsWith(expectedPrefix);

@@ -12,8 +12,8 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /**
- * The pages a person opens: the index of incidents, and the timeline of one incident (swimlanes
- * drawn by a small script from the API, refreshed while the incident runs).
+ * The pages a person opens: the index of incidents with the doctor's findings, and the timeline of
+ * one incident (swimlanes drawn by a small script from the API, refreshed while the incident runs).
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -22,7 +22,8 @@ public class TimelinePages {
   @CheckedTemplate
   static class Templates {
     static native TemplateInstance index(
-        List<dev.lifeboat.audit.domain.IncidentProjection.Incident> incidents);
+        List<dev.lifeboat.audit.domain.IncidentProjection.Incident> incidents,
+        DoctorSection doctor);
 
     static native TemplateInstance timeline(String incidentId);
 
@@ -30,14 +31,18 @@ public class TimelinePages {
   }
 
   private final Queries queries;
+  private final DoctorResource doctor;
 
-  TimelinePages(Queries queries) {
+  TimelinePages(Queries queries, DoctorResource doctor) {
     this.queries = queries;
+    this.doctor = doctor;
   }
 
   @GET
   public TemplateInstance index() {
-    return Templates.index(queries.incidents(null, null, null, null, null, 0, 100).items());
+    return Templates.index(
+        queries.incidents(null, null, null, null, null, 0, 100).items(),
+        DoctorSection.of(doctor.get(false)));
   }
 
   @GET

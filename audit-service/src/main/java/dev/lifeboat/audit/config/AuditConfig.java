@@ -15,4 +15,8 @@ public interface AuditConfig {
   /** How often old incidents are deleted. */
   @WithDefault("1h")
   Duration retentionCheck();
+
+  /** How long {@code GET /api/doctor?refresh=true} waits for the run's report. */
+  @WithDefault("90s")
+  Duration doctorWait();
 }

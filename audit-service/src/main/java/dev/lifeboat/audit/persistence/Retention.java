@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletes incidents whose last message is older than the retention: their messages and every
- * projection row, in one transaction, so what remains is consistent.
+ * projection row, in one transaction, so what remains is consistent; and the doctor's reports older
+ * than the retention, but for the latest that compared both sides.
  */
 @ApplicationScoped
 public class Retention {
@@ -26,10 +27,13 @@ public class Retention {
   private final AuditConfig config;
   private final Clock clock;
 
-  Retention(DataSource dataSource, AuditConfig config, Clock clock) {
+  private final DoctorReports doctorReports;
+
+  Retention(DataSource dataSource, AuditConfig config, Clock clock, DoctorReports doctorReports) {
     this.dataSource = dataSource;
     this.config = config;
     this.clock = clock;
+    this.doctorReports = doctorReports;
   }
 
   @Scheduled(
@@ -39,6 +43,10 @@ public class Retention {
     int deleted = run();
     if (deleted > 0) {
       LOG.infof("deleted %d incidents older than %s", deleted, config.retention());
+    }
+    int reports = doctorReports.deleteOlderThan(clock.instant().minus(config.retention()));
+    if (reports > 0) {
+      LOG.infof("deleted %d doctor reports older than %s", reports, config.retention());
     }
   }
 

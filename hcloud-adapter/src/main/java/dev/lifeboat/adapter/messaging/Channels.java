@@ -21,5 +21,14 @@ public final class Channels {
    */
   public static final String SAGA_EVENTS = "saga-events";
 
+  /**
+   * Incoming: doctor runs asked for ({@code lifeboat.doctor}; the snapshots and reports on it are
+   * skipped).
+   */
+  public static final String DOCTOR = "doctor";
+
+  /** Outgoing: the Hetzner side of each doctor run ({@code lifeboat.doctor}). */
+  public static final String DOCTOR_ANSWERS = "doctor-answers";
+
   private Channels() {}
 }

@@ -109,6 +109,12 @@ public class ClusterCache {
     watchesDown = down;
   }
 
+  /** Whether a watch of the API server is down now: what the cache shows may be stale. */
+  public boolean watchesDown() {
+    checkWatches();
+    return watchesDown;
+  }
+
   /** Hears every change, on the informers' thread. */
   public void listen(Consumer<Change> listener) {
     listeners.add(listener);

@@ -2,6 +2,7 @@ package dev.lifeboat.orchestrator.config;
 
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.BudgetShare;
+import dev.lifeboat.orchestrator.domain.Doctor;
 import dev.lifeboat.orchestrator.domain.Drill;
 import dev.lifeboat.orchestrator.domain.FencePolicy;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
@@ -67,6 +68,29 @@ public class DomainProducers {
         policy,
         new Drill.ActionTimes(
             times.poweroff(), times.delete(), times.detach(), times.attach(), times.cluster()));
+  }
+
+  @Produces
+  @Singleton
+  Doctor doctor(DoctorConfig config) {
+    return new Doctor(doctorSettingsOf(config));
+  }
+
+  /** The doctor's settings, or an error naming the bad key. */
+  public static Doctor.Settings doctorSettingsOf(DoctorConfig config) {
+    if (config.interval().isNegative()) {
+      throw invalidDoctor("interval", "must be 0s (no schedule) or positive", config.interval());
+    }
+    if (config.answerWithin().isNegative() || config.answerWithin().isZero()) {
+      throw invalidDoctor("answer-within", "must be a positive duration", config.answerWithin());
+    }
+    if (config.settle().isNegative()) {
+      throw invalidDoctor("settle", "must not be negative", config.settle());
+    }
+    if (config.multiAttachAfter().isNegative()) {
+      throw invalidDoctor("multi-attach-after", "must not be negative", config.multiAttachAfter());
+    }
+    return new Doctor.Settings(config.settle(), config.multiAttachAfter());
   }
 
   @Produces
@@ -177,6 +201,11 @@ public class DomainProducers {
     if (value.isNegative() || value.isZero()) {
       throw invalid(key, "must be a positive duration", value);
     }
+  }
+
+  private static IllegalArgumentException invalidDoctor(String key, String rule, Object value) {
+    return new IllegalArgumentException(
+        "invalid configuration: lifeboat.doctor." + key + " " + rule + ", was '" + value + "'");
   }
 
   private static IllegalArgumentException invalid(String key, String rule, Object value) {

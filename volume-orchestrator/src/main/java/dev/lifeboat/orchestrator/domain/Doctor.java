@@ -3,6 +3,7 @@ package dev.lifeboat.orchestrator.domain;
 import dev.lifeboat.events.doctor.ClusterSnapshot;
 import dev.lifeboat.events.doctor.Finding;
 import dev.lifeboat.events.doctor.FindingKind;
+import dev.lifeboat.events.doctor.Headroom;
 import dev.lifeboat.events.doctor.HetznerSnapshot;
 import dev.lifeboat.events.doctor.Repair;
 import java.time.Duration;
@@ -68,18 +69,6 @@ public final class Doctor {
       return new Busy(Set.of(), Set.of());
     }
   }
-
-  /**
-   * The rate budget against what the biggest node's loss would cost.
-   *
-   * @param limit requests an hour; null when no answer has told yet
-   * @param remaining requests left at the last answer; null when no answer has told yet
-   * @param biggestNode the node holding the most Hetzner volumes; null in a cluster without any
-   * @param volumes how many it holds
-   * @param needed the requests moving them would take, at most
-   */
-  public record Headroom(
-      Integer limit, Integer remaining, String biggestNode, int volumes, int needed) {}
 
   /**
    * One run's result.

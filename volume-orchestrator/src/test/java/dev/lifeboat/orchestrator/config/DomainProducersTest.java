@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.BudgetShare;
+import dev.lifeboat.orchestrator.domain.Doctor;
 import dev.lifeboat.orchestrator.domain.FencePolicy;
 import dev.lifeboat.orchestrator.domain.SagaPolicy;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -84,6 +85,40 @@ class DomainProducersTest {
             .getConfigMapping(SagaConfig.class);
     DomainProducers.budgetShareOf(config);
     return DomainProducers.policyOf(config);
+  }
+
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    "lifeboat.doctor.interval, -1m",
+    "lifeboat.doctor.answer-within, 0s",
+    "lifeboat.doctor.settle, -1s",
+    "lifeboat.doctor.multi-attach-after, -5m",
+  })
+  void aBadDoctorValueIsRefusedNamingItsKey(String key, String value) {
+    assertThatThrownBy(() -> DomainProducers.doctorSettingsOf(doctorConfig(Map.of(key, value))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(key);
+  }
+
+  @Test
+  void theDoctorRunsEveryTenMinutesAndReportsWhatLastedTwo() {
+    DoctorConfig config = doctorConfig(Map.of());
+
+    assertThat(config.interval()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(DomainProducers.doctorSettingsOf(config)).isEqualTo(Doctor.Settings.defaults());
+    assertThat(
+            DomainProducers.doctorSettingsOf(
+                doctorConfig(Map.of("lifeboat.doctor.interval", "0s"))))
+        .isEqualTo(Doctor.Settings.defaults());
+  }
+
+  private static DoctorConfig doctorConfig(Map<String, String> properties) {
+    return new SmallRyeConfigBuilder()
+        .withMapping(DoctorConfig.class)
+        .withSources(new PropertiesConfigSource(properties, "test", 500))
+        .withConverter(Duration.class, 100, new DurationConverter())
+        .build()
+        .getConfigMapping(DoctorConfig.class);
   }
 
   @Test
