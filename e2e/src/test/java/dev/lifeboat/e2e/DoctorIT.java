@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * The doctor on the local run's real processes, before any loss (this class runs before
  * FailoverIT): a run asked for through the audit API compares both sides, warns that losing c-lost
  * would leave its volume unmoved (hel1's other node, c-full, holds 16 volumes already), and reports
- * the data-loss traps of a volume with the command that fixes each; once the official hcloud CLI
- * and kubectl have run those commands, the next run no longer reports them.
+ * the data-loss traps of one of c-full's volumes with the command that fixes each; once the
+ * official hcloud CLI and kubectl have run those commands, a later run no longer reports them.
  */
 class DoctorIT {
 
@@ -35,7 +35,13 @@ class DoctorIT {
   /** The ids of the findings, as stable across runs as what they are about. */
   private static final String NO_ROOM = "no-room-after-loss/node/c-lost";
 
-  private static final String UNPROTECTED = "no-delete-protection/volume/" + LEDGER;
+  /**
+   * A volume of c-full, which no scenario loses: FailoverIT checks that no action ever touched
+   * c-lost's volume, and the hcloud CLI's fix is an action ({@code change_protection}).
+   */
+  private static final long ARCHIVE = 60023;
+
+  private static final String UNPROTECTED = "no-delete-protection/volume/" + ARCHIVE;
 
   private static Stack stack;
   private static Ports ports;
@@ -69,7 +75,7 @@ class DoctorIT {
 
     JsonNode unprotected = finding(report, UNPROTECTED).orElseThrow();
     String hcloudFix = unprotected.path("fix").asText();
-    assertThat(hcloudFix).isEqualTo("hcloud volume enable-protection " + LEDGER + " delete");
+    assertThat(hcloudFix).isEqualTo("hcloud volume enable-protection " + ARCHIVE + " delete");
     String pv =
         texts(unprotected.path("objects")).stream()
             .filter(o -> o.startsWith("pv/"))
