@@ -123,6 +123,8 @@ public class DoctorResource {
       if (report.isPresent()) {
         return view(report);
       }
+      // The store is read again, not a notice awaited: the report may be ingested by another
+      // replica of the audit, and the database is the one place every replica sees it.
       try {
         Thread.sleep(POLL_MILLIS);
       } catch (InterruptedException e) {

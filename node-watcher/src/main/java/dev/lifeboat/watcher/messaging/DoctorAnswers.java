@@ -168,6 +168,7 @@ public class DoctorAnswers {
     reports.publish(answer);
   }
 
+  /** A fixed pause before reading again: nothing waits on this thread, and the broker is away. */
   private static void pause() {
     try {
       Thread.sleep(RETRY.toMillis());
