@@ -567,6 +567,32 @@ class ClusterSimTest {
   }
 
   @Test
+  void aServerWithoutAKubeletNeverBecomesANodeWhileANewServerWithOneDoes() {
+    HcloudSimProcess.shared()
+        .send(
+            "POST",
+            "/_sim/add",
+            """
+            {"servers": [{"id": 77, "name": "t-hil-joins", "location": "hil"},
+                         {"id": 78, "name": "t-hil-outsider", "location": "hil",
+                          "labels": {"cluster-sim/kubelet": "none"}}]}
+            """);
+
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.nodes().withName("t-hil-joins").get() != null);
+    // A later pass of the kubelets has renewed the new node's Lease: they passed over the other.
+    Instant registered = Instant.now();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> renewTime("t-hil-joins").isAfter(registered));
+    assertThat(client.nodes().withName("t-hil-outsider").get()).isNull();
+    HcloudSimProcess.shared().send("POST", "/_sim/servers/77/delete", "");
+    HcloudSimProcess.shared().send("POST", "/_sim/servers/78/delete", "");
+  }
+
+  @Test
   void anEvictionKeepsThePodDisruptionBudgetAndTheKubeletUnmountsBeforeThePodGoes() {
     String node = "t-sin-drained";
     KubernetesClient evicting = answeredAtOnce();

@@ -3,6 +3,7 @@ package dev.lifeboat.sim;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
@@ -130,6 +131,46 @@ class SimApiTest {
         .then()
         .body("servers.name", equalTo(List.of("demo-worker-nbg1-1", "demo-worker-nbg1-2")));
     api().queryParam("status", "off").get("/v1/servers").then().body("servers", hasSize(0));
+  }
+
+  @Test
+  void driftAddedOutsideLifeboatIsServedAsIfItHadAlwaysBeenThere() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            """
+            {"servers": [{"id": 4299, "name": "old-worker", "location": "fsn1", "status": "off"}],
+             "volumes": [{"id": 100077, "name": "pvc-stray", "location": "fsn1", "server": "old-worker"},
+                         {"id": 100078, "name": "left-over", "location": "fsn1"}]}
+            """)
+        .post("/_sim/add")
+        .then()
+        .statusCode(200);
+
+    api().get("/v1/servers/4299").then().body("server.status", equalTo("off"));
+    api().get("/v1/volumes/100077").then().body("volume.server", equalTo(4299));
+    api().get("/v1/volumes/100078").then().body("volume.server", nullValue());
+    api().get("/v1/servers/4299/actions").then().body("actions", hasSize(0));
+  }
+
+  @Test
+  void driftTheApiWouldRefuseIsA400AndAddsNothing() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            """
+            {"servers": [{"id": 4299, "name": "old-worker", "location": "fsn1", "status": "off"}],
+             "volumes": [{"id": 100077, "name": "pvc-stray", "location": "nbg1", "server": "old-worker"}]}
+            """)
+        .post("/_sim/add")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
+        .body("error.code", equalTo("invalid_input"))
+        .body("error.message", containsString("different locations"));
+
+    api().get("/v1/servers/4299").then().statusCode(404);
+    api().get("/v1/volumes/100077").then().statusCode(404);
   }
 
   @Test

@@ -35,6 +35,18 @@ public record World(Map<Long, Server> servers, Map<Long, Volume> volumes) {
       return "running".equals(status) && !hung;
     }
 
+    /**
+     * The label of a server that is no node of the cluster: its k3s agent was never installed, or
+     * was removed (value {@code none}). No kubelet registers a Node for it, so a volume of the
+     * cluster left on it is the doctor's kind 1 (docs/doctor.md).
+     */
+    public static final String KUBELET_LABEL = "cluster-sim/kubelet";
+
+    /** Whether a kubelet (k3s agent) is installed on the server, so that it is a node. */
+    public boolean joined() {
+      return !"none".equals(labels.get(KUBELET_LABEL));
+    }
+
     /** Whether the server is a control-plane node of hetzner-k3s. */
     public boolean master() {
       return "master".equals(labels.get("role"));

@@ -77,6 +77,7 @@ public final class ClusterObjects {
     List<Node> nodes = new ArrayList<>();
     List<Lease> leases = new ArrayList<>();
     world.servers().values().stream()
+        .filter(World.Server::joined)
         .sorted(Comparator.comparing(World.Server::name))
         .forEach(
             server -> {

@@ -34,7 +34,7 @@ final class Kubelets {
 
   void reconcile(Cluster cluster, World world, Instant now) {
     for (World.Server server : world.servers().values()) {
-      if (!server.alive()) {
+      if (!server.alive() || !server.joined()) {
         continue;
       }
       Node node = cluster.node(server.name()).orElse(null);

@@ -9,6 +9,7 @@ import dev.lifeboat.sim.domain.Cloud;
 import dev.lifeboat.sim.domain.ErrorCode;
 import dev.lifeboat.sim.domain.Faults;
 import dev.lifeboat.sim.domain.RequestLog;
+import dev.lifeboat.sim.domain.Scenario;
 import dev.lifeboat.sim.domain.Settings;
 import dev.lifeboat.sim.domain.TokenBucket;
 import jakarta.ws.rs.Consumes;
@@ -156,6 +157,36 @@ public class AdminResource {
     cloud.settings(settings);
     bucket.reset(settings.rateLimit(), clock.instant());
     return settings;
+  }
+
+  /**
+   * Body of {@code POST /_sim/add}: servers and volumes in the scenario's form.
+   *
+   * @param servers servers to add (a server no Node stands for, for the doctor's drift)
+   * @param volumes volumes to add, attached to a server by name or to none
+   */
+  public record Addition(List<Scenario.ServerSpec> servers, List<Scenario.VolumeSpec> volumes) {}
+
+  /**
+   * Drift made outside Lifeboat: adds servers and volumes as they are, without an action (a server
+   * that is no Node with a volume on it, a volume that no PersistentVolume names); answers with
+   * what now exists. A 400 with a JSON body, and nothing added, for anything the API would refuse.
+   */
+  @POST
+  @Path("/add")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Map<String, Object> add(Addition addition) {
+    if (addition == null) {
+      throw new ApiError(ErrorCode.INVALID_INPUT, "a JSON body with servers and volumes is needed");
+    }
+    try {
+      cloud.add(
+          addition.servers() == null ? List.of() : addition.servers(),
+          addition.volumes() == null ? List.of() : addition.volumes());
+    } catch (IllegalArgumentException e) {
+      throw new ApiError(ErrorCode.INVALID_INPUT, e.getMessage());
+    }
+    return cloud.dump();
   }
 
   /** The server's OS stops answering; it stays {@code running}. */

@@ -64,9 +64,44 @@ public final class Cloud {
     } else {
       scenario.locations().forEach(name -> sites.add(scenarioSite(name, "locations")));
     }
+    place(scenario.servers(), scenario.volumes());
+    faults.set(scenario.faults(), scenario.actionFailures());
+  }
+
+  /**
+   * Adds servers and volumes as they are, without an action: what a scenario starts from, or drift
+   * made outside Lifeboat ({@code POST /_sim/add}: a server that is no Node, a volume that no PV
+   * names). A volume may name a server added before or in the same call.
+   *
+   * @throws IllegalArgumentException when something is missing, unknown, or would break a rule of
+   *     the API (a duplicate name or id, a volume in another location than its server, more than 16
+   *     volumes on a server); then nothing of the call is added
+   */
+  public synchronized void add(
+      List<Scenario.ServerSpec> servers, List<Scenario.VolumeSpec> volumes) {
+    advance();
+    Map<Long, ServerEntry> serversBefore = new TreeMap<>(this.servers);
+    Map<Long, VolumeEntry> volumesBefore = new TreeMap<>(this.volumes);
+    long serverIdBefore = nextServerId;
+    long volumeIdBefore = nextVolumeId;
+    try {
+      place(servers, volumes);
+    } catch (IllegalArgumentException e) {
+      this.servers.clear();
+      this.servers.putAll(serversBefore);
+      this.volumes.clear();
+      this.volumes.putAll(volumesBefore);
+      nextServerId = serverIdBefore;
+      nextVolumeId = volumeIdBefore;
+      throw e;
+    }
+  }
+
+  private void place(List<Scenario.ServerSpec> servers, List<Scenario.VolumeSpec> volumes) {
     Instant now = clock.instant();
     Map<String, Long> serverIds = new HashMap<>();
-    for (Scenario.ServerSpec spec : scenario.servers()) {
+    this.servers.values().forEach(server -> serverIds.put(server.name, server.id));
+    for (Scenario.ServerSpec spec : servers) {
       ServerEntry server = new ServerEntry();
       server.id = spec.id() != null ? spec.id() : nextServerId;
       nextServerId = Math.max(nextServerId, server.id + 1);
@@ -86,11 +121,13 @@ public final class Cloud {
       server.status = spec.status() == null ? "running" : spec.status();
       server.labels = labels(spec.labels());
       server.created = now;
-      if (serverIds.put(server.name, server.id) != null || servers.put(server.id, server) != null) {
+      if (serverIds.containsKey(server.name) || this.servers.containsKey(server.id)) {
         throw new IllegalArgumentException("server " + server.name + " or its id appears twice");
       }
+      serverIds.put(server.name, server.id);
+      this.servers.put(server.id, server);
     }
-    for (Scenario.VolumeSpec spec : scenario.volumes()) {
+    for (Scenario.VolumeSpec spec : volumes) {
       VolumeEntry volume = new VolumeEntry();
       volume.id = spec.id() != null ? spec.id() : nextVolumeId;
       nextVolumeId = Math.max(nextVolumeId, volume.id + 1);
@@ -108,7 +145,7 @@ public final class Cloud {
           throw new IllegalArgumentException(
               "volume " + volume.name + " is attached to unknown server " + spec.server());
         }
-        if (!servers.get(serverId).site.equals(volume.site)) {
+        if (!this.servers.get(serverId).site.equals(volume.site)) {
           throw new IllegalArgumentException(
               "volume "
                   + volume.name
@@ -118,17 +155,17 @@ public final class Cloud {
         }
         volume.serverId = serverId;
       }
-      if (volumes.put(volume.id, volume) != null) {
+      if (this.volumes.containsKey(volume.id)) {
         throw new IllegalArgumentException("volume id " + volume.id + " appears twice");
       }
+      this.volumes.put(volume.id, volume);
     }
-    for (ServerEntry server : servers.values()) {
+    for (ServerEntry server : this.servers.values()) {
       if (volumesOf(server.id).size() > MAX_VOLUMES_PER_SERVER) {
         throw new IllegalArgumentException(
             "server " + server.name + " has more than " + MAX_VOLUMES_PER_SERVER + " volumes");
       }
     }
-    faults.set(scenario.faults(), scenario.actionFailures());
   }
 
   /** The settings in force. */
