@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.SampleMessages;
 import dev.lifeboat.events.Topic;
@@ -14,6 +15,10 @@ import dev.lifeboat.events.doctor.DoctorRunRequested;
 import dev.lifeboat.events.doctor.Finding;
 import dev.lifeboat.events.doctor.FindingKind;
 import dev.lifeboat.events.doctor.Headroom;
+import dev.lifeboat.events.doctor.Repair;
+import dev.lifeboat.events.doctor.RepairAnswered;
+import dev.lifeboat.events.doctor.RepairAsked;
+import dev.lifeboat.events.node.RepairRequested;
 import dev.lifeboat.service.DeadLetters;
 import dev.lifeboat.testkit.KafkaBrokerResource;
 import dev.lifeboat.testkit.LifeboatTopics;
@@ -168,6 +173,181 @@ class DoctorApiTest {
 
     assertThat(LifeboatTopics.header(dead, DeadLetters.TOPIC)).contains(topics.name(Topic.DOCTOR));
     assertThat(LifeboatTopics.header(dead, DeadLetters.REASON)).get().asString().isNotBlank();
+  }
+
+  // ---- repairs --------------------------------------------------------------------------------
+
+  private static final String TOKEN = "Bearer test-token";
+
+  @Test
+  void aRepairIsCheckedAgainOnAFreshRunAndAnswered202WithItsSagaOnceTheOrchestratorStartsIt() {
+    DoctorReport report = withStrayVolume(MessageIds.random(), Instant.now());
+    topics.send(report);
+    awaitLastRun(report.runId());
+    Instant asked = Instant.now();
+
+    CompletableFuture<io.restassured.response.Response> post = repairAsync(strayFinding());
+    DoctorRunRequested run =
+        topics.awaitMessage(
+            Topic.DOCTOR,
+            DoctorRunRequested.class,
+            r ->
+                r.requestedBy().equals("repair by alice")
+                    && !r.occurredAt().isBefore(asked.minusSeconds(1)));
+    RepairAsked request =
+        topics.awaitMessage(Topic.DOCTOR, RepairAsked.class, r -> r.runId().equals(run.runId()));
+    assertThat(request.findingId()).isEqualTo(strayFinding());
+    assertThat(request.requestedBy()).isEqualTo("alice");
+    topics.send(answer(request, RepairAnswered.Verdict.STARTED, null));
+
+    io.restassured.response.Response answered = post.join();
+    assertThat(answered.statusCode()).isEqualTo(202);
+    assertThat(answered.jsonPath().getString("incidentId"))
+        .isEqualTo(IncidentId.forRepair(request.repairId()));
+    assertThat(answered.jsonPath().getString("repair.action")).isEqualTo("DETACH_VOLUME");
+  }
+
+  @Test
+  void aRepairTheOrchestratorRefusesIsAnswered409WithWhatChanged() {
+    DoctorReport report = withStrayVolume(MessageIds.random(), Instant.now());
+    topics.send(report);
+    awaitLastRun(report.runId());
+    Instant asked = Instant.now();
+
+    CompletableFuture<io.restassured.response.Response> post = repairAsync(strayFinding());
+    RepairAsked request =
+        topics.awaitMessage(
+            Topic.DOCTOR,
+            RepairAsked.class,
+            r ->
+                r.findingId().equals(strayFinding())
+                    && !r.occurredAt().isBefore(asked.minusSeconds(1)));
+    topics.send(
+        answer(request, RepairAnswered.Verdict.REFUSED, "server 4299 is running again (was off)"));
+
+    io.restassured.response.Response answered = post.join();
+    assertThat(answered.statusCode()).isEqualTo(409);
+    assertThat(answered.contentType()).startsWith("application/json");
+    assertThat(answered.jsonPath().getString("error")).isEqualTo("finding_changed");
+    assertThat(answered.jsonPath().getString("message"))
+        .isEqualTo("server 4299 is running again (was off)");
+  }
+
+  @Test
+  void aRepairOfAFindingWithoutASafeRepairOrUnknownIsRefusedAtOnceAndWithoutTheTokenAt401() {
+    DoctorReport report = compared(MessageIds.random(), Instant.now(), "schedule", 1);
+    topics.send(report);
+    awaitLastRun(report.runId());
+
+    given()
+        .header("Authorization", TOKEN)
+        .post("/api/doctor/findings/VOLUME_WITHOUT_PERSISTENT_VOLUME/volume/1/repair")
+        .then()
+        .statusCode(409)
+        .body("error", equalTo("no_safe_repair"))
+        .body("message", org.hamcrest.Matchers.containsString("hcloud volume delete 1"));
+    given()
+        .header("Authorization", TOKEN)
+        .post("/api/doctor/findings/no-such-finding/repair")
+        .then()
+        .statusCode(404)
+        .body("error", equalTo("unknown_finding"));
+    given()
+        .header("Authorization", TOKEN)
+        .body("{not json")
+        .post("/api/doctor/findings/VOLUME_WITHOUT_PERSISTENT_VOLUME/volume/1/repair")
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("invalid_input"));
+    given()
+        .post("/api/doctor/findings/VOLUME_WITHOUT_PERSISTENT_VOLUME/volume/1/repair")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void aRepairsSagaHasATimelineOfKindRepair() {
+    RepairRequested opening =
+        SampleMessages.all().stream()
+            .filter(RepairRequested.class::isInstance)
+            .map(RepairRequested.class::cast)
+            .findFirst()
+            .orElseThrow();
+    String incident = IncidentId.forRepair(MessageIds.random());
+    topics.send(
+        new RepairRequested(
+            MessageIds.random(),
+            incident,
+            Instant.now(),
+            opening.node(),
+            opening.findingId(),
+            opening.repair(),
+            "alice",
+            opening.volume()));
+
+    JsonPath timeline =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> given().get("/api/incidents/" + incident).then().extract().jsonPath(),
+                json -> "repair".equals(json.getString("kind")));
+    assertThat(timeline.getString("node")).isEqualTo(opening.node().name());
+  }
+
+  private static String strayFinding() {
+    return "volume-on-server-without-node/volume/100077";
+  }
+
+  private static CompletableFuture<io.restassured.response.Response> repairAsync(String finding) {
+    return CompletableFuture.supplyAsync(
+            () ->
+                given()
+                    .header("Authorization", TOKEN)
+                    .contentType("application/json")
+                    .body("{\"requestedBy\": \"alice\"}")
+                    .post("/api/doctor/findings/" + finding + "/repair"))
+        .orTimeout(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+  }
+
+  private static RepairAnswered answer(
+      RepairAsked asked, RepairAnswered.Verdict verdict, String reason) {
+    boolean started = verdict == RepairAnswered.Verdict.STARTED;
+    return new RepairAnswered(
+        MessageIds.random(),
+        DoctorMessage.KEY,
+        Instant.now(),
+        asked.runId(),
+        asked.repairId(),
+        asked.findingId(),
+        verdict,
+        reason,
+        started ? new Repair(Repair.Action.DETACH_VOLUME, 100077, 4299L, null, null) : null,
+        started ? IncidentId.forRepair(asked.repairId()) : null);
+  }
+
+  /** A report with volume 100077 on server 4299 (off, no Node), whose detach is its repair. */
+  private static DoctorReport withStrayVolume(String runId, Instant at) {
+    Finding stray =
+        new Finding(
+            strayFinding(),
+            FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE,
+            List.of("volume/100077", "server/4299", "pv/pv-100077"),
+            at.minusSeconds(600),
+            "no Node stands for server 4299",
+            "volume 100077 is attached to server 4299 (off)",
+            new Repair(Repair.Action.DETACH_VOLUME, 100077, 4299L, null, null),
+            null,
+            null);
+    return new DoctorReport(
+        MessageIds.random(),
+        DoctorMessage.KEY,
+        at,
+        runId,
+        "schedule",
+        List.of(stray),
+        List.of(),
+        new Headroom(3600, 3400, SampleMessages.NODE.name(), 1, 9),
+        null);
   }
 
   private static JsonPath awaitLastRun(String runId) {

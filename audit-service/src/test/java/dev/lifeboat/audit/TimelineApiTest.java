@@ -209,7 +209,7 @@ class TimelineApiTest {
         .get("/api/incidents")
         .then()
         .statusCode(400)
-        .body("message", containsString("kind must be loss or removal"));
+        .body("message", containsString("kind must be loss, removal or repair"));
     assertThat(
             given()
                 .accept("text/markdown")

@@ -104,6 +104,196 @@ class DoctorIT {
     assertThat(finding(after, NO_ROOM)).isPresent();
   }
 
+  // ---- drift made outside Lifeboat, and its repair -------------------------------------------
+
+  /**
+   * A server in fsn1 that no Node stands for (no k3s agent: cluster-sim registers no Node for it),
+   * made by hcloud-sim's drift call.
+   */
+  private static final long STRAY_SERVER = 6990;
+
+  /** The volume left on it, which a PersistentVolume names. */
+  private static final long STRAY_VOLUME = 60990;
+
+  private static final String STRAY_PV = "pv-z-stray";
+
+  private static final String ON_STRAY = "volume-on-server-without-node/volume/" + STRAY_VOLUME;
+
+  /**
+   * Kind 1 and its repair, on the real processes: a volume on a server that no Node stands for is
+   * reported with the evidence of both sides; while the server runs there is no repair, and a
+   * repair asked for after it was reported off, once it runs again, is refused (409) on the fresh
+   * run's evidence, detaching nothing; once the server is off (the official hcloud CLI powers it),
+   * the repair runs as a saga with its own timeline and detaches the volume, and the next run
+   * reports the finding no more. Then kind 4 both ways: the volume, its PV deleted, is an orphan,
+   * and a PV naming a volume the project lacks is reported.
+   */
+  @Test
+  void aVolumeLeftOnAServerWithoutANodeIsRepairedOnlyWhileTheServerIsOff() {
+    apis.post(
+        apis.hcloudSim() + "/_sim/add",
+        """
+        {"servers": [{"id": %d, "name": "z-stray", "location": "fsn1", "status": "running",
+                      "labels": {"cluster-sim/kubelet": "none"}}],
+         "volumes": [{"id": %d, "name": "%s", "location": "fsn1", "server": "z-stray"}]}
+        """
+            .formatted(STRAY_SERVER, STRAY_VOLUME, STRAY_PV));
+    apis.createInCluster("/api/v1/persistentvolumes", persistentVolume(STRAY_PV, STRAY_VOLUME));
+
+    JsonNode running =
+        finding(refreshedUntil(r -> finding(r, ON_STRAY).isPresent()), ON_STRAY).get();
+    assertThat(texts(running.path("objects")))
+        .contains("volume/" + STRAY_VOLUME, "server/" + STRAY_SERVER, "pv/" + STRAY_PV);
+    assertThat(running.path("hetzner").asText()).contains(Long.toString(STRAY_SERVER));
+    assertThat(running.path("repair").isNull() || running.path("repair").isMissingNode()).isTrue();
+    assertThat(running.path("noRepairBecause").asText()).contains("running");
+    Answer noRepair = repair(ON_STRAY);
+    assertThat(noRepair.status()).as(noRepair.body().toString()).isEqualTo(409);
+
+    hcloud("server poweroff " + STRAY_SERVER);
+    awaitDetachOffered(Instant.now());
+    // The server runs again between the report and the request: the fresh run sees it.
+    hcloud("server poweron " + STRAY_SERVER);
+    Answer refused = repair(ON_STRAY);
+    assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+    assertThat(refused.body().path("message").asText()).contains("running");
+    assertThat(volumeServer(STRAY_VOLUME)).isEqualTo(STRAY_SERVER);
+    assertThat(serverStatus(STRAY_SERVER)).isEqualTo("running");
+    assertThat(detachesOf(STRAY_VOLUME)).isZero();
+
+    hcloud("server poweroff " + STRAY_SERVER);
+    awaitDetachOffered(Instant.now());
+    Answer started = repair(ON_STRAY);
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    assertThat(started.body().path("repair").path("action").asText()).isEqualTo("DETACH_VOLUME");
+    String saga = started.body().path("incidentId").asText();
+    JsonNode repaired =
+        await()
+            .atMost(Duration.ofSeconds(90))
+            .ignoreExceptions()
+            .until(
+                () -> apis.incidentDetail(saga).orElseThrow(),
+                detail -> detail.path("status").asText().equals("COMPLETED"));
+    assertThat(repaired.path("kind").asText()).isEqualTo("repair");
+    assertThat(repaired.path("serverId").asLong()).isEqualTo(STRAY_SERVER);
+    assertThat(volumeServer(STRAY_VOLUME)).isNull();
+    assertThat(serverStatus(STRAY_SERVER)).isEqualTo("off");
+    assertThat(detachesOf(STRAY_VOLUME)).isEqualTo(1);
+    refreshedUntil(r -> finding(r, ON_STRAY).isEmpty());
+
+    // Kind 4, both ways.
+    apis.kubernetesDelete("/api/v1/persistentvolumes/" + STRAY_PV);
+    apis.createInCluster("/api/v1/persistentvolumes", persistentVolume("pv-z-ghost", 60999));
+    String orphan = "volume-without-persistent-volume/volume/" + STRAY_VOLUME;
+    String ghost = "volume-missing-at-hetzner/pv/pv-z-ghost";
+    JsonNode kind4 =
+        refreshedUntil(r -> finding(r, orphan).isPresent() && finding(r, ghost).isPresent());
+    assertThat(finding(kind4, ghost).get().path("cluster").asText()).contains("60999");
+    assertThat(finding(kind4, orphan).get().path("hetzner").asText())
+        .contains("'" + STRAY_PV + "'")
+        .contains("attached to no server");
+    assertThat(finding(kind4, orphan).get().path("noRepairBecause").asText())
+        .contains("costs money");
+    apis.kubernetesDelete("/api/v1/persistentvolumes/pv-z-ghost");
+  }
+
+  /**
+   * Until a report compared after that moment offers the stray volume's detach (a refresh within 30
+   * s of the last joins that run, whose report may be older).
+   */
+  private static void awaitDetachOffered(Instant after) {
+    refreshedUntil(
+        r ->
+            Instant.parse(r.path("report").path("at").asText()).isAfter(after)
+                && finding(r, ON_STRAY).map(f -> f.path("repair").isObject()).orElse(false));
+  }
+
+  /** What the audit answered a repair request with. */
+  private record Answer(int status, JsonNode body) {}
+
+  /** {@code POST /api/doctor/findings/{id}/repair} with the local run's token. */
+  private static Answer repair(String findingId) {
+    try {
+      java.net.http.HttpResponse<String> response =
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          java.net.URI.create(
+                              apis.audit() + "/api/doctor/findings/" + findingId + "/repair"))
+                      .header("Authorization", "Bearer " + Stack.TOKEN)
+                      .header("Content-Type", "application/json")
+                      .timeout(Duration.ofSeconds(120))
+                      .POST(
+                          java.net.http.HttpRequest.BodyPublishers.ofString(
+                              "{\"requestedBy\": \"doctor-it\"}"))
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.ofString());
+      return new Answer(
+          response.statusCode(),
+          new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Runs the official hcloud CLI against hcloud-sim. */
+  private static void hcloud(String arguments) {
+    run(
+        OutsideTools.require("hcloud", "apt-get install hcloud-cli"),
+        "hcloud " + arguments,
+        Map.of(
+            "HCLOUD_ENDPOINT",
+            "http://127.0.0.1:" + ports.hcloudSim() + "/v1",
+            "HCLOUD_TOKEN",
+            Stack.TOKEN));
+  }
+
+  private static Long volumeServer(long volumeId) {
+    for (JsonNode volume : apis.hcloudState().path("volumes")) {
+      if (volume.path("id").asLong() == volumeId) {
+        return volume.path("server").isNumber() ? volume.path("server").asLong() : null;
+      }
+    }
+    throw new AssertionError("volume " + volumeId + " is not in hcloud-sim");
+  }
+
+  private static String serverStatus(long serverId) {
+    for (JsonNode server : apis.hcloudState().path("servers")) {
+      if (server.path("id").asLong() == serverId) {
+        return server.path("status").asText();
+      }
+    }
+    throw new AssertionError("server " + serverId + " is not in hcloud-sim");
+  }
+
+  private static long detachesOf(long volumeId) {
+    long count = 0;
+    for (JsonNode action : apis.hcloudState().path("actions")) {
+      if (action.path("command").asText().equals("detach_volume")
+          && action.toString().contains(Long.toString(volumeId))) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** A PersistentVolume of the hcloud CSI driver in fsn1 naming this Hetzner volume. */
+  private static String persistentVolume(String name, long volumeId) {
+    return """
+        {"apiVersion": "v1", "kind": "PersistentVolume",
+         "metadata": {"name": "%s"},
+         "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteOnce"],
+                  "persistentVolumeReclaimPolicy": "Retain",
+                  "csi": {"driver": "csi.hetzner.cloud", "volumeHandle": "%d"},
+                  "nodeAffinity": {"required": {"nodeSelectorTerms": [{"matchExpressions":
+                      [{"key": "csi.hetzner.cloud/location", "operator": "In", "values": ["fsn1"]}]}]}}}}
+        """
+        .formatted(name, volumeId);
+  }
+
   /**
    * Asks for runs through {@code GET /api/doctor?refresh=true} until one's report matches (a
    * refresh within 30 s of the last joins that run, so a changed world shows up in a later one).

@@ -69,7 +69,10 @@ final class SharedStack {
                       "lifeboat.watcher.lease-grace", "8s",
                       "lifeboat.watcher.lease-renew-period", "2s",
                       "lifeboat.watcher.not-ready-grace", "8s",
-                      "lifeboat.watcher.storm.window", STORM_WINDOW.toSeconds() + "s")),
+                      "lifeboat.watcher.storm.window", STORM_WINDOW.toSeconds() + "s"),
+                  // DoctorIT's drift is reported after 10 s instead of 2 min.
+                  "volume-orchestrator",
+                  Map.of("lifeboat.doctor.settle", "10s")),
               Duration.ofSeconds(240));
       Stack starting = new Stack(settings);
       starting.up(PROGRESS);

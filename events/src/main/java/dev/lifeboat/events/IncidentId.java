@@ -67,6 +67,16 @@ public final class IncidentId {
         + sha256Hex(nodeName + "/" + nodeUid + "/removal").substring(0, HASH_CHARS);
   }
 
+  /**
+   * The id of the saga that repairs a doctor's finding: {@code repair-} and 12 hex characters of a
+   * hash of the repair's id, so that the repair answered twice (a new owner of the doctor after a
+   * crash) opens one saga.
+   */
+  public static String forRepair(String repairId) {
+    Require.text(repairId, "repairId");
+    return "repair-" + sha256Hex("repair/" + repairId).substring(0, HASH_CHARS);
+  }
+
   private static String sha256Hex(String text) {
     try {
       MessageDigest digest = MessageDigest.getInstance("SHA-256");

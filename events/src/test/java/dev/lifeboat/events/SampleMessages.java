@@ -32,6 +32,8 @@ import dev.lifeboat.events.doctor.Headroom;
 import dev.lifeboat.events.doctor.HetznerSnapshot;
 import dev.lifeboat.events.doctor.HetznerSnapshotTaken;
 import dev.lifeboat.events.doctor.Repair;
+import dev.lifeboat.events.doctor.RepairAnswered;
+import dev.lifeboat.events.doctor.RepairAsked;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
 import dev.lifeboat.events.hcloud.DetachVolume;
@@ -54,6 +56,7 @@ import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.RepairRequested;
 import dev.lifeboat.events.node.ServerDisposal;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.node.SuspicionReason;
@@ -299,8 +302,42 @@ public final class SampleMessages {
                     null)),
             List.of(),
             new Headroom(3600, 3512, "k3s-pool-a-worker-3", 4, 27),
-            null));
+            null),
+        new RepairAsked(
+            id(64), DoctorMessage.KEY, AT, DOCTOR_RUN, REPAIR, REPAIRED_FINDING, "alice"),
+        new RepairAnswered(
+            id(65),
+            DoctorMessage.KEY,
+            AT,
+            DOCTOR_RUN,
+            REPAIR,
+            REPAIRED_FINDING,
+            RepairAnswered.Verdict.STARTED,
+            null,
+            REPAIR_DETACH,
+            IncidentId.forRepair(REPAIR)),
+        new RepairRequested(
+            id(66),
+            IncidentId.forRepair(REPAIR),
+            AT,
+            new NodeRef(
+                RepairRequested.serverName(NODE.serverId()),
+                RepairRequested.serverName(NODE.serverId()),
+                NODE.serverId(),
+                "fsn1"),
+            REPAIRED_FINDING,
+            REPAIR_DETACH,
+            "alice",
+            new HeldVolume(VOLUME, "pvc-3f1d2c4b", CLAIM, "fsn1", List.of())));
   }
+
+  /** The repair of the doctor samples. */
+  public static final String REPAIR = "0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6";
+
+  private static final String REPAIRED_FINDING = "volume-on-server-without-node/volume/" + VOLUME;
+
+  private static final Repair REPAIR_DETACH =
+      new Repair(Repair.Action.DETACH_VOLUME, VOLUME, NODE.serverId(), null, null);
 
   /** The run id of the doctor samples. */
   public static final String DOCTOR_RUN = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f";

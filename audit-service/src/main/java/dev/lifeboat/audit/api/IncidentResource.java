@@ -38,7 +38,8 @@ public class IncidentResource {
   @GET
   @Path("/incidents")
   @Operation(
-      summary = "Incidents and removals, newest first, filtered by kind, node, status and time")
+      summary =
+          "Incidents, removals and repairs, newest first, filtered by kind, node, status and time")
   public Queries.Page list(
       @QueryParam("kind") String kind,
       @QueryParam("node") String node,
@@ -53,14 +54,17 @@ public class IncidentResource {
     }
     if (kind != null
         && !kind.equalsIgnoreCase(IncidentProjector.LOSS)
-        && !kind.equalsIgnoreCase(IncidentProjector.REMOVAL)) {
+        && !kind.equalsIgnoreCase(IncidentProjector.REMOVAL)
+        && !kind.equalsIgnoreCase(IncidentProjector.REPAIR)) {
       throw ApiError.of(
           Status.BAD_REQUEST,
           "invalid_input",
           "kind must be "
               + IncidentProjector.LOSS
-              + " or "
+              + ", "
               + IncidentProjector.REMOVAL
+              + " or "
+              + IncidentProjector.REPAIR
               + ", was "
               + kind);
     }

@@ -31,6 +31,7 @@ import dev.lifeboat.events.node.NodeRef;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.NodeSuspected;
 import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.RepairRequested;
 import dev.lifeboat.events.node.StormGuardTripped;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
@@ -64,6 +65,9 @@ public final class IncidentProjector {
 
   /** The kind of an incident opened by a node's planned removal. */
   public static final String REMOVAL = "removal";
+
+  /** The kind of the saga that repairs a doctor's finding. */
+  public static final String REPAIR = "repair";
 
   private IncidentProjector() {}
 
@@ -134,12 +138,19 @@ public final class IncidentProjector {
       } else if (message instanceof StormGuardTripped guard) {
         node = node == null ? guard.node() : node;
         status = status == null ? IncidentStatus.SUSPECTED : status;
-      } else if (message instanceof NodeGone || message instanceof RemovalRequested) {
-        // A removal opens with the same inventory as a loss; its reason says which it is.
-        NodeGone gone =
-            message instanceof RemovalRequested removal ? removal.inventory() : (NodeGone) message;
-        if (message instanceof RemovalRequested) {
+      } else if (message instanceof NodeGone
+          || message instanceof RemovalRequested
+          || message instanceof RepairRequested) {
+        // A removal or a repair opens with the same inventory as a loss; its reason says which.
+        NodeGone gone;
+        if (message instanceof RemovalRequested removal) {
+          gone = removal.inventory();
           kind = REMOVAL;
+        } else if (message instanceof RepairRequested repair) {
+          gone = repair.inventory();
+          kind = REPAIR;
+        } else {
+          gone = (NodeGone) message;
         }
         if (detected == null) {
           node = gone.node();

@@ -5,6 +5,7 @@ import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.doctor.DoctorMessage;
 import dev.lifeboat.events.doctor.DoctorRunRequested;
+import dev.lifeboat.events.doctor.RepairAsked;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.service.KafkaSend;
 import io.smallrye.common.annotation.Identifier;
@@ -62,6 +63,36 @@ public class DoctorRequests {
     KafkaSend.await(producer.send(new ProducerRecord<>(topic, DoctorMessage.KEY, request)), topic);
     last = request;
     return request;
+  }
+
+  /**
+   * A repair asked for: a fresh run (never a recent one joined: the finding is checked again on
+   * what both sides show after the request), then the request naming it, in that order on the
+   * doctor's one partition.
+   */
+  public RepairAsked askRepair(String findingId, String requestedBy) {
+    Instant now = clock.instant();
+    DoctorRunRequested run =
+        new DoctorRunRequested(
+            MessageIds.random(),
+            DoctorMessage.KEY,
+            now,
+            MessageIds.random(),
+            "repair by " + requestedBy);
+    RepairAsked asked =
+        new RepairAsked(
+            MessageIds.random(),
+            DoctorMessage.KEY,
+            now,
+            run.runId(),
+            MessageIds.random(),
+            findingId,
+            requestedBy);
+    var first = producer.send(new ProducerRecord<>(topic, DoctorMessage.KEY, run));
+    var second = producer.send(new ProducerRecord<>(topic, DoctorMessage.KEY, asked));
+    KafkaSend.await(first, topic);
+    KafkaSend.await(second, topic);
+    return asked;
   }
 
   @PreDestroy

@@ -5,6 +5,7 @@ import dev.lifeboat.events.codec.MessageTypes;
 import dev.lifeboat.events.codec.ReadResult;
 import dev.lifeboat.events.doctor.DoctorMessage;
 import dev.lifeboat.events.doctor.DoctorReport;
+import dev.lifeboat.events.doctor.RepairAnswered;
 import dev.lifeboat.events.inventory.InventoryReport;
 import dev.lifeboat.events.permit.BudgetReported;
 import dev.lifeboat.service.Arrivals;
@@ -89,13 +90,19 @@ public class Ingest {
             registry.counter("lifeboat.audit.messages.stored", "topic", record.topic()).increment();
             continue;
           }
+          if (message instanceof RepairAnswered answer) {
+            DoctorRepairs.store(db, answer, record.value());
+            registry.counter("lifeboat.audit.messages.stored", "topic", record.topic()).increment();
+            continue;
+          }
           if (message instanceof BudgetReported
               || message instanceof InventoryReport
               || message instanceof DoctorMessage) {
             // No incident's: the budget while it is short, every 5 s (its effect is on each
             // incident's timeline: flow slots refused "of the limit of N"), and a node's
             // inventory (not subscribed to; read by a replay only if asked), and the doctor's
-            // requests and snapshots (its reports are kept, above). They stay on their topics.
+            // requests and snapshots (its reports and repair answers are kept, above). They stay on
+            // their topics.
             registry
                 .counter("lifeboat.audit.messages.skipped", "topic", record.topic())
                 .increment();

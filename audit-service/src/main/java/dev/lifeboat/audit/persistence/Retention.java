@@ -28,12 +28,19 @@ public class Retention {
   private final Clock clock;
 
   private final DoctorReports doctorReports;
+  private final DoctorRepairs doctorRepairs;
 
-  Retention(DataSource dataSource, AuditConfig config, Clock clock, DoctorReports doctorReports) {
+  Retention(
+      DataSource dataSource,
+      AuditConfig config,
+      Clock clock,
+      DoctorReports doctorReports,
+      DoctorRepairs doctorRepairs) {
     this.dataSource = dataSource;
     this.config = config;
     this.clock = clock;
     this.doctorReports = doctorReports;
+    this.doctorRepairs = doctorRepairs;
   }
 
   @Scheduled(
@@ -47,6 +54,10 @@ public class Retention {
     int reports = doctorReports.deleteOlderThan(clock.instant().minus(config.retention()));
     if (reports > 0) {
       LOG.infof("deleted %d doctor reports older than %s", reports, config.retention());
+    }
+    int repairs = doctorRepairs.deleteOlderThan(clock.instant().minus(config.retention()));
+    if (repairs > 0) {
+      LOG.infof("deleted %d repair answers older than %s", repairs, config.retention());
     }
   }
 

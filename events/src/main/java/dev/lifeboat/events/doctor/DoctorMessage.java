@@ -9,7 +9,12 @@ import dev.lifeboat.events.LifeboatMessage;
  * examines every run and knows the one before.
  */
 public sealed interface DoctorMessage extends LifeboatMessage
-    permits DoctorRunRequested, ClusterSnapshotTaken, HetznerSnapshotTaken, DoctorReport {
+    permits DoctorRunRequested,
+        ClusterSnapshotTaken,
+        HetznerSnapshotTaken,
+        DoctorReport,
+        RepairAsked,
+        RepairAnswered {
 
   /** The key (and {@code incidentId}) of every doctor message. */
   String KEY = "doctor";

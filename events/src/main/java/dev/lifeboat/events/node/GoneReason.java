@@ -19,5 +19,10 @@ public enum GoneReason {
    * Not lost: a person asked to remove the node ({@link RemovalRequested}); the inventory of a
    * removal carries this reason.
    */
-  REMOVAL_REQUESTED
+  REMOVAL_REQUESTED,
+  /**
+   * Not lost: a person asked for the repair of a doctor's finding ({@link RepairRequested}); the
+   * inventory of a repair carries this reason.
+   */
+  REPAIR_REQUESTED
 }

@@ -3,6 +3,7 @@ package dev.lifeboat.orchestrator.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The doctor's configuration ({@code lifeboat.doctor.*}); see docs/doctor.md. */
 @ConfigMapping(prefix = "lifeboat.doctor")
@@ -26,4 +27,11 @@ public interface DoctorConfig {
   /** How long a pod waits for a volume attached to another server before it is a finding. */
   @WithDefault("5m")
   Duration multiAttachAfter();
+
+  /**
+   * The kinds of finding whose repair runs without a person asking, as soon as a run reports one,
+   * comma-separated ({@code VOLUME_ON_SERVER_WITHOUT_NODE} or {@code
+   * volume-on-server-without-node}); empty (the default) repairs nothing unasked.
+   */
+  Optional<String> autoRepair();
 }

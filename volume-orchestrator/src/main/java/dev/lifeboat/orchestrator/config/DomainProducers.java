@@ -1,8 +1,10 @@
 package dev.lifeboat.orchestrator.config;
 
+import dev.lifeboat.events.doctor.FindingKind;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.BudgetShare;
 import dev.lifeboat.orchestrator.domain.Doctor;
+import dev.lifeboat.orchestrator.domain.DoctorRuns;
 import dev.lifeboat.orchestrator.domain.Drill;
 import dev.lifeboat.orchestrator.domain.FencePolicy;
 import dev.lifeboat.orchestrator.domain.IncidentSaga;
@@ -13,9 +15,12 @@ import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The domain objects the service runs with, made from {@link SagaConfig}: the saga's policy (every
@@ -90,7 +95,47 @@ public class DomainProducers {
     if (config.multiAttachAfter().isNegative()) {
       throw invalidDoctor("multi-attach-after", "must not be negative", config.multiAttachAfter());
     }
+    autoRepairOf(config);
     return new Doctor.Settings(config.settle(), config.multiAttachAfter());
+  }
+
+  /**
+   * The kinds repaired unasked ({@code lifeboat.doctor.auto-repair}), or an error naming the key:
+   * an unknown kind, or one whose repair does not run as a saga.
+   */
+  public static Set<FindingKind> autoRepairOf(DoctorConfig config) {
+    Set<FindingKind> kinds = EnumSet.noneOf(FindingKind.class);
+    String value = config.autoRepair().orElse("");
+    for (String word : value.split(",")) {
+      String name = word.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+      if (name.isEmpty()) {
+        continue;
+      }
+      FindingKind kind;
+      try {
+        kind = FindingKind.valueOf(name);
+      } catch (IllegalArgumentException e) {
+        throw invalidDoctor(
+            "auto-repair",
+            "names an unknown kind '"
+                + word.trim()
+                + "' (kinds: "
+                + List.of(FindingKind.values())
+                + ")",
+            value);
+      }
+      if (!DoctorRuns.REPAIRED_UNASKED.contains(kind)) {
+        throw invalidDoctor(
+            "auto-repair",
+            "may name only kinds whose repair runs as a saga "
+                + DoctorRuns.REPAIRED_UNASKED
+                + ", not "
+                + kind,
+            value);
+      }
+      kinds.add(kind);
+    }
+    return kinds;
   }
 
   @Produces

@@ -6,6 +6,7 @@ import dev.lifeboat.events.control.ControlRequest;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeReturned;
 import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.RepairRequested;
 import dev.lifeboat.events.permit.FlowSlotsGranted;
 import dev.lifeboat.events.permit.FlowSlotsRefused;
 import dev.lifeboat.events.permit.PermitMessage;
@@ -62,6 +63,12 @@ import java.util.Optional;
  * volume moved, FINISH ({@link RemovalFinish}: drain, delete or power off the server with no volume
  * on it, delete the Node). A cancel starts no volume and lets those under way arrive; a loss of the
  * node hands what is still on it to the loss's incident ({@link RemovalHandover}).
+ *
+ * <p>The repair of a doctor's finding (kind {@link IncidentKind#REPAIR}, opened by a {@code
+ * RepairRequested} once the finding was checked again) runs PRE_FLIGHT (recording that check) and
+ * DETACH of its one volume from a server that no Node stands for, then ends; nothing is fenced,
+ * cordoned or tainted, and a detach the adapter refuses because the server runs ends it PARTIAL at
+ * once (docs/doctor.md).
  *
  * <p>The parts: {@link IncidentSteps} (open, gates, end), {@link Fence} (fence or hold, and the
  * fence lost when the server runs again), {@link Admission} (flow slots), {@link NodeCordon},
@@ -188,6 +195,12 @@ public final class IncidentSaga {
       if (message instanceof NodeGone gone) {
         if (run.state == null) {
           incident.open(gone, 0);
+        }
+        return;
+      }
+      if (message instanceof RepairRequested repair) {
+        if (run.state == null) {
+          incident.openRepair(repair);
         }
         return;
       }

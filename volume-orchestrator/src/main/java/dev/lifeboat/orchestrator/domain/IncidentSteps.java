@@ -5,6 +5,7 @@ import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.PodRef;
 import dev.lifeboat.events.node.RemovalRequested;
+import dev.lifeboat.events.node.RepairRequested;
 import dev.lifeboat.events.saga.IncidentCancelled;
 import dev.lifeboat.events.saga.IncidentCompleted;
 import dev.lifeboat.events.saga.IncidentPartial;
@@ -180,6 +181,40 @@ final class IncidentSteps {
     }
   }
 
+  /**
+   * Opens the repair of a doctor's finding, checked again just before it was sent: PRE_FLIGHT
+   * records that check, and the volume is queued for its detach.
+   */
+  void openRepair(RepairRequested request) {
+    IncidentState state = begin(request.inventory(), 0);
+    state.kind = IncidentKind.REPAIR;
+    state.requestedBy = request.requestedBy();
+    state.fencing = FencePolicy.NONE;
+    run.started(Step.PRE_FLIGHT, null, 1, null);
+    state.volumes.add(new VolumeFlow(request.volume(), Phase.QUEUED));
+    run.succeeded(
+        Step.PRE_FLIGHT,
+        null,
+        1,
+        "repair of "
+            + request.findingId()
+            + " asked by "
+            + state.requestedBy
+            + ", checked again just before: detach volume "
+            + request.volume().volumeId()
+            + " from server "
+            + run.serverId()
+            + ", which is off and no Node stands for");
+    if (state.dryRun) {
+      run.succeeded(
+          Step.DETACH,
+          request.volume().volumeId(),
+          1,
+          "dry run: would detach it from server " + run.serverId());
+      cancel("dry run: no command was sent");
+    }
+  }
+
   /** A removal in dry run: what it would do, recorded step by step, then the end; nothing sent. */
   private void dryRunRemoval(NodeGone inventory) {
     IncidentState state = run.state;
@@ -250,6 +285,16 @@ final class IncidentSteps {
    * one whose detach, on its way at that moment, fails or times out.
    */
   private void onFlowReport(VolumeFlow flow, Report report) {
+    if (run.state.kind == IncidentKind.REPAIR
+        && flow.phase == Phase.DETACH
+        && report instanceof Failure failure
+        && FailureCodes.SERVER_RUNNING.equals(failure.code())) {
+      // Nothing fenced this server: once it runs, no detach from it is tried again.
+      String why = failure.message() + "; the repair stops, the volume stays where it is";
+      run.failed(Step.DETACH, flow.volumeId(), flow.attempt.number, failure.code(), why, true);
+      flows.fail(flow, Step.DETACH, failure.code(), why);
+      return;
+    }
     if (flow.phase == Phase.DETACH && !flow.handingOn && report instanceof Failure failure) {
       boolean serverRuns = FailureCodes.SERVER_RUNNING.equals(failure.code());
       // A detach on its way when the fence was lost that did not happen is never tried again
@@ -293,6 +338,10 @@ final class IncidentSteps {
     IncidentState state = run.state;
     if (state.kind == IncidentKind.REMOVAL) {
       progressRemoval();
+      return;
+    }
+    if (state.kind == IncidentKind.REPAIR) {
+      progressRepair();
       return;
     }
     boolean fenceHolds = state.fenced && !state.fenceLost;
@@ -403,6 +452,19 @@ final class IncidentSteps {
         flows.fail(flow, Step.RELEASE, SagaCodes.POD_KEEPS_VOLUME, why);
       } else if (podsFree(flow) && freeSlot()) {
         flows.start(flow, Phase.RELEASE);
+      }
+    }
+  }
+
+  /** A repair: its volume's detach, then the end (no pod is released or rescheduled). */
+  private void progressRepair() {
+    for (VolumeFlow flow : run.state.volumes) {
+      if (flow.phase == Phase.QUEUED) {
+        flows.start(flow, Phase.DETACH);
+      } else if (flow.phase == Phase.DETACHED) {
+        flow.phase = Phase.REPAIRED;
+        flow.attempt = null;
+        flow.endedAt = run.now;
       }
     }
   }
@@ -606,7 +668,7 @@ final class IncidentSteps {
     stopIncidentAttempts();
     List<Long> moved =
         state.volumes.stream()
-            .filter(flow -> flow.phase == Phase.MOVED)
+            .filter(flow -> flow.phase == Phase.MOVED || flow.phase == Phase.REPAIRED)
             .map(VolumeFlow::volumeId)
             .toList();
     List<VolumeFailure> failures =

@@ -36,6 +36,8 @@ public enum Phase {
   VERIFY(Step.VERIFY),
   /** Moved: the replacement pod is Ready with the volume. */
   MOVED(null),
+  /** A repair's last step succeeded (a doctor's repair: the volume detached). */
+  REPAIRED(null),
   /** Given up, with a {@link dev.lifeboat.events.saga.VolumeFailure}. */
   FAILED(null),
   /** Opted out of failover; never touched. */
@@ -59,7 +61,7 @@ public enum Phase {
 
   /** True for the phases a flow ends in. */
   public boolean ended() {
-    return this == MOVED || this == FAILED || this == SKIPPED;
+    return this == MOVED || this == REPAIRED || this == FAILED || this == SKIPPED;
   }
 
   /** True for the phases that occupy one of the incident's slots for volume flows. */

@@ -8,6 +8,7 @@ import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.orchestrator.api.IncidentResource;
 import dev.lifeboat.orchestrator.api.IncidentView;
 import dev.lifeboat.orchestrator.config.DoctorConfig;
+import dev.lifeboat.orchestrator.config.DomainProducers;
 import dev.lifeboat.orchestrator.domain.Doctor;
 import dev.lifeboat.orchestrator.domain.DoctorRuns;
 import dev.lifeboat.service.KafkaSend;
@@ -66,6 +67,7 @@ public class DoctorDesk {
   private final IncidentResource incidents;
   private final Map<String, Object> kafka;
   private final String topic;
+  private final String nodeEvents;
   private final Clock clock;
   private final KafkaProducer<String, LifeboatMessage> producer;
   private volatile KafkaConsumer<String, byte[]> consumer;
@@ -91,6 +93,7 @@ public class DoctorDesk {
     this.incidents = incidents;
     this.kafka = kafka;
     this.topic = Topic.DOCTOR.nameWith(prefix);
+    this.nodeEvents = Topic.NODE_EVENTS.nameWith(prefix);
     this.clock = clock;
     Map<String, Object> producerConfig = KafkaSend.producerConfig(kafka);
     producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-volume-orchestrator-doctor");
@@ -158,7 +161,7 @@ public class DoctorDesk {
           }
         }
         if (runs != null && reader.position(doctorPartition) >= caughtUpAt) {
-          for (DoctorMessage due : runs.due(clock.instant(), this::busy)) {
+          for (LifeboatMessage due : runs.due(clock.instant(), this::busy)) {
             send(due);
           }
         }
@@ -174,9 +177,23 @@ public class DoctorDesk {
         % partitions;
   }
 
-  private void send(DoctorMessage message) {
-    KafkaSend.await(producer.send(new ProducerRecord<>(topic, DoctorMessage.KEY, message)), topic);
-    LOG.infof("doctor: sent %s of run %s", message.getClass().getSimpleName(), message.runId());
+  /**
+   * A doctor message on the doctor topic; a repair's opening on the node events, keyed by its saga,
+   * before the answer that says it started.
+   */
+  private void send(LifeboatMessage message) {
+    if (message instanceof DoctorMessage doctorMessage) {
+      KafkaSend.await(
+          producer.send(new ProducerRecord<>(topic, DoctorMessage.KEY, message)), topic);
+      LOG.infof(
+          "doctor: sent %s of run %s", message.getClass().getSimpleName(), doctorMessage.runId());
+    } else {
+      KafkaSend.await(
+          producer.send(new ProducerRecord<>(nodeEvents, message.incidentId(), message)),
+          nodeEvents);
+      LOG.infof(
+          "doctor: sent %s, opening %s", message.getClass().getSimpleName(), message.incidentId());
+    }
   }
 
   /** What running incidents hold; nothing known when another instance does not answer. */
@@ -213,7 +230,12 @@ public class DoctorDesk {
       long begin = reader.beginningOffsets(List.of(doctorPartition)).get(doctorPartition);
       reader.seek(doctorPartition, Math.max(begin, end - LOOKBACK));
       caughtUpAt = end;
-      runs = new DoctorRuns(doctor, config.interval(), config.answerWithin());
+      runs =
+          new DoctorRuns(
+              doctor,
+              config.interval(),
+              config.answerWithin(),
+              DomainProducers.autoRepairOf(config));
       LOG.infof("doctor: this instance runs the doctor (reading back from offset %d)", end);
     }
 

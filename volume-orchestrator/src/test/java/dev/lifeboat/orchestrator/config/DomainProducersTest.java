@@ -3,6 +3,7 @@ package dev.lifeboat.orchestrator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.lifeboat.events.doctor.FindingKind;
 import dev.lifeboat.events.saga.Step;
 import dev.lifeboat.orchestrator.domain.BudgetShare;
 import dev.lifeboat.orchestrator.domain.Doctor;
@@ -98,6 +99,39 @@ class DomainProducersTest {
     assertThatThrownBy(() -> DomainProducers.doctorSettingsOf(doctorConfig(Map.of(key, value))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(key);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "no-such-kind | unknown kind",
+        "NO_DELETE_PROTECTION | only kinds whose repair runs as a saga",
+        "multi-attach-wait | only kinds whose repair runs as a saga",
+      })
+  void anAutoRepairOfAKindWithoutASagaStopsTheServiceNamingTheKey(String value, String why) {
+    assertThatThrownBy(
+            () ->
+                DomainProducers.doctorSettingsOf(
+                    doctorConfig(Map.of("lifeboat.doctor.auto-repair", value))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("lifeboat.doctor.auto-repair")
+        .hasMessageContaining(why);
+  }
+
+  @Test
+  void nothingIsRepairedUnaskedUnlessAKindIsNamedInEitherSpelling() {
+    assertThat(DomainProducers.autoRepairOf(doctorConfig(Map.of()))).isEmpty();
+    assertThat(
+            DomainProducers.autoRepairOf(
+                doctorConfig(
+                    Map.of("lifeboat.doctor.auto-repair", " volume-on-server-without-node "))))
+        .containsExactly(FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE);
+    assertThat(
+            DomainProducers.autoRepairOf(
+                doctorConfig(
+                    Map.of("lifeboat.doctor.auto-repair", "VOLUME_ON_SERVER_WITHOUT_NODE"))))
+        .containsExactly(FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE);
   }
 
   @Test

@@ -2,6 +2,8 @@ package dev.lifeboat.orchestrator.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lifeboat.events.IncidentId;
+import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.doctor.ClusterSnapshot;
 import dev.lifeboat.events.doctor.ClusterSnapshotTaken;
@@ -12,10 +14,15 @@ import dev.lifeboat.events.doctor.Finding;
 import dev.lifeboat.events.doctor.FindingKind;
 import dev.lifeboat.events.doctor.HetznerSnapshot;
 import dev.lifeboat.events.doctor.HetznerSnapshotTaken;
+import dev.lifeboat.events.doctor.Repair;
+import dev.lifeboat.events.doctor.RepairAnswered;
+import dev.lifeboat.events.doctor.RepairAsked;
+import dev.lifeboat.events.node.RepairRequested;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,9 +42,19 @@ class DoctorRunsTest {
     return new DoctorRuns(new Doctor(Doctor.Settings.defaults()), INTERVAL, ANSWER_WITHIN);
   }
 
-  /** What the owner sends at that time, as it lands on the topic. */
+  /** The repairs' sagas the owner opened, on the node events. */
+  private final List<RepairRequested> opened = new ArrayList<>();
+
+  /** What the owner sends at that time to the doctor topic, as it lands there. */
   private List<DoctorMessage> due(DoctorRuns runs, Instant now) {
-    List<DoctorMessage> sent = runs.due(now, Doctor.Busy::none);
+    List<DoctorMessage> sent = new ArrayList<>();
+    for (LifeboatMessage message : runs.due(now, Doctor.Busy::none)) {
+      if (message instanceof DoctorMessage doctor) {
+        sent.add(doctor);
+      } else {
+        opened.add((RepairRequested) message);
+      }
+    }
     topic.addAll(sent);
     return sent;
   }
@@ -179,6 +196,185 @@ class DoctorRunsTest {
     assertThat(only(due(runs, T0.plusSeconds(1)), DoctorReport.class).runId()).isEqualTo("run-1");
   }
 
+  // ---- repairs ------------------------------------------------------------------------------
+
+  private static final String STRAY = "volume-on-server-without-node/volume/202";
+
+  /** An owner whose last report names volume 202 on server 102 (off, no node) with its detach. */
+  private DoctorRuns ownerWhoReportedTheStrayVolume() {
+    DoctorRuns runs = owner();
+    DoctorReport report = twoRuns(runs, "off");
+    assertThat(only(report.findings(), FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE).id())
+        .isEqualTo(STRAY);
+    assertThat(opened).as("nothing is repaired unasked by default").isEmpty();
+    return runs;
+  }
+
+  /**
+   * Two scheduled runs 3 minutes apart, server 102 in this status: the second reports what lasted.
+   */
+  private DoctorReport twoRuns(DoctorRuns runs, String strayStatus) {
+    DoctorReport report = null;
+    for (Instant at : List.of(T0, T0.plus(Duration.ofMinutes(3)))) {
+      DoctorRunRequested run = runs.ask(at, "schedule");
+      runs.read(answeredCluster(run, at));
+      runs.read(answeredHetzner(run, at, strayStatus));
+      report = only(reports(due(runs, at.plusSeconds(1))), DoctorReport.class);
+    }
+    return report;
+  }
+
+  private static DoctorRuns repairingUnasked() {
+    return new DoctorRuns(
+        new Doctor(Doctor.Settings.defaults()),
+        INTERVAL,
+        ANSWER_WITHIN,
+        Set.of(FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE));
+  }
+
+  private static final Instant ASKED = T0.plus(Duration.ofMinutes(4));
+
+  /** A repair asked for on a fresh run, as the audit sends it: the run first, then the request. */
+  private static DoctorRunRequested askRepair(DoctorRuns runs, String finding) {
+    DoctorRunRequested run =
+        new DoctorRunRequested(MessageIds.random(), DoctorMessage.KEY, ASKED, "run-r", "alice");
+    runs.read(run);
+    runs.read(
+        new RepairAsked(
+            MessageIds.random(), DoctorMessage.KEY, ASKED, "run-r", "repair-1", finding, "alice"));
+    return run;
+  }
+
+  private static List<RepairAnswered> answers(List<DoctorMessage> sent) {
+    return sent.stream()
+        .filter(RepairAnswered.class::isInstance)
+        .map(RepairAnswered.class::cast)
+        .toList();
+  }
+
+  @Test
+  void aRepairWhoseFindingStillHoldsOnTheFreshRunOpensItsSagaBeforeItIsAnswered() {
+    DoctorRuns runs = ownerWhoReportedTheStrayVolume();
+    DoctorRunRequested run = askRepair(runs, STRAY);
+    runs.read(answeredCluster(run, ASKED.plusSeconds(1)));
+    assertThat(due(runs, ASKED.plusSeconds(1))).isEmpty(); // not before both sides answered
+    runs.read(answeredHetzner(run, ASKED.plusSeconds(1)));
+
+    List<DoctorMessage> sent = due(runs, ASKED.plusSeconds(2));
+
+    RepairAnswered answer = answers(sent).get(0);
+    assertThat(answer.verdict()).isEqualTo(RepairAnswered.Verdict.STARTED);
+    assertThat(answer.repair().action()).isEqualTo(Repair.Action.DETACH_VOLUME);
+    assertThat(answer.repairIncidentId()).isEqualTo(IncidentId.forRepair("repair-1"));
+    assertThat(sent.get(sent.size() - 1)).isInstanceOf(DoctorReport.class);
+    assertThat(opened).hasSize(1);
+    RepairRequested saga = opened.get(0);
+    assertThat(saga.incidentId()).isEqualTo(answer.repairIncidentId());
+    assertThat(saga.node().serverId()).isEqualTo(102);
+    assertThat(saga.node().name()).isEqualTo("server-102");
+    assertThat(saga.volume().volumeId()).isEqualTo(202);
+    assertThat(saga.volume().persistentVolume()).isEqualTo("pv-202");
+    assertThat(saga.requestedBy()).isEqualTo("alice");
+    assertThat(due(runs, ASKED.plusSeconds(3))).isEmpty(); // answered once
+  }
+
+  @Test
+  void aRepairWhoseServerRunsAgainOnTheFreshRunIsRefusedNamingItAndOpensNothing() {
+    DoctorRuns runs = ownerWhoReportedTheStrayVolume();
+    DoctorRunRequested run = askRepair(runs, STRAY);
+    runs.read(answeredCluster(run, ASKED.plusSeconds(1)));
+    runs.read(answeredHetzner(run, ASKED.plusSeconds(1), "running"));
+
+    RepairAnswered answer = answers(due(runs, ASKED.plusSeconds(2))).get(0);
+
+    assertThat(answer.verdict()).isEqualTo(RepairAnswered.Verdict.REFUSED);
+    assertThat(answer.reason()).contains("102").contains("running");
+    assertThat(opened).isEmpty();
+  }
+
+  @Test
+  void aRepairOfAFindingTheLastReportDoesNotHaveIsAnsweredUnknown() {
+    DoctorRuns runs = ownerWhoReportedTheStrayVolume();
+    DoctorRunRequested run = askRepair(runs, "volume-on-server-without-node/volume/999");
+    runs.read(answeredCluster(run, ASKED.plusSeconds(1)));
+    runs.read(answeredHetzner(run, ASKED.plusSeconds(1)));
+
+    RepairAnswered answer = answers(due(runs, ASKED.plusSeconds(2))).get(0);
+
+    assertThat(answer.verdict()).isEqualTo(RepairAnswered.Verdict.UNKNOWN_FINDING);
+    assertThat(answer.reason()).contains("volume-on-server-without-node/volume/999");
+    assertThat(opened).isEmpty();
+  }
+
+  @Test
+  void aRepairWhoseRunFailsIsAnsweredNotCheckedWithTheReason() {
+    DoctorRuns runs = ownerWhoReportedTheStrayVolume();
+    DoctorRunRequested run = askRepair(runs, STRAY);
+    runs.read(answeredHetzner(run, ASKED.plusSeconds(1)));
+
+    List<DoctorMessage> sent = due(runs, ASKED.plus(ANSWER_WITHIN));
+
+    RepairAnswered answer = answers(sent).get(0);
+    assertThat(answer.verdict()).isEqualTo(RepairAnswered.Verdict.NOT_CHECKED);
+    assertThat(answer.reason()).contains("node-watcher");
+    assertThat(opened).isEmpty();
+  }
+
+  @Test
+  void aKindSetToBeRepairedUnaskedIsRepairedOnceARunReportsItAndNotWhileItSettles() {
+    DoctorRuns runs = repairingUnasked();
+    DoctorRunRequested first = runs.ask(T0, "schedule");
+    runs.read(answeredCluster(first, T0));
+    runs.read(answeredHetzner(first, T0));
+    due(runs, T0.plusSeconds(1));
+    assertThat(opened).as("settling: not yet").isEmpty();
+
+    Instant later = T0.plus(Duration.ofMinutes(3));
+    DoctorRunRequested second = runs.ask(later, "schedule");
+    runs.read(answeredCluster(second, later));
+    runs.read(answeredHetzner(second, later));
+    List<DoctorMessage> sent = due(runs, later.plusSeconds(1));
+
+    assertThat(opened)
+        .singleElement()
+        .satisfies(
+            saga -> {
+              assertThat(saga.volume().volumeId()).isEqualTo(202);
+              assertThat(saga.requestedBy()).isEqualTo(DoctorRuns.AUTO_REPAIR);
+            });
+    assertThat(answers(sent))
+        .singleElement()
+        .satisfies(a -> assertThat(a.verdict()).isEqualTo(RepairAnswered.Verdict.STARTED));
+    assertThat(sent.get(sent.size() - 1)).isInstanceOf(DoctorReport.class);
+  }
+
+  @Test
+  void aKindRepairedUnaskedIsNotRepairedWhileItsServerRuns() {
+    DoctorReport report = twoRuns(repairingUnasked(), "running");
+
+    assertThat(only(report.findings(), FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE).repair())
+        .isNull();
+    assertThat(opened).isEmpty();
+  }
+
+  @Test
+  void aNewOwnerAnswersARepairItsPredecessorLeftOpenOnceTheRunIsAnswered() {
+    DoctorRuns before = ownerWhoReportedTheStrayVolume();
+    DoctorRunRequested run = askRepair(before, STRAY);
+    DoctorRuns after = owner();
+    topic.forEach(after::read);
+    after.read(run);
+    after.read(
+        new RepairAsked(
+            MessageIds.random(), DoctorMessage.KEY, ASKED, "run-r", "repair-1", STRAY, "alice"));
+    after.read(answeredCluster(run, ASKED.plusSeconds(1)));
+    after.read(answeredHetzner(run, ASKED.plusSeconds(1)));
+
+    assertThat(answers(due(after, ASKED.plusSeconds(2))))
+        .extracting(RepairAnswered::verdict)
+        .containsExactly(RepairAnswered.Verdict.STARTED);
+  }
+
   /**
    * w-1 on server 101 with its volume 201, w-2 on 103 with room; server 102 (off, no node) holds
    * 202; 203 has no PV.
@@ -202,12 +398,18 @@ class DoctorRunsTest {
   }
 
   private static HetznerSnapshotTaken answeredHetzner(DoctorRunRequested run, Instant at) {
+    return answeredHetzner(run, at, "off");
+  }
+
+  /** The Hetzner side, server 102 (no node, holding 202) in this status. */
+  private static HetznerSnapshotTaken answeredHetzner(
+      DoctorRunRequested run, Instant at, String strayStatus) {
     HetznerSnapshot hetzner =
         new HetznerSnapshot(
             at,
             List.of(
                 new HetznerSnapshot.Server(101, "w-1", "running", "fsn1"),
-                new HetznerSnapshot.Server(102, "old-worker", "off", "fsn1"),
+                new HetznerSnapshot.Server(102, "old-worker", strayStatus, "fsn1"),
                 new HetznerSnapshot.Server(103, "w-2", "running", "fsn1")),
             List.of(
                 new HetznerSnapshot.Volume(201, "pv-201", "fsn1", 101L, true),
