@@ -590,6 +590,10 @@ class ClusterSimTest {
     assertThat(client.nodes().withName("t-hil-outsider").get()).isNull();
     HcloudSimProcess.shared().send("POST", "/_sim/servers/77/delete", "");
     HcloudSimProcess.shared().send("POST", "/_sim/servers/78/delete", "");
+    // Leaves the cluster as it found it: the cloud controller manager deletes the Node.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.nodes().withName("t-hil-joins").get() == null);
   }
 
   @Test

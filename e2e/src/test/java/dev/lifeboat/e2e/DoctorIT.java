@@ -163,22 +163,18 @@ class DoctorIT {
 
     hcloud("server poweroff " + STRAY_SERVER);
     awaitDetachOffered(Instant.now());
+    Instant asked = Instant.now();
     Answer started = repair(ON_STRAY);
     assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
     assertThat(started.body().path("repair").path("action").asText()).isEqualTo("DETACH_VOLUME");
     String saga = started.body().path("incidentId").asText();
-    JsonNode repaired =
-        await()
-            .atMost(Duration.ofSeconds(90))
-            .ignoreExceptions()
-            .until(
-                () -> apis.incidentDetail(saga).orElseThrow(),
-                detail -> detail.path("status").asText().equals("COMPLETED"));
+    JsonNode repaired = awaitCompleted(saga);
     assertThat(repaired.path("kind").asText()).isEqualTo("repair");
     assertThat(repaired.path("serverId").asLong()).isEqualTo(STRAY_SERVER);
     assertThat(volumeServer(STRAY_VOLUME)).isNull();
     assertThat(serverStatus(STRAY_SERVER)).isEqualTo("off");
     assertThat(detachesOf(STRAY_VOLUME)).isEqualTo(1);
+    printRequests("detach repair", asked);
     refreshedUntil(r -> finding(r, ON_STRAY).isEmpty());
 
     // Kind 4, both ways.
@@ -198,8 +194,110 @@ class DoctorIT {
   }
 
   /**
-   * Until a report compared after that moment offers the stray volume's detach (a refresh within 30
-   * s of the last joins that run, whose report may be older).
+   * Kind 2 and its repair on the real processes: one of c-full's volumes is on no server at once
+   * (hcloud-sim's drift call, no action), while its VolumeAttachment still says attached to c-full
+   * (the CSI attacher does not notice a detach behind its back) and its pod cannot run. The finding
+   * offers to attach it where the attachment says; the repair, asked through the audit API, runs as
+   * a saga that attaches it to c-full's server, and the next run reports it no more.
+   */
+  @Test
+  void anAttachmentHetznerNoLongerShowsIsRepairedByAttachingTheVolumeWhereItSays() {
+    long volume = 60022;
+    long cFull = 5302;
+    assertThat(volumeServer(volume)).isEqualTo(cFull);
+    Instant lost = Instant.now();
+    apis.post(apis.hcloudSim() + "/_sim/volumes/" + volume + "/lose-attachment", "");
+
+    JsonNode report =
+        refreshedUntil(
+            r ->
+                Instant.parse(r.path("report").path("at").asText()).isAfter(lost)
+                    && attachmentOf(r, volume).map(f -> f.path("repair").isObject()).orElse(false));
+    JsonNode finding = attachmentOf(report, volume).get();
+    assertThat(finding.path("cluster").asText()).contains("c-full").contains("server " + cFull);
+    assertThat(finding.path("hetzner").asText()).contains("attached to no server");
+    assertThat(finding.path("repair").path("action").asText()).isEqualTo("ATTACH_VOLUME");
+    assertThat(finding.path("repair").path("serverId").asLong()).isEqualTo(cFull);
+
+    Instant asked = Instant.now();
+    Answer started = repair(finding.path("id").asText());
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    String saga = started.body().path("incidentId").asText();
+    JsonNode repaired = awaitCompleted(saga);
+    assertThat(repaired.path("kind").asText()).isEqualTo("repair");
+    assertThat(repaired.path("node").asText()).isEqualTo("c-full");
+    assertThat(volumeServer(volume)).isEqualTo(cFull);
+    printRequests("attach repair", asked);
+    Instant repairedAt = Instant.now();
+    refreshedUntil(
+        r ->
+            Instant.parse(r.path("report").path("at").asText()).isAfter(repairedAt)
+                && attachmentOf(r, volume).isEmpty());
+  }
+
+  /** The repair's saga once its timeline says COMPLETED. */
+  private static JsonNode awaitCompleted(String saga) {
+    return await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(
+            () -> apis.incidentDetail(saga).orElseThrow(),
+            detail -> detail.path("status").asText().equals("COMPLETED"));
+  }
+
+  /** Prints the Hetzner requests the adapter made since the repair was asked for. */
+  private static void printRequests(String what, Instant since) {
+    List<JsonNode> sent = apis.hcloudRequestsSince(since, Failover.ADAPTER_AGENT);
+    System.out.printf(
+        "%s: %d Hetzner requests (its fresh doctor run included) %s%n",
+        what,
+        sent.size(),
+        sent.stream().map(r -> r.path("method").asText() + " " + r.path("path").asText()).toList());
+  }
+
+  /** The kind 2 finding about this volume, if the report has one. */
+  private static Optional<JsonNode> attachmentOf(JsonNode doctor, long volumeId) {
+    for (JsonNode finding : doctor.path("report").path("findings")) {
+      if (finding.path("kind").asText().equals("ATTACHMENT_NOT_AT_HETZNER")
+          && texts(finding.path("objects")).contains("volume/" + volumeId)) {
+        return Optional.of(finding);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Kind 6 on the real processes: with the project's budget nearly spent (hcloud-sim's bucket made
+   * small), a run warns that moving the biggest node's volumes would take more requests than are
+   * left, with both figures; once the budget is whole again, a later run no longer warns.
+   */
+  @Test
+  void aBudgetTooSmallForTheBiggestNodesLossIsReportedUntilItIsWholeAgain() {
+    String budgetShort = "rate-budget-short/project";
+    JsonNode before = apis.get(apis.hcloudSim() + "/_sim/settings", false).path("rate_limit");
+    JsonNode report;
+    try {
+      apis.put(
+          apis.hcloudSim() + "/_sim/settings",
+          "{\"rate_limit\": {\"enabled\": true, \"capacity\": 60, \"refill_per_second\": 0.05}}");
+      report = refreshedUntil(r -> finding(r, budgetShort).isPresent());
+    } finally {
+      apis.put(apis.hcloudSim() + "/_sim/settings", "{\"rate_limit\": " + before + "}");
+    }
+    JsonNode headroom = report.path("report").path("headroom");
+    assertThat(headroom.path("limit").asInt()).isEqualTo(60);
+    assertThat(headroom.path("remaining").asInt()).isLessThan(headroom.path("needed").asInt());
+    JsonNode warning = finding(report, budgetShort).get();
+    assertThat(warning.path("cluster").asText())
+        .contains(headroom.path("biggestNode").asText())
+        .contains(Integer.toString(headroom.path("needed").asInt()));
+    assertThat(warning.path("hetzner").asText()).contains("of 60");
+    refreshedUntil(r -> finding(r, budgetShort).isEmpty());
+  }
+
+  /**
+   * Until a report compared after that moment offers the stray volume's detach (a refresh may be
+   * answered by a run that was asked for before it).
    */
   private static void awaitDetachOffered(Instant after) {
     refreshedUntil(
@@ -295,8 +393,8 @@ class DoctorIT {
   }
 
   /**
-   * Asks for runs through {@code GET /api/doctor?refresh=true} until one's report matches (a
-   * refresh within 30 s of the last joins that run, so a changed world shows up in a later one).
+   * Asks for runs through {@code GET /api/doctor?refresh=true} until one's report matches (here
+   * every refresh is a run of its own: the stack sets {@code lifeboat.audit.doctor-join=0s}).
    */
   private static JsonNode refreshedUntil(java.util.function.Predicate<JsonNode> wanted) {
     return await()

@@ -151,6 +151,11 @@ class SimApiTest {
     api().get("/v1/volumes/100077").then().body("volume.server", equalTo(4299));
     api().get("/v1/volumes/100078").then().body("volume.server", nullValue());
     api().get("/v1/servers/4299/actions").then().body("actions", hasSize(0));
+
+    given().post("/_sim/volumes/100077/lose-attachment").then().statusCode(200);
+    api().get("/v1/volumes/100077").then().body("volume.server", nullValue());
+    api().get("/v1/volumes/100077/actions").then().body("actions", hasSize(0));
+    given().post("/_sim/volumes/999999/lose-attachment").then().statusCode(404);
   }
 
   @Test

@@ -19,4 +19,11 @@ public interface AuditConfig {
   /** How long {@code GET /api/doctor?refresh=true} waits for the run's report. */
   @WithDefault("90s")
   Duration doctorWait();
+
+  /**
+   * A refresh within this of the last one asked here joins that run instead of paying for another;
+   * {@code 0s} joins none.
+   */
+  @WithDefault("30s")
+  Duration doctorJoin();
 }

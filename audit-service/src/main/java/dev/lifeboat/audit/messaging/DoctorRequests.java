@@ -1,5 +1,6 @@
 package dev.lifeboat.audit.messaging;
 
+import dev.lifeboat.audit.config.AuditConfig;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
@@ -8,9 +9,11 @@ import dev.lifeboat.events.doctor.DoctorRunRequested;
 import dev.lifeboat.events.doctor.RepairAsked;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.service.KafkaSend;
+import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,14 +26,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Asks for a doctor run on a person's request ({@code GET /api/doctor?refresh=true}). Requests that
- * come within {@link #JOIN} of the last one asked here join that run instead of asking another: a
- * run costs Hetzner requests, and a page reloaded in a loop must not spend the project's budget.
+ * come within {@code lifeboat.audit.doctor-join} (30 s) of the last one asked here join that run
+ * instead of asking another: a run costs Hetzner requests, and a page reloaded in a loop must not
+ * spend the project's budget.
  */
 @ApplicationScoped
 public class DoctorRequests {
 
-  /** Requests within this of the last one join its run. */
-  static final Duration JOIN = Duration.ofSeconds(30);
+  /** Requests within this of the last one join its run ({@code lifeboat.audit.doctor-join}). */
+  private final Duration join;
 
   private final KafkaProducer<String, LifeboatMessage> producer;
   private final String topic;
@@ -40,7 +44,16 @@ public class DoctorRequests {
   DoctorRequests(
       @Identifier("default-kafka-broker") Map<String, Object> kafka,
       @ConfigProperty(name = "lifeboat.topic-prefix") String prefix,
+      AuditConfig audit,
       Clock clock) {
+    if (audit.doctorJoin().isNegative()) {
+      throw new IllegalArgumentException(
+          "invalid configuration: lifeboat.audit.doctor-join must be 0s (join none) or positive,"
+              + " was '"
+              + audit.doctorJoin()
+              + "'");
+    }
+    this.join = audit.doctorJoin();
     Map<String, Object> config = KafkaSend.producerConfig(kafka);
     config.put(ProducerConfig.CLIENT_ID_CONFIG, "lifeboat-audit-service-doctor");
     config.put(LifeboatMessageSerializer.SOURCE_CONFIG, "/lifeboat/audit-service/api");
@@ -54,7 +67,7 @@ public class DoctorRequests {
   /** The run that answers a request now: the last one asked here if recent, else a new one. */
   public synchronized DoctorRunRequested ask(String requestedBy) {
     Instant now = clock.instant();
-    if (last != null && last.occurredAt().plus(JOIN).isAfter(now)) {
+    if (last != null && last.occurredAt().plus(join).isAfter(now)) {
       return last;
     }
     DoctorRunRequested request =
@@ -93,6 +106,11 @@ public class DoctorRequests {
     KafkaSend.await(first, topic);
     KafkaSend.await(second, topic);
     return asked;
+  }
+
+  /** Made at start, so that a bad {@code doctor-join} stops the service naming the key. */
+  void start(@Observes StartupEvent startup) {
+    // Nothing more: the constructor has checked the settings.
   }
 
   @PreDestroy

@@ -13,13 +13,14 @@ import java.util.Map;
  * its own timeline, as an incident of kind {@code repair}.
  *
  * @param incidentId the saga's id ({@link dev.lifeboat.events.IncidentId#forRepair})
- * @param node the server the volume is detached from; a server that no Node stands for is named
- *     {@code server-<id>}, with that name as its uid
+ * @param node the server the repair works on: the one a volume is detached from, which no Node
+ *     stands for, named {@code server-<id>} (that name also as its uid); or the node a volume is
+ *     attached to, named as the Node (that name also as its uid)
  * @param findingId the finding repaired
  * @param repair what the saga does
  * @param requestedBy who asked
  * @param volume the volume repaired, as the cluster's PersistentVolume names it (no pod: none is
- *     released or rescheduled by a detach)
+ *     released or rescheduled by a repair)
  */
 @EventType(name = "lifeboat.node.repair-requested", version = 1)
 public record RepairRequested(

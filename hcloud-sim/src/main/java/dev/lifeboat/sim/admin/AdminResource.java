@@ -189,6 +189,17 @@ public class AdminResource {
     return cloud.dump();
   }
 
+  /**
+   * The volume is on no server at once, with no action (drift whose cause nobody sees, for the
+   * doctor's kind 2: a VolumeAttachment still says attached).
+   */
+  @POST
+  @Path("/volumes/{id}/lose-attachment")
+  public Map<String, Object> loseAttachment(@PathParam("id") long id) {
+    cloud.loseAttachment(id);
+    return Map.of("volume", cloud.volume(id));
+  }
+
   /** The server's OS stops answering; it stays {@code running}. */
   @POST
   @Path("/servers/{id}/hang")

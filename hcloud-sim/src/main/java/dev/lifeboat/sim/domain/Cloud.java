@@ -434,6 +434,15 @@ public final class Cloud {
     server.hung = false;
   }
 
+  /**
+   * The volume is on no server at once, with no action: drift whose cause nobody sees (the doctor's
+   * kind 2: a VolumeAttachment still says attached where Hetzner shows the volume on no server).
+   */
+  public synchronized void loseAttachment(long volumeId) {
+    advance();
+    volumeEntry(volumeId).serverId = null;
+  }
+
   /** Someone deletes the server outside Lifeboat: it is gone at once, its volumes detached. */
   public synchronized void deleteOutside(long serverId) {
     advance();

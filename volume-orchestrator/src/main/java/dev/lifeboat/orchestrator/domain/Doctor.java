@@ -304,13 +304,24 @@ public final class Doctor {
       if (serverB == null) {
         noRepair = "node " + attachment.nodeName() + " has no Hetzner server to attach to";
       } else if (volume.serverId() == null) {
-        repair =
-            new Repair(
-                Repair.Action.REQUEUE_ATTACHMENT,
-                volume.id(),
-                null,
-                attachment.name(),
-                attachment.nodeName());
+        HetznerSnapshot.Server target = world.servers.get(serverB);
+        if (target != null && "running".equals(target.status())) {
+          repair =
+              new Repair(
+                  Repair.Action.ATTACH_VOLUME,
+                  volume.id(),
+                  serverB,
+                  attachment.name(),
+                  attachment.nodeName());
+        } else {
+          noRepair =
+              "server "
+                  + serverB
+                  + " of node "
+                  + attachment.nodeName()
+                  + (target == null ? " no longer exists" : " is " + target.status())
+                  + ": a volume is attached only to a server that runs";
+        }
       } else if (world.servers.containsKey(volume.serverId())
           && world.servers.get(volume.serverId()).off()
           && world.nodeOf(volume.serverId()).map(n -> !n.ready()).orElse(true)) {

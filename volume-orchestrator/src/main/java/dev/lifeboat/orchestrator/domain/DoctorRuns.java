@@ -67,9 +67,12 @@ public final class DoctorRuns {
     this.autoRepair = Set.copyOf(autoRepair);
   }
 
-  /** The kinds whose repair runs as a saga, so that a setting may let it run unasked. */
+  /**
+   * The kinds whose repair runs as a saga, so that a setting may let it run unasked (of kind 2 only
+   * the attach of a volume on no server; its move stays a person's to ask for).
+   */
   public static final Set<FindingKind> REPAIRED_UNASKED =
-      Set.of(FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE);
+      Set.of(FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE, FindingKind.ATTACHMENT_NOT_AT_HETZNER);
 
   /** Who the timeline names for a repair that no person asked for. */
   public static final String AUTO_REPAIR = "doctor (lifeboat.doctor.auto-repair)";
@@ -159,7 +162,9 @@ public final class DoctorRuns {
         DoctorReport report = compared(run, now, held);
         // Repaired unasked: the finding has lasted and holds on this run's fresh snapshots.
         for (Finding finding : report.findings()) {
-          if (autoRepair.contains(finding.kind()) && finding.repair() != null) {
+          if (autoRepair.contains(finding.kind())
+              && finding.repair() != null
+              && RepairCheck.RUNNABLE.contains(finding.repair().action())) {
             out.addAll(
                 RepairCheck.start(
                     run.request.runId(),

@@ -56,6 +56,10 @@ public final class IncidentState {
   ServerDisposal then;
 
   String requestedBy;
+
+  /** What a doctor's repair does (kind {@link IncidentKind#REPAIR}); null for other kinds. */
+  dev.lifeboat.events.doctor.Repair repair;
+
   Attempt drain;
   Attempt retire;
   Attempt deleteNode;

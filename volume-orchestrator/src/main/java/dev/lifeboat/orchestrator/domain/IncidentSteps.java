@@ -183,15 +183,38 @@ final class IncidentSteps {
 
   /**
    * Opens the repair of a doctor's finding, checked again just before it was sent: PRE_FLIGHT
-   * records that check, and the volume is queued for its detach.
+   * records that check, and the volume is queued for its one step: the detach from a server that no
+   * Node stands for, or the attach to the server of the node its VolumeAttachment names.
    */
   void openRepair(RepairRequested request) {
     IncidentState state = begin(request.inventory(), 0);
     state.kind = IncidentKind.REPAIR;
     state.requestedBy = request.requestedBy();
+    state.repair = request.repair();
     state.fencing = FencePolicy.NONE;
     run.started(Step.PRE_FLIGHT, null, 1, null);
-    state.volumes.add(new VolumeFlow(request.volume(), Phase.QUEUED));
+    VolumeFlow flow = new VolumeFlow(request.volume(), Phase.QUEUED);
+    long volumeId = request.volume().volumeId();
+    boolean attach = attaches(state);
+    if (attach) {
+      flow.targetServer = run.serverId();
+      flow.targetNode = run.nodeName();
+    }
+    state.volumes.add(flow);
+    String what =
+        attach
+            ? "attach volume "
+                + volumeId
+                + ", on no server, to server "
+                + run.serverId()
+                + " of node "
+                + run.nodeName()
+                + ", where its VolumeAttachment says it is"
+            : "detach volume "
+                + volumeId
+                + " from server "
+                + run.serverId()
+                + ", which is off and no Node stands for";
     run.succeeded(
         Step.PRE_FLIGHT,
         null,
@@ -200,19 +223,18 @@ final class IncidentSteps {
             + request.findingId()
             + " asked by "
             + state.requestedBy
-            + ", checked again just before: detach volume "
-            + request.volume().volumeId()
-            + " from server "
-            + run.serverId()
-            + ", which is off and no Node stands for");
+            + ", checked again just before: "
+            + what);
     if (state.dryRun) {
-      run.succeeded(
-          Step.DETACH,
-          request.volume().volumeId(),
-          1,
-          "dry run: would detach it from server " + run.serverId());
+      run.succeeded(attach ? Step.ATTACH : Step.DETACH, volumeId, 1, "dry run: would " + what);
       cancel("dry run: no command was sent");
     }
+  }
+
+  /** Whether the repair attaches its volume (else it detaches it). */
+  private static boolean attaches(IncidentState state) {
+    return state.repair != null
+        && state.repair.action() == dev.lifeboat.events.doctor.Repair.Action.ATTACH_VOLUME;
   }
 
   /** A removal in dry run: what it would do, recorded step by step, then the end; nothing sent. */
@@ -456,15 +478,14 @@ final class IncidentSteps {
     }
   }
 
-  /** A repair: its volume's detach, then the end (no pod is released or rescheduled). */
+  /**
+   * A repair: its volume's one step, the detach or the attach, then the end (no pod is released or
+   * rescheduled); {@link VolumeSteps} ends the flow REPAIRED once the step succeeded.
+   */
   private void progressRepair() {
     for (VolumeFlow flow : run.state.volumes) {
       if (flow.phase == Phase.QUEUED) {
-        flows.start(flow, Phase.DETACH);
-      } else if (flow.phase == Phase.DETACHED) {
-        flow.phase = Phase.REPAIRED;
-        flow.attempt = null;
-        flow.endedAt = run.now;
+        flows.start(flow, attaches(run.state) ? Phase.ATTACH : Phase.DETACH);
       }
     }
   }

@@ -33,7 +33,8 @@ final class RepairCheck {
   /**
    * The repairs a saga runs in this version (the repair of {@link DoctorRuns#REPAIRED_UNASKED}).
    */
-  static final List<Repair.Action> RUNNABLE = List.of(Repair.Action.DETACH_VOLUME);
+  static final List<Repair.Action> RUNNABLE =
+      List.of(Repair.Action.DETACH_VOLUME, Repair.Action.ATTACH_VOLUME);
 
   private RepairCheck() {}
 
@@ -145,7 +146,10 @@ final class RepairCheck {
         verdict == Verdict.STARTED ? IncidentId.forRepair(repairId) : null);
   }
 
-  /** The detach's saga: the server it leaves (named for the server, having no Node), the volume. */
+  /**
+   * The repair's saga: the server it works on (a detach's named for the server, having no Node; an
+   * attach's for the node whose VolumeAttachment says where the volume is), and the volume.
+   */
   private static RepairRequested opening(
       String repairId,
       Finding finding,
@@ -158,8 +162,12 @@ final class RepairCheck {
         hetzner.volumes().stream().filter(v -> v.id() == repair.volumeId()).findFirst().get();
     ClusterSnapshot.Volume pv =
         cluster.volumes().stream().filter(v -> v.volumeId() == repair.volumeId()).findFirst().get();
-    String server = RepairRequested.serverName(repair.serverId());
-    NodeRef node = new NodeRef(server, server, repair.serverId(), atHetzner.location());
+    // A detach leaves a server that no Node stands for; an attach goes to a node's server.
+    String name =
+        repair.action() == Repair.Action.ATTACH_VOLUME
+            ? repair.nodeName()
+            : RepairRequested.serverName(repair.serverId());
+    NodeRef node = new NodeRef(name, name, repair.serverId(), atHetzner.location());
     HeldVolume volume =
         new HeldVolume(repair.volumeId(), pv.name(), claimOf(pv), atHetzner.location(), List.of());
     return new RepairRequested(

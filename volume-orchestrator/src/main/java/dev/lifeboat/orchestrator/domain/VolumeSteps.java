@@ -170,7 +170,9 @@ final class VolumeSteps {
     Row row = BY_PHASE.get(flow.phase);
     Attempt attempt = flow.attempt;
     if (report instanceof Failure failure) {
-      if (targetLost(flow, failure) && flow.handOns < MAX_HAND_ONS) {
+      if (targetLost(flow, failure)
+          && flow.handOns < MAX_HAND_ONS
+          && run.state.kind != IncidentKind.REPAIR) {
         run.failed(
             attempt.step,
             flow.volumeId(),
@@ -181,7 +183,11 @@ final class VolumeSteps {
         handOn(flow, failure.code().equals(FailureCodes.TARGET_LOST));
         return;
       }
-      Failure given = row.finalCodes().contains(failure.code()) ? failure.asFinal() : failure;
+      Failure given =
+          row.finalCodes().contains(failure.code())
+                  || (run.state.kind == IncidentKind.REPAIR && targetLost(flow, failure))
+              ? failure.asFinal()
+              : failure;
       if (flow.handingOn
           && flow.phase == Phase.DETACH
           && FailureCodes.SERVER_RUNNING.equals(failure.code())) {
@@ -210,6 +216,13 @@ final class VolumeSteps {
       }
     }
     run.succeeded(row.step(), flow.volumeId(), attempt.number, detail);
+    if (run.state.kind == IncidentKind.REPAIR) {
+      // A doctor's repair is one step: the detach or the attach.
+      flow.phase = Phase.REPAIRED;
+      flow.attempt = null;
+      flow.endedAt = run.now;
+      return;
+    }
     if (row.phase() == Phase.DETACH && flow.handingOn) {
       // Off the lost target: no node-wide taint to wait for, its replacement pod goes next.
       start(flow, Phase.RELEASE);

@@ -92,7 +92,7 @@ class DoctorTest {
   }
 
   @Test
-  void anAttachmentToAVolumeOnNoServerIsRequeued() {
+  void anAttachmentToAVolumeOnNoServerIsRepairedByAttachingItWhereItSays() {
     world.volume(201, "fsn1", null, true);
 
     Finding finding = only(examineLater(), FindingKind.ATTACHMENT_NOT_AT_HETZNER);
@@ -100,7 +100,17 @@ class DoctorTest {
     assertThat(finding.cluster()).contains("va-201", "pv-201", "w-1", "server 101");
     assertThat(finding.hetzner()).contains("volume 201 is attached to no server");
     assertThat(finding.repair())
-        .isEqualTo(new Repair(Repair.Action.REQUEUE_ATTACHMENT, 201, null, "va-201", "w-1"));
+        .isEqualTo(new Repair(Repair.Action.ATTACH_VOLUME, 201, 101L, "va-201", "w-1"));
+  }
+
+  @Test
+  void anAttachmentToAVolumeOnNoServerHasNoRepairWhileItsNodesServerDoesNotRun() {
+    world.volume(201, "fsn1", null, true).server(101, "off");
+
+    Finding finding = only(examineLater(), FindingKind.ATTACHMENT_NOT_AT_HETZNER);
+
+    assertThat(finding.repair()).isNull();
+    assertThat(finding.noRepairBecause()).contains("server 101").contains("off");
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.doctor.Repair;
+import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
@@ -99,6 +100,42 @@ class RepairSagaTest {
   }
 
   @Test
+  void anAttachRepairAttachesTheVolumeToTheServerOfTheNodeItsAttachmentNamesAndEnds() {
+    receive(attachRequested());
+
+    AttachVolume attach = only(AttachVolume.class);
+    assertThat(attach.volumeId()).isEqualTo(VOLUME);
+    assertThat(attach.serverId()).isEqualTo(TARGET);
+    receive(new HcloudCommandSucceeded(id(), REPAIR, now, attach.commandId(), 8, now, now));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
+    assertThat(commandTypes()).containsExactly("AttachVolume");
+    assertThat(sentOf(StepSucceeded.class).get(0).detail())
+        .contains("attach volume " + VOLUME)
+        .contains("worker-7");
+  }
+
+  @Test
+  void anAttachRefusedBecauseTheTargetDoesNotRunEndsTheRepairWithoutHandingTheVolumeOn() {
+    receive(attachRequested());
+    AttachVolume attach = only(AttachVolume.class);
+
+    receive(
+        new HcloudCommandFailed(
+            id(),
+            REPAIR,
+            now,
+            attach.commandId(),
+            FailureCodes.TARGET_NOT_RUNNING,
+            "server " + TARGET + " is off: no volume is attached to a server that does not run",
+            false,
+            null));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    assertThat(commandTypes()).containsExactly("AttachVolume");
+  }
+
+  @Test
   void theSameRepairSentTwiceOpensOneSaga() {
     RepairRequested request = repairRequested();
     receive(request);
@@ -116,6 +153,20 @@ class RepairSagaTest {
         new NodeRef(server, server, SERVER, "fsn1"),
         "volume-on-server-without-node/volume/" + VOLUME,
         new Repair(Repair.Action.DETACH_VOLUME, VOLUME, SERVER, null, null),
+        "alice",
+        new HeldVolume(VOLUME, "pv-" + VOLUME, new ClaimRef("shop", "data-0"), "fsn1", List.of()));
+  }
+
+  private static final long TARGET = 4207;
+
+  private RepairRequested attachRequested() {
+    return new RepairRequested(
+        "repair-requested-2",
+        REPAIR,
+        now,
+        new NodeRef("worker-7", "worker-7", TARGET, "fsn1"),
+        "attachment-not-at-hetzner/attachment/csi-77",
+        new Repair(Repair.Action.ATTACH_VOLUME, VOLUME, TARGET, "csi-77", "worker-7"),
         "alice",
         new HeldVolume(VOLUME, "pv-" + VOLUME, new ClaimRef("shop", "data-0"), "fsn1", List.of()));
   }
