@@ -1,5 +1,6 @@
 package dev.lifeboat.events.node;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.lifeboat.events.EventType;
 import dev.lifeboat.events.Require;
 import dev.lifeboat.events.doctor.Repair;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param requestedBy who asked
  * @param volume the volume repaired, as the cluster's PersistentVolume names it (no pod: none is
  *     released or rescheduled by a repair)
+ * @param targetServerId a move's: the server of the node the volume goes to ({@link
+ *     Repair#nodeName()}); null for the other repairs
  */
 @EventType(name = "lifeboat.node.repair-requested", version = 1)
 public record RepairRequested(
@@ -31,7 +34,8 @@ public record RepairRequested(
     String findingId,
     Repair repair,
     String requestedBy,
-    HeldVolume volume)
+    HeldVolume volume,
+    @JsonInclude(JsonInclude.Include.NON_NULL) Long targetServerId)
     implements NodeEvent {
   public RepairRequested {
     Require.envelope(messageId, incidentId, occurredAt);
@@ -40,6 +44,23 @@ public record RepairRequested(
     Require.present(repair, "repair");
     Require.text(requestedBy, "requestedBy");
     Require.present(volume, "volume");
+    Require.optionalId(targetServerId, "targetServerId");
+    if (repair.action() == Repair.Action.MOVE_VOLUME && targetServerId == null) {
+      throw new IllegalArgumentException("targetServerId is required for a move");
+    }
+  }
+
+  /** A repair that moves nothing: a detach or an attach. */
+  public RepairRequested(
+      String messageId,
+      String incidentId,
+      Instant occurredAt,
+      NodeRef node,
+      String findingId,
+      Repair repair,
+      String requestedBy,
+      HeldVolume volume) {
+    this(messageId, incidentId, occurredAt, node, findingId, repair, requestedBy, volume, null);
   }
 
   /** The name a server that no Node stands for goes by in a repair. */

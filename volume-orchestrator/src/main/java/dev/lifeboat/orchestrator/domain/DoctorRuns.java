@@ -68,8 +68,8 @@ public final class DoctorRuns {
   }
 
   /**
-   * The kinds whose repair runs as a saga, so that a setting may let it run unasked (of kind 2 only
-   * the attach of a volume on no server; its move stays a person's to ask for).
+   * The kinds whose repair may run unasked, if a setting says so: a detach or an attach (of kind 2
+   * only the attach of a volume on no server; a move, kind 2's or kind 3's, runs only on request).
    */
   public static final Set<FindingKind> REPAIRED_UNASKED =
       Set.of(FindingKind.VOLUME_ON_SERVER_WITHOUT_NODE, FindingKind.ATTACHMENT_NOT_AT_HETZNER);
@@ -164,7 +164,7 @@ public final class DoctorRuns {
         for (Finding finding : report.findings()) {
           if (autoRepair.contains(finding.kind())
               && finding.repair() != null
-              && RepairCheck.RUNNABLE.contains(finding.repair().action())) {
+              && RepairCheck.UNASKED.contains(finding.repair().action())) {
             out.addAll(
                 RepairCheck.start(
                     run.request.runId(),

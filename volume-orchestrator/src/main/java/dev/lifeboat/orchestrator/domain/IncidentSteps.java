@@ -196,25 +196,46 @@ final class IncidentSteps {
     VolumeFlow flow = new VolumeFlow(request.volume(), Phase.QUEUED);
     long volumeId = request.volume().volumeId();
     boolean attach = attaches(state);
+    boolean move = moves(state);
     if (attach) {
       flow.targetServer = run.serverId();
       flow.targetNode = run.nodeName();
+    } else if (move) {
+      flow.targetServer = request.targetServerId();
+      flow.targetNode = request.repair().nodeName();
     }
     state.volumes.add(flow);
-    String what =
-        attach
-            ? "attach volume "
-                + volumeId
-                + ", on no server, to server "
-                + run.serverId()
-                + " of node "
-                + run.nodeName()
-                + ", where its VolumeAttachment says it is"
-            : "detach volume "
-                + volumeId
-                + " from server "
-                + run.serverId()
-                + ", which is off and no Node stands for";
+    String what;
+    if (attach) {
+      what =
+          "attach volume "
+              + volumeId
+              + ", on no server, to server "
+              + run.serverId()
+              + " of node "
+              + run.nodeName()
+              + ", where its VolumeAttachment says it is";
+    } else if (move) {
+      what =
+          "move volume "
+              + volumeId
+              + " from server "
+              + run.serverId()
+              + " ("
+              + run.nodeName()
+              + ", off, not Ready) to server "
+              + flow.targetServer
+              + " of node "
+              + flow.targetNode
+              + ", where its pod waits";
+    } else {
+      what =
+          "detach volume "
+              + volumeId
+              + " from server "
+              + run.serverId()
+              + ", which is off and no Node stands for";
+    }
     run.succeeded(
         Step.PRE_FLIGHT,
         null,
@@ -231,10 +252,16 @@ final class IncidentSteps {
     }
   }
 
-  /** Whether the repair attaches its volume (else it detaches it). */
+  /** Whether the repair only attaches its volume. */
   private static boolean attaches(IncidentState state) {
     return state.repair != null
         && state.repair.action() == dev.lifeboat.events.doctor.Repair.Action.ATTACH_VOLUME;
+  }
+
+  /** Whether the repair moves its volume: detach, release the old node's attachment, attach. */
+  static boolean moves(IncidentState state) {
+    return state.repair != null
+        && state.repair.action() == dev.lifeboat.events.doctor.Repair.Action.MOVE_VOLUME;
   }
 
   /** A removal in dry run: what it would do, recorded step by step, then the end; nothing sent. */
@@ -479,8 +506,9 @@ final class IncidentSteps {
   }
 
   /**
-   * A repair: its volume's one step, the detach or the attach, then the end (no pod is released or
-   * rescheduled); {@link VolumeSteps} ends the flow REPAIRED once the step succeeded.
+   * A repair: its volume's steps, the detach, the attach, or for a move the detach, the release of
+   * the old node's VolumeAttachment and the attach; then the end (no pod is force-deleted or
+   * rescheduled). {@link VolumeSteps} goes on from step to step and ends the flow REPAIRED.
    */
   private void progressRepair() {
     for (VolumeFlow flow : run.state.volumes) {

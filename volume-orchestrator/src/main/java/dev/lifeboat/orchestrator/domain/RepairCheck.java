@@ -34,6 +34,13 @@ final class RepairCheck {
    * The repairs a saga runs in this version (the repair of {@link DoctorRuns#REPAIRED_UNASKED}).
    */
   static final List<Repair.Action> RUNNABLE =
+      List.of(Repair.Action.DETACH_VOLUME, Repair.Action.ATTACH_VOLUME, Repair.Action.MOVE_VOLUME);
+
+  /**
+   * The repairs that a setting may let run unasked: not the move, which is an incident's work on a
+   * lost node's data and runs only on a person's word.
+   */
+  static final List<Repair.Action> UNASKED =
       List.of(Repair.Action.DETACH_VOLUME, Repair.Action.ATTACH_VOLUME);
 
   private RepairCheck() {}
@@ -90,6 +97,17 @@ final class RepairCheck {
                   + " does not run as a saga in this version (only "
                   + RUNNABLE
                   + "): nothing was done",
+              null));
+    }
+    if (repair.action() == Repair.Action.MOVE_VOLUME
+        && cluster.nodes().stream()
+            .noneMatch(n -> n.name().equals(repair.nodeName()) && n.serverId() != null)) {
+      return List.of(
+          answer(
+              asked,
+              now,
+              Verdict.REFUSED,
+              "node " + repair.nodeName() + " has no Hetzner server to move the volume to",
               null));
     }
     return start(
@@ -162,12 +180,28 @@ final class RepairCheck {
         hetzner.volumes().stream().filter(v -> v.id() == repair.volumeId()).findFirst().get();
     ClusterSnapshot.Volume pv =
         cluster.volumes().stream().filter(v -> v.volumeId() == repair.volumeId()).findFirst().get();
-    // A detach leaves a server that no Node stands for; an attach goes to a node's server.
+    // A detach leaves a server that no Node stands for; an attach goes to a node's server; a move
+    // leaves a lost node's server (named as its Node, if it has one) for another node's.
     String name =
-        repair.action() == Repair.Action.ATTACH_VOLUME
-            ? repair.nodeName()
-            : RepairRequested.serverName(repair.serverId());
+        switch (repair.action()) {
+          case ATTACH_VOLUME -> repair.nodeName();
+          case MOVE_VOLUME ->
+              cluster.nodes().stream()
+                  .filter(n -> Long.valueOf(repair.serverId()).equals(n.serverId()))
+                  .map(ClusterSnapshot.Node::name)
+                  .findFirst()
+                  .orElse(RepairRequested.serverName(repair.serverId()));
+          default -> RepairRequested.serverName(repair.serverId());
+        };
     NodeRef node = new NodeRef(name, name, repair.serverId(), atHetzner.location());
+    Long target =
+        repair.action() != Repair.Action.MOVE_VOLUME
+            ? null
+            : cluster.nodes().stream()
+                .filter(n -> n.name().equals(repair.nodeName()))
+                .map(ClusterSnapshot.Node::serverId)
+                .findFirst()
+                .orElse(null);
     HeldVolume volume =
         new HeldVolume(repair.volumeId(), pv.name(), claimOf(pv), atHetzner.location(), List.of());
     return new RepairRequested(
@@ -178,7 +212,8 @@ final class RepairCheck {
         finding.id(),
         repair,
         requestedBy,
-        volume);
+        volume,
+        target);
   }
 
   /** The PV's claim ({@code namespace/name}); a PV bound to none is named by itself. */

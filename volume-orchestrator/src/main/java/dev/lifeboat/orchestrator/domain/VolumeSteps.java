@@ -217,7 +217,12 @@ final class VolumeSteps {
     }
     run.succeeded(row.step(), flow.volumeId(), attempt.number, detail);
     if (run.state.kind == IncidentKind.REPAIR) {
-      // A doctor's repair is one step: the detach or the attach.
+      // A doctor's repair: one step (the detach or the attach), or a move's three.
+      Phase then = IncidentSteps.moves(run.state) ? afterInAMove(row.phase()) : null;
+      if (then != null) {
+        start(flow, then);
+        return;
+      }
       flow.phase = Phase.REPAIRED;
       flow.attempt = null;
       flow.endedAt = run.now;
@@ -237,6 +242,15 @@ final class VolumeSteps {
         flow.endedAt = run.now;
       }
     }
+  }
+
+  /** A repair's move: off the lost server, its node's attachment released, then attached. */
+  private static Phase afterInAMove(Phase done) {
+    return switch (done) {
+      case DETACH -> Phase.RELEASE;
+      case RELEASE -> Phase.ATTACH;
+      default -> null;
+    };
   }
 
   /**

@@ -7,6 +7,8 @@ import dev.lifeboat.events.FailureCodes;
 import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.doctor.Repair;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DetachVolume;
@@ -136,6 +138,48 @@ class RepairSagaTest {
   }
 
   @Test
+  void aMoveDetachesFromTheLostServerReleasesItsNodesAttachmentThenAttachesWhereThePodWaits() {
+    receive(moveRequested());
+
+    DetachVolume detach = only(DetachVolume.class);
+    assertThat(detach.expectedServerId()).isEqualTo(SERVER);
+    assertThat(detach.planned()).isFalse();
+    assertThat(sentOf(AttachVolume.class)).as("not before the detach").isEmpty();
+    receive(new HcloudCommandSucceeded(id(), REPAIR, now, detach.commandId(), 9, now, now));
+    DeleteVolumeAttachments release = only(DeleteVolumeAttachments.class);
+    assertThat(release.nodeName()).isEqualTo("worker-1");
+    assertThat(release.persistentVolumes()).containsExactly("pv-" + VOLUME);
+    receive(new ClusterCommandSucceeded(id(), REPAIR, now, release.commandId(), false, "done"));
+    AttachVolume attach = only(AttachVolume.class);
+    assertThat(attach.serverId()).isEqualTo(TARGET);
+    receive(new HcloudCommandSucceeded(id(), REPAIR, now, attach.commandId(), 10, now, now));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
+    assertThat(commandTypes())
+        .as("no pod is force-deleted, nothing fenced")
+        .containsExactly("DetachVolume", "DeleteVolumeAttachments", "AttachVolume");
+  }
+
+  @Test
+  void aMoveWhoseLostServerRunsAgainAttachesNothing() {
+    receive(moveRequested());
+
+    receive(
+        new HcloudCommandFailed(
+            id(),
+            REPAIR,
+            now,
+            only(DetachVolume.class).commandId(),
+            FailureCodes.SERVER_RUNNING,
+            "server " + SERVER + " is running: its fence no longer holds",
+            true,
+            null));
+
+    assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
+    assertThat(commandTypes()).containsExactly("DetachVolume");
+  }
+
+  @Test
   void theSameRepairSentTwiceOpensOneSaga() {
     RepairRequested request = repairRequested();
     receive(request);
@@ -169,6 +213,19 @@ class RepairSagaTest {
         new Repair(Repair.Action.ATTACH_VOLUME, VOLUME, TARGET, "csi-77", "worker-7"),
         "alice",
         new HeldVolume(VOLUME, "pv-" + VOLUME, new ClaimRef("shop", "data-0"), "fsn1", List.of()));
+  }
+
+  private RepairRequested moveRequested() {
+    return new RepairRequested(
+        "repair-requested-3",
+        REPAIR,
+        now,
+        new NodeRef("worker-1", "worker-1", SERVER, "fsn1"),
+        "multi-attach-wait/volume/" + VOLUME,
+        new Repair(Repair.Action.MOVE_VOLUME, VOLUME, SERVER, null, "worker-7"),
+        "alice",
+        new HeldVolume(VOLUME, "pv-" + VOLUME, new ClaimRef("shop", "data-0"), "fsn1", List.of()),
+        TARGET);
   }
 
   private void receive(LifeboatMessage message) {
