@@ -1,5 +1,6 @@
 package dev.lifeboat.orchestrator.domain;
 
+import dev.lifeboat.events.doctor.Repair;
 import dev.lifeboat.events.node.GoneReason;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.NodeRef;
@@ -58,7 +59,7 @@ public final class IncidentState {
   String requestedBy;
 
   /** What a doctor's repair does (kind {@link IncidentKind#REPAIR}); null for other kinds. */
-  dev.lifeboat.events.doctor.Repair repair;
+  Repair repair;
 
   Attempt drain;
   Attempt retire;

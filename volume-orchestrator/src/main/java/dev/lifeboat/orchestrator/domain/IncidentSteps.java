@@ -1,6 +1,7 @@
 package dev.lifeboat.orchestrator.domain;
 
 import dev.lifeboat.events.FailureCodes;
+import dev.lifeboat.events.doctor.Repair;
 import dev.lifeboat.events.node.HeldVolume;
 import dev.lifeboat.events.node.NodeGone;
 import dev.lifeboat.events.node.PodRef;
@@ -254,14 +255,12 @@ final class IncidentSteps {
 
   /** Whether the repair only attaches its volume. */
   private static boolean attaches(IncidentState state) {
-    return state.repair != null
-        && state.repair.action() == dev.lifeboat.events.doctor.Repair.Action.ATTACH_VOLUME;
+    return state.repair != null && state.repair.action() == Repair.Action.ATTACH_VOLUME;
   }
 
   /** Whether the repair moves its volume: detach, release the old node's attachment, attach. */
   static boolean moves(IncidentState state) {
-    return state.repair != null
-        && state.repair.action() == dev.lifeboat.events.doctor.Repair.Action.MOVE_VOLUME;
+    return state.repair != null && state.repair.action() == Repair.Action.MOVE_VOLUME;
   }
 
   /** A removal in dry run: what it would do, recorded step by step, then the end; nothing sent. */

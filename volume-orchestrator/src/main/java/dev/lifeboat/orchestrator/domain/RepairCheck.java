@@ -31,12 +31,6 @@ import java.util.Optional;
 final class RepairCheck {
 
   /**
-   * The repairs a saga runs in this version (the repair of {@link DoctorRuns#REPAIRED_UNASKED}).
-   */
-  static final List<Repair.Action> RUNNABLE =
-      List.of(Repair.Action.DETACH_VOLUME, Repair.Action.ATTACH_VOLUME, Repair.Action.MOVE_VOLUME);
-
-  /**
    * The repairs that a setting may let run unasked: not the move, which is an incident's work on a
    * lost node's data and runs only on a person's word.
    */
@@ -86,19 +80,9 @@ final class RepairCheck {
     if (recheck instanceof Doctor.Refused refused) {
       return List.of(answer(asked, now, Verdict.REFUSED, refused.whatChanged(), null));
     }
+    // Proceed means the fresh run offers this very repair, so it is one a saga runs (the doctor
+    // no longer offers REQUEUE_ATTACHMENT, which only old reports name).
     Repair repair = ((Doctor.Proceed) recheck).repair();
-    if (!RUNNABLE.contains(repair.action())) {
-      return List.of(
-          answer(
-              asked,
-              now,
-              Verdict.REFUSED,
-              repair.action()
-                  + " does not run as a saga in this version (only "
-                  + RUNNABLE
-                  + "): nothing was done",
-              null));
-    }
     if (repair.action() == Repair.Action.MOVE_VOLUME
         && cluster.nodes().stream()
             .noneMatch(n -> n.name().equals(repair.nodeName()) && n.serverId() != null)) {
