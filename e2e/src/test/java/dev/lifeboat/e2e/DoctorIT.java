@@ -194,6 +194,128 @@ class DoctorIT {
   }
 
   /**
+   * A server in fsn1 that no Node stands for, holding a volume that a pod elsewhere waits for (kind
+   * 3's server A).
+   */
+  private static final long HOLDER_SERVER = 6991;
+
+  /**
+   * A worker in fsn1 that registers cordoned, so that the scheduler places none of FailoverIT's
+   * replacement pods there; the waiting pod is bound to it by name, as a pod with {@code
+   * spec.nodeName} is (kind 3's node B).
+   */
+  private static final long WAITER_SERVER = 6992;
+
+  private static final String WAITER_NODE = "z-waits";
+
+  private static final long HELD_VOLUME = 60991;
+
+  private static final String HELD_PV = "pv-z-held";
+
+  private static final String WAITS = "multi-attach-wait/volume/" + HELD_VOLUME;
+
+  /**
+   * Kind 3 and the move, on the real processes: a pod bound to z-waits waits (ContainerCreating)
+   * for a volume that Hetzner has attached to another server, one that no Node stands for. While
+   * that server runs, the wait is reported once (not also as kind 1) with no repair, and a repair
+   * asked for is refused; once the official hcloud CLI powers it off, the wait offers the move, and
+   * the move, asked through the audit API, runs as a saga that detaches the volume from the server
+   * that is off and attaches it to z-waits' server, where the pod then runs Ready; the next run
+   * reports the wait no more.
+   */
+  @Test
+  void aPodWaitingForAVolumeHeldElsewhereGetsItMovedOnlyOnceThatServerIsOff() {
+    apis.post(
+        apis.hcloudSim() + "/_sim/add",
+        """
+        {"servers": [{"id": %d, "name": "z-holds", "location": "fsn1", "status": "running",
+                      "labels": {"cluster-sim/kubelet": "none"}},
+                     {"id": %d, "name": "%s", "location": "fsn1", "status": "running",
+                      "labels": {"role": "worker", "cordoned": "true"}}],
+         "volumes": [{"id": %d, "name": "%s", "location": "fsn1", "server": "z-holds"}]}
+        """
+            .formatted(HOLDER_SERVER, WAITER_SERVER, WAITER_NODE, HELD_VOLUME, HELD_PV));
+    apis.createInCluster("/api/v1/persistentvolumes", persistentVolume(HELD_PV, HELD_VOLUME));
+    apis.createInCluster(
+        "/api/v1/namespaces/default/persistentvolumeclaims",
+        """
+        {"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+         "metadata": {"name": "data-z-held-0", "namespace": "default"},
+         "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "10Gi"}},
+                  "storageClassName": "hcloud-volumes", "volumeName": "%s"},
+         "status": {"phase": "Bound"}}
+        """
+            .formatted(HELD_PV));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () -> apis.kubernetesGet("/api/v1/nodes/" + WAITER_NODE).path("metadata").isObject());
+    apis.createInCluster(
+        "/api/v1/namespaces/default/pods",
+        """
+        {"apiVersion": "v1", "kind": "Pod",
+         "metadata": {"name": "z-held-0", "namespace": "default"},
+         "spec": {"nodeName": "%s", "containers": [{"name": "app", "image": "postgres:17"}],
+                  "volumes": [{"name": "data",
+                               "persistentVolumeClaim": {"claimName": "data-z-held-0"}}]}}
+        """
+            .formatted(WAITER_NODE));
+
+    JsonNode running = refreshedUntil(r -> finding(r, WAITS).isPresent());
+    JsonNode wait = finding(running, WAITS).get();
+    assertThat(texts(wait.path("objects")))
+        .contains(
+            "pod/default/z-held-0",
+            "node/" + WAITER_NODE,
+            "volume/" + HELD_VOLUME,
+            "server/" + HOLDER_SERVER);
+    assertThat(wait.path("cluster").asText()).contains(WAITER_NODE, "ContainerCreating", HELD_PV);
+    assertThat(wait.path("hetzner").asText()).contains(Long.toString(HOLDER_SERVER));
+    assertThat(wait.path("repair").isNull() || wait.path("repair").isMissingNode()).isTrue();
+    assertThat(wait.path("noRepairBecause").asText()).contains("running");
+    assertThat(finding(running, "volume-on-server-without-node/volume/" + HELD_VOLUME)).isEmpty();
+    Answer refused = repair(WAITS);
+    assertThat(refused.status()).as(refused.body().toString()).isEqualTo(409);
+    assertThat(volumeServer(HELD_VOLUME)).isEqualTo(HOLDER_SERVER);
+
+    hcloud("server poweroff " + HOLDER_SERVER);
+    Instant off = Instant.now();
+    JsonNode offered =
+        finding(
+                refreshedUntil(
+                    r ->
+                        Instant.parse(r.path("report").path("at").asText()).isAfter(off)
+                            && finding(r, WAITS)
+                                .map(f -> f.path("repair").isObject())
+                                .orElse(false)),
+                WAITS)
+            .get();
+    assertThat(offered.path("repair").path("action").asText()).isEqualTo("MOVE_VOLUME");
+    assertThat(offered.path("repair").path("nodeName").asText()).isEqualTo(WAITER_NODE);
+
+    Instant asked = Instant.now();
+    Answer started = repair(WAITS);
+    assertThat(started.status()).as(started.body().toString()).isEqualTo(202);
+    JsonNode moved = awaitCompleted(started.body().path("incidentId").asText());
+    assertThat(moved.path("kind").asText()).isEqualTo("repair");
+    assertThat(volumeServer(HELD_VOLUME)).isEqualTo(WAITER_SERVER);
+    assertThat(serverStatus(HOLDER_SERVER)).isEqualTo("off");
+    assertThat(detachesOf(HELD_VOLUME)).isEqualTo(1);
+    printRequests("move repair", asked);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> apis.kubernetesGet("/api/v1/namespaces/default/pods/z-held-0"),
+            pod -> pod.path("status").path("phase").asText().equals("Running"));
+    Instant movedAt = Instant.now();
+    refreshedUntil(
+        r ->
+            Instant.parse(r.path("report").path("at").asText()).isAfter(movedAt)
+                && finding(r, WAITS).isEmpty());
+  }
+
+  /**
    * Kind 2 and its repair on the real processes: one of c-full's volumes is on no server at once
    * (hcloud-sim's drift call, no action), while its VolumeAttachment still says attached to c-full
    * (the CSI attacher does not notice a detach behind its back) and its pod cannot run. The finding

@@ -70,10 +70,13 @@ final class SharedStack {
                       "lifeboat.watcher.lease-renew-period", "2s",
                       "lifeboat.watcher.not-ready-grace", "8s",
                       "lifeboat.watcher.storm.window", STORM_WINDOW.toSeconds() + "s"),
-                  // DoctorIT's drift is reported after 10 s instead of 2 min, and every refresh it
-                  // asks for is a run of its own (none joins the one before).
+                  // DoctorIT's drift is reported after 10 s instead of 2 min (a pod waiting for a
+                  // volume held elsewhere after 15 s instead of 5 min), and every refresh it asks
+                  // for is a run of its own (none joins the one before).
                   "volume-orchestrator",
-                  Map.of("lifeboat.doctor.settle", "10s"),
+                  Map.of(
+                      "lifeboat.doctor.settle", "10s",
+                      "lifeboat.doctor.multi-attach-after", "15s"),
                   "audit-service",
                   Map.of("lifeboat.audit.doctor-join", "0s")),
               Duration.ofSeconds(240));

@@ -114,7 +114,7 @@ public final class Doctor {
     List<Finding> found = new ArrayList<>();
     Set<Long> explained = new LinkedHashSet<>();
     explained.addAll(multiAttachWaits(world, found));
-    explained.addAll(volumesOnServersWithoutNode(world, found));
+    explained.addAll(volumesOnServersWithoutNode(world, explained, found));
     attachmentsNotAtHetzner(world, explained, found);
     volumesMissing(world, found);
     noRoomAfterLoss(world, found);
@@ -237,12 +237,17 @@ public final class Doctor {
     return volumes;
   }
 
-  /** 1: a volume of the cluster attached to a server that no Node stands for. */
-  private Set<Long> volumesOnServersWithoutNode(World world, List<Finding> found) {
+  /**
+   * 1: a volume of the cluster attached to a server that no Node stands for; one a pod waits for is
+   * kind 3's already, whose move does what this detach would and more.
+   */
+  private Set<Long> volumesOnServersWithoutNode(
+      World world, Set<Long> explained, List<Finding> found) {
     Set<Long> volumes = new LinkedHashSet<>();
     for (HetznerSnapshot.Volume volume : world.hetzner.volumes()) {
       ClusterSnapshot.Volume pv = world.persistentVolumeOf.get(volume.id());
       if (pv == null
+          || explained.contains(volume.id())
           || volume.serverId() == null
           || world.nodeOf(volume.serverId()).isPresent()
           || world.busy.volumes().contains(volume.id())) {
@@ -472,7 +477,10 @@ public final class Doctor {
                 + " would find no node: "
                 + (others.isEmpty()
                     ? "no other node is in " + location
-                    : "room for " + room + " on the other nodes; " + String.join("; ", full)));
+                    : "room for "
+                        + room
+                        + " on the other nodes"
+                        + (full.isEmpty() ? "" : "; " + String.join("; ", full))));
       }
       if (unmoved.isEmpty()) {
         continue;

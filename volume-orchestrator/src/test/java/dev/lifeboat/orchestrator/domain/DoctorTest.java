@@ -146,6 +146,36 @@ class DoctorTest {
         .isEqualTo(new Repair(Repair.Action.MOVE_VOLUME, 202, 101L, null, "w-2"));
   }
 
+  /**
+   * A pod waits for a volume that a server without a Node holds: one finding, the wait (kind 3),
+   * whose move includes what kind 1's detach would do; not the same volume reported twice.
+   */
+  @Test
+  void aWaitForAVolumeOnAServerWithoutNodeIsOneFindingThatMovesItOnceTheServerIsOff() {
+    world.server(109, "running").volume(209, "fsn1", 109L, true);
+    world.persistentVolume("pv-209", 209, "Retain", "db/data-db-9", "db/db");
+    world.attachment("va-209", "pv-209", "w-3", false);
+    world.pod("db", "db-9", "w-3", T0.minus(Duration.ofMinutes(6)), false, "pv-209");
+
+    Doctor.Examination running = examineLater();
+    assertThat(running.findings())
+        .filteredOn(f -> f.objects().contains("volume/209"))
+        .extracting(Finding::kind)
+        .containsExactly(FindingKind.MULTI_ATTACH_WAIT);
+    Finding waits = only(running, FindingKind.MULTI_ATTACH_WAIT);
+    assertThat(waits.repair()).isNull();
+    assertThat(waits.noRepairBecause()).contains("server 109 is running");
+
+    world.server(109, "off");
+    Doctor.Examination off = examineLater();
+    assertThat(off.findings())
+        .filteredOn(f -> f.objects().contains("volume/209"))
+        .extracting(Finding::kind)
+        .containsExactly(FindingKind.MULTI_ATTACH_WAIT);
+    assertThat(only(off, FindingKind.MULTI_ATTACH_WAIT).repair())
+        .isEqualTo(new Repair(Repair.Action.MOVE_VOLUME, 209, 109L, null, "w-3"));
+  }
+
   @Test
   void aPodThatWaitedLessThanTheThresholdIsNoFinding() {
     world.volume(202, "fsn1", 101L, true).attachment("va-202", "pv-202", "w-2", false);
@@ -181,6 +211,18 @@ class DoctorTest {
     assertThat(finding.objects()).containsExactly("node/w-1", "volume/201");
     assertThat(finding.cluster())
         .contains("1 of 1 in fsn1", "room for 0", "w-2: 16 volumes", "w-3: 16 volumes");
+  }
+
+  @Test
+  void aLocationWithTooLittleRoomButNoFullNodeSaysOnlyHowMuchRoomThereIs() {
+    world.node("w-2", 102L, "fsn1", true, null, 15).node("w-3", 103L, "fsn1", true, null, 15);
+    world.healthyVolume(203, "w-1", 101).healthyVolume(204, "w-1", 101);
+
+    Finding finding = only(examine(List.of()), FindingKind.NO_ROOM_AFTER_LOSS);
+
+    assertThat(finding.objects()).containsExactly("node/w-1", "volume/204");
+    assertThat(finding.cluster())
+        .endsWith("1 of 3 in fsn1 would find no node: room for 2 on the other nodes");
   }
 
   @Test
