@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -152,6 +154,48 @@ final class BenchNode {
   }
 
   /**
+   * How long each saga step of each moved volume took, by step name, in the saga's order (from the
+   * audit service's incident detail): where a volume's time goes.
+   */
+  static Map<String, List<Duration>> stepTimes(JsonNode detail) {
+    Map<String, List<Duration>> times = new LinkedHashMap<>();
+    for (JsonNode volume : detail.path("volumes")) {
+      if (!volume.path("status").asText().equals("MOVED")) {
+        continue;
+      }
+      for (JsonNode step : volume.path("steps")) {
+        if (started(step) != null && instant(step.path("endedAt")) != null) {
+          times
+              .computeIfAbsent(step.path("name").asText(), n -> new ArrayList<>())
+              .add(stepTime(step));
+        }
+      }
+    }
+    return times;
+  }
+
+  /** One line per step: its median and p99 over every moved volume. */
+  static List<String> stepLines(Map<String, List<Duration>> times) {
+    List<String> lines = new ArrayList<>();
+    if (times.isEmpty()) {
+      return lines;
+    }
+    lines.add("saga steps per moved volume:            median      p99");
+    times.forEach(
+        (step, durations) -> {
+          List<Double> seconds = durations.stream().map(BenchNode::seconds).toList();
+          lines.add(
+              String.format(
+                  Locale.ROOT,
+                  "  %-32s %9.2fs %8.2fs",
+                  step,
+                  quantile(seconds, 0.5),
+                  quantile(seconds, 0.99)));
+        });
+    return lines;
+  }
+
+  /**
    * How long the step waited on Hetzner for the volume's action of this command that succeeded: for
    * an earlier action on its server to finish, then for its own to run. The action may have started
    * before the step (another client's, such as the CSI driver's, which the step adopted): only its
@@ -241,19 +285,27 @@ final class BenchNode {
           }
           lines.add(String.format(Locale.ROOT, "  %-40s %5.2f", endpoint, quantile(values, 0.5)));
         });
-    List<Double> overheads =
-        runs.stream().flatMap(r -> r.overheads().stream()).map(BenchNode::seconds).toList();
-    if (!overheads.isEmpty()) {
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "Lifeboat's own time per moved volume (%d volumes of all runs): median %.2fs,"
-                  + " p99 %.2fs",
-              overheads.size(),
-              quantile(overheads, 0.5),
-              quantile(overheads, 0.99)));
-    }
+    ownTime(runs.stream().flatMap(r -> r.overheads().stream()).toList()).ifPresent(lines::add);
     return lines;
+  }
+
+  /**
+   * The line of Lifeboat's own time per moved volume ({@link #overheads}) over every run: median
+   * and p99; none without a volume.
+   */
+  static Optional<String> ownTime(List<Duration> overheads) {
+    if (overheads.isEmpty()) {
+      return Optional.empty();
+    }
+    List<Double> seconds = overheads.stream().map(BenchNode::seconds).toList();
+    return Optional.of(
+        String.format(
+            Locale.ROOT,
+            "Lifeboat's own time per moved volume (%d volumes of all runs): median %.2fs,"
+                + " p99 %.2fs",
+            seconds.size(),
+            quantile(seconds, 0.5),
+            quantile(seconds, 0.99)));
   }
 
   private static String row(String name, Run run) {

@@ -119,8 +119,15 @@ final class BenchStorm {
    *
    * @param killedAt when the first node was lost
    * @param outcomes each node's incident
+   * @param overheads Lifeboat's own time for each moved volume of every node ({@link
+   *     BenchNode#overheads})
+   * @param steps each saga step's time for each moved volume, by step ({@link BenchNode#stepTimes})
    */
-  record Storm(Instant killedAt, List<Failover.Outcome> outcomes) {
+  record Storm(
+      Instant killedAt,
+      List<Failover.Outcome> outcomes,
+      List<Duration> overheads,
+      Map<String, List<Duration>> steps) {
 
     int volumes() {
       return outcomes.stream().mapToInt(Failover.Outcome::volumesMoved).sum();
@@ -187,6 +194,16 @@ final class BenchStorm {
             BenchNode.quantile(
                 storms.stream().map(s -> s.lastReady().toMillis() / 1000.0).toList(), 0.5),
             BenchNode.quantile(storms.stream().map(Storm::perSecond).toList(), 0.5)));
+    Map<String, List<Duration>> steps = new LinkedHashMap<>();
+    storms.forEach(
+        s ->
+            s.steps()
+                .forEach(
+                    (step, times) ->
+                        steps.computeIfAbsent(step, k -> new ArrayList<>()).addAll(times)));
+    lines.addAll(BenchNode.stepLines(steps));
+    BenchNode.ownTime(storms.stream().flatMap(s -> s.overheads().stream()).toList())
+        .ifPresent(lines::add);
     return lines;
   }
 }

@@ -434,16 +434,20 @@ public final class Lifeboat implements Runnable {
         LocalApis apis = new LocalApis(settings.ports());
         String kafka = "127.0.0.1:" + settings.ports().kafka();
         long recordsBefore = KafkaFloor.recordsOnTopics(kafka, Stack.TOPIC_PREFIX);
+        CpuTime.Snapshot cpuBefore = CpuTime.take(stack);
         int exit =
             storm
                 ? storm(apis, runCount, world)
                 : removal
                     ? BenchRemoval.run(apis, runCount, volumes, OUT)
                     : node(apis, runCount, world);
+        CpuTime.Snapshot cpuAfter = CpuTime.take(stack);
         memory.ifPresent(m -> printMemory(m.report()));
         if (exit == 0) {
           long records = KafkaFloor.recordsOnTopics(kafka, Stack.TOPIC_PREFIX) - recordsBefore;
           int moved = runCount * volumes * (storm ? nodes : 1);
+          CpuTime.report(cpuBefore, cpuAfter, moved, Runtime.getRuntime().availableProcessors())
+              .forEach(OUT::println);
           OUT.printf(
               "records on Lifeboat's topics per moved volume: %.1f (%d records, %d volumes)%n",
               records / (double) moved, records, moved);
@@ -633,7 +637,18 @@ public final class Lifeboat implements Runnable {
           for (Future<Failover.Outcome> outcome : losses.invokeAll(crashes)) {
             outcomes.add(outcome.get());
           }
-          BenchStorm.Storm storm = new BenchStorm.Storm(killedAt, outcomes);
+          JsonNode hcloudState = apis.hcloudState();
+          List<Duration> overheads = new ArrayList<>();
+          Map<String, List<Duration>> steps = new LinkedHashMap<>();
+          for (Failover.Outcome outcome : outcomes) {
+            JsonNode detail = apis.incidentDetail(outcome.incidentId()).orElseThrow();
+            overheads.addAll(BenchNode.overheads(detail, hcloudState));
+            BenchNode.stepTimes(detail)
+                .forEach(
+                    (step, times) ->
+                        steps.computeIfAbsent(step, k -> new ArrayList<>()).addAll(times));
+          }
+          BenchStorm.Storm storm = new BenchStorm.Storm(killedAt, outcomes, overheads, steps);
           results.add(storm);
           List<String> violations = SafetyRules.violations(start, apis.hcloudState(), outside);
           OUT.printf(

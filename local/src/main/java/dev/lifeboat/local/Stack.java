@@ -353,7 +353,7 @@ public final class Stack {
   }
 
   /** The PostgreSQL server's pid, from its data directory, while it has one. */
-  private Optional<Long> postmaster() {
+  Optional<Long> postmaster() {
     Path file = settings.home().resolve("data/postgres/data/postmaster.pid");
     try {
       return Files.exists(file)

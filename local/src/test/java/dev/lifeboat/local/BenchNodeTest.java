@@ -111,6 +111,25 @@ class BenchNodeTest {
   }
 
   @Test
+  void stepTimesAreEachMovedVolumesStepsInTheSagasOrderAndNotThoseOfOneThatFailed()
+      throws Exception {
+    JsonNode detail =
+        movedVolume(
+            ", {\"volumeId\": 2, \"status\": \"FAILED\", \"steps\": ["
+                + step("DETACH", 0, 9)
+                + "]}",
+            step("DETACH", 0, 2),
+            step("RELEASE", 2, 3),
+            step("ATTACH", 6, 11));
+
+    java.util.Map<String, java.util.List<Duration>> times = BenchNode.stepTimes(detail);
+
+    assertThat(times.keySet()).containsExactly("DETACH", "RELEASE", "ATTACH");
+    assertThat(times.get("DETACH")).containsExactly(Duration.ofSeconds(2));
+    assertThat(times.get("ATTACH")).containsExactly(Duration.ofSeconds(5));
+  }
+
+  @Test
   void anAttachAnotherClientStartedBeforeTheStepCountsOnlyFromTheStepsStart() throws Exception {
     // The CSI driver's attach ran from 7 to 11 s; the ATTACH step began at 9 s and adopted it.
     JsonNode detail =

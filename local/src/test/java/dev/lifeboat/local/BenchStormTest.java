@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -66,15 +67,30 @@ class BenchStormTest {
     Failover.Outcome first = outcome(T0, 12_000, 10_000, 8);
     Failover.Outcome second = outcome(T0.plusMillis(500), 13_000, 10_000, 8);
 
-    BenchStorm.Storm storm = new BenchStorm.Storm(T0, List.of(first, second));
+    BenchStorm.Storm storm =
+        new BenchStorm.Storm(
+            T0,
+            List.of(first, second),
+            List.of(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofMillis(200)),
+            Map.of(
+                "DETACH",
+                List.of(Duration.ofMillis(60), Duration.ofMillis(20), Duration.ofMillis(40))));
 
     assertThat(storm.volumes()).isEqualTo(16);
     assertThat(storm.firstDetection().toMillis()).isEqualTo(12_000);
     assertThat(storm.lastReady().toMillis()).isEqualTo(23_500);
     assertThat(storm.perSecond()).isCloseTo(16 / 11.5, org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(BenchStorm.report(List.of(storm)))
+    List<String> report = BenchStorm.report(List.of(storm));
+    assertThat(report.get(report.size() - 4))
+        .startsWith("median")
+        .contains("12.0s", "23.5s", "1.4");
+    assertThat(report)
+        .anySatisfy(l -> assertThat(l).startsWith("  DETACH").contains("0.04s", "0.06s"));
+    assertThat(report)
         .last()
-        .satisfies(l -> assertThat(l).startsWith("median").contains("12.0s", "23.5s", "1.4"));
+        .isEqualTo(
+            "Lifeboat's own time per moved volume (3 volumes of all runs): median 0.20s, p99"
+                + " 0.30s");
   }
 
   private static Failover.Outcome outcome(
