@@ -283,7 +283,8 @@ class DoctorApiTest {
             opening.findingId(),
             opening.repair(),
             "alice",
-            opening.volume()));
+            opening.volume(),
+            opening.targetServerId()));
 
     JsonPath timeline =
         await()

@@ -328,7 +328,8 @@ public final class SampleMessages {
             REPAIRED_FINDING,
             REPAIR_DETACH,
             "alice",
-            new HeldVolume(VOLUME, "pvc-3f1d2c4b", CLAIM, "fsn1", List.of())));
+            new HeldVolume(VOLUME, "pvc-3f1d2c4b", CLAIM, "fsn1", List.of()),
+            null));
   }
 
   /** The repair of the doctor samples. */

@@ -9,11 +9,10 @@ import dev.lifeboat.events.doctor.DoctorRunRequested;
 import dev.lifeboat.events.doctor.RepairAsked;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.service.KafkaSend;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.Startup;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,8 +27,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Asks for a doctor run on a person's request ({@code GET /api/doctor?refresh=true}). Requests that
  * come within {@code lifeboat.audit.doctor-join} (30 s) of the last one asked here join that run
  * instead of asking another: a run costs Hetzner requests, and a page reloaded in a loop must not
- * spend the project's budget.
+ * spend the project's budget. Made at start, so that a bad {@code doctor-join} stops the service
+ * naming the key.
  */
+@Startup
 @ApplicationScoped
 public class DoctorRequests {
 
@@ -106,11 +107,6 @@ public class DoctorRequests {
     KafkaSend.await(first, topic);
     KafkaSend.await(second, topic);
     return asked;
-  }
-
-  /** Made at start, so that a bad {@code doctor-join} stops the service naming the key. */
-  void start(@Observes StartupEvent startup) {
-    // Nothing more: the constructor has checked the settings.
   }
 
   @PreDestroy

@@ -50,19 +50,6 @@ public record RepairRequested(
     }
   }
 
-  /** A repair that moves nothing: a detach or an attach. */
-  public RepairRequested(
-      String messageId,
-      String incidentId,
-      Instant occurredAt,
-      NodeRef node,
-      String findingId,
-      Repair repair,
-      String requestedBy,
-      HeldVolume volume) {
-    this(messageId, incidentId, occurredAt, node, findingId, repair, requestedBy, volume, null);
-  }
-
   /** The name a server that no Node stands for goes by in a repair. */
   public static String serverName(long serverId) {
     return "server-" + serverId;

@@ -84,8 +84,7 @@ final class RepairCheck {
     // no longer offers REQUEUE_ATTACHMENT, which only old reports name).
     Repair repair = ((Doctor.Proceed) recheck).repair();
     if (repair.action() == Repair.Action.MOVE_VOLUME
-        && cluster.nodes().stream()
-            .noneMatch(n -> n.name().equals(repair.nodeName()) && n.serverId() != null)) {
+        && serverOf(cluster, repair.nodeName()).isEmpty()) {
       return List.of(
           answer(
               asked,
@@ -181,11 +180,7 @@ final class RepairCheck {
     Long target =
         repair.action() != Repair.Action.MOVE_VOLUME
             ? null
-            : cluster.nodes().stream()
-                .filter(n -> n.name().equals(repair.nodeName()))
-                .map(ClusterSnapshot.Node::serverId)
-                .findFirst()
-                .orElse(null);
+            : serverOf(cluster, repair.nodeName()).orElse(null);
     HeldVolume volume =
         new HeldVolume(repair.volumeId(), pv.name(), claimOf(pv), atHetzner.location(), List.of());
     return new RepairRequested(
@@ -198,6 +193,14 @@ final class RepairCheck {
         requestedBy,
         volume,
         target);
+  }
+
+  /** The Hetzner server of the node of this name, if the cluster has the node and it names one. */
+  private static Optional<Long> serverOf(ClusterSnapshot cluster, String nodeName) {
+    return cluster.nodes().stream()
+        .filter(n -> n.name().equals(nodeName) && n.serverId() != null)
+        .map(ClusterSnapshot.Node::serverId)
+        .findFirst();
   }
 
   /** The PV's claim ({@code namespace/name}); a PV bound to none is named by itself. */

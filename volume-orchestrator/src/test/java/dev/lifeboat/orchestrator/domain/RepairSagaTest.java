@@ -190,42 +190,47 @@ class RepairSagaTest {
 
   private RepairRequested repairRequested() {
     String server = RepairRequested.serverName(SERVER);
-    return new RepairRequested(
+    return opening(
         "repair-requested-1",
-        REPAIR,
-        now,
         new NodeRef(server, server, SERVER, "fsn1"),
         "volume-on-server-without-node/volume/" + VOLUME,
         new Repair(Repair.Action.DETACH_VOLUME, VOLUME, SERVER, null, null),
-        "alice",
-        new HeldVolume(VOLUME, "pv-" + VOLUME, new ClaimRef("shop", "data-0"), "fsn1", List.of()));
+        null);
   }
 
   private static final long TARGET = 4207;
 
   private RepairRequested attachRequested() {
-    return new RepairRequested(
+    return opening(
         "repair-requested-2",
-        REPAIR,
-        now,
         new NodeRef("worker-7", "worker-7", TARGET, "fsn1"),
         "attachment-not-at-hetzner/attachment/csi-77",
         new Repair(Repair.Action.ATTACH_VOLUME, VOLUME, TARGET, "csi-77", "worker-7"),
-        "alice",
-        new HeldVolume(VOLUME, "pv-" + VOLUME, new ClaimRef("shop", "data-0"), "fsn1", List.of()));
+        null);
   }
 
   private RepairRequested moveRequested() {
-    return new RepairRequested(
+    return opening(
         "repair-requested-3",
-        REPAIR,
-        now,
         new NodeRef("worker-1", "worker-1", SERVER, "fsn1"),
         "multi-attach-wait/volume/" + VOLUME,
         new Repair(Repair.Action.MOVE_VOLUME, VOLUME, SERVER, null, "worker-7"),
+        TARGET);
+  }
+
+  /** A repair's opening, asked by alice, of the volume {@code shop/data-0} uses. */
+  private RepairRequested opening(
+      String messageId, NodeRef node, String findingId, Repair repair, Long targetServerId) {
+    return new RepairRequested(
+        messageId,
+        REPAIR,
+        now,
+        node,
+        findingId,
+        repair,
         "alice",
         new HeldVolume(VOLUME, "pv-" + VOLUME, new ClaimRef("shop", "data-0"), "fsn1", List.of()),
-        TARGET);
+        targetServerId);
   }
 
   private void receive(LifeboatMessage message) {
