@@ -9,7 +9,6 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
-import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
@@ -117,12 +116,15 @@ public final class ScriptedIncident {
           Step.RELEASE,
           v,
           1,
-          new ForceDeletePods(id(), incidentId, at(15_700), cid(), node, List.of(pod(v))));
-      clusterOk(16_000);
-      send(
-          16_100,
           new DeleteVolumeAttachments(
-              id(), incidentId, at(16_100), cid(), node, List.of("pv-" + v)));
+              id(),
+              incidentId,
+              at(15_700),
+              cid(),
+              node,
+              List.of("pv-" + v),
+              List.of(pod(v)),
+              null));
       clusterOk(16_400);
       add(16_500, new StepSucceeded(id(), incidentId, at(16_500), Step.RELEASE, v, 1, "released"));
     }

@@ -13,7 +13,6 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.EvictPods;
-import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
@@ -115,7 +114,6 @@ class FailoverIT {
     for (Class<? extends LifeboatMessage> perVolume :
         List.of(
             DetachVolume.class,
-            ForceDeletePods.class,
             DeleteVolumeAttachments.class,
             AwaitReplacementPod.class,
             ReplacementPodScheduled.class,
@@ -546,10 +544,16 @@ class FailoverIT {
             .until(
                 () -> timelineTypes(removal),
                 found -> found.containsKey(type(IncidentCompleted.class)));
-    assertThat(types)
-        .doesNotContainKey(type(ForceDeletePods.class))
-        .doesNotContainKey(type(PowerOffServer.class));
+    assertThat(types).doesNotContainKey(type(PowerOffServer.class));
     assertThat(types.getOrDefault(type(EvictPods.class), 0)).isGreaterThanOrEqualTo(5);
+    // The pods' Events say the same: each evicted, none force-deleted.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () ->
+                assertThat(eventsOfIncident(removal))
+                    .containsKey("Pod LifeboatEvicted")
+                    .doesNotContainKey("Pod LifeboatForceDeleted"));
     assertThat(apis.incidents("r-delete"))
         .as("the node's deletion is no loss")
         .allSatisfy(i -> assertThat(i.path("incidentId").asText()).isEqualTo(removal));

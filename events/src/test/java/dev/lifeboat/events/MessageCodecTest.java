@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.codec.CloudEventHeaders;
 import dev.lifeboat.events.codec.MessageCodec;
@@ -68,8 +69,19 @@ class MessageCodecTest {
             "worker-2",
             List.of(),
             gone.occurredAt().plusSeconds(30));
+    DeleteVolumeAttachments podsFirst =
+        new DeleteVolumeAttachments(
+            "m-4",
+            gone.incidentId(),
+            gone.occurredAt(),
+            "c-4",
+            "worker-2",
+            List.of("pvc-3f1d2c4b"),
+            List.of(SampleMessages.POD),
+            gone.occurredAt().plusSeconds(30));
 
-    for (LifeboatMessage message : new LifeboatMessage[] {labelled, deleted, withDeadline}) {
+    for (LifeboatMessage message :
+        new LifeboatMessage[] {labelled, deleted, withDeadline, podsFirst}) {
       assertThat(
               MessageCodec.read(
                   MessageCodec.headers(message, "/test"), MessageCodec.payload(message)))
@@ -87,6 +99,17 @@ class MessageCodecTest {
                 StandardCharsets.UTF_8))
         .as("a command without a deadline is written as version 1 first wrote it")
         .doesNotContain("notAfter");
+    assertThat(new String(MessageCodec.payload(podsFirst), StandardCharsets.UTF_8))
+        .contains("\"forceDeleteFirst\"")
+        .contains("postgres-0");
+    assertThat(
+            new String(
+                MessageCodec.payload(
+                    new DeleteVolumeAttachments(
+                        "m-5", gone.incidentId(), gone.occurredAt(), "c-5", "w", List.of("pv"))),
+                StandardCharsets.UTF_8))
+        .as("a release with no pod to delete first is written as version 1 first wrote it")
+        .doesNotContain("forceDeleteFirst");
   }
 
   @Test

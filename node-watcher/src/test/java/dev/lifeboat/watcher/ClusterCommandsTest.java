@@ -269,6 +269,59 @@ class ClusterCommandsTest {
                     .isTrue());
   }
 
+  /**
+   * A release in one command: the pods first, then the attachment; when a pod's deletion is
+   * refused, the attachment stays (a pod still bound to the node would have its volume attached
+   * there again), and the same command sent again finishes both.
+   */
+  @Test
+  void aReleaseForceDeletesThePodsFirstAndKeepsTheAttachmentWhileAPodCannotBeDeleted() {
+    attachment("va-rel-" + lost, "pv-rel", lost);
+    awaitCached(1);
+    Pod pod = pod("db-30", lost, "data-db-30", false);
+    server
+        .expect()
+        .delete()
+        .withPath("/api/v1/namespaces/shop/pods/db-30")
+        .andReturn(
+            403,
+            new StatusBuilder()
+                .withStatus("Failure")
+                .withReason("Forbidden")
+                .withCode(403)
+                .withMessage("pods \"db-30\" is forbidden: a role binding was being changed")
+                .build())
+        .once();
+    DeleteVolumeAttachments release =
+        new DeleteVolumeAttachments(
+            id(), "inc", now(), id(), lost, List.of("pv-rel"), List.of(ref(pod)), null);
+    topics.send(release);
+
+    assertThat(result(release))
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class,
+            failed -> {
+              assertThat(failed.code()).isEqualTo("FORBIDDEN");
+              assertThat(failed.message()).contains("is forbidden");
+            });
+    assertThat(client.pods().inNamespace("shop").withName("db-30").get())
+        .as("the pod is still bound to the lost node")
+        .isNotNull();
+    assertThat(client.storage().v1().volumeAttachments().withName("va-rel-" + lost).get())
+        .as("so its attachment is kept")
+        .isNotNull();
+
+    DeleteVolumeAttachments again =
+        new DeleteVolumeAttachments(
+            id(), "inc", now(), id(), lost, List.of("pv-rel"), List.of(ref(pod)), null);
+    ClusterCommandSucceeded done = run(again);
+
+    assertThat(done.alreadyDone()).isFalse();
+    assertThat(done.detail()).contains("force-deleted 1 pod(s)", "deleted 1 VolumeAttachment(s)");
+    assertThat(client.pods().inNamespace("shop").withName("db-30").get()).isNull();
+    assertThat(client.storage().v1().volumeAttachments().withName("va-rel-" + lost).get()).isNull();
+  }
+
   @Test
   void aRequeueTouchesTheAttachment() {
     attachment("va-r-" + healthy, "pv-r", healthy);
@@ -533,10 +586,25 @@ class ClusterCommandsTest {
                         .anyMatch(va -> va.getMetadata().getName().equals("va-db-20")));
 
     run(new TaintNodeOutOfService(id(), incident, now(), id(), lost));
-    run(new DeleteVolumeAttachments(id(), incident, now(), id(), lost, List.of("pv-db-20")));
-    run(new ForceDeletePods(id(), incident, now(), id(), lost, List.of(ref(pod))));
+    run(
+        new DeleteVolumeAttachments(
+            id(), incident, now(), id(), lost, List.of("pv-db-20"), List.of(ref(pod)), null));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                cache.volumeAttachments().stream()
+                    .noneMatch(va -> va.getMetadata().getName().equals("va-db-20")));
     assertThat(
-            run(new ForceDeletePods(id(), incident, now(), id(), lost, List.of(ref(pod))))
+            run(new DeleteVolumeAttachments(
+                    id(),
+                    incident,
+                    now(),
+                    id(),
+                    lost,
+                    List.of("pv-db-20"),
+                    List.of(ref(pod)),
+                    null))
                 .alreadyDone())
         .isTrue();
     AwaitReplacementPod awaitReplacement =
@@ -566,7 +634,7 @@ class ClusterCommandsTest {
         .containsExactlyInAnyOrder(
             "LifeboatVolumeReleased", "LifeboatReplacementScheduled", "LifeboatVolumeMoved");
     assertThat(reasons("shop", pod.getMetadata().getUid()))
-        .as("the pod force-deleted, told once though deleted twice")
+        .as("the pod force-deleted, told once though released twice")
         .containsExactly("LifeboatForceDeleted");
     assertThat(reasons("shop", replacement.getMetadata().getUid()))
         .containsExactlyInAnyOrder("LifeboatReplacementScheduled", "LifeboatVolumeMoved");

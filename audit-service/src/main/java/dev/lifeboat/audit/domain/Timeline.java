@@ -391,7 +391,16 @@ public final class Timeline {
             + f.nodeName();
       }
       if (command instanceof DeleteVolumeAttachments d) {
-        return "delete the VolumeAttachment(s) of "
+        String pods =
+            d.forceDeleteFirst().isEmpty()
+                ? ""
+                : "force-delete pod(s) "
+                    + d.forceDeleteFirst().stream()
+                        .map(PodRef::name)
+                        .collect(Collectors.joining(", "))
+                    + ", then ";
+        return pods
+            + "delete the VolumeAttachment(s) of "
             + String.join(", ", d.persistentVolumes())
             + " on node "
             + d.nodeName();

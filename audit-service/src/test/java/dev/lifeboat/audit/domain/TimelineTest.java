@@ -8,6 +8,8 @@ import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
+import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
+import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
 import dev.lifeboat.events.hcloud.ObserveServer;
@@ -159,6 +161,37 @@ class TimelineTest {
             "result of declare node worker-2 gone: "
                 + evidence
                 + ": succeeded: node worker-2 is declared gone");
+  }
+
+  @Test
+  void aReleaseSaysWhichPodsGoBeforeTheAttachmentAndAnEarlierVersionsTwoCommandsStillRead() {
+    Instant at = T0.plusSeconds(12);
+    PodRef pod = new PodRef("shop", "db-0", "uid-db-0", "StatefulSet", "db");
+    List<Entry> entries = new ArrayList<>();
+    add(entries, Topic.NODE_EVENTS, gone());
+    add(
+        entries,
+        Topic.CLUSTER_COMMANDS,
+        new DeleteVolumeAttachments(
+            id(), INCIDENT, at, "cmd-release", "worker-2", List.of("pv-1"), List.of(pod), null));
+    add(
+        entries,
+        Topic.CLUSTER_COMMANDS,
+        new ForceDeletePods(id(), INCIDENT, at, "cmd-old-pods", "worker-2", List.of(pod)));
+    add(
+        entries,
+        Topic.CLUSTER_COMMANDS,
+        new DeleteVolumeAttachments(
+            id(), INCIDENT, at, "cmd-old-attachments", "worker-2", List.of("pv-1")));
+
+    assertThat(Timeline.lines(entries))
+        .extracting(Timeline.Line::summary)
+        .containsExactly(
+            "node worker-2 gone (LEASE_EXPIRED), server 4202, 1 volume(s)",
+            "command: force-delete pod(s) db-0, then delete the VolumeAttachment(s) of pv-1 on"
+                + " node worker-2",
+            "command: force-delete pod(s) db-0 on node worker-2",
+            "command: delete the VolumeAttachment(s) of pv-1 on node worker-2");
   }
 
   private static void add(List<Entry> entries, Topic topic, LifeboatMessage message) {

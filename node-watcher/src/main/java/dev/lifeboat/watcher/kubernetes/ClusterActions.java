@@ -199,13 +199,32 @@ public class ClusterActions {
   }
 
   private ClusterResult forceDelete(ForceDeletePods command) {
+    PodDeletions pods = forceDelete(command.pods(), command.nodeName());
+    return succeeded(command, pods.deleted() == 0, pods.said());
+  }
+
+  /** What a force deletion did: how many pods it deleted, and which were gone already. */
+  private record PodDeletions(int deleted, List<String> left) {
+    String said() {
+      return "force-deleted "
+          + deleted
+          + " pod(s)"
+          + (left.isEmpty() ? "" : "; already gone: " + left);
+    }
+  }
+
+  /**
+   * Force-deletes (grace period 0) these pods, each only while the API server has it, with its UID,
+   * on this node; an error of the API stops it there and is thrown.
+   */
+  private PodDeletions forceDelete(List<PodRef> refs, String nodeName) {
     int deleted = 0;
     List<String> left = new ArrayList<>();
-    for (PodRef ref : command.pods()) {
+    for (PodRef ref : refs) {
       Pod pod = client.pods().inNamespace(ref.namespace()).withName(ref.name()).get();
       if (pod == null
           || !ref.uid().equals(pod.getMetadata().getUid())
-          || !command.nodeName().equals(pod.getSpec().getNodeName())) {
+          || !nodeName.equals(pod.getSpec().getNodeName())) {
         // Gone already, or replaced by a pod of the same name elsewhere: not ours to delete.
         left.add(ref.name());
         continue;
@@ -213,10 +232,7 @@ public class ClusterActions {
       client.pods().inNamespace(ref.namespace()).withName(ref.name()).withGracePeriod(0).delete();
       deleted++;
     }
-    return succeeded(
-        command,
-        deleted == 0,
-        "force-deleted " + deleted + " pod(s)" + (left.isEmpty() ? "" : "; already gone: " + left));
+    return new PodDeletions(deleted, left);
   }
 
   /**
@@ -247,7 +263,13 @@ public class ClusterActions {
     return Optional.empty();
   }
 
+  /**
+   * Force-deletes the pods to delete first, then deletes the attachments: in one command, so that a
+   * release costs one round trip; the attachments stay when a pod's deletion failed (the API's
+   * error is the result, and the saga sends the whole command again).
+   */
   private ClusterResult deleteAttachments(DeleteVolumeAttachments command) {
+    PodDeletions pods = forceDelete(command.forceDeleteFirst(), command.nodeName());
     int deleted = 0;
     for (VolumeAttachment va : attachments(command.nodeName(), command.persistentVolumes())) {
       String name = va.getMetadata().getName();
@@ -268,12 +290,14 @@ public class ClusterActions {
       client.storage().v1().volumeAttachments().withName(name).delete();
       deleted++;
     }
-    return succeeded(
-        command,
-        deleted == 0,
+    String attachments =
         deleted == 0
             ? "no VolumeAttachment of " + command.persistentVolumes() + " on " + command.nodeName()
-            : "deleted " + deleted + " VolumeAttachment(s) on " + command.nodeName());
+            : "deleted " + deleted + " VolumeAttachment(s) on " + command.nodeName();
+    return succeeded(
+        command,
+        deleted == 0 && pods.deleted() == 0,
+        command.forceDeleteFirst().isEmpty() ? attachments : pods.said() + "; " + attachments);
   }
 
   private ClusterResult requeue(RequeueVolumeAttachment command) {

@@ -77,6 +77,21 @@ public class CommandEvents {
     }
   }
 
+  /** A LifeboatForceDeleted Event on each of these pods. */
+  private void forceDeleted(List<PodRef> pods, String nodeName, String incident) {
+    for (PodRef pod : pods) {
+      events.onPod(
+          pod,
+          Type.Warning,
+          "LifeboatForceDeleted",
+          "Node "
+              + nodeName
+              + " was lost and its server fenced: Lifeboat force-deleted this pod so that its"
+              + " controller starts it on a healthy node"
+              + incident);
+    }
+  }
+
   private void tell(ClusterCommand command, ClusterResult result) {
     String incident = incident(command.incidentId());
     if (result instanceof ClusterCommandSucceeded done && done.alreadyDone()) {
@@ -98,19 +113,10 @@ public class CommandEvents {
                           + incident));
     } else if (command instanceof ForceDeletePods delete
         && result instanceof ClusterCommandSucceeded) {
-      for (PodRef pod : delete.pods()) {
-        events.onPod(
-            pod,
-            Type.Warning,
-            "LifeboatForceDeleted",
-            "Node "
-                + delete.nodeName()
-                + " was lost and its server fenced: Lifeboat force-deleted this pod so that its"
-                + " controller starts it on a healthy node"
-                + incident);
-      }
+      forceDeleted(delete.pods(), delete.nodeName(), incident);
     } else if (command instanceof DeleteVolumeAttachments delete
         && result instanceof ClusterCommandSucceeded) {
+      forceDeleted(delete.forceDeleteFirst(), delete.nodeName(), incident);
       for (String pv : delete.persistentVolumes()) {
         claimOf(pv)
             .ifPresent(

@@ -27,8 +27,8 @@ import java.util.Optional;
  * -- per volume, VolumeSteps.TABLE, at most maxParallelVolumes at once --------------------------
  * DETACH      DetachVolume (none if the server was     DETACHED, then the     volume PARTIAL
  *             deleted)                                 pods gate
- * RELEASE     ForceDeletePods (if it has pods),        RESCHEDULE             volume PARTIAL
- *             DeleteVolumeAttachments
+ * RELEASE     DeleteVolumeAttachments, its pods        RESCHEDULE             volume PARTIAL
+ *             force-deleted first (if it has pods)
  * RESCHEDULE  AwaitReplacementPod                      ATTACH (same location  volume PARTIAL, detached
  *                                                      only)
  * ATTACH      AttachVolume                             VERIFY                 volume PARTIAL

@@ -8,7 +8,6 @@ import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.EvictPods;
-import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
@@ -33,8 +32,8 @@ public enum Request {
   /** Not a step of its own: undoes the taint after the end, when the node came back. */
   UNTAINT(RemoveOutOfServiceTaint.class, true),
   DETACH(DetachVolume.class, true),
-  FORCE_DELETE_PODS(ForceDeletePods.class, true),
-  DELETE_ATTACHMENTS(DeleteVolumeAttachments.class, true),
+  /** A volume's RELEASE: its pods force-deleted, then its VolumeAttachment on the node deleted. */
+  RELEASE(DeleteVolumeAttachments.class, true),
   AWAIT_REPLACEMENT(AwaitReplacementPod.class, false),
   ATTACH(AttachVolume.class, true),
   REQUEUE(RequeueVolumeAttachment.class, true),

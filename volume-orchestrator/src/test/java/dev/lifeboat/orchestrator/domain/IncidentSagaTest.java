@@ -13,7 +13,6 @@ import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
-import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
@@ -95,7 +94,6 @@ class IncidentSagaTest {
     assertThat(detach.notAfter()).isAfter(now);
     receive(hcloudDone(detach));
     receive(clusterDone(last(TaintNodeOutOfService.class)));
-    receive(clusterDone(last(ForceDeletePods.class)));
     receive(clusterDone(last(DeleteVolumeAttachments.class)));
     AwaitReplacementPod await = last(AwaitReplacementPod.class);
     assertThat(await.location()).isEqualTo("fsn1");
@@ -110,7 +108,6 @@ class IncidentSagaTest {
             "CordonNode",
             "DetachVolume",
             "TaintNodeOutOfService",
-            "ForceDeletePods",
             "DeleteVolumeAttachments",
             "AwaitReplacementPod",
             "AttachVolume",
@@ -144,11 +141,10 @@ class IncidentSagaTest {
 
     // The cordon keeps the scheduler off the node: the first pod goes now, not after the last
     // detach; the node-wide taint waits until nothing is left on the server.
-    assertThat(last(ForceDeletePods.class).pods())
+    assertThat(last(DeleteVolumeAttachments.class).forceDeleteFirst())
         .extracting(PodRef::uid)
         .containsExactly("uid-100001");
     assertThat(commandTypes()).doesNotContain("TaintNodeOutOfService");
-    receive(clusterDone(last(ForceDeletePods.class)));
     receive(clusterDone(last(DeleteVolumeAttachments.class)));
     receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
     assertThat(last(AttachVolume.class).volumeId()).isEqualTo(100001);
@@ -156,7 +152,7 @@ class IncidentSagaTest {
 
     receive(hcloudDone(detaches.get(1)));
     assertThat(commandTypes()).containsOnlyOnce("TaintNodeOutOfService");
-    assertThat(last(ForceDeletePods.class).pods())
+    assertThat(last(DeleteVolumeAttachments.class).forceDeleteFirst())
         .extracting(PodRef::uid)
         .containsExactly("uid-100002");
   }
@@ -177,11 +173,11 @@ class IncidentSagaTest {
     List<DetachVolume> detaches = sentOf(DetachVolume.class);
 
     receive(hcloudDone(detaches.get(0)));
-    assertThat(commandTypes()).doesNotContain("ForceDeletePods", "TaintNodeOutOfService");
+    assertThat(commandTypes()).doesNotContain("DeleteVolumeAttachments", "TaintNodeOutOfService");
 
     receive(hcloudDone(detaches.get(1)));
     receive(clusterDone(last(TaintNodeOutOfService.class)));
-    assertThat(sentOf(ForceDeletePods.class)).hasSize(2);
+    assertThat(sentOf(DeleteVolumeAttachments.class)).hasSize(2);
     assertThat(state.cordonStatus()).isEqualTo(TaintStatus.GIVEN_UP);
   }
 
@@ -197,7 +193,6 @@ class IncidentSagaTest {
               id(), INCIDENT, now, last(CordonNode.class).commandId(), cordonedBefore, "done"));
       receive(hcloudDone(last(DetachVolume.class)));
       receive(clusterDone(last(TaintNodeOutOfService.class)));
-      receive(clusterDone(last(ForceDeletePods.class)));
       receive(clusterDone(last(DeleteVolumeAttachments.class)));
       receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
       finishVerify(last(AttachVolume.class));
@@ -227,12 +222,10 @@ class IncidentSagaTest {
     receive(targetNotRunning(attach));
 
     // The replacement pod stuck on the lost worker-3 is released there, and a new one awaited.
-    ForceDeletePods release = last(ForceDeletePods.class);
+    DeleteVolumeAttachments release = last(DeleteVolumeAttachments.class);
     assertThat(release.nodeName()).isEqualTo("worker-3");
-    assertThat(release.pods()).extracting(PodRef::uid).containsExactly("uid-new");
+    assertThat(release.forceDeleteFirst()).extracting(PodRef::uid).containsExactly("uid-new");
     receive(clusterDone(release));
-    assertThat(last(DeleteVolumeAttachments.class).nodeName()).isEqualTo("worker-3");
-    receive(clusterDone(last(DeleteVolumeAttachments.class)));
     AwaitReplacementPod again = last(AwaitReplacementPod.class);
     assertThat(again.previousPodUid()).isEqualTo("uid-new");
     receive(scheduledAs(again, WORKER_4, "uid-newer"));
@@ -284,8 +277,7 @@ class IncidentSagaTest {
     assertThat(again.expectedServerId()).isEqualTo(4203);
     receive(hcloudDone(again));
 
-    assertThat(last(ForceDeletePods.class).nodeName()).isEqualTo("worker-3");
-    receive(clusterDone(last(ForceDeletePods.class)));
+    assertThat(last(DeleteVolumeAttachments.class).nodeName()).isEqualTo("worker-3");
     receive(clusterDone(last(DeleteVolumeAttachments.class)));
     receive(scheduledAs(last(AwaitReplacementPod.class), WORKER_4, "uid-newer"));
     finishVerify(last(AttachVolume.class));
@@ -303,20 +295,20 @@ class IncidentSagaTest {
     for (int handOn = 0; handOn <= VolumeSteps.MAX_HAND_ONS; handOn++) {
       receive(targetNotRunning(attach));
       if (handOn < VolumeSteps.MAX_HAND_ONS) {
-        receive(clusterDone(last(ForceDeletePods.class)));
         receive(clusterDone(last(DeleteVolumeAttachments.class)));
         receive(scheduledAs(last(AwaitReplacementPod.class), WORKER_4, "uid-" + handOn));
         attach = last(AttachVolume.class);
       }
     }
     assertThat(state.status()).isEqualTo(IncidentStatus.PARTIAL);
-    long releases = sent.stream().filter(m -> m instanceof ForceDeletePods).count();
+    long releases = sent.stream().filter(m -> m instanceof DeleteVolumeAttachments).count();
 
     receive(new RetryVolume(id(), INCIDENT, now, "oncall", 100001, "node replaced"));
 
-    assertThat(sent.stream().filter(m -> m instanceof ForceDeletePods)).hasSize((int) releases + 1);
-    assertThat(last(ForceDeletePods.class).nodeName()).isEqualTo("worker-4");
-    assertThat(last(ForceDeletePods.class).pods())
+    assertThat(sent.stream().filter(m -> m instanceof DeleteVolumeAttachments))
+        .hasSize((int) releases + 1);
+    assertThat(last(DeleteVolumeAttachments.class).nodeName()).isEqualTo("worker-4");
+    assertThat(last(DeleteVolumeAttachments.class).forceDeleteFirst())
         .extracting(PodRef::uid)
         .containsExactly("uid-" + (VolumeSteps.MAX_HAND_ONS - 1));
   }
@@ -371,7 +363,6 @@ class IncidentSagaTest {
     receive(hcloudDone(last(PowerOffServer.class)));
     receive(hcloudDone(last(DetachVolume.class)));
     receive(clusterDone(last(TaintNodeOutOfService.class)));
-    receive(clusterDone(last(ForceDeletePods.class)));
     receive(clusterDone(last(DeleteVolumeAttachments.class)));
     receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
     return last(AttachVolume.class);
@@ -401,8 +392,10 @@ class IncidentSagaTest {
     receive(hcloudDone(last(DetachVolume.class)));
 
     // The taint would have the attach-detach controller force-detach the opted-out volume.
-    assertThat(commandTypes()).doesNotContain("TaintNodeOutOfService").endsWith("ForceDeletePods");
-    assertThat(last(ForceDeletePods.class).pods())
+    assertThat(commandTypes())
+        .doesNotContain("TaintNodeOutOfService")
+        .endsWith("DeleteVolumeAttachments");
+    assertThat(last(DeleteVolumeAttachments.class).forceDeleteFirst())
         .extracting(PodRef::name)
         .containsExactly("db-100001");
     assertThat(state.taintStatus()).isEqualTo(TaintStatus.NOT_APPLIED);
@@ -636,7 +629,9 @@ class IncidentSagaTest {
     assertThat(state.volume(100002).orElseThrow().phase()).isEqualTo(Phase.HELD);
     assertThat(commandTypes()).containsOnlyOnce("DetachVolume");
     // The detached volume goes on, without the node-wide taint (a volume stays on the server).
-    assertThat(commandTypes()).contains("ForceDeletePods").doesNotContain("TaintNodeOutOfService");
+    assertThat(commandTypes())
+        .contains("DeleteVolumeAttachments")
+        .doesNotContain("TaintNodeOutOfService");
   }
 
   @Test
@@ -825,7 +820,7 @@ class IncidentSagaTest {
     assertThat(state.volume(2).orElseThrow().phase()).isEqualTo(Phase.HELD);
     assertThat(commandTypes())
         .as("db-0 may still run there with volume 2: not released")
-        .doesNotContain("ForceDeletePods", "TaintNodeOutOfService");
+        .doesNotContain("DeleteVolumeAttachments", "TaintNodeOutOfService");
   }
 
   @Test

@@ -98,8 +98,11 @@ class RemovalSagaTest {
     assertThat(state.kind()).isEqualTo(IncidentKind.REMOVAL);
     assertThat(last(IncidentCompleted.class).movedVolumes()).containsExactly(100001L, 100002L);
     assertThat(commandTypes())
-        .doesNotContain(
-            "PowerOffServer", "DeleteServer", "TaintNodeOutOfService", "ForceDeletePods");
+        .doesNotContain("PowerOffServer", "DeleteServer", "TaintNodeOutOfService");
+    assertThat(sentOf(DeleteVolumeAttachments.class))
+        .as("the pods were evicted gracefully: none is force-deleted")
+        .isNotEmpty()
+        .allSatisfy(release -> assertThat(release.forceDeleteFirst()).isEmpty());
     assertThat(sentOf(DetachVolume.class)).allSatisfy(d -> assertThat(d.planned()).isTrue());
     // The server goes only after the last detach, and the Node only after the server.
     assertThat(indexOf(retire)).isGreaterThan(indexOf(last(DetachVolume.class)));

@@ -149,6 +149,7 @@ class RepairSagaTest {
     DeleteVolumeAttachments release = only(DeleteVolumeAttachments.class);
     assertThat(release.nodeName()).isEqualTo("worker-1");
     assertThat(release.persistentVolumes()).containsExactly("pv-" + VOLUME);
+    assertThat(release.forceDeleteFirst()).as("the pod already waits elsewhere").isEmpty();
     receive(new ClusterCommandSucceeded(id(), REPAIR, now, release.commandId(), false, "done"));
     AttachVolume attach = only(AttachVolume.class);
     assertThat(attach.serverId()).isEqualTo(TARGET);

@@ -13,7 +13,6 @@ import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.CordonNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
-import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
@@ -501,7 +500,8 @@ final class SagaWorld {
                         .toList()));
       }
     }
-    if (command instanceof ForceDeletePods release
+    if (command instanceof DeleteVolumeAttachments release
+        && !release.forceDeleteFirst().isEmpty()
         && release.nodeName().equals(gone.node().name())
         && !cordoned
         && !tainted) {
@@ -719,21 +719,21 @@ final class SagaWorld {
     }
     long lost = gone.node().serverId();
     boolean lostRuns = power.get(lost) == Power.RUNNING || power.get(lost) == Power.STARTING;
-    if (command instanceof ForceDeletePods release && lostRuns) {
+    if (command instanceof DeleteVolumeAttachments release && lostRuns) {
       // Rule: a pod is released only once its volume is off the old server, or that server is off.
       noneOf(
           gone.volumes().stream()
-              .filter(v -> !v.pods().isEmpty() && release.pods().containsAll(v.pods()))
+              .filter(v -> !v.pods().isEmpty() && release.forceDeleteFirst().containsAll(v.pods()))
               .filter(v -> Long.valueOf(lost).equals(attachedTo.get(v.volumeId()))),
           v -> "pods of volume " + v.volumeId() + " released on a running server");
     }
-    if (command instanceof ForceDeletePods release) {
+    if (command instanceof DeleteVolumeAttachments release) {
       // Rule: a pod is released only once every volume it uses that will leave the old server
       // has left it (its replacement would wait on the one still there).
       noneOf(
           stillToDetachFrom(
               gone.volumes().stream()
-                  .filter(v -> v.pods().stream().anyMatch(release.pods()::contains)),
+                  .filter(v -> v.pods().stream().anyMatch(release.forceDeleteFirst()::contains)),
               lost),
           v -> "a pod of volume " + v.volumeId() + " released while it is on the server");
     }
@@ -1053,15 +1053,6 @@ final class SagaWorld {
       return gone.volumes().stream()
           .filter(v -> d.persistentVolumes().contains(v.persistentVolume()))
           .map(HeldVolume::volumeId)
-          .findFirst()
-          .orElse(null);
-    }
-    if (command instanceof ForceDeletePods f) {
-      // A pod may use two volumes: the volume is the one whose flow sent this command.
-      return state.volumes().stream()
-          .filter(flow -> flow.attempt() != null)
-          .filter(flow -> f.commandId().equals(flow.attempt().commandId()))
-          .map(VolumeFlow::volumeId)
           .findFirst()
           .orElse(null);
     }
