@@ -246,7 +246,9 @@ public final class ScriptedIncident {
             VOLUME_A,
             newPod,
             "worker-3",
-            Duration.ofSeconds(120));
+            Duration.ofSeconds(120),
+            "pv-" + VOLUME_A,
+            null);
     command(22_600, Step.VERIFY, VOLUME_A, 1, ready);
     add(
         25_000,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.ForceDeletePods;
 import dev.lifeboat.events.codec.CloudEventHeaders;
@@ -19,6 +20,7 @@ import dev.lifeboat.events.kafka.LifeboatMessageDeserializer;
 import dev.lifeboat.events.kafka.LifeboatMessageSerializer;
 import dev.lifeboat.events.node.NodeGone;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,8 +82,21 @@ class MessageCodecTest {
             List.of(SampleMessages.POD),
             gone.occurredAt().plusSeconds(30));
 
+    AwaitPodReady touchFirst =
+        new AwaitPodReady(
+            "m-6",
+            gone.incidentId(),
+            gone.occurredAt(),
+            "c-6",
+            100123,
+            SampleMessages.POD,
+            "worker-3",
+            Duration.ofMinutes(2),
+            "pvc-3f1d2c4b",
+            null);
+
     for (LifeboatMessage message :
-        new LifeboatMessage[] {labelled, deleted, withDeadline, podsFirst}) {
+        new LifeboatMessage[] {labelled, deleted, withDeadline, podsFirst, touchFirst}) {
       assertThat(
               MessageCodec.read(
                   MessageCodec.headers(message, "/test"), MessageCodec.payload(message)))
@@ -110,6 +125,23 @@ class MessageCodecTest {
                 StandardCharsets.UTF_8))
         .as("a release with no pod to delete first is written as version 1 first wrote it")
         .doesNotContain("forceDeleteFirst");
+    assertThat(new String(MessageCodec.payload(touchFirst), StandardCharsets.UTF_8))
+        .contains("\"requeueFirst\":\"pvc-3f1d2c4b\"");
+    assertThat(
+            new String(
+                MessageCodec.payload(
+                    new AwaitPodReady(
+                        "m-7",
+                        gone.incidentId(),
+                        gone.occurredAt(),
+                        "c-7",
+                        100123,
+                        SampleMessages.POD,
+                        "worker-3",
+                        Duration.ofMinutes(2))),
+                StandardCharsets.UTF_8))
+        .as("a wait with nothing to touch first is written as version 1 first wrote it")
+        .doesNotContain("requeueFirst");
   }
 
   @Test

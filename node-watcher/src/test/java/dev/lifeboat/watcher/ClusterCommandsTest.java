@@ -283,14 +283,7 @@ class ClusterCommandsTest {
         .expect()
         .delete()
         .withPath("/api/v1/namespaces/shop/pods/db-30")
-        .andReturn(
-            403,
-            new StatusBuilder()
-                .withStatus("Failure")
-                .withReason("Forbidden")
-                .withCode(403)
-                .withMessage("pods \"db-30\" is forbidden: a role binding was being changed")
-                .build())
+        .andReturn(403, forbidden("pods \"db-30\" is forbidden: a role binding was being changed"))
         .once();
     DeleteVolumeAttachments release =
         new DeleteVolumeAttachments(
@@ -341,6 +334,77 @@ class ClusterCommandsTest {
                 .getMetadata()
                 .getAnnotations())
         .containsKey(ClusterActions.REQUEUE_ANNOTATION);
+  }
+
+  /**
+   * VERIFY in one command: the attachment on the target touched, then the pod awaited; a touch the
+   * API refuses is the command's failure at once, and nothing is awaited.
+   */
+  @Test
+  void aWaitForAPodTouchesItsAttachmentFirstAndFailsAtOnceWhenTheTouchIsRefused() {
+    attachment("va-v-" + healthy, "pv-v", healthy);
+    awaitCached(1);
+    Pod ready = pod("db-40", healthy, "data-db-40", true);
+    server
+        .expect()
+        .patch()
+        .withPath("/apis/storage.k8s.io/v1/volumeattachments/va-v-" + healthy)
+        .andReturn(
+            403, forbidden("volumeattachments is forbidden: a role binding was being changed"))
+        .once();
+    AwaitPodReady refused = awaitTouchingFirst(ready, "pv-v");
+    topics.send(refused);
+
+    assertThat(result(refused))
+        .as("the pod is Ready, but the touch before the wait was refused")
+        .isInstanceOfSatisfying(
+            ClusterCommandFailed.class, failed -> assertThat(failed.code()).isEqualTo("FORBIDDEN"));
+    assertThat(requeuedAt("va-v-" + healthy)).isNull();
+
+    AwaitPodReady again = awaitTouchingFirst(ready, "pv-v");
+    topics.send(again);
+
+    assertThat(result(again)).isInstanceOf(PodReady.class);
+    assertThat(requeuedAt("va-v-" + healthy)).isNotNull();
+  }
+
+  /** The API server's answer to a request that RBAC refuses. */
+  private static io.fabric8.kubernetes.api.model.Status forbidden(String message) {
+    return new StatusBuilder()
+        .withStatus("Failure")
+        .withReason("Forbidden")
+        .withCode(403)
+        .withMessage(message)
+        .build();
+  }
+
+  /** A wait for the pod on {@code healthy} that touches the attachment of this volume first. */
+  private AwaitPodReady awaitTouchingFirst(Pod pod, String persistentVolume) {
+    return new AwaitPodReady(
+        id(),
+        "inc",
+        now(),
+        id(),
+        100040,
+        ref(pod),
+        healthy,
+        Duration.ofSeconds(30),
+        persistentVolume,
+        null);
+  }
+
+  /** The moment node-watcher last touched this VolumeAttachment; null if never. */
+  private String requeuedAt(String name) {
+    java.util.Map<String, String> annotations =
+        client
+            .storage()
+            .v1()
+            .volumeAttachments()
+            .withName(name)
+            .get()
+            .getMetadata()
+            .getAnnotations();
+    return annotations == null ? null : annotations.get(ClusterActions.REQUEUE_ANNOTATION);
   }
 
   @Test
@@ -525,6 +589,7 @@ class ClusterCommandsTest {
             ref(waiting),
             healthy,
             Duration.ofMinutes(10),
+            null,
             now().plusSeconds(2));
     topics.send(await);
 

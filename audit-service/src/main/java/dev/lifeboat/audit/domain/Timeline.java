@@ -409,7 +409,13 @@ public final class Timeline {
         return "wait for the replacement pod of " + volume(a.volumeId()) + " in " + a.location();
       }
       if (command instanceof AwaitPodReady a) {
-        return "wait for pod " + a.pod().name() + " Ready on " + a.nodeName();
+        return (a.requeueFirst() == null
+                ? ""
+                : "requeue the VolumeAttachment of " + volume(a.volumeId()) + ", then ")
+            + "wait for pod "
+            + a.pod().name()
+            + " Ready on "
+            + a.nodeName();
       }
       if (command instanceof RequeueVolumeAttachment r) {
         return "requeue the VolumeAttachment of " + volume(r.volumeId()) + " on " + r.nodeName();

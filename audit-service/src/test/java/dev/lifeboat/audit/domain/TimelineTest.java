@@ -6,6 +6,7 @@ import dev.lifeboat.events.IncidentId;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
+import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
 import dev.lifeboat.events.cluster.DeclareNodeGone;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
@@ -192,6 +193,34 @@ class TimelineTest {
                 + " node worker-2",
             "command: force-delete pod(s) db-0 on node worker-2",
             "command: delete the VolumeAttachment(s) of pv-1 on node worker-2");
+  }
+
+  @Test
+  void aVerifySaysItTouchesTheAttachmentBeforeItWaits() {
+    Instant at = T0.plusSeconds(20);
+    PodRef pod = new PodRef("shop", "db-0", "uid-db-0-new", "StatefulSet", "db");
+    List<Entry> entries = new ArrayList<>();
+    add(entries, Topic.NODE_EVENTS, gone());
+    add(
+        entries,
+        Topic.CLUSTER_COMMANDS,
+        new AwaitPodReady(
+            id(),
+            INCIDENT,
+            at,
+            "cmd-verify",
+            VOLUME,
+            pod,
+            "worker-3",
+            java.time.Duration.ofMinutes(2),
+            "pv-1",
+            null));
+
+    assertThat(Timeline.lines(entries))
+        .extracting(Timeline.Line::summary)
+        .endsWith(
+            "command: requeue the VolumeAttachment of volume 100001 (shop/data-db-0, pod db-0),"
+                + " then wait for pod db-0 Ready on worker-3");
   }
 
   private static void add(List<Entry> entries, Topic topic, LifeboatMessage message) {

@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Report when this pod is Ready with the volume mounted; fail after {@code timeout}. *
+ * Report when this pod is Ready with the volume mounted; fail after {@code timeout}.
  *
+ * @param requeueFirst the persistent volume whose VolumeAttachment on the node to touch before the
+ *     wait, as {@link RequeueVolumeAttachment} does, so that the CSI attacher looks at it again at
+ *     once; null (left out of the record, so that version 1 records without it read as before) for
+ *     none. A touch the API refuses fails the command, without a wait.
  * @param notAfter when the saga stops waiting for this command: node-watcher neither starts nor
  *     goes on with it after that (null: no deadline)
  */
@@ -24,6 +28,7 @@ public record AwaitPodReady(
     PodRef pod,
     String nodeName,
     Duration timeout,
+    @JsonInclude(JsonInclude.Include.NON_NULL) String requeueFirst,
     @JsonInclude(JsonInclude.Include.NON_NULL) Instant notAfter)
     implements ClusterCommand, VolumeCommand {
   public AwaitPodReady {
@@ -32,9 +37,12 @@ public record AwaitPodReady(
     Require.present(pod, "pod");
     Require.text(nodeName, "nodeName");
     Require.present(timeout, "timeout");
+    if (requeueFirst != null) {
+      Require.text(requeueFirst, "requeueFirst");
+    }
   }
 
-  /** Without a deadline. */
+  /** Without a touch first, without a deadline. */
   public AwaitPodReady(
       String messageId,
       String incidentId,
@@ -44,6 +52,7 @@ public record AwaitPodReady(
       PodRef pod,
       String nodeName,
       Duration timeout) {
-    this(messageId, incidentId, occurredAt, commandId, volumeId, pod, nodeName, timeout, null);
+    this(
+        messageId, incidentId, occurredAt, commandId, volumeId, pod, nodeName, timeout, null, null);
   }
 }

@@ -1,6 +1,7 @@
 package dev.lifeboat.watcher.kubernetes;
 
 import dev.lifeboat.events.MessageIds;
+import dev.lifeboat.events.cluster.AwaitPodReady;
 import dev.lifeboat.events.cluster.ClusterCommand;
 import dev.lifeboat.events.cluster.ClusterCommandFailed;
 import dev.lifeboat.events.cluster.ClusterCommandSucceeded;
@@ -75,14 +76,19 @@ public class ClusterActions {
       }
       throw new IllegalArgumentException("not a changing command: " + command);
     } catch (KubernetesClientException e) {
-      boolean retryable = e.getCode() == 0 || e.getCode() == 409 || e.getCode() >= 500;
-      return failed(
-          command,
-          clock.instant(),
-          e.getCode() == 403 ? "FORBIDDEN" : e.getCode() == 409 ? "CONFLICT" : "API_ERROR",
-          "Kubernetes API: " + e.getMessage(),
-          retryable);
+      return apiFailure(command, e);
     }
+  }
+
+  /** The command's failure for an error of the Kubernetes API: retryable unless refused. */
+  private ClusterResult apiFailure(ClusterCommand command, KubernetesClientException e) {
+    boolean retryable = e.getCode() == 0 || e.getCode() == 409 || e.getCode() >= 500;
+    return failed(
+        command,
+        clock.instant(),
+        e.getCode() == 403 ? "FORBIDDEN" : e.getCode() == 409 ? "CONFLICT" : "API_ERROR",
+        "Kubernetes API: " + e.getMessage(),
+        retryable);
   }
 
   /**
@@ -301,14 +307,38 @@ public class ClusterActions {
   }
 
   private ClusterResult requeue(RequeueVolumeAttachment command) {
-    List<VolumeAttachment> found =
-        attachments(command.nodeName(), List.of(command.persistentVolume()));
-    if (found.isEmpty()) {
+    int touched = touch(command.nodeName(), command.persistentVolume());
+    if (touched == 0) {
       return succeeded(
           command,
           true,
           "no VolumeAttachment of " + command.persistentVolume() + " on " + command.nodeName());
     }
+    return succeeded(command, false, "touched " + touched + " VolumeAttachment(s)");
+  }
+
+  /**
+   * Touches the VolumeAttachment a wait for a pod asks to be touched first, before the wait: empty
+   * when that went through (or none was asked for), else the command's failure.
+   */
+  public Optional<ClusterResult> requeueFirst(AwaitPodReady command) {
+    if (command.requeueFirst() == null) {
+      return Optional.empty();
+    }
+    try {
+      touch(command.nodeName(), command.requeueFirst());
+      return Optional.empty();
+    } catch (KubernetesClientException e) {
+      return Optional.of(apiFailure(command, e));
+    }
+  }
+
+  /**
+   * Annotates the VolumeAttachments of this volume on this node, so that the CSI attacher looks at
+   * them again at once instead of after its back-off; returns how many there were.
+   */
+  private int touch(String nodeName, String persistentVolume) {
+    List<VolumeAttachment> found = attachments(nodeName, List.of(persistentVolume));
     String now = clock.instant().toString();
     for (VolumeAttachment va : found) {
       client
@@ -325,7 +355,7 @@ public class ClusterActions {
                 return v;
               });
     }
-    return succeeded(command, false, "touched " + found.size() + " VolumeAttachment(s)");
+    return found.size();
   }
 
   private List<VolumeAttachment> attachments(String nodeName, List<String> persistentVolumes) {

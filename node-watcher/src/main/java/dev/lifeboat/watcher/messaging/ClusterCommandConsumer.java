@@ -289,7 +289,8 @@ public class ClusterCommandConsumer implements Leadership.Listener {
     if (command instanceof AwaitReplacementPod await) {
       waiters.await(await);
     } else if (command instanceof AwaitPodReady await) {
-      waiters.await(await);
+      // The attachment touched first, in the same command: one round trip for VERIFY.
+      actions.requeueFirst(await).ifPresentOrElse(reports::publish, () -> waiters.await(await));
     } else if (command instanceof EvictPods evict) {
       waiters.await(evict);
     } else if (command instanceof DeclareNodeGone declare) {

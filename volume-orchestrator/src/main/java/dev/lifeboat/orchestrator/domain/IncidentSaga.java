@@ -32,7 +32,8 @@ import java.util.Optional;
  * RESCHEDULE  AwaitReplacementPod                      ATTACH (same location  volume PARTIAL, detached
  *                                                      only)
  * ATTACH      AttachVolume                             VERIFY                 volume PARTIAL
- * VERIFY      RequeueVolumeAttachment, AwaitPodReady   MOVED                  volume PARTIAL
+ * VERIFY      AwaitPodReady, the attachment touched    MOVED                  volume PARTIAL
+ *             first (RequeueVolumeAttachment's touch)
  *             (a target lost meanwhile, target_not_running at ATTACH or TARGET_LOST at VERIFY:
  *             the volume is handed on, at most twice: DETACH from the target's server if it was
  *             attached there, RELEASE of the replacement pod on the target, RESCHEDULE again)

@@ -9,7 +9,6 @@ import dev.lifeboat.events.cluster.DeleteNode;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
-import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DeleteServer;
@@ -36,8 +35,11 @@ public enum Request {
   RELEASE(DeleteVolumeAttachments.class, true),
   AWAIT_REPLACEMENT(AwaitReplacementPod.class, false),
   ATTACH(AttachVolume.class, true),
-  REQUEUE(RequeueVolumeAttachment.class, true),
-  AWAIT_READY(AwaitPodReady.class, false),
+  /**
+   * A volume's VERIFY: its attachment on the target touched, then its pod awaited Ready. The touch
+   * is a write, so it waits out a pause as every write does.
+   */
+  AWAIT_READY(AwaitPodReady.class, true),
   /** A planned removal's EVICT: the pods that use the volume, through the Eviction API. */
   EVICT_PODS(EvictPods.class, true),
   /** A planned removal's FINISH: evicts every other pod of the node (DaemonSets' stay). */

@@ -7,7 +7,6 @@ import dev.lifeboat.events.cluster.AwaitReplacementPod;
 import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
-import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.hcloud.AttachVolume;
 import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.node.HeldVolume;
@@ -30,9 +29,10 @@ import java.util.Set;
  * given up, ends the volume's flow (PARTIAL).
  *
  * <p>RELEASE is one command: node-watcher force-deletes the volume's pods and then deletes its
- * VolumeAttachment, and deletes no attachment unless the pods' deletion went through. Two commands,
- * each sent once the other's result was read, cost a second round trip through Kafka per volume:
- * measured in the storm, 2.5 to 3.3 s between a volume's force deletion and its attachment's.
+ * VolumeAttachment, and deletes no attachment unless the pods' deletion went through. So is VERIFY:
+ * node-watcher touches the new attachment, then waits for the pod. Two commands, each sent once the
+ * other's result was read, cost a second round trip through Kafka per volume: measured in the
+ * storm, 2.5 to 3.3 s between a volume's force deletion and its attachment's.
  */
 final class VolumeSteps {
 
@@ -70,12 +70,7 @@ final class VolumeSteps {
               null,
               Set.of(FailureCodes.NO_ELIGIBLE_NODE)),
           new Row(Phase.ATTACH, List.of(Request.ATTACH), Phase.VERIFY, null, Set.of()),
-          new Row(
-              Phase.VERIFY,
-              List.of(Request.REQUEUE, Request.AWAIT_READY),
-              Phase.MOVED,
-              null,
-              Set.of()));
+          new Row(Phase.VERIFY, List.of(Request.AWAIT_READY), Phase.MOVED, null, Set.of()));
 
   private static final Map<Phase, Row> BY_PHASE = new EnumMap<>(Phase.class);
 
@@ -153,8 +148,6 @@ final class VolumeSteps {
       // A wait reports by its own timeout; the margin lets that report arrive.
       case AWAIT_REPLACEMENT, AWAIT_READY, EVICT_PODS ->
           run.policy.step(attempt.step).timeout().plus(Run.REPORT_MARGIN);
-      // A requeue is one quick write to the cluster, like those of RELEASE.
-      case REQUEUE -> run.policy.step(Step.RELEASE).timeout();
       default -> run.policy.step(attempt.step).timeout();
     };
   }
@@ -382,16 +375,6 @@ final class VolumeSteps {
       case ATTACH ->
           new AttachVolume(
               messageId, incident, run.now, commandId, volumeId, flow.targetServer, notAfter);
-      case REQUEUE ->
-          new RequeueVolumeAttachment(
-              messageId,
-              incident,
-              run.now,
-              commandId,
-              volumeId,
-              volume.persistentVolume(),
-              flow.targetNode,
-              notAfter);
       case AWAIT_READY ->
           new AwaitPodReady(
               messageId,
@@ -402,6 +385,7 @@ final class VolumeSteps {
               flow.replacementPod,
               flow.targetNode,
               timeout,
+              volume.persistentVolume(),
               notAfter);
       default -> throw new IllegalArgumentException(request + " is not a step of a volume");
     };

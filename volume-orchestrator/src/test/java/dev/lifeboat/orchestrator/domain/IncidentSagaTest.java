@@ -16,7 +16,6 @@ import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
-import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.control.CancelIncident;
 import dev.lifeboat.events.control.ResumeIncident;
@@ -111,8 +110,14 @@ class IncidentSagaTest {
             "DeleteVolumeAttachments",
             "AwaitReplacementPod",
             "AttachVolume",
-            "RequeueVolumeAttachment",
             "AwaitPodReady");
+    assertThat(last(DeleteVolumeAttachments.class).forceDeleteFirst())
+        .as("the pod goes in the same command as its attachment, before it")
+        .extracting(PodRef::uid)
+        .containsExactly("uid-100001");
+    assertThat(last(AwaitPodReady.class).requeueFirst())
+        .as("the new attachment is touched in the same command as the wait")
+        .isEqualTo("pv-100001");
     assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
     assertThat(last(IncidentCompleted.class).movedVolumes()).containsExactly(100001L);
     // Every command carries the moment the saga stops waiting for it, its attempt's deadline.
@@ -243,7 +248,6 @@ class IncidentSagaTest {
   void aVolumeWhoseTargetWasLostAfterTheAttachIsDetachedThereOnceItsServerIsOffAndMovedOn() {
     AttachVolume attach = movedUpToTheAttachOnWorker3();
     receive(hcloudDone(attach));
-    receive(clusterDone(last(RequeueVolumeAttachment.class)));
     AwaitPodReady ready = last(AwaitPodReady.class);
     // worker-3 is declared lost while the pod waits there: the volume is on its server.
     receive(
@@ -370,7 +374,6 @@ class IncidentSagaTest {
 
   private void finishVerify(AttachVolume attach) {
     receive(hcloudDone(attach));
-    receive(clusterDone(last(RequeueVolumeAttachment.class)));
     AwaitPodReady ready = last(AwaitPodReady.class);
     receive(
         new PodReady(

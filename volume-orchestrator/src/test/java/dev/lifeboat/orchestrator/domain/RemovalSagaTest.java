@@ -17,7 +17,6 @@ import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.EvictPods;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
-import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.control.CancelIncident;
 import dev.lifeboat.events.control.ResumeIncident;
@@ -479,7 +478,6 @@ class RemovalSagaTest {
     AttachVolume attach = lastFor(AttachVolume.class, volumeId);
     assertThat(attach.serverId()).isEqualTo(4203);
     receiveWith(with, hcloudDone(attach));
-    receiveWith(with, clusterDone(lastFor(RequeueVolumeAttachment.class, volumeId)));
     AwaitPodReady ready = lastFor(AwaitPodReady.class, volumeId);
     receiveWith(
         with,

@@ -16,7 +16,6 @@ import dev.lifeboat.events.cluster.DeleteVolumeAttachments;
 import dev.lifeboat.events.cluster.PodReady;
 import dev.lifeboat.events.cluster.RemoveOutOfServiceTaint;
 import dev.lifeboat.events.cluster.ReplacementPodScheduled;
-import dev.lifeboat.events.cluster.RequeueVolumeAttachment;
 import dev.lifeboat.events.cluster.TaintNodeOutOfService;
 import dev.lifeboat.events.control.AbortIncident;
 import dev.lifeboat.events.control.CancelIncident;
@@ -1039,7 +1038,8 @@ final class SagaWorld {
     return message instanceof HcloudCommand
         || (message instanceof ClusterCommand
             && !(message instanceof AwaitReplacementPod)
-            && !(message instanceof AwaitPodReady));
+            // A wait for a pod that touches the attachment first writes to the cluster.
+            && !(message instanceof AwaitPodReady await && await.requeueFirst() == null));
   }
 
   private Long volumeOf(Command command) {
@@ -1056,8 +1056,8 @@ final class SagaWorld {
           .findFirst()
           .orElse(null);
     }
-    if (command instanceof RequeueVolumeAttachment r) {
-      return r.volumeId();
+    if (command instanceof AwaitPodReady await) {
+      return await.volumeId();
     }
     return null;
   }
