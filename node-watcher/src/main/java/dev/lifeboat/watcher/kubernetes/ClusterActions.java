@@ -272,7 +272,7 @@ public class ClusterActions {
   /**
    * Force-deletes the pods to delete first, then deletes the attachments: in one command, so that a
    * release costs one round trip; the attachments stay when a pod's deletion failed (the API's
-   * error is the result, and the saga sends the whole command again).
+   * error is the command's result; a retry sends the whole command again).
    */
   private ClusterResult deleteAttachments(DeleteVolumeAttachments command) {
     PodDeletions pods = forceDelete(command.forceDeleteFirst(), command.nodeName());

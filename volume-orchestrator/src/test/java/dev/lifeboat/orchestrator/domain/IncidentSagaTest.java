@@ -676,6 +676,33 @@ class IncidentSagaTest {
   }
 
   @Test
+  void aPauseHoldsVerifysWaitWhichTouchesTheAttachmentButNotTheWaitForTheReplacement() {
+    receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
+    receive(hcloudDone(last(PowerOffServer.class)));
+    receive(clusterDone(last(CordonNode.class)));
+    receive(hcloudDone(last(DetachVolume.class)));
+    receive(clusterDone(last(TaintNodeOutOfService.class)));
+    conditions = new Conditions(true);
+    receive(clusterDone(last(DeleteVolumeAttachments.class)));
+    assertThat(commandTypes())
+        .as("a wait that writes nothing goes on")
+        .endsWith("AwaitReplacementPod");
+    conditions = Conditions.CALM;
+    receive(scheduled(last(AwaitReplacementPod.class), WORKER_3));
+    AttachVolume attach = last(AttachVolume.class);
+    conditions = new Conditions(true);
+    receive(hcloudDone(attach));
+
+    assertThat(commandTypes())
+        .as("paused: no touch of the attachment")
+        .doesNotContain("AwaitPodReady");
+
+    conditions = Conditions.CALM;
+    tick(now.plus(SagaPolicy.defaults().pauseRecheck()));
+    assertThat(last(AwaitPodReady.class).requeueFirst()).isEqualTo("pv-100001");
+  }
+
+  @Test
   void aNodeThatReturnsBeforeItsFenceIsSentCancelsWithoutAnyCommand() {
     conditions = new Conditions(true);
     receive(gone(GoneReason.LEASE_EXPIRED, Map.of(), volume(100001)));
