@@ -76,10 +76,10 @@ import java.util.Optional;
  * {@link OutOfServiceTaint}, {@link VolumeSteps} (the volume table and its commands), {@link
  * Control} (the node returning and people's requests, with {@link #refusal}), {@link Run}
  * (attempts: sending, matching results, deadlines, backoff, ids). Every command's id is derived
- * from the incident, step, volume, attempt and the command's place in its step, created before it
- * is sent, so a replay after a crash sends the same ids. A result counts only while its command is
- * awaited: duplicates and results of abandoned attempts change nothing. The state passed in belongs
- * to the call, which may change it and returns it as the new state.
+ * from the incident, step, volume and attempt, created before it is sent, so a replay after a crash
+ * sends the same ids. A result counts only while its command is awaited: duplicates and results of
+ * abandoned attempts change nothing. The state passed in belongs to the call, which may change it
+ * and returns it as the new state.
  */
 public final class IncidentSaga {
 

@@ -170,9 +170,9 @@ final class Run {
   }
 
   /**
-   * The id of the attempt's command, derived from the incident, step, volume, attempt and the
-   * command's place in its step, so a replay after a crash sends the same ids; a retried volume
-   * ({@code round} above 0) gets ids of its own.
+   * The id of the attempt's command, derived from the incident, step, volume and attempt, so a
+   * replay after a crash sends the same ids; a retried volume ({@code round} above 0) gets ids of
+   * its own.
    */
   private String commandId(Attempt attempt, Long volumeId, int round) {
     String base = baseCommandId(attempt, volumeId);
@@ -185,7 +185,10 @@ final class Run {
         attempt.request.namesItsCommands() ? attempt.request.name() : attempt.step.name(),
         volumeId == null ? "-" : volumeId.toString(),
         Integer.toString(attempt.number),
-        Integer.toString(VolumeSteps.placeInStep(attempt.request)));
+        // Once the command's place in a step of several commands. A step is one command now; the
+        // constant keeps the ids an older version derived, so an upgrade amid an incident
+        // re-sends the same ids.
+        "0");
   }
 
   private static String messageIdOf(String commandId) {

@@ -24,15 +24,16 @@ import java.util.Set;
 /**
  * The table of a volume's steps after the fence (in a removal, after the cordon: EVICT first, and
  * RELEASE without a force deletion, the pods having gone gracefully), and the small functions that
- * run it: each row says which commands the step sends (in order, one at a time), what success leads
- * to and which failures are final; every other failure is retried under the step's policy and, once
- * given up, ends the volume's flow (PARTIAL).
+ * run it: each row says which command the step sends, what success leads to and which failures are
+ * final; every other failure is retried under the step's policy and, once given up, ends the
+ * volume's flow (PARTIAL).
  *
- * <p>RELEASE is one command: node-watcher force-deletes the volume's pods and then deletes its
- * VolumeAttachment, and deletes no attachment unless the pods' deletion went through. So is VERIFY:
- * node-watcher touches the new attachment, then waits for the pod. Two commands, each sent once the
- * other's result was read, cost a second round trip through Kafka per volume: measured in the
- * storm, 2.5 to 3.3 s between a volume's force deletion and its attachment's.
+ * <p>A step is one command. Where a step needs two actions in order, the service that carries it
+ * out does both and stops at the first failure: RELEASE's node-watcher force-deletes the volume's
+ * pods and then deletes its VolumeAttachment, and deletes no attachment unless the pods' deletion
+ * went through; VERIFY's touches the new attachment, then waits for the pod. Two commands, each
+ * sent once the other's result was read, cost a second round trip through Kafka per volume:
+ * measured in the storm, 2.5 to 3.3 s between a volume's force deletion and its attachment's.
  */
 final class VolumeSteps {
 
@@ -40,13 +41,12 @@ final class VolumeSteps {
    * One step of a volume's flow.
    *
    * @param phase the phase a flow is in while the step runs
-   * @param requests the commands the step sends, in order; each waits for the one before
-   * @param next where a flow goes once the last command succeeded
+   * @param request the command the step sends
+   * @param next where a flow goes once the command succeeded
    * @param detail what the timeline says on success; null to take the last result's words
    * @param finalCodes failure codes that end the flow at once, however many attempts are left
    */
-  record Row(
-      Phase phase, List<Request> requests, Phase next, String detail, Set<String> finalCodes) {
+  record Row(Phase phase, Request request, Phase next, String detail, Set<String> finalCodes) {
     Step step() {
       return phase.step();
     }
@@ -55,38 +55,27 @@ final class VolumeSteps {
   /** The table, in the order a volume goes through it. */
   static final List<Row> TABLE =
       List.of(
-          new Row(Phase.EVICT, List.of(Request.EVICT_PODS), Phase.DETACH, null, Set.of()),
-          new Row(Phase.DETACH, List.of(Request.DETACH), Phase.DETACHED, null, Set.of()),
+          new Row(Phase.EVICT, Request.EVICT_PODS, Phase.DETACH, null, Set.of()),
+          new Row(Phase.DETACH, Request.DETACH, Phase.DETACHED, null, Set.of()),
           new Row(
               Phase.RELEASE,
-              List.of(Request.RELEASE),
+              Request.RELEASE,
               Phase.RESCHEDULE,
               "pods and attachment released",
               Set.of()),
           new Row(
               Phase.RESCHEDULE,
-              List.of(Request.AWAIT_REPLACEMENT),
+              Request.AWAIT_REPLACEMENT,
               Phase.ATTACH,
               null,
               Set.of(FailureCodes.NO_ELIGIBLE_NODE)),
-          new Row(Phase.ATTACH, List.of(Request.ATTACH), Phase.VERIFY, null, Set.of()),
-          new Row(Phase.VERIFY, List.of(Request.AWAIT_READY), Phase.MOVED, null, Set.of()));
+          new Row(Phase.ATTACH, Request.ATTACH, Phase.VERIFY, null, Set.of()),
+          new Row(Phase.VERIFY, Request.AWAIT_READY, Phase.MOVED, null, Set.of()));
 
   private static final Map<Phase, Row> BY_PHASE = new EnumMap<>(Phase.class);
 
   static {
     TABLE.forEach(row -> BY_PHASE.put(row.phase(), row));
-  }
-
-  /** A command's place in its step (0 for the first), part of its id. */
-  static int placeInStep(Request request) {
-    for (Row row : TABLE) {
-      int index = row.requests().indexOf(request);
-      if (index >= 0) {
-        return index;
-      }
-    }
-    return 0;
   }
 
   /**
@@ -117,11 +106,11 @@ final class VolumeSteps {
 
   // ---- running a row ----------------------------------------------------------------------------
 
-  /** Starts the step of this phase for the flow: its first command that applies. */
+  /** Starts the step of this phase for the flow: sends its command. */
   void start(VolumeFlow flow, Phase phase) {
     Row row = BY_PHASE.get(phase);
     flow.phase = phase;
-    flow.attempt = new Attempt(row.step(), row.requests().get(0));
+    flow.attempt = new Attempt(row.step(), row.request());
     send(flow);
   }
 
@@ -186,12 +175,6 @@ final class VolumeSteps {
           flow.volumeId(),
           given,
           gaveUp -> fail(flow, attempt.step, gaveUp.code(), gaveUp.message()));
-      return;
-    }
-    int next = row.requests().indexOf(attempt.request) + 1;
-    if (next < row.requests().size()) {
-      attempt.request = row.requests().get(next);
-      send(flow);
       return;
     }
     Success success = (Success) report;

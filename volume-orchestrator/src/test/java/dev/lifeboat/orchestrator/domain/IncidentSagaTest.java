@@ -118,6 +118,11 @@ class IncidentSagaTest {
     assertThat(last(AwaitPodReady.class).requeueFirst())
         .as("the new attachment is touched in the same command as the wait")
         .isEqualTo("pv-100001");
+    assertThat(detach.commandId())
+        .as("ids derived as every earlier version did, a step's one command at place 0")
+        .isEqualTo(MessageIds.derived(INCIDENT, "DETACH", "100001", "1", "0"));
+    assertThat(last(DeleteVolumeAttachments.class).commandId())
+        .isEqualTo(MessageIds.derived(INCIDENT, "RELEASE", "100001", "1", "0"));
     assertThat(state.status()).isEqualTo(IncidentStatus.COMPLETED);
     assertThat(last(IncidentCompleted.class).movedVolumes()).containsExactly(100001L);
     // Every command carries the moment the saga stops waiting for it, its attempt's deadline.
