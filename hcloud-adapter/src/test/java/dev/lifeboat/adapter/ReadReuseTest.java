@@ -15,6 +15,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lifeboat.adapter.domain.Decisions;
+import dev.lifeboat.adapter.hcloud.ServerSightings;
 import dev.lifeboat.events.hcloud.HcloudCommandAlreadyDone;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
@@ -26,6 +27,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,10 +58,16 @@ class ReadReuseTest extends WithTopics {
     }
   }
 
+  @Inject ServerSightings sightings;
+
   /** Server 4202 crashed (off, volumes 100001, 100003, 100004 on it) and was just observed. */
   @BeforeEach
   void crashedAndObserved() {
     HcloudSimProcess.shared().reset(null);
+    // Nothing read in an earlier test's world answers for this one.
+    for (long server : List.of(4201L, 4202L, 4203L, 4204L, 4205L, 4206L, 6001L, 6002L)) {
+      sightings.forget(server);
+    }
     fenced(4202);
     clearLog();
     assertThat(run(topics, observe(4202)))
@@ -120,14 +128,7 @@ class ReadReuseTest extends WithTopics {
   void aFreedVolumeAnotherClientAttachedMeanwhileIsReadAndLeftWhereItIs() {
     assertThat(run(topics, detach(100001, 4202))).isInstanceOf(HcloudCommandSucceeded.class);
     // The CSI driver attaches it to 4203 first.
-    io.restassured.RestAssured.given()
-        .baseUri(HcloudSimProcess.shared().apiUrl())
-        .header("Authorization", "Bearer test-token")
-        .contentType("application/json")
-        .body("{\"server\": 4203, \"automount\": false}")
-        .post("/volumes/100001/actions/attach")
-        .then()
-        .statusCode(201);
+    attachedByAnotherClient(100001, 4203);
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> volume(100001).path("server").asLong() == 4203);
@@ -151,6 +152,83 @@ class ReadReuseTest extends WithTopics {
         .containsSubsequence(
             "POST /v1/volumes/100001/actions/attach 422", "GET /v1/volumes/100001 200");
     assertThat(actionsOnVolume(100001)).containsExactly("detach_volume", "attach_volume");
+  }
+
+  /**
+   * The CSI driver attaches the freed volume to the node its new pod landed on before Lifeboat's
+   * attach comes, as in {@code ./lifeboat bench node --csi-attacher}: the attach is answered {@code
+   * locked}, and the adapter waits for the volume to show on the server list instead of looking the
+   * driver's action up.
+   */
+  @Test
+  void anAttachLockedByTheSameAttachOfAnotherClientWaitsForTheVolumeOnTheServerList() {
+    assertThat(run(topics, detach(100001, 4202))).isInstanceOf(HcloudCommandSucceeded.class);
+    attachesTake(Duration.ofSeconds(2));
+    attachedByAnotherClient(100001, 4203);
+    clearLog();
+
+    HcloudResult ours = run(topics, attach(100001, 4203));
+
+    assertThat(ours)
+        .isInstanceOfSatisfying(
+            HcloudCommandAlreadyDone.class,
+            done -> assertThat(done.observed()).contains("held it locked"));
+    assertThat(volume(100001).get("server").asLong()).isEqualTo(4203);
+    assertThat(actionsOnVolume(100001))
+        .as("one attach, the other client's")
+        .containsExactly("detach_volume", "attach_volume");
+    assertThat(requests())
+        .contains("POST /v1/volumes/100001/actions/attach 423")
+        .as("the other client's action not looked up")
+        .noneMatch(r -> r.startsWith("GET /v1/volumes/100001/actions"));
+  }
+
+  /**
+   * The lock on the volume is another client's attach to another server: the list shows Lifeboat's
+   * target unlocked without the volume, so the adapter looks the running action up, finds it is not
+   * an attach to its target, and tries again later, when it finds the volume on the other server;
+   * it never attaches.
+   */
+  @Test
+  void anAttachLockedByAnAttachElsewhereLooksTheActionUpAndIsNotMade() {
+    assertThat(run(topics, detach(100001, 4202))).isInstanceOf(HcloudCommandSucceeded.class);
+    attachesTake(Duration.ofSeconds(2));
+    attachedByAnotherClient(100001, 4201);
+    clearLog();
+
+    HcloudResult ours = run(topics, attach(100001, 4203));
+
+    assertThat(ours)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            f -> {
+              assertThat(f.errorCode()).isEqualTo(Decisions.ATTACHED_ELSEWHERE);
+              assertThat(f.retryable()).isFalse();
+            });
+    assertThat(requests())
+        .containsSubsequence(
+            "POST /v1/volumes/100001/actions/attach 423", "GET /v1/servers?page=1&per_page=50 200")
+        .anyMatch(r -> r.startsWith("GET /v1/volumes/100001/actions"))
+        .doesNotContain("POST /v1/volumes/100001/actions/attach 201");
+    assertThat(volume(100001).get("server").asLong()).isEqualTo(4201);
+    assertThat(actionsOnVolume(100001)).containsExactly("detach_volume", "attach_volume");
+  }
+
+  private static void attachesTake(Duration duration) {
+    HcloudSimProcess.shared()
+        .send("PUT", "/_sim/settings", HcloudSimProcess.settings(duration, 3600, 1, true));
+  }
+
+  /** Another client (the CSI driver) starts an attach of the volume to the server. */
+  private static void attachedByAnotherClient(long volume, long server) {
+    io.restassured.RestAssured.given()
+        .baseUri(HcloudSimProcess.shared().apiUrl())
+        .header("Authorization", "Bearer test-token")
+        .contentType("application/json")
+        .body("{\"server\": " + server + ", \"automount\": false}")
+        .post("/volumes/" + volume + "/actions/attach")
+        .then()
+        .statusCode(201);
   }
 
   @Test

@@ -385,15 +385,7 @@ public class CommandAttempt {
   private Uni<HcloudResult> carryOut(
       HcloudCommand command, Decision decision, Supplier<Uni<HcloudDtos.Action>> call) {
     if (decision instanceof Decision.AlreadyDone done) {
-      return Uni.createFrom()
-          .item(
-              new HcloudCommandAlreadyDone(
-                  id(command),
-                  command.incidentId(),
-                  now(),
-                  command.commandId(),
-                  done.observed(),
-                  done.serverDeleted()));
+      return Uni.createFrom().item(alreadyDone(command, done.observed(), done.serverDeleted()));
     }
     if (decision instanceof Decision.Refuse refuse) {
       return Uni.createFrom().item(refused(command, refuse));
@@ -415,10 +407,61 @@ public class CommandAttempt {
                   "dry-run: " + act.call(),
                   act.observed()));
     }
-    return call.get()
-        .chain(action -> untilDeadline(command, poller.await(action, CallPriority.of(command))))
-        .invoke(action -> remember(command, action))
-        .map(action -> ended(command, action));
+    Uni<HcloudResult> done = call.get().chain(action -> awaitEnd(command, action));
+    if (command instanceof AttachVolume attach) {
+      return done.onFailure(HcloudCalls::locked)
+          .recoverWithUni(locked -> lockedAttach(attach, (HcloudException) locked));
+    }
+    return done;
+  }
+
+  private Uni<HcloudResult> awaitEnd(HcloudCommand command, HcloudDtos.Action action) {
+    return untilDeadline(command, poller.await(action, CallPriority.of(command), effect(command)))
+        .invoke(ended -> remember(command, ended))
+        .map(ended -> ended(command, ended));
+  }
+
+  /**
+   * An attach answered {@code locked}: another action holds the volume, most often the CSI driver's
+   * attach to the same node, which saw the replacement pod first. Waiting for the volume to show on
+   * the server costs no request of its own (a detach's look reads the server list); the attach is
+   * then already done. Only when the list shows the server unlocked without the volume (or cannot
+   * answer) is the running action looked up and adopted if it is an attach to this server, as a
+   * lost answer of this adapter's own attach is; else the {@code locked} stands.
+   */
+  private Uni<HcloudResult> lockedAttach(AttachVolume command, HcloudException locked) {
+    ActionPoller.Effect effect = effect(command);
+    return untilDeadline(command, poller.awaitEffect(effect))
+        .chain(
+            shown -> {
+              if (shown) {
+                sightings.attached(command.serverId(), command.volumeId());
+                return Uni.createFrom()
+                    .item(
+                        alreadyDone(
+                            command,
+                            "volume "
+                                + command.volumeId()
+                                + " attached to server "
+                                + command.serverId()
+                                + " by the action that held it locked",
+                            false));
+              }
+              return calls
+                  .runningAttach(command.volumeId(), command.serverId(), locked)
+                  .chain(action -> awaitEnd(command, action));
+            });
+  }
+
+  /** What a read of the server shows once the command's action succeeded, if a read shows it. */
+  private static ActionPoller.Effect effect(HcloudCommand command) {
+    if (command instanceof DetachVolume detach) {
+      return new ActionPoller.Effect(detach.expectedServerId(), detach.volumeId(), false);
+    }
+    if (command instanceof AttachVolume attach) {
+      return new ActionPoller.Effect(attach.serverId(), attach.volumeId(), true);
+    }
+    return null;
   }
 
   /** What this process's own action changed, kept so that the next command need not read it. */
@@ -432,6 +475,11 @@ public class CommandAttempt {
     } else {
       sightings.forget(command.serverId()); // powered off or deleted: read anew
     }
+  }
+
+  private HcloudResult alreadyDone(HcloudCommand command, String observed, boolean deleted) {
+    return new HcloudCommandAlreadyDone(
+        id(command), command.incidentId(), now(), command.commandId(), observed, deleted);
   }
 
   private HcloudResult refused(HcloudCommand command, Decision decision) {
@@ -459,7 +507,7 @@ public class CommandAttempt {
   }
 
   /** Stops waiting for the action when the command's deadline passes (the action goes on). */
-  private Uni<HcloudDtos.Action> untilDeadline(HcloudCommand command, Uni<HcloudDtos.Action> wait) {
+  private <T> Uni<T> untilDeadline(HcloudCommand command, Uni<T> wait) {
     if (command.notAfter() == null) {
       return wait;
     }

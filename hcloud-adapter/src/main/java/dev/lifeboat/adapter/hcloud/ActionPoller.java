@@ -19,12 +19,14 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
@@ -36,6 +38,20 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * a few requests per second; an attach due shortly before a fence or detach waits for that one's
  * poll ({@link PollPlan}, {@code lifeboat.hcloud.poll.attach-slack}). Batches holding fencing
  * actions go first when the budget is low.
+ *
+ * <p>A detach due to be asked about while its server's sighting has spent half its age is asked
+ * about on the server list instead ({@link ServerSightings#halfSpent}): the volume gone from its
+ * unlocked server says the action succeeded, and the same read is the young sighting the server's
+ * next detach needs to prove the fence, which would otherwise read the list for itself. Every
+ * action whose effect the list shows ends with it; one it does not show (still running, or failed)
+ * is asked about again as usual, by {@code GET /actions}, since the list is then young. An action
+ * seen ended on the list has no finish time; it took at most until the list was read, which teaches
+ * {@link ActionDurations} only when that is less than the median so far.
+ *
+ * <p>An attach answered {@code locked} (the CSI driver attaching the same volume to the same node
+ * first) waits for its effect alone ({@link #awaitEffect}), first asked about a whole action's
+ * median after the refusal: while one waits, every detach's look reads the list, which shows it,
+ * where looking up the running action would cost a request of its own.
  */
 @Singleton
 @Startup
@@ -44,17 +60,50 @@ public class ActionPoller {
   /** The most ids hcloud-go puts in one poll, and the API's default page size. */
   public static final int BATCH = 25;
 
-  /** An action waited on; {@code askAt} and {@code step} belong to the poller's thread. */
+  /**
+   * How long an effect alone is waited for before its caller looks its action up: a server locked
+   * that long holds something else than the attach that locked the volume.
+   */
+  static final Duration EFFECT_WAIT = Duration.ofSeconds(30);
+
+  /**
+   * What a server read shows once an action on a volume succeeded: the volume on the server ({@code
+   * attached}) or off it, the server no longer locked by the action.
+   */
+  public record Effect(long serverId, long volumeId, boolean attached) {
+
+    boolean shownBy(HcloudDtos.Server server) {
+      return server.id() == serverId
+          && !server.locked()
+          && (server.volumes() != null && server.volumes().contains(volumeId)) == attached;
+    }
+  }
+
+  /**
+   * An action waited on, or an effect alone ({@code started} null: an action of another client
+   * whose id is not known); {@code askAt} and {@code step} belong to the poller's thread.
+   */
   private static final class Waiting {
     final long id;
+    final HcloudDtos.Action started;
+    final Effect effect;
     final CallPriority priority;
     final CompletableFuture<HcloudDtos.Action> done = new CompletableFuture<>();
     final long deadline;
     volatile long askAt;
     long step;
 
-    Waiting(long id, CallPriority priority, long deadline, long askAt, long step) {
+    Waiting(
+        long id,
+        HcloudDtos.Action started,
+        Effect effect,
+        CallPriority priority,
+        long deadline,
+        long askAt,
+        long step) {
       this.id = id;
+      this.started = started;
+      this.effect = effect;
       this.priority = priority;
       this.deadline = deadline;
       this.askAt = askAt;
@@ -72,9 +121,50 @@ public class ActionPoller {
     long id() {
       return id;
     }
+
+    boolean effectOnly() {
+      return started == null;
+    }
+
+    /**
+     * Whether its look should read the server list: an effect alone, which nothing else shows; a
+     * detach whose server's sighting is half spent, or while an effect alone waits (the same read
+     * answers both).
+     */
+    boolean wantsTheList(ServerSightings sightings, boolean anEffectWaits) {
+      return effectOnly()
+          || (effect != null
+              && !effect.attached()
+              && (anEffectWaits || sightings.halfSpent(effect.serverId())));
+    }
+
+    /** What it ends with once the list shows its effect: a success with no finish time. */
+    HcloudDtos.Action shownEnded() {
+      return effectOnly()
+          ? new HcloudDtos.Action(
+              id,
+              effect.attached() ? "attach_volume" : "detach_volume",
+              "success",
+              100,
+              null,
+              null,
+              List.of(),
+              null)
+          : new HcloudDtos.Action(
+              id,
+              started.command(),
+              "success",
+              100,
+              started.started(),
+              null,
+              started.resources(),
+              null);
+    }
   }
 
   private final HcloudApi api;
+  private final HcloudCalls calls;
+  private final ServerSightings sightings;
   private final RateLimitBudget budget;
   private final Clock clock;
   private final MeterRegistry registry;
@@ -84,6 +174,7 @@ public class ActionPoller {
   private final long attachSlack;
   private final ActionDurations durations = new ActionDurations();
   private final Map<Long, Waiting> waiting = new ConcurrentHashMap<>();
+  private final AtomicLong effectIds = new AtomicLong();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -97,11 +188,15 @@ public class ActionPoller {
 
   ActionPoller(
       @RestClient HcloudApi api,
+      HcloudCalls calls,
+      ServerSightings sightings,
       RateLimitBudget budget,
       Clock clock,
       MeterRegistry registry,
       AdapterConfig config) {
     this.api = api;
+    this.calls = calls;
+    this.sightings = sightings;
     this.budget = budget;
     this.clock = clock;
     this.registry = registry;
@@ -113,6 +208,15 @@ public class ActionPoller {
 
   /** Completes with the action once it has ended (success or error). */
   public Uni<HcloudDtos.Action> await(HcloudDtos.Action action, CallPriority priority) {
+    return await(action, priority, null);
+  }
+
+  /**
+   * Completes with the action once it has ended (success or error), or once a read of the server
+   * list made for it shows its effect (then as a success with no finish time).
+   */
+  public Uni<HcloudDtos.Action> await(
+      HcloudDtos.Action action, CallPriority priority, Effect effect) {
     if (action.ended()) {
       record(action);
       return Uni.createFrom().item(action);
@@ -126,12 +230,48 @@ public class ActionPoller {
             id ->
                 new Waiting(
                     id,
+                    action,
+                    effect,
                     priority,
                     now + actionTimeout.toMillis(),
                     now + first.toMillis(),
                     initial.toMillis()));
     reschedule();
     return Uni.createFrom().completionStage(entry.done);
+  }
+
+  /**
+   * Waits for an effect whose action is not known (another client's, holding the volume locked) to
+   * show on the server list, read with a detach's look when one is due within the slack: true once
+   * it shows; false, for the caller to look the action up, when the project does not fit on one
+   * page of the list, once the list shows the server unlocked without it (that action ended
+   * otherwise, or was not on this server), or after {@link #EFFECT_WAIT}.
+   */
+  public Uni<Boolean> awaitEffect(Effect effect) {
+    if (!calls.serversOnOnePage()) {
+      return Uni.createFrom().item(false);
+    }
+    long now = clock.millis();
+    // The other client's action started before this one was refused: a whole action of the kind
+    // (or, none known yet, of a detach, which takes about as long) is later than its end.
+    Duration first =
+        durations
+            .median(effect.attached() ? "attach_volume" : "detach_volume")
+            .or(() -> durations.median("detach_volume"))
+            .orElse(initial);
+    long id = -effectIds.incrementAndGet();
+    Waiting entry =
+        new Waiting(
+            id,
+            null,
+            effect,
+            CallPriority.ATTACH,
+            now + EFFECT_WAIT.toMillis(),
+            now + first.toMillis(),
+            initial.toMillis());
+    waiting.put(id, entry);
+    reschedule();
+    return Uni.createFrom().completionStage(entry.done).map(Objects::nonNull);
   }
 
   @PreDestroy
@@ -168,20 +308,98 @@ public class ActionPoller {
       nextAt = Long.MAX_VALUE;
     }
     expireOverdue();
-    List<Waiting> all = new ArrayList<>(waiting.values());
+    long now = clock.millis();
+    boolean onePage = calls.serversOnOnePage();
+    if (!onePage) {
+      // The list no longer answers for every server: effects alone are the callers' to look up.
+      waiting.values().stream().filter(Waiting::effectOnly).toList().forEach(w -> end(w, null));
+    }
+    List<Waiting> due = waiting.values().stream().filter(w -> w.askAt <= now).toList();
+    boolean anEffectWaits = waiting.values().stream().anyMatch(Waiting::effectOnly);
+    boolean list = onePage && due.stream().anyMatch(w -> w.wantsTheList(sightings, anEffectWaits));
+    boolean actions = !list || due.stream().anyMatch(w -> w.effect == null);
+    Uni<Void> looked =
+        list
+            ? calls
+                .everyServer(CallPriority.READ)
+                .invoke(servers -> endShownBy(servers, now))
+                .onFailure()
+                .invoke(
+                    failure ->
+                        Log.warnf(
+                            "reading the server list for actions failed: %s", failure.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid()
+            : Uni.createFrom().voidItem();
+    looked
+        .chain(() -> actions ? pollActions() : Uni.createFrom().item(0))
+        .subscribe()
+        .with(ended -> scheduleNext(), failure -> scheduleNext());
+  }
+
+  /** Asks {@code GET /actions} about every action waited on, 25 at a time. */
+  private Uni<Integer> pollActions() {
+    List<Waiting> all =
+        new ArrayList<>(waiting.values().stream().filter(w -> !w.effectOnly()).toList());
     all.sort(Comparator.comparing(Waiting::priority).thenComparingLong(Waiting::id));
     List<List<Waiting>> batches = new ArrayList<>();
     for (int i = 0; i < all.size(); i += BATCH) {
       batches.add(all.subList(i, Math.min(i + BATCH, all.size())));
     }
-    Multi.createFrom()
+    return Multi.createFrom()
         .iterable(batches)
         .onItem()
         .transformToUniAndConcatenate(this::pollBatch)
         .collect()
-        .with(java.util.stream.Collectors.summingInt(Integer::intValue))
-        .subscribe()
-        .with(ended -> scheduleNext(), failure -> scheduleNext());
+        .with(java.util.stream.Collectors.summingInt(Integer::intValue));
+  }
+
+  /**
+   * Ends each action waited on whose effect the server list shows, as a success; and each effect
+   * alone that is due and whose server the list shows unlocked without it (or not at all), with
+   * nothing, for its caller to look the action up.
+   */
+  private void endShownBy(List<HcloudDtos.Server> servers, long readAt) {
+    for (Waiting entry : List.copyOf(waiting.values())) {
+      if (entry.effect == null) {
+        continue;
+      }
+      if (servers.stream().anyMatch(entry.effect::shownBy)) {
+        learnAtMost(entry);
+        end(entry, entry.shownEnded());
+      } else if (entry.effectOnly()
+          && entry.askAt <= readAt
+          && servers.stream()
+              .noneMatch(server -> server.id() == entry.effect.serverId() && server.locked())) {
+        end(entry, null);
+      }
+    }
+  }
+
+  /**
+   * An action the list showed ended took at most until now: that teaches its kind's median only
+   * when it is less (or nothing is known yet), so that looks on the list never push the median up,
+   * while every look there would otherwise leave it unlearnt.
+   */
+  private void learnAtMost(Waiting entry) {
+    if (entry.effectOnly() || entry.started.started() == null) {
+      return;
+    }
+    Duration atMost =
+        Duration.ofMillis(
+            clock.millis()
+                - OffsetDateTime.parse(entry.started.started()).toInstant().toEpochMilli());
+    String command = entry.started.command();
+    if (durations.median(command).map(median -> atMost.compareTo(median) < 0).orElse(true)) {
+      durations.record(command, atMost);
+    }
+  }
+
+  private void end(Waiting entry, HcloudDtos.Action ended) {
+    if (waiting.remove(entry.id, entry)) {
+      entry.done.complete(ended);
+    }
   }
 
   private Uni<Integer> pollBatch(List<Waiting> batch) {
@@ -236,7 +454,9 @@ public class ActionPoller {
   private void expireOverdue() {
     long now = clock.millis();
     for (Waiting entry : List.copyOf(waiting.values())) {
-      if (entry.deadline < now && waiting.remove(entry.id, entry)) {
+      if (entry.deadline < now && entry.effectOnly()) {
+        end(entry, null);
+      } else if (entry.deadline < now && waiting.remove(entry.id, entry)) {
         entry.done.completeExceptionally(
             HcloudException.noAnswer(
                 "action_timeout", "action " + entry.id + " did not end within " + actionTimeout));

@@ -23,8 +23,10 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * attempt that observes first may make it again ({@code CommandAttempt}). A mutating call answered
  * {@code locked} first looks for a running action of the same command on the same resource and
  * server (left by a crashed adapter, an answer lost, or a redelivered command) and waits for that
- * one instead of starting a second; anyone else's action is not adopted. Every server read is kept
- * as a sighting ({@link ServerSightings}); a failed mutating call drops its server's.
+ * one instead of starting a second; anyone else's action is not adopted. An attach leaves its
+ * {@code locked} to the caller, which first waits for the volume to show on the server ({@code
+ * CommandAttempt}). Every server read is kept as a sighting ({@link ServerSightings}); a failed
+ * mutating call drops its server's.
  */
 @ApplicationScoped
 @Retry(maxRetries = 10, delay = 500, jitter = 250, maxDuration = 300_000)
@@ -93,11 +95,20 @@ public class HcloudCalls {
   }
 
   /**
+   * Whether the project's servers fit on the first page of the server list while sightings are
+   * kept: then one read of it answers for every server ({@link #everyServer}).
+   */
+  public boolean serversOnOnePage() {
+    return sightings.enabled() && onePage;
+  }
+
+  /**
    * The first page of the server list (50 servers), each kept as a sighting; one request in flight
    * at a time, shared by every caller meanwhile. A project with more servers than that is read
    * server by server from then on.
    */
-  private Uni<List<HcloudDtos.Server>> everyServer(CallPriority priority) {
+  @Retry(maxRetries = 0) // the poller's look: a failed one is the next poll's to repeat
+  public Uni<List<HcloudDtos.Server>> everyServer(CallPriority priority) {
     synchronized (this) {
       if (listing != null) {
         return listing;
@@ -234,16 +245,41 @@ public class HcloudCalls {
         serverId);
   }
 
+  /**
+   * Attaches the volume to the server. A {@code locked} answer (an action holds the volume or the
+   * server) is the caller's: it waits for that action's effect, or looks it up ({@link
+   * #runningAttach}).
+   */
   @Retry(maxRetries = 0)
   public Uni<HcloudDtos.Action> attach(long volumeId, long serverId) {
-    return mutate(
+    return call(
+            CallPriority.ATTACH,
+            () ->
+                api.attach(volumeId, new HcloudDtos.AttachRequest(serverId, false))
+                    .map(HcloudDtos.ActionEnvelope::action))
+        .onFailure()
+        .invoke(() -> sightings.forget(serverId));
+  }
+
+  /**
+   * The running attach of the volume to the server that answered an attach {@code locked} (another
+   * client's, or an earlier attempt's whose answer was lost), to wait for as if it were ours; else
+   * that {@code locked} failure.
+   */
+  @Retry(maxRetries = 0)
+  public Uni<HcloudDtos.Action> runningAttach(
+      long volumeId, long serverId, HcloudException locked) {
+    return adopt(
         CallPriority.ATTACH,
-        () ->
-            api.attach(volumeId, new HcloudDtos.AttachRequest(serverId, false))
-                .map(HcloudDtos.ActionEnvelope::action),
         () -> api.volumeActions(volumeId, "running"),
         "attach_volume",
-        serverId);
+        serverId,
+        locked);
+  }
+
+  /** Whether the API answered {@code locked}: an action holds the volume or the server. */
+  public static boolean locked(Throwable failure) {
+    return failure instanceof HcloudException h && h.code().equals("locked");
   }
 
   private Uni<HcloudDtos.Action> mutate(
@@ -255,16 +291,25 @@ public class HcloudCalls {
     return call(priority, post)
         .onFailure()
         .invoke(() -> sightings.forget(serverId))
-        .onFailure(e -> e instanceof HcloudException h && h.code().equals("locked"))
+        .onFailure(HcloudCalls::locked)
         .recoverWithUni(
-            locked ->
-                call(priority, running)
-                    .map(
-                        list ->
-                            list.actions().stream()
-                                .filter(a -> adoptable(a, command, serverId))
-                                .findFirst()
-                                .orElseThrow(() -> (HcloudException) locked)));
+            locked -> adopt(priority, running, command, serverId, (HcloudException) locked));
+  }
+
+  /** The running action this call would have started, else the {@code locked} failure. */
+  private Uni<HcloudDtos.Action> adopt(
+      CallPriority priority,
+      Supplier<Uni<HcloudDtos.ActionList>> running,
+      String command,
+      long serverId,
+      HcloudException locked) {
+    return call(priority, running)
+        .map(
+            list ->
+                list.actions().stream()
+                    .filter(a -> adoptable(a, command, serverId))
+                    .findFirst()
+                    .orElseThrow(() -> locked));
   }
 
   /**

@@ -84,6 +84,19 @@ public class ServerSightings {
     return Optional.of(sighting.server());
   }
 
+  /**
+   * Whether the server's sighting has spent half its age (or is missing, or was locked when read):
+   * an action's poll then reads the server list instead ({@link ActionPoller}), so that the next
+   * command on the server finds a young sighting and need not read it for itself.
+   */
+  public boolean halfSpent(long serverId) {
+    Sighting sighting = servers.get(serverId);
+    return enabled()
+        && (sighting == null
+            || sighting.server().locked()
+            || clock.millis() - sighting.at() > maxAgeMillis / 2);
+  }
+
   /** The next command on the server reads it again. */
   public void forget(long serverId) {
     servers.remove(serverId);
