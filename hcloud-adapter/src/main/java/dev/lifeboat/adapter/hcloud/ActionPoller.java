@@ -72,6 +72,11 @@ public class ActionPoller {
    */
   public record Effect(long serverId, long volumeId, boolean attached) {
 
+    /** The command of the action that has this effect. */
+    String command() {
+      return attached ? "attach_volume" : "detach_volume";
+    }
+
     boolean shownBy(HcloudDtos.Server server) {
       return server.id() == serverId
           && !server.locked()
@@ -138,27 +143,21 @@ public class ActionPoller {
               && (anEffectWaits || sightings.halfSpent(effect.serverId())));
     }
 
-    /** What it ends with once the list shows its effect: a success with no finish time. */
+    /**
+     * What it ends with once the list shows its effect: a success with no finish time, with the
+     * start and resources of the action started (an effect alone has none, and its caller reads
+     * only that it ended).
+     */
     HcloudDtos.Action shownEnded() {
-      return effectOnly()
-          ? new HcloudDtos.Action(
-              id,
-              effect.attached() ? "attach_volume" : "detach_volume",
-              "success",
-              100,
-              null,
-              null,
-              List.of(),
-              null)
-          : new HcloudDtos.Action(
-              id,
-              started.command(),
-              "success",
-              100,
-              started.started(),
-              null,
-              started.resources(),
-              null);
+      return new HcloudDtos.Action(
+          id,
+          effect.command(),
+          "success",
+          100,
+          effectOnly() ? null : started.started(),
+          null,
+          effectOnly() ? List.of() : started.resources(),
+          null);
     }
   }
 
@@ -256,7 +255,7 @@ public class ActionPoller {
     // (or, none known yet, of a detach, which takes about as long) is later than its end.
     Duration first =
         durations
-            .median(effect.attached() ? "attach_volume" : "detach_volume")
+            .median(effect.command())
             .or(() -> durations.median("detach_volume"))
             .orElse(initial);
     long id = -effectIds.incrementAndGet();
