@@ -1,5 +1,7 @@
 package dev.lifeboat.adapter;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lifeboat.events.MessageIds;
@@ -14,6 +16,7 @@ import dev.lifeboat.events.hcloud.PowerOffServer;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.LifeboatTopics;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -135,6 +138,53 @@ final class AdapterTestSupport {
 
   static JsonNode state() {
     return read(HcloudSimProcess.shared().send("GET", "/_sim/state", ""));
+  }
+
+  /** A lost server (6001) with this many volumes from the first id on, and a spare (6002). */
+  static List<Long> lostServerWith(long first, int count) {
+    StringBuilder world =
+        new StringBuilder(
+            "locations: [fsn1]\nservers:\n"
+                + "  - {id: 6001, name: lost, location: fsn1, server_type: cpx31}\n"
+                + "  - {id: 6002, name: spare, location: fsn1, server_type: cpx31}\n"
+                + "volumes:\n");
+    List<Long> volumes = new ArrayList<>();
+    for (long id = first; id < first + count; id++) {
+      volumes.add(id);
+      world.append("  - {id: ").append(id).append(", name: v-").append(id);
+      world.append(", location: fsn1, size: 10, server: lost}\n");
+    }
+    HcloudSimProcess.shared().reset(world.toString());
+    return volumes;
+  }
+
+  /** The simulator's request log, in order, each entry with its method, path, status and time. */
+  static List<JsonNode> requestLog() {
+    List<JsonNode> log = new ArrayList<>();
+    read(HcloudSimProcess.shared().send("GET", "/_sim/requests", ""))
+        .get("recent")
+        .forEach(log::add);
+    return log;
+  }
+
+  /**
+   * The fence proof: every detach in the log went out within {@code age} of a read of a server
+   * (from the log's first such read on: one before it is no longer in the log).
+   */
+  static void assertEveryDetachWentOutWithin(Duration age, List<JsonNode> log) {
+    Instant lastRead = null;
+    int checked = 0;
+    for (JsonNode entry : log) {
+      String line = entry.get("method").asText() + " " + entry.get("path").asText();
+      Instant at = Instant.parse(entry.get("at").asText());
+      if (line.startsWith("GET /v1/servers")) {
+        lastRead = at;
+      } else if (line.endsWith("/detach") && lastRead != null) {
+        assertThat(Duration.between(lastRead, at)).as(line).isLessThanOrEqualTo(age);
+        checked++;
+      }
+    }
+    assertThat(checked).as("detaches after a read").isPositive();
   }
 
   static void clearLog() {

@@ -1,9 +1,12 @@
 package dev.lifeboat.adapter;
 
+import static dev.lifeboat.adapter.AdapterTestSupport.assertEveryDetachWentOutWithin;
 import static dev.lifeboat.adapter.AdapterTestSupport.clearLog;
 import static dev.lifeboat.adapter.AdapterTestSupport.detach;
 import static dev.lifeboat.adapter.AdapterTestSupport.fenced;
+import static dev.lifeboat.adapter.AdapterTestSupport.lostServerWith;
 import static dev.lifeboat.adapter.AdapterTestSupport.observe;
+import static dev.lifeboat.adapter.AdapterTestSupport.requestLog;
 import static dev.lifeboat.adapter.AdapterTestSupport.run;
 import static dev.lifeboat.adapter.AdapterTestSupport.volume;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,8 +21,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -54,19 +55,7 @@ class FenceProofLooksTest extends WithTopics {
    */
   @Test
   void detachesOfALostServerAreLookedAtOnceAndTheirLooksKeepTheFenceProofYoung() {
-    StringBuilder world =
-        new StringBuilder(
-            "locations: [fsn1]\nservers:\n"
-                + "  - {id: 6001, name: lost, location: fsn1, server_type: cpx31}\n"
-                + "  - {id: 6002, name: spare, location: fsn1, server_type: cpx31}\n"
-                + "volumes:\n");
-    List<Long> volumes = new ArrayList<>();
-    for (long id = 600001; id <= 600016; id++) {
-      volumes.add(id);
-      world.append("  - {id: ").append(id).append(", name: v-").append(id);
-      world.append(", location: fsn1, size: 10, server: lost}\n");
-    }
-    HcloudSimProcess.shared().reset(world.toString());
+    List<Long> volumes = lostServerWith(600001, 16);
     fenced(6001);
     clearLog();
     assertThat(run(topics, observe(6001))).isInstanceOf(ServerObserved.class);
@@ -76,10 +65,7 @@ class FenceProofLooksTest extends WithTopics {
     }
 
     assertThat(volumes).allMatch(id -> volume(id).get("server").isNull());
-    List<JsonNode> log = new ArrayList<>();
-    AdapterTestSupport.read(HcloudSimProcess.shared().send("GET", "/_sim/requests", ""))
-        .get("recent")
-        .forEach(log::add);
+    List<JsonNode> log = requestLog();
     List<String> lines =
         log.stream().map(e -> e.get("method").asText() + " " + e.get("path").asText()).toList();
     int second = lines.indexOf("POST /v1/volumes/600002/actions/detach");
@@ -98,16 +84,6 @@ class FenceProofLooksTest extends WithTopics {
     assertThat(afterTheFirst)
         .as("a look on the server list once the sighting aged")
         .anyMatch(line -> line.startsWith("GET /v1/servers?"));
-    // The fence proof: every detach went out within the sighting age of a read of the lost server.
-    Instant lastRead = null;
-    for (JsonNode entry : log) {
-      String line = entry.get("method").asText() + " " + entry.get("path").asText();
-      Instant at = Instant.parse(entry.get("at").asText());
-      if (line.startsWith("GET /v1/servers")) {
-        lastRead = at;
-      } else if (line.endsWith("/detach")) {
-        assertThat(Duration.between(lastRead, at)).as(line).isLessThanOrEqualTo(AGE);
-      }
-    }
+    assertEveryDetachWentOutWithin(AGE, log);
   }
 }

@@ -2,6 +2,7 @@ package dev.lifeboat.adapter.execution;
 
 import dev.lifeboat.adapter.hcloud.HcloudException;
 import dev.lifeboat.adapter.hcloud.ServerQueues;
+import dev.lifeboat.events.hcloud.DetachVolume;
 import dev.lifeboat.events.hcloud.HcloudCommand;
 import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudResult;
@@ -32,7 +33,10 @@ public class CommandExecutor {
   /** The outcome of the command. */
   public Uni<HcloudResult> execute(HcloudCommand command) {
     return queues
-        .inOrder(command.serverId(), () -> attempt.observeAndAct(command))
+        .inOrder(
+            command.serverId(),
+            command instanceof DetachVolume,
+            () -> attempt.observeAndAct(command))
         .onFailure()
         .recoverWithItem(failure -> failed(command, failure));
   }

@@ -40,4 +40,29 @@ class ActionDurationsTest {
 
     assertThat(durations.median("attach_volume")).contains(Duration.ofSeconds(4));
   }
+
+  @Test
+  void theLongestIsOfTheRecentOnes() {
+    assertThat(durations.longest("detach_volume")).isEmpty();
+    durations.record("detach_volume", Duration.ofSeconds(9));
+    for (int i = 0; i < ActionDurations.KEPT; i++) {
+      durations.record("detach_volume", Duration.ofMillis(3_000 + i));
+    }
+
+    assertThat(durations.longest("detach_volume"))
+        .contains(Duration.ofMillis(3_000 + ActionDurations.KEPT - 1));
+  }
+
+  @Test
+  void aDurationKnownOnlyAsAtMostCountsTowardsTheMedianNotTheLongest() {
+    durations.recordAtMost("detach_volume", Duration.ofMillis(3_400));
+    assertThat(durations.longest("detach_volume")).isEmpty();
+    assertThat(durations.median("detach_volume")).contains(Duration.ofMillis(3_400));
+
+    durations.record("detach_volume", Duration.ofMillis(3_000));
+    durations.record("detach_volume", Duration.ofMillis(3_000));
+
+    assertThat(durations.longest("detach_volume")).contains(Duration.ofMillis(3_000));
+    assertThat(durations.median("detach_volume")).contains(Duration.ofMillis(3_000));
+  }
 }

@@ -79,7 +79,7 @@ public interface SagaConfig {
    * than it can pay for within {@code horizon}, at {@code requests-per-volume} each.
    */
   interface Budget {
-    /** Hetzner requests one moved volume costs (docs/benchmarks.md: 3.50 measured). */
+    /** Hetzner requests one moved volume costs (docs/benchmarks.md: 2.75 to 3.50 measured). */
     @WithDefault("4")
     int requestsPerVolume();
 

@@ -13,7 +13,7 @@ import java.util.OptionalInt;
  * says it is not short, or one older than {@link #STALE_AFTER}: the adapter reports every 5 s while
  * it is short) it sets no limit. docs/design.md, "The budget sets the pace".
  *
- * @param requestsPerVolume the Hetzner requests one moved volume costs (measured: 3.50,
+ * @param requestsPerVolume the Hetzner requests one moved volume costs (measured: 2.75 to 3.50,
  *     docs/benchmarks.md)
  * @param horizon how soon the flows admitted should have been paid for; well under the Hetzner
  *     steps' timeouts
