@@ -103,15 +103,15 @@ public class ActionPoller {
     final CallPriority priority;
     final CompletableFuture<HcloudDtos.Action> done = new CompletableFuture<>();
     final long deadline;
-    final long since;
     volatile long askAt;
     long step;
 
     /**
-     * Whether, once due, it lets its server's next detach start instead of being asked about
-     * ({@link #handOver}); then {@code parked}, asked about with that one.
+     * How long its kind's actions steadily take, in millis, if, once due, it lets its server's next
+     * detach start instead of being asked about ({@link #handOver}); 0 if not. Then {@code parked},
+     * asked about with that one.
      */
-    final boolean handsOver;
+    final long handOverAfter;
 
     boolean parked;
 
@@ -121,19 +121,17 @@ public class ActionPoller {
         Effect effect,
         CallPriority priority,
         long deadline,
-        long since,
         long askAt,
         long step,
-        boolean handsOver) {
+        long handOverAfter) {
       this.id = id;
       this.started = started;
       this.effect = effect;
       this.priority = priority;
       this.deadline = deadline;
-      this.since = since;
       this.askAt = askAt;
       this.step = step;
-      this.handsOver = handsOver;
+      this.handOverAfter = handOverAfter;
     }
 
     CallPriority priority() {
@@ -245,18 +243,17 @@ public class ActionPoller {
       return Uni.createFrom().item(action);
     }
     long now = clock.millis();
-    // The action started before its POST was answered, so its median end is at most this far off.
-    Duration first = durations.median(action.command()).orElse(initial);
-    Optional<Duration> steady = steady(action.command());
-    boolean handsOver =
-        effect != null
-            && !effect.attached()
-            && steady.isPresent()
-            && queues.nextMayStartEarly(effect.serverId());
-    if (handsOver) {
-      first = steady.get();
-    }
-    Duration firstAsk = first;
+    long handOverAfter =
+        effect != null && !effect.attached() && queues.nextMayStartEarly(effect.serverId())
+            ? steady(action.command()).map(Duration::toMillis).orElse(0L)
+            : 0;
+    // The action started before its POST was answered, so its median end is at most this far off;
+    // one that hands over is due once it has run as long as the longest lately.
+    long askAt =
+        now
+            + (handOverAfter > 0
+                ? handOverAfter
+                : durations.median(action.command()).orElse(initial).toMillis());
     Waiting entry =
         waiting.computeIfAbsent(
             action.id(),
@@ -267,10 +264,9 @@ public class ActionPoller {
                     effect,
                     priority,
                     now + actionTimeout.toMillis(),
-                    now,
-                    now + firstAsk.toMillis(),
+                    askAt,
                     initial.toMillis(),
-                    handsOver));
+                    handOverAfter));
     reschedule();
     return Uni.createFrom().completionStage(entry.done);
   }
@@ -302,10 +298,9 @@ public class ActionPoller {
             effect,
             CallPriority.ATTACH,
             now + EFFECT_WAIT.toMillis(),
-            now,
             now + first.toMillis(),
             initial.toMillis(),
-            false);
+            0);
     waiting.put(id, entry);
     reschedule();
     return Uni.createFrom().completionStage(entry.done).map(Objects::nonNull);
@@ -403,20 +398,20 @@ public class ActionPoller {
   }
 
   /**
-   * Each due detach that {@code handsOver} lets its server's next detach start now ({@link
-   * ServerQueues#startNextEarly}) instead of being asked about: that one's answer says whether the
-   * server was free, and its look asks about both. Parked until a little after that look is due;
-   * any look before then asks about it too. Whether any was parked.
+   * Each due detach that hands over ({@code handOverAfter}) lets its server's next detach start now
+   * ({@link ServerQueues#startNextEarly}) instead of being asked about: that one's answer says
+   * whether the server was free, and its look asks about both. Parked until a little after that
+   * look is due; any look before then asks about it too. Whether any was parked.
    */
   private boolean handOver(long now) {
     boolean any = false;
     for (Waiting entry : List.copyOf(waiting.values())) {
       if (entry.askAt <= now
-          && entry.handsOver
+          && entry.handOverAfter > 0
           && !entry.parked
           && queues.startNextEarly(entry.effect.serverId())) {
         entry.parked = true;
-        entry.askAt = now + (entry.askAt - entry.since) + initial.toMillis();
+        entry.askAt = now + entry.handOverAfter + initial.toMillis();
         any = true;
       }
     }

@@ -43,11 +43,6 @@ public class ServerQueues {
         .register(registry);
   }
 
-  /** Runs the work once every earlier work on the same server has ended. */
-  public <T> Uni<T> inOrder(long serverId, Supplier<Uni<T>> work) {
-    return inOrder(serverId, false, work);
-  }
-
   /**
    * Runs the work once every earlier work on the same server has ended, or, where {@code
    * mayStartEarly}, once the one before it is presumed ended ({@link #startNextEarly}).
