@@ -13,6 +13,7 @@ import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -375,6 +376,30 @@ class SimApiTest {
     given().delete("/_sim/faults").then().statusCode(200);
 
     attach(100006, 4202).then().statusCode(201);
+  }
+
+  @Test
+  void anAnswerLatencyHoldsTheAnswerAfterTheRequestWasCarriedOut() {
+    given()
+        .contentType(ContentType.JSON)
+        .body(
+            """
+            {"rules": [{"endpoint": "GET /volumes/{id}", "answer_latency_ms": 600, "times": 1}]}
+            """)
+        .put("/_sim/faults")
+        .then()
+        .statusCode(200)
+        .body("rules[0].answer_latency_ms", equalTo(600));
+    given().delete("/_sim/requests").then().statusCode(200);
+
+    api().get("/v1/volumes/100001").then().statusCode(200).body("volume.id", equalTo(100001));
+    Instant arrived = Instant.now();
+
+    List<String> carriedOut =
+        given().get("/_sim/requests").then().extract().jsonPath().getList("recent.at");
+    assertThat(Duration.between(Instant.parse(carriedOut.get(0)), arrived))
+        .as("the answer arrived at least the latency after the request was carried out and logged")
+        .isGreaterThanOrEqualTo(Duration.ofMillis(600));
   }
 
   @Test

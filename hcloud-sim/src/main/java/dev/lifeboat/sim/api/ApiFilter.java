@@ -33,6 +33,7 @@ public class ApiFilter {
   private static final Pattern ID = Pattern.compile("/\\d+(?=/|$)");
   private static final String DECISION = "hcloud-sim.rate-limit";
   private static final String LOSE_ANSWER = "hcloud-sim.lose-answer";
+  private static final String ANSWER_LATENCY = "hcloud-sim.answer-latency";
 
   private final SimConfig config;
   private final Cloud cloud;
@@ -101,6 +102,9 @@ public class ApiFilter {
     if (fault.loseAnswer()) {
       request.setProperty(LOSE_ANSWER, true);
     }
+    if (fault.answerLatencyMs() > 0) {
+      request.setProperty(ANSWER_LATENCY, fault.answerLatencyMs());
+    }
     Uni<Response> answer =
         Uni.createFrom()
             .item(
@@ -119,11 +123,16 @@ public class ApiFilter {
         : answer;
   }
 
+  /**
+   * Adds the rate-limit headers, loses the answer where a fault says so, logs the request when it
+   * was carried out, then holds the answer for its answer latency.
+   */
   @ServerResponseFilter
-  public void afterResource(ContainerRequestContext request, ContainerResponseContext response) {
+  public Uni<Void> afterResource(
+      ContainerRequestContext request, ContainerResponseContext response) {
     String path = request.getUriInfo().getPath();
     if (!path.equals(API) && !path.startsWith(API + "/")) {
-      return;
+      return Uni.createFrom().voidItem();
     }
     if (request.getProperty(DECISION) instanceof TokenBucket.Decision decision) {
       response.getHeaders().putSingle("RateLimit-Limit", decision.limit());
@@ -150,6 +159,9 @@ public class ApiFilter {
             endpoint(request.getMethod(), path),
             response.getStatus(),
             request.getHeaderString("User-Agent")));
+    return request.getProperty(ANSWER_LATENCY) instanceof Long held
+        ? Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(held))
+        : Uni.createFrom().voidItem();
   }
 
   /**

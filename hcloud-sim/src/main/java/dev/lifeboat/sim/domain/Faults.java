@@ -15,7 +15,9 @@ public final class Faults {
    *     /volumes/{id}/actions/attach}, or {@code *} for every endpoint
    * @param code the error code to answer with, or null for latency only
    * @param rate the share of matching requests that get the error (0 to 1)
-   * @param latencyMs milliseconds added to every matching request
+   * @param latencyMs milliseconds added to every matching request before it is carried out
+   * @param answerLatencyMs milliseconds added to every matching request after it is carried out:
+   *     its answer tells how the world was that long before it arrives
    * @param times how many errors (or, for a rule without a code, slow answers) to give before the
    *     rule is spent; null for no end
    * @param loseAnswer whether the request is carried out first and only its answer is lost: the
@@ -27,6 +29,7 @@ public final class Faults {
       String code,
       double rate,
       long latencyMs,
+      long answerLatencyMs,
       Integer times,
       boolean loseAnswer) {
     public Rule {
@@ -45,6 +48,9 @@ public final class Faults {
       }
       if (latencyMs < 0) {
         throw ApiError.invalidInput("latency_ms", "must not be negative");
+      }
+      if (answerLatencyMs < 0) {
+        throw ApiError.invalidInput("answer_latency_ms", "must not be negative");
       }
     }
 
@@ -74,9 +80,12 @@ public final class Faults {
   /**
    * What to do with one request.
    *
+   * @param latencyMs wait this long before carrying it out
+   * @param answerLatencyMs hold its answer this long after carrying it out
    * @param loseAnswer carry the request out, then answer 504 without the result
    */
-  public record Decision(long latencyMs, Optional<ErrorCode> error, boolean loseAnswer) {}
+  public record Decision(
+      long latencyMs, long answerLatencyMs, Optional<ErrorCode> error, boolean loseAnswer) {}
 
   private final List<Rule> rules = new ArrayList<>();
   private final List<Integer> ruleErrorsLeft = new ArrayList<>();
@@ -115,6 +124,7 @@ public final class Faults {
               rule.code(),
               rule.rate(),
               rule.latencyMs(),
+              rule.answerLatencyMs(),
               ruleErrorsLeft.get(i),
               rule.loseAnswer()));
     }
@@ -133,9 +143,10 @@ public final class Faults {
     return current;
   }
 
-  /** The latency and error (if any) for one request of this endpoint. */
+  /** The latencies and error (if any) for one request of this endpoint. */
   public synchronized Decision decide(String endpoint) {
     long latency = 0;
+    long answerLatency = 0;
     Optional<ErrorCode> error = Optional.empty();
     boolean lose = false;
     for (int i = 0; i < rules.size(); i++) {
@@ -147,6 +158,7 @@ public final class Faults {
       boolean spent = left != null && left <= 0;
       if (rule.loseAnswer()) {
         latency += rule.latencyMs();
+        answerLatency += rule.answerLatencyMs();
         if (!lose && !spent && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
           lose = true;
           if (left != null) {
@@ -159,6 +171,7 @@ public final class Faults {
         // A latency-only rule with times: that many slow answers, then none.
         if (!spent) {
           latency += rule.latencyMs();
+          answerLatency += rule.answerLatencyMs();
           if (left != null) {
             ruleErrorsLeft.set(i, left - 1);
           }
@@ -166,6 +179,7 @@ public final class Faults {
         continue;
       }
       latency += rule.latencyMs();
+      answerLatency += rule.answerLatencyMs();
       if (error.isEmpty()
           && rule.code() != null
           && !spent
@@ -176,7 +190,7 @@ public final class Faults {
         }
       }
     }
-    return new Decision(latency, error, lose && error.isEmpty());
+    return new Decision(latency, answerLatency, error, lose && error.isEmpty());
   }
 
   /** The failure the next action of this command ends in, if one is injected. */

@@ -185,7 +185,7 @@ class CloudTest {
 
   @Test
   void latencyRuleWithTimesSlowsThatManyAnswers() {
-    faults.set(List.of(new Faults.Rule("GET /volumes/{id}", null, 0, 500, 2, false)), List.of());
+    faults.set(List.of(new Faults.Rule("GET /volumes/{id}", null, 0, 500, 0, 2, false)), List.of());
 
     List<Long> latencies =
         IntStream.range(0, 3)
