@@ -55,14 +55,20 @@ public class HcloudCalls {
    * #readsProject}).
    */
   public Uni<Optional<HcloudDtos.Server>> server(long id, CallPriority priority) {
-    return call(priority, () -> api.server(id).map(s -> Optional.of(s.server())))
+    return call(
+            priority,
+            () -> {
+              long askedAt = sightings.now();
+              return api.server(id)
+                  .map(s -> s.server())
+                  .invoke(server -> sightings.seen(server, askedAt))
+                  .map(Optional::of);
+            })
         .onFailure(HcloudException.class)
         .recoverWithUni(failure -> emptyWhenNotFound((HcloudException) failure))
         .invoke(
             server -> {
-              if (server.isPresent()) {
-                sightings.seen(server.get());
-              } else {
+              if (server.isEmpty()) {
                 sightings.forget(id);
               }
             });
@@ -114,12 +120,17 @@ public class HcloudCalls {
         return listing;
       }
       Uni<List<HcloudDtos.Server>> read =
-          call(priority, () -> api.servers(1, LIST_PAGE))
-              .map(
-                  list -> {
-                    onePage = nextPage(list.meta()) == null;
-                    list.servers().forEach(sightings::seen);
-                    return list.servers();
+          call(
+                  priority,
+                  () -> {
+                    long askedAt = sightings.now();
+                    return api.servers(1, LIST_PAGE)
+                        .map(
+                            list -> {
+                              onePage = nextPage(list.meta()) == null;
+                              list.servers().forEach(server -> sightings.seen(server, askedAt));
+                              return list.servers();
+                            });
                   })
               .onTermination()
               .invoke(this::listed)
@@ -170,11 +181,17 @@ public class HcloudCalls {
   /** Every server of the project, page after page (50 a page), each kept as a sighting. */
   public Uni<List<HcloudDtos.Server>> allServers(CallPriority priority) {
     return pages(
-            1,
-            page -> call(priority, () -> api.servers(page, LIST_PAGE)),
-            HcloudDtos.ServerList::servers,
-            HcloudDtos.ServerList::meta)
-        .invoke(all -> all.forEach(sightings::seen));
+        1,
+        page ->
+            call(
+                priority,
+                () -> {
+                  long askedAt = sightings.now();
+                  return api.servers(page, LIST_PAGE)
+                      .invoke(list -> list.servers().forEach(s -> sightings.seen(s, askedAt)));
+                }),
+        HcloudDtos.ServerList::servers,
+        HcloudDtos.ServerList::meta);
   }
 
   /** Every volume of the project, page after page (50 a page). */

@@ -66,10 +66,19 @@ public class ServerSightings {
     return maxAgeMillis > 0;
   }
 
-  /** A server as just read. */
-  void seen(HcloudDtos.Server server) {
+  /** The time a read asked now is dated by, for {@link #seen}. */
+  long now() {
+    return clock.millis();
+  }
+
+  /**
+   * A server as read by a request asked at {@code askedAt} ({@link #now}): its sighting ages from
+   * then, not from when the answer came, since the answer may show the server as it was any time in
+   * between, and one held up on the way would otherwise look younger than it is.
+   */
+  void seen(HcloudDtos.Server server, long askedAt) {
     if (enabled()) {
-      servers.put(server.id(), new Sighting(server, clock.millis()));
+      servers.put(server.id(), new Sighting(server, askedAt));
     }
   }
 

@@ -38,7 +38,7 @@ class ServerSightingsTest {
 
   @Test
   void aReadServesUntilItIsOlderThanTheMaxAge() {
-    sightings.seen(server(7, "off", false, 1L, 2L));
+    sightings.seen(server(7, "off", false, 1L, 2L), sightings.now());
 
     now = now.plusSeconds(10);
     assertThat(sightings.recent(7)).map(HcloudDtos.Server::status).contains("off");
@@ -47,9 +47,21 @@ class ServerSightingsTest {
   }
 
   @Test
+  void aSightingAgesFromWhenItsReadWasAskedNotAnswered() {
+    long asked = sightings.now();
+    now = now.plusMillis(1500); // the answer held up on its way
+    sightings.seen(server(7, "off", false, 1L), asked);
+
+    now = now.plusMillis(8500);
+    assertThat(sightings.recent(7)).as("10 s after the ask").isPresent();
+    now = now.plusMillis(1);
+    assertThat(sightings.recent(7)).as("10 s after the ask and more").isEmpty();
+  }
+
+  @Test
   void aLockedServerOrOneWhoseCallFailedIsReadAgain() {
-    sightings.seen(server(7, "off", true, 1L));
-    sightings.seen(server(8, "off", false, 2L));
+    sightings.seen(server(7, "off", true, 1L), sightings.now());
+    sightings.seen(server(8, "off", false, 2L), sightings.now());
 
     sightings.forget(8);
 
@@ -59,7 +71,7 @@ class ServerSightingsTest {
 
   @Test
   void anOwnDetachTakesTheVolumeOffTheSightingAndFreesItForOneAttach() {
-    sightings.seen(server(7, "off", false, 1L, 2L));
+    sightings.seen(server(7, "off", false, 1L, 2L), sightings.now());
     now = now.plusSeconds(3);
 
     sightings.detached(7, 1);
@@ -83,7 +95,7 @@ class ServerSightingsTest {
   @Test
   void atZeroNothingIsKept() {
     ServerSightings off = new ServerSightings(Duration.ZERO, clock);
-    off.seen(server(7, "off", false, 1L));
+    off.seen(server(7, "off", false, 1L), off.now());
     off.detached(7, 1);
 
     assertThat(off.enabled()).isFalse();
