@@ -7,12 +7,19 @@ import static dev.lifeboat.adapter.AdapterTestSupport.fenced;
 import static dev.lifeboat.adapter.AdapterTestSupport.lostServerWith;
 import static dev.lifeboat.adapter.AdapterTestSupport.observe;
 import static dev.lifeboat.adapter.AdapterTestSupport.requestLog;
+import static dev.lifeboat.adapter.AdapterTestSupport.requests;
+import static dev.lifeboat.adapter.AdapterTestSupport.result;
 import static dev.lifeboat.adapter.AdapterTestSupport.run;
+import static dev.lifeboat.adapter.AdapterTestSupport.server;
 import static dev.lifeboat.adapter.AdapterTestSupport.volume;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.lifeboat.events.hcloud.DetachVolume;
+import dev.lifeboat.events.hcloud.HcloudCommandFailed;
 import dev.lifeboat.events.hcloud.HcloudCommandSucceeded;
+import dev.lifeboat.events.hcloud.HcloudResult;
 import dev.lifeboat.events.hcloud.ServerObserved;
 import dev.lifeboat.testkit.HcloudSimProcess;
 import dev.lifeboat.testkit.KafkaBrokerResource;
@@ -137,6 +144,51 @@ class FenceProofLooksTest extends WithTopics {
         .filteredOn(line -> line.endsWith("/detach"))
         .hasSize(4);
     assertEveryDetachWentOutWithin(AGE, log);
+  }
+
+  /**
+   * A detach decided on a young read then waits for the budget, longer than a sighting lasts (the
+   * simulator's bucket of one request, refilled every 4 s), and a person powers the server on
+   * meanwhile. When the budget lets the detach go, its proof has expired: the server is read again,
+   * found running, and the detach is not sent; the volume stays on the server that runs.
+   */
+  @Test
+  @Order(3) // last: it leaves this process's budget short for a few seconds
+  void aDetachThatWaitedForTheBudgetPastItsProofReadsTheServerAgain() {
+    long volume = lostServerWith(600201, 1).get(0);
+    fenced(6001);
+    HcloudSimProcess.shared()
+        .send(
+            "PUT",
+            "/_sim/settings",
+            HcloudSimProcess.settings(HcloudSimProcess.ACTION, 1, 0.25, true));
+    clearLog();
+    assertThat(run(topics, observe(6001))).isInstanceOf(ServerObserved.class);
+    // That read took the last request: the adapter waits about 4 s before its next call. The
+    // person's own call below is not limited.
+    HcloudSimProcess.shared()
+        .send(
+            "PUT",
+            "/_sim/settings",
+            HcloudSimProcess.settings(HcloudSimProcess.ACTION, 3600, 1, false));
+
+    DetachVolume command = detach(volume, 6001);
+    topics.send(command);
+    AdapterTestSupport.poweredOnByAPerson(6001, "PT0.3S");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> server(6001).get("status").asText().equals("running"));
+    HcloudResult result = result(topics, command);
+
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            HcloudCommandFailed.class,
+            f -> {
+              assertThat(f.errorCode()).isEqualTo("server_running");
+              assertThat(f.retryable()).isFalse();
+            });
+    assertThat(volume(volume).get("server").asLong()).as("still on the server").isEqualTo(6001);
+    assertThat(requests()).as("no detach sent").noneMatch(line -> line.contains("/detach"));
   }
 
   /**

@@ -11,6 +11,12 @@ public final class HcloudErrors {
   /** Code the adapter gives to a call that got no answer (connection refused, reset, timed out). */
   public static final String IO_ERROR = "io_error";
 
+  /**
+   * Code the adapter gives to a detach it did not send: when its turn in the budget came, a new
+   * read showed that the lost server's fence no longer holds. The next attempt decides anew.
+   */
+  public static final String FENCE_UNPROVEN = "fence_unproven";
+
   private static final Set<String> RETRYABLE =
       Set.of(
           "locked",
@@ -24,7 +30,8 @@ public final class HcloudErrors {
           "maintenance",
           "action_failed",
           "unknown_error",
-          IO_ERROR);
+          IO_ERROR,
+          FENCE_UNPROVEN);
 
   private static final Set<String> FINAL =
       Set.of(

@@ -254,7 +254,7 @@ public class CommandAttempt {
                                 d instanceof Decision.Act
                                     ? whileFenced(serverId, priority, d)
                                     : Uni.createFrom().item(d)))
-        .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId)))
+        .chain(d -> carryOut(command, d, fencedDetach(volumeId, serverId)))
         // Decided on a sighting the volume has since left (an earlier attempt's action whose
         // answer was lost, another client): Hetzner's invalid_input refusal sends the detach to the
         // volume itself, which tells a free volume (done) from one elsewhere (refused).
@@ -267,7 +267,51 @@ public class CommandAttempt {
                             d instanceof Decision.Act
                                 ? whileFenced(serverId, priority, d)
                                 : Uni.createFrom().item(d))
-                    .chain(d -> carryOut(command, d, () -> calls.detach(volumeId, serverId))));
+                    .chain(d -> carryOut(command, d, fencedDetach(volumeId, serverId))));
+  }
+
+  /**
+   * A lost server's detach, sent only while a read asked at most the sighting age before shows the
+   * fence holding. The read it was decided on may have aged while the call waited for the budget
+   * (seconds to minutes while the budget is short), so the fence is checked again when the budget
+   * lets the call go: a young enough sighting of the server off and unlocked (the looks at earlier
+   * detaches keep one) costs nothing; else the server is read again, first in the budget's order as
+   * for a fence, and the detach is sent only if the fence holds. If not, the attempt fails {@code
+   * fence_unproven}, and the next one decides anew (refused: the server runs). With {@code
+   * sighting-max-age=0s} the read the decision made is the proof, as before every command.
+   */
+  private Supplier<Uni<HcloudDtos.Action>> fencedDetach(long volumeId, long serverId) {
+    return () -> calls.detach(volumeId, serverId, () -> fenceStillProven(serverId));
+  }
+
+  private Uni<Void> fenceStillProven(long serverId) {
+    boolean young =
+        !sightings.enabled()
+            || sightings
+                .recent(serverId)
+                .filter(s -> Decisions.unlessFenced(serverId, s.status(), false) == null)
+                .isPresent();
+    if (young) {
+      return Uni.createFrom().voidItem();
+    }
+    return calls
+        .server(serverId, CallPriority.FENCE)
+        .chain(
+            server ->
+                server.isEmpty()
+                    ? Uni.createFrom().<Decision>nullItem()
+                    // null where the fence holds
+                    : fenceHolds(serverId, server.get(), CallPriority.FENCE, null))
+        .chain(
+            refused ->
+                refused == null
+                    ? Uni.createFrom().voidItem()
+                    : Uni.createFrom()
+                        .failure(
+                            HcloudException.of(
+                                0,
+                                HcloudErrors.FENCE_UNPROVEN,
+                                ((Decision.Refuse) refused).message())));
   }
 
   /**

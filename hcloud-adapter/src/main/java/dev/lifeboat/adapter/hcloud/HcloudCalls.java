@@ -254,9 +254,24 @@ public class HcloudCalls {
   /** Detaches the volume from the server it is expected on. */
   @Retry(maxRetries = 0)
   public Uni<HcloudDtos.Action> detach(long volumeId, long serverId) {
+    return detach(volumeId, serverId, () -> Uni.createFrom().voidItem());
+  }
+
+  /**
+   * Detaches the volume from the server it is expected on, once {@code stillAllowed} completes: it
+   * is checked when the budget lets the call go, just before it is sent, since what the call was
+   * decided on may have changed while it waited; its failure is the call's.
+   */
+  @Retry(maxRetries = 0)
+  public Uni<HcloudDtos.Action> detach(
+      long volumeId, long serverId, Supplier<Uni<Void>> stillAllowed) {
     return mutate(
         CallPriority.DETACH,
-        () -> api.detach(volumeId, "{}").map(HcloudDtos.ActionEnvelope::action),
+        () ->
+            stillAllowed
+                .get()
+                .chain(() -> api.detach(volumeId, "{}"))
+                .map(HcloudDtos.ActionEnvelope::action),
         () -> api.volumeActions(volumeId, "running"),
         "detach_volume",
         serverId);
