@@ -299,19 +299,16 @@ public class CommandAttempt {
         .chain(
             server ->
                 server.isEmpty()
-                    ? Uni.createFrom().<Decision>nullItem()
-                    // null where the fence holds
-                    : fenceHolds(serverId, server.get(), CallPriority.FENCE, null))
+                    ? Uni.createFrom().item(Optional.<Decision.Refuse>empty())
+                    : fenceBroken(serverId, server.get(), CallPriority.FENCE))
         .chain(
-            refused ->
-                refused == null
+            broken ->
+                broken.isEmpty()
                     ? Uni.createFrom().voidItem()
                     : Uni.createFrom()
                         .failure(
                             HcloudException.of(
-                                0,
-                                HcloudErrors.FENCE_UNPROVEN,
-                                ((Decision.Refuse) refused).message())));
+                                0, HcloudErrors.FENCE_UNPROVEN, broken.get().message())));
   }
 
   /**
@@ -380,13 +377,20 @@ public class CommandAttempt {
    */
   private Uni<Decision> fenceHolds(
       long serverId, HcloudDtos.Server server, CallPriority priority, Decision act) {
+    return fenceBroken(serverId, server, priority)
+        .map(broken -> broken.isPresent() ? broken.get() : act);
+  }
+
+  /**
+   * Why the server as read no longer keeps its fence (it runs, or a start action runs on it), or
+   * empty while it does. A locked server's running action is looked up to tell a start apart.
+   */
+  private Uni<Optional<Decision.Refuse>> fenceBroken(
+      long serverId, HcloudDtos.Server server, CallPriority priority) {
     Uni<Boolean> starting =
         server.locked() ? calls.starting(serverId, priority) : Uni.createFrom().item(false);
     return starting.map(
-        start -> {
-          Decision refused = Decisions.unlessFenced(serverId, server.status(), start);
-          return refused == null ? act : refused;
-        });
+        start -> Optional.ofNullable(Decisions.unlessFenced(serverId, server.status(), start)));
   }
 
   /**

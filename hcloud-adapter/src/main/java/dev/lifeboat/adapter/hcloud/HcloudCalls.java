@@ -57,13 +57,9 @@ public class HcloudCalls {
   public Uni<Optional<HcloudDtos.Server>> server(long id, CallPriority priority) {
     return call(
             priority,
-            () -> {
-              long askedAt = sightings.now();
-              return api.server(id)
-                  .map(s -> s.server())
-                  .invoke(server -> sightings.seen(server, askedAt))
-                  .map(Optional::of);
-            })
+            () ->
+                sighted(() -> api.server(id), envelope -> List.of(envelope.server()))
+                    .map(envelope -> Optional.of(envelope.server())))
         .onFailure(HcloudException.class)
         .recoverWithUni(failure -> emptyWhenNotFound((HcloudException) failure))
         .invoke(
@@ -122,16 +118,13 @@ public class HcloudCalls {
       Uni<List<HcloudDtos.Server>> read =
           call(
                   priority,
-                  () -> {
-                    long askedAt = sightings.now();
-                    return api.servers(1, LIST_PAGE)
-                        .map(
-                            list -> {
-                              onePage = nextPage(list.meta()) == null;
-                              list.servers().forEach(server -> sightings.seen(server, askedAt));
-                              return list.servers();
-                            });
-                  })
+                  () ->
+                      sighted(() -> api.servers(1, LIST_PAGE), HcloudDtos.ServerList::servers)
+                          .map(
+                              list -> {
+                                onePage = nextPage(list.meta()) == null;
+                                return list.servers();
+                              }))
               .onTermination()
               .invoke(this::listed)
               .memoize()
@@ -139,6 +132,17 @@ public class HcloudCalls {
       listing = read;
       return read;
     }
+  }
+
+  /**
+   * A read of servers sent now, every server its answer shows kept as a sighting dated from when it
+   * was asked: an answer held up on its way shows the servers as they were then, so their fence
+   * proofs age from then ({@link ServerSightings#seen}). Every read of servers goes through here.
+   */
+  private <A> Uni<A> sighted(Supplier<Uni<A>> read, Function<A, List<HcloudDtos.Server>> servers) {
+    long askedAt = sightings.now();
+    return read.get()
+        .invoke(answer -> servers.apply(answer).forEach(s -> sightings.seen(s, askedAt)));
   }
 
   private synchronized void listed() {
@@ -185,11 +189,7 @@ public class HcloudCalls {
         page ->
             call(
                 priority,
-                () -> {
-                  long askedAt = sightings.now();
-                  return api.servers(page, LIST_PAGE)
-                      .invoke(list -> list.servers().forEach(s -> sightings.seen(s, askedAt)));
-                }),
+                () -> sighted(() -> api.servers(page, LIST_PAGE), HcloudDtos.ServerList::servers)),
         HcloudDtos.ServerList::servers,
         HcloudDtos.ServerList::meta);
   }

@@ -156,41 +156,36 @@ public final class Faults {
       }
       Integer left = ruleErrorsLeft.get(i);
       boolean spent = left != null && left <= 0;
-      if (rule.loseAnswer()) {
+      boolean latencyOnly = rule.code() == null && !rule.loseAnswer();
+      // A latency-only rule with times: that many slow answers, then none.
+      if (!(latencyOnly && spent)) {
         latency += rule.latencyMs();
         answerLatency += rule.answerLatencyMs();
-        if (!lose && !spent && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
+      }
+      if (spent) {
+        continue;
+      }
+      if (rule.loseAnswer()) {
+        if (!lose && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
           lose = true;
-          if (left != null) {
-            ruleErrorsLeft.set(i, left - 1);
-          }
+          spendOne(i);
         }
-        continue;
-      }
-      if (rule.code() == null) {
-        // A latency-only rule with times: that many slow answers, then none.
-        if (!spent) {
-          latency += rule.latencyMs();
-          answerLatency += rule.answerLatencyMs();
-          if (left != null) {
-            ruleErrorsLeft.set(i, left - 1);
-          }
-        }
-        continue;
-      }
-      latency += rule.latencyMs();
-      answerLatency += rule.answerLatencyMs();
-      if (error.isEmpty()
-          && rule.code() != null
-          && !spent
-          && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
+      } else if (latencyOnly) {
+        spendOne(i);
+      } else if (error.isEmpty() && ThreadLocalRandom.current().nextDouble() < rule.rate()) {
         error = ErrorCode.of(rule.code());
-        if (left != null) {
-          ruleErrorsLeft.set(i, left - 1);
-        }
+        spendOne(i);
       }
     }
     return new Decision(latency, answerLatency, error, lose && error.isEmpty());
+  }
+
+  /** One of the rule's counted answers used (a rule without a count has no end). */
+  private void spendOne(int rule) {
+    Integer left = ruleErrorsLeft.get(rule);
+    if (left != null) {
+      ruleErrorsLeft.set(rule, left - 1);
+    }
   }
 
   /** The failure the next action of this command ends in, if one is injected. */
