@@ -1,6 +1,7 @@
 package dev.lifeboat.adapter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.Topic;
@@ -94,6 +95,49 @@ class DoctorAnswersTest extends WithTopics {
                     .filter(a -> a.runId().equals(old.runId()))
                     .isPresent())
         .isEmpty();
+  }
+
+  /**
+   * While the budget serves others first, a reading that would take longer than {@code
+   * doctor-read-within} (3 s in tests) is answered in time with why and given up: its call still
+   * waiting for the budget is never sent. The next run, the bucket full again, is answered with the
+   * project: the channel still reads.
+   */
+  @Test
+  void aReadingTheBudgetHoldsUpIsAnsweredInTimeWithWhyAndGivenUp() {
+    HcloudSimProcess.shared().reset(PROJECT);
+    // One request in the bucket, back every 10 s: the server list takes it, the volume list waits.
+    HcloudSimProcess.shared()
+        .send(
+            "PUT",
+            "/_sim/settings",
+            HcloudSimProcess.settings(HcloudSimProcess.ACTION, 1, 0.1, true));
+    AdapterTestSupport.clearLog();
+
+    HetznerSnapshotTaken heldUp = answerTo(ask(Instant.now()));
+
+    assertThat(heldUp.snapshot()).isNull();
+    assertThat(heldUp.failure())
+        .startsWith(
+            "the Hetzner API could not be read: the budget held the reading up past 3 s"
+                + " (lifeboat.hcloud.doctor-read-within)")
+        .contains("of 1 requests left", "calls waiting");
+    HcloudSimProcess.shared().reset(PROJECT);
+    AdapterTestSupport.clearLog();
+    // The adapter's budget gets its next request some 10 s after the first answer: the given-up
+    // volume list would go then.
+    await()
+        .during(Duration.ofSeconds(9))
+        .atMost(Duration.ofSeconds(12))
+        .until(
+            () ->
+                AdapterTestSupport.requests().stream()
+                    .noneMatch(request -> request.startsWith("GET /volumes")));
+
+    HetznerSnapshotTaken next = answerTo(ask(Instant.now()));
+
+    assertThat(next.failure()).as("the next run is answered: the channel still reads").isNull();
+    assertThat(next.snapshot().volumes()).hasSize(2);
   }
 
   private static DoctorRunRequested ask(Instant at) {

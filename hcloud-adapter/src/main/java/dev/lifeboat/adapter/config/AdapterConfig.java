@@ -31,6 +31,14 @@ public interface AdapterConfig {
   @WithDefault("10s")
   Duration sightingMaxAge();
 
+  /**
+   * How long the Hetzner side of a doctor run may take to read (docs/doctor.md): a reading the
+   * budget holds up longer is given up, its waiting calls withdrawn, and the run answered with why.
+   * Between 1s and 2m.
+   */
+  @WithDefault("45s")
+  Duration doctorReadWithin();
+
   /** Waiting for actions. */
   Poll poll();
 

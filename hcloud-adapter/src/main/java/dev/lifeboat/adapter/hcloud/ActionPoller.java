@@ -486,10 +486,9 @@ public class ActionPoller {
     CallPriority priority = batch.get(0).priority();
     List<Long> ids = batch.stream().map(Waiting::id).toList();
     return budget
-        .acquire(priority == CallPriority.FENCE ? CallPriority.FENCE : CallPriority.READ)
-        .chain(() -> api.actions(ids, BATCH))
-        .onTermination()
-        .invoke(budget::answered)
+        .spend(
+            priority == CallPriority.FENCE ? CallPriority.FENCE : CallPriority.READ,
+            () -> api.actions(ids, BATCH))
         .map(
             list -> {
               int ended = 0;

@@ -359,13 +359,8 @@ public class HcloudCalls {
 
   /** One call: a request from the budget, then the call; no answer becomes a retryable error. */
   private <T> Uni<T> call(CallPriority priority, Supplier<Uni<T>> request) {
-    Uni<T> answered =
-        budget
-            .acquire(priority)
-            .chain(() -> Uni.createFrom().<T>deferred(request::get))
-            .onTermination()
-            .invoke(budget::answered);
-    return answered
+    return budget
+        .spend(priority, request)
         .onFailure(e -> !(e instanceof HcloudException))
         .transform(
             e ->

@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The project's request budget (Hetzner: a bucket of 3600 refilled at 1/s, shared with the cloud
@@ -91,21 +92,51 @@ public class RateLimitBudget {
   }
 
   /**
-   * Completes when a call of this priority may be made, and takes one request for it; the caller
-   * calls {@link #answered()} once the call has ended, answered or not.
+   * The request, sent once a call of this priority may be made: it takes one request from the
+   * budget while it is on its way. A caller that stops waiting before its turn (its subscription
+   * cancelled: a deadline, a doctor run given up) leaves the queue and takes nothing, and its
+   * request is never sent.
    */
-  public Uni<Void> acquire(CallPriority priority) {
-    CompletableFuture<Void> go = new CompletableFuture<>();
-    synchronized (this) {
-      waiters.add(new Waiter(priority, order++, go));
-    }
-    drain();
-    return Uni.createFrom().completionStage(go);
+  public <T> Uni<T> spend(CallPriority priority, Supplier<Uni<T>> request) {
+    return Uni.createFrom()
+        .deferred(
+            () -> {
+              Waiter waiter;
+              synchronized (this) {
+                waiter = new Waiter(priority, order++, new CompletableFuture<>());
+                waiters.add(waiter);
+              }
+              drain();
+              return Uni.createFrom()
+                  .completionStage(waiter.go())
+                  .onCancellation()
+                  .invoke(() -> withdraw(waiter))
+                  .chain(
+                      () ->
+                          Uni.createFrom()
+                              .<T>deferred(request::get)
+                              .onTermination()
+                              .invoke(this::answered));
+            });
   }
 
   /** A call that took a request from the budget has ended. */
-  public synchronized void answered() {
+  private synchronized void answered() {
     inFlight = Math.max(0, inFlight - 1);
+  }
+
+  /**
+   * A caller stopped waiting: out of the queue; or, let go just as it stopped, its request is given
+   * back, since it is not sent.
+   */
+  private void withdraw(Waiter waiter) {
+    synchronized (this) {
+      if (!waiters.remove(waiter)) {
+        tokens += 1;
+        inFlight = Math.max(0, inFlight - 1);
+      }
+    }
+    drain();
   }
 
   /**

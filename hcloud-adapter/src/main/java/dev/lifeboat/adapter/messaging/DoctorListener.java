@@ -1,12 +1,15 @@
 package dev.lifeboat.adapter.messaging;
 
+import dev.lifeboat.adapter.config.AdapterConfig;
 import dev.lifeboat.adapter.hcloud.HcloudException;
 import dev.lifeboat.adapter.hcloud.ProjectSnapshots;
+import dev.lifeboat.adapter.hcloud.RateLimitBudget;
 import dev.lifeboat.events.LifeboatMessage;
 import dev.lifeboat.events.MessageIds;
 import dev.lifeboat.events.doctor.DoctorMessage;
 import dev.lifeboat.events.doctor.DoctorRunRequested;
 import dev.lifeboat.events.doctor.HetznerSnapshotTaken;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -23,9 +26,13 @@ import org.jboss.logging.Logger;
  * listed at the lowest call priority, or why they could not be read. One replica answers each run
  * (a consumer group of its own); a request older than {@link #TOO_OLD} is not answered, since the
  * orchestrator has reported that run failed already and the reading would spend the budget for
- * nothing. Records that cannot be read are the audit service's to keep, and skipped here.
+ * nothing. A reading that takes longer than {@code lifeboat.hcloud.doctor-read-within} (the budget
+ * serving incidents first) is given up and answered with why, so that every request is answered
+ * (and acknowledged) in time and its waiting calls are never sent. Records that cannot be read are
+ * the audit service's to keep, and skipped here.
  */
 @ApplicationScoped
+@Startup // a wrong doctor-read-within stops the adapter at start, naming the key
 public class DoctorListener {
 
   private static final Logger LOG = Logger.getLogger(DoctorListener.class);
@@ -34,16 +41,37 @@ public class DoctorListener {
   static final Duration TOO_OLD = Duration.ofMinutes(2);
 
   private final ProjectSnapshots snapshots;
+  private final RateLimitBudget budget;
   private final MutinyEmitter<LifeboatMessage> answers;
   private final Clock clock;
+  private final Duration readWithin;
 
   DoctorListener(
       ProjectSnapshots snapshots,
+      RateLimitBudget budget,
       @Channel(Channels.DOCTOR_ANSWERS) MutinyEmitter<LifeboatMessage> answers,
-      Clock clock) {
+      Clock clock,
+      AdapterConfig config) {
     this.snapshots = snapshots;
+    this.budget = budget;
     this.answers = answers;
     this.clock = clock;
+    this.readWithin = readWithin(config.doctorReadWithin());
+  }
+
+  /**
+   * @throws IllegalStateException naming {@code lifeboat.hcloud.doctor-read-within} when it is not
+   *     between 1 s and {@link #TOO_OLD}
+   */
+  static Duration readWithin(Duration within) {
+    if (within.compareTo(Duration.ofSeconds(1)) < 0 || within.compareTo(TOO_OLD) > 0) {
+      throw new IllegalStateException(
+          "lifeboat.hcloud.doctor-read-within must be between 1s and "
+              + TOO_OLD.toMinutes()
+              + "m, not "
+              + within);
+    }
+    return within;
   }
 
   @Incoming(Channels.DOCTOR)
@@ -59,6 +87,9 @@ public class DoctorListener {
     String messageId = MessageIds.derived("hetzner-snapshot", request.runId());
     return snapshots
         .take()
+        .ifNoItem()
+        .after(readWithin)
+        .failWith(this::heldUp)
         .map(
             snapshot ->
                 new HetznerSnapshotTaken(
@@ -79,10 +110,41 @@ public class DoctorListener {
         .chain(() -> Uni.createFrom().completionStage(message.ack()));
   }
 
+  /**
+   * The reading took longer than {@code doctor-read-within}: given up (the timeout cancels it, so
+   * its calls still waiting for the budget leave the queue unsent), with what held it up.
+   */
+  private ReadHeldUp heldUp() {
+    RateLimitBudget.View view = budget.view();
+    String past = "past " + readWithin.toSeconds() + " s (lifeboat.hcloud.doctor-read-within)";
+    return new ReadHeldUp(
+        view.waiting() > 0
+            ? "the budget held the reading up "
+                + past
+                + ", serving incidents' calls first: "
+                + view.remaining()
+                + " of "
+                + view.limit()
+                + " requests left, "
+                + view.waiting()
+                + " calls waiting"
+            : "the API's answers held the reading up " + past);
+  }
+
+  /** A doctor reading given up after {@code doctor-read-within}. */
+  static final class ReadHeldUp extends RuntimeException {
+    ReadHeldUp(String message) {
+      super(message, null, false, false);
+    }
+  }
+
   /** What went wrong, in the API's words where it answered; never a header or the token. */
   static String describe(Throwable failure) {
     if (failure instanceof HcloudException api) {
       return api.code() + " (HTTP " + api.status() + "): " + api.getMessage();
+    }
+    if (failure instanceof ReadHeldUp late) {
+      return late.getMessage();
     }
     return failure.getClass().getSimpleName();
   }

@@ -9,14 +9,20 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** The budget on its own: plenty means no waiting; an empty one serves fencing first. */
 class RateLimitBudgetTest {
+
+  private static final Supplier<Uni<Void>> NOTHING = () -> Uni.createFrom().voidItem();
 
   private final RateLimitBudget budget = budget(Map.of("lifeboat.hcloud.budget.reserve", "6"));
 
@@ -24,7 +30,7 @@ class RateLimitBudgetTest {
   void withPlentyLeftEveryCallGoesAtOnce() {
     budget.observe(3600, 3500, Clock.systemUTC().millis() / 1000 + 100);
 
-    assertThat(budget.acquire(CallPriority.READ).subscribeAsCompletionStage()).isDone();
+    assertThat(budget.spend(CallPriority.READ, NOTHING).subscribeAsCompletionStage()).isDone();
     assertThat(budget.remaining()).isLessThan(3500);
   }
 
@@ -34,8 +40,9 @@ class RateLimitBudgetTest {
     budget.observe(10, 0, Clock.systemUTC().millis() / 1000 + 5);
 
     CompletableFuture<Void> attach =
-        budget.acquire(CallPriority.ATTACH).subscribeAsCompletionStage();
-    CompletableFuture<Void> fence = budget.acquire(CallPriority.FENCE).subscribeAsCompletionStage();
+        budget.spend(CallPriority.ATTACH, NOTHING).subscribeAsCompletionStage();
+    CompletableFuture<Void> fence =
+        budget.spend(CallPriority.FENCE, NOTHING).subscribeAsCompletionStage();
 
     await().atMost(Duration.ofSeconds(10)).until(fence::isDone);
     assertThat(attach).as("the attach keeps part of the reserve for fencing").isNotDone();
@@ -43,12 +50,37 @@ class RateLimitBudgetTest {
   }
 
   @Test
+  void aCallThatStopsWaitingLeavesTheQueueAndIsNeverSent() {
+    // 10 requests, none left, full again in 5 s: 2 requests a second come back.
+    budget.observe(10, 0, Clock.systemUTC().millis() / 1000 + 5);
+    AtomicInteger sent = new AtomicInteger();
+
+    Cancellable gaveUp =
+        budget
+            .spend(
+                CallPriority.READ,
+                () -> {
+                  sent.incrementAndGet();
+                  return Uni.createFrom().voidItem();
+                })
+            .subscribe()
+            .with(nothing -> {});
+    assertThat(budget.waiting()).isEqualTo(1);
+    gaveUp.cancel();
+
+    assertThat(budget.waiting()).as("the call left the queue").isZero();
+    CompletableFuture<Void> next =
+        budget.spend(CallPriority.READ, NOTHING).subscribeAsCompletionStage();
+    await().atMost(Duration.ofSeconds(10)).until(next::isDone);
+    assertThat(sent).as("the request of the call that stopped waiting").hasValue(0);
+  }
+
+  @Test
   void theViewCountsTheCallsOfTheLastMinuteAndIsShortBelowHalfOrWhileCallsWait() {
     budget.observe(100, 90, Clock.systemUTC().millis() / 1000 + 10);
     assertThat(budget.view().constrained()).isFalse();
     for (int i = 0; i < 42; i++) {
-      budget.acquire(CallPriority.READ);
-      budget.answered();
+      budget.spend(CallPriority.READ, NOTHING).await().indefinitely();
     }
 
     RateLimitBudget.View view = budget.view();
