@@ -94,8 +94,8 @@ public class RateLimitBudget {
   /**
    * The request, sent once a call of this priority may be made: it takes one request from the
    * budget while it is on its way. A caller that stops waiting before its turn (its subscription
-   * cancelled: a deadline, a doctor run given up) leaves the queue and takes nothing, and its
-   * request is never sent.
+   * cancelled, as a doctor reading given up is) leaves the queue and takes nothing, and its request
+   * is never sent.
    */
   public <T> Uni<T> spend(CallPriority priority, Supplier<Uni<T>> request) {
     return Uni.createFrom()

@@ -27,9 +27,9 @@ import org.jboss.logging.Logger;
  * (a consumer group of its own); a request older than {@link #TOO_OLD} is not answered, since the
  * orchestrator has reported that run failed already and the reading would spend the budget for
  * nothing. A reading that takes longer than {@code lifeboat.hcloud.doctor-read-within} (the budget
- * serving incidents first) is given up and answered with why, so that every request is answered
- * (and acknowledged) in time and its waiting calls are never sent. Records that cannot be read are
- * the audit service's to keep, and skipped here.
+ * serving every other call first) is given up and answered with why, so that every request is
+ * answered (and acknowledged) in time and its waiting calls are never sent. Records that cannot be
+ * read are the audit service's to keep, and skipped here.
  */
 @ApplicationScoped
 @Startup // a wrong doctor-read-within stops the adapter at start, naming the key
@@ -121,7 +121,7 @@ public class DoctorListener {
         view.waiting() > 0
             ? "the budget held the reading up "
                 + past
-                + ", serving incidents' calls first: "
+                + " (the doctor's reads go after every other call): "
                 + view.remaining()
                 + " of "
                 + view.limit()
